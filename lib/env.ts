@@ -1,0 +1,59 @@
+/**
+ * Settings for every server-side process (web, worker, scripts), parsed once with
+ * zod. Every variable is documented in the README and .env.example.
+ */
+import path from 'node:path'
+import { z } from 'zod'
+
+const port = z.coerce.number().int().min(1).max(65535)
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CASEWAY_DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  POSTGRES_PORT: port.default(5433),
+  PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+  SESSION_SECRET: z.string().min(16).optional(),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('caseway-tickets'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  TEMPORAL_TLS: z.stringbool().default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+})
+
+export type Env = z.infer<typeof EnvSchema> & {
+  dataDir: string
+  temporalAddress: string
+  temporalUiUrl: string
+  publicUrl: string
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')
+    throw new Error(`Invalid settings in the environment (see .env.example):\n${problems}`)
+  }
+  const env = parsed.data
+  return {
+    ...env,
+    dataDir: path.resolve(env.CASEWAY_DATA_DIR),
+    temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
+    temporalUiUrl: (env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+  }
+}
+
+/** The database URL a process must have: the stack exports it before starting children. */
+export function requireDatabaseUrl(env: Env): string {
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL is not set: start the stack with `npm start`, or export it')
+  return env.DATABASE_URL
+}
