@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 /**
  * Test layers, run in this order by `npm test` (scripts/test.ts):
- * unit (pure code), workflow (time-skipping test server), integration (real
- * Temporal dev server and PostgreSQL), browser (headless Chromium).
+ * unit (pure code), workflow (time-skipping test server), then integration and
+ * browser tests (real Temporal dev server, PostgreSQL, headless Chromium).
  */
 export default defineConfig({
   test: {
@@ -26,20 +26,10 @@ export default defineConfig({
         },
       },
       {
+        // Integration and browser tests share one throwaway stack (tests/setup/stack.global.ts).
         test: {
-          name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
-          globalSetup: ['tests/setup/stack.global.ts'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
-        },
-      },
-      {
-        test: {
-          name: 'browser',
-          include: ['tests/browser/**/*.test.ts'],
+          name: 'stack',
+          include: ['tests/integration/**/*.test.ts', 'tests/browser/**/*.test.ts'],
           globalSetup: ['tests/setup/stack.global.ts'],
           environment: 'node',
           testTimeout: 120_000,

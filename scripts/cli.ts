@@ -1,0 +1,99 @@
+/**
+ * The operator CLI: `npm run cli -- <command> [options]`. Later features add their
+ * commands to COMMANDS.
+ */
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { createDb, type Db } from '../lib/db.ts'
+import { parseEnv } from '../lib/env.ts'
+import { AccountError, createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
+import { DEFAULT_DATABASE, urlFor } from './lib/postgres.ts'
+
+interface Command {
+  usage: string
+  summary: string
+  options: Record<string, { type: 'string' }>
+  run(db: Db, values: Record<string, string | undefined>): Promise<void>
+}
+
+const COMMANDS: Record<string, Command> = {
+  'org create': {
+    usage: 'org create --slug <slug> --name <name> [--about <text>]',
+    summary: 'Create an organisation (its public profile lives at /orgs/<slug>).',
+    options: { slug: { type: 'string' }, name: { type: 'string' }, about: { type: 'string' } },
+    async run(db, values) {
+      const org = await createOrganisation(db, { slug: values.slug!, name: values.name!, about: values.about })
+      console.log(`Created organisation ${org.slug} (${org.name}), id ${org.id}`)
+    },
+  },
+  'user create': {
+    usage: 'user create --org <slug> --role family|staff|admin --email <email> --name <name> --password <password>',
+    summary: 'Create a person with a role in an organisation (or add the role to an existing person).',
+    options: {
+      org: { type: 'string' },
+      role: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+    },
+    async run(db, values) {
+      const { user, org, role } = await createUser(db, {
+        orgSlug: values.org!,
+        role: values.role as 'family',
+        email: values.email!,
+        name: values.name!,
+        password: values.password!,
+      })
+      console.log(`Created ${role} ${user.email} in ${org.slug}, id ${user.id}`)
+    },
+  },
+}
+
+function help() {
+  console.log('Usage: npm run cli -- <command> [options]\n\nCommands:')
+  for (const command of Object.values(COMMANDS)) console.log(`  ${command.usage}\n      ${command.summary}`)
+  console.log(
+    '\nThe CLI uses DATABASE_URL, or the local stack started by `npm start` (POSTGRES_PORT, default 5433).',
+  )
+}
+
+async function main(argv: string[]) {
+  const name = argv.slice(0, 2).join(' ')
+  const command = COMMANDS[name]
+  if (!command || argv.includes('--help') || argv.includes('-h')) {
+    help()
+    if (!command && argv.length > 0 && !argv.includes('--help') && !argv.includes('-h')) {
+      console.error(`\nUnknown command: ${argv.join(' ')}`)
+      process.exitCode = 2
+    }
+    return
+  }
+  const { values } = parseArgs({ args: argv.slice(2), options: command.options, strict: true })
+  const missing = Object.keys(command.options).filter((key) => values[key] === undefined && key !== 'about')
+  if (missing.length) {
+    console.error(`Missing ${missing.map((m) => `--${m}`).join(', ')}\nUsage: npm run cli -- ${command.usage}`)
+    process.exitCode = 2
+    return
+  }
+  const env = parseEnv()
+  const databaseUrl = env.DATABASE_URL ?? urlFor(env.POSTGRES_PORT, DEFAULT_DATABASE)
+  const db = createDb(databaseUrl, { max: 1 })
+  try {
+    await db.$queryRaw`SELECT 1`.catch((error: Error) => {
+      throw new AccountError(
+        `Cannot reach the database (${error.message}). Start the stack with \`npm start\` in another terminal, or set DATABASE_URL.`,
+      )
+    })
+    await command.run(db, values as Record<string, string | undefined>)
+  } finally {
+    await db.$disconnect()
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  if (error instanceof AccountError) console.error(error.message)
+  else if (error instanceof z.ZodError) console.error(z.prettifyError(error))
+  else if (error instanceof TypeError && 'code' in error) console.error(error.message)
+  else console.error(error)
+  process.exitCode = 1
+})

@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { Connection } from '@temporalio/client'
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js'
+import type { Env } from '../../lib/env.ts'
+import { temporalConnectionOptions } from '../../lib/temporal.ts'
+import { searchAttributes } from '../../workflows/ticket.messages.ts'
+import { toolsDir } from './paths.ts'
+import { assertPortFree, waitFor } from './ports.ts'
+import { ActionableError } from './progress.ts'
+import { runCommand } from './run.ts'
+
+/** Pinned: the newest CLI whose go.mod has no replace directive, so `go install` accepts it. */
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1'
+const projectCli = path.join(toolsDir, 'bin', 'temporal')
+
+async function onPath(command: string): Promise<string | undefined> {
+  const output = await runCommand('sh', ['-c', `command -v ${command}`]).catch(() => '')
+  return output.trim() || undefined
+}
+
+/**
+ * The Temporal CLI (it carries the dev server and the Web UI): the project's own
+ * build, else one on PATH, else built once with `go install` (module downloads are
+ * cached in Go's module cache, outside the clone).
+ */
+export async function ensureTemporalCli(report: (line: string) => void): Promise<string> {
+  if (existsSync(projectCli)) return projectCli
+  const onPathCli = await onPath('temporal')
+  if (onPathCli) return onPathCli
+  if (!(await onPath('go')))
+    throw new ActionableError(
+      'The Temporal CLI is missing and Go is not installed to build it. Install Go (https://go.dev/doc/install or `apt-get install golang`), or put a `temporal` binary on PATH, or set TEMPORAL_ADDRESS to an existing cluster.',
+    )
+  report(`building ${TEMPORAL_CLI_MODULE} with go install (a few minutes, once)`)
+  let downloads = 0
+  await runCommand('go', ['install', TEMPORAL_CLI_MODULE], {
+    env: { ...process.env, GOBIN: path.dirname(projectCli), GOFLAGS: '-mod=mod' },
+    onLine: (line) => {
+      if (line.startsWith('go: downloading') && ++downloads % 25 === 0) report(`${downloads} modules downloaded…`)
+    },
+    hint: 'If the Go module proxy is unreachable, check GOPROXY/GOSUMDB (go env), then run `npm start` again.',
+  })
+  return projectCli
+}
+
+export interface DevServer {
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+/** The Temporal dev server; with `dbFile` its state (and so every workflow) survives restarts. */
+export async function startTemporalDevServer(options: {
+  cli: string
+  port: number
+  uiPort: number
+  dbFile?: string
+  namespace: string
+}): Promise<DevServer> {
+  await assertPortFree(options.port, 'TEMPORAL_PORT')
+  await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT')
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(options.port),
+    '--ui-port', String(options.uiPort),
+    '--namespace', options.namespace,
+    '--log-level', 'warn',
+  ]
+  if (options.dbFile) {
+    await mkdir(path.dirname(options.dbFile), { recursive: true })
+    args.push('--db-filename', options.dbFile)
+  }
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000)
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new ActionableError(`The Temporal dev server exited:\n${stderr}`)
+        const connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 })
+        await connection.close()
+        return true
+      },
+      'The Temporal dev server',
+      60_000,
+    )
+  } catch (error) {
+    child.kill('SIGKILL')
+    throw error instanceof ActionableError && child.exitCode !== null
+      ? new ActionableError(`The Temporal dev server exited during start-up:\n${stderr}`)
+      : error
+  }
+  return {
+    process: child,
+    async stop() {
+      if (child.exitCode !== null) return
+      child.kill('SIGTERM')
+      const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(timeout)
+    },
+  }
+}
+
+/**
+ * Registers the custom search attributes the ticket workflow upserts (declared
+ * once, in workflows/ticket.messages.ts), on a dev server or a cluster alike.
+ */
+export async function ensureSearchAttributes(env: Env): Promise<string[]> {
+  const connection = await Connection.connect(await temporalConnectionOptions(env))
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({
+      namespace: env.TEMPORAL_NAMESPACE,
+    })
+    const missing = Object.values(searchAttributes).filter((key) => !(key.name in (customAttributes ?? {})))
+    if (missing.length > 0)
+      await connection.operatorService.addSearchAttributes({
+        namespace: env.TEMPORAL_NAMESPACE,
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)])),
+      })
+    return missing.map((key) => key.name)
+  } finally {
+    await connection.close()
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Starts a throwaway stack for the integration and browser tests: its own
+ * PostgreSQL (or a new database on DATABASE_URL's server), its own in-memory
+ * Temporal dev server, the worker and the built web server, all on free ports.
+ * It never touches the demo data in .data/.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { parseEnv } from '../../lib/env.ts'
+import { ensureDatabase } from '../../scripts/lib/postgres.ts'
+import { freePort } from '../../scripts/lib/ports.ts'
+import { startInfrastructure, startServices } from '../../scripts/lib/stack.ts'
+import type { TestStack } from '../support/stack.ts'
+
+export default async function setup(project: TestProject) {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-test-'))
+  const database = `caseway_test_${Date.now()}`
+  let databaseUrl = process.env.DATABASE_URL
+  if (databaseUrl) {
+    await ensureDatabase(databaseUrl, database)
+    const url = new URL(databaseUrl)
+    url.pathname = `/${database}`
+    databaseUrl = url.toString()
+  }
+  const env = parseEnv({
+    ...process.env,
+    NODE_ENV: 'test',
+    CASEWAY_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: undefined,
+    TEMPORAL_UI_URL: undefined,
+    PUBLIC_URL: undefined,
+    POSTGRES_PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    PORT: String(await freePort()),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  })
+  // The children inherit process.env: quiet logs, and the test's own settings.
+  process.env.LOG_LEVEL = env.LOG_LEVEL
+  const infra = await startInfrastructure(env, { persistent: false, database })
+  const services = await startServices(infra, { dev: false })
+  const stack: TestStack = {
+    webUrl: `http://127.0.0.1:${env.PORT}`,
+    databaseUrl: infra.databaseUrl,
+    temporalAddress: env.temporalAddress,
+    temporalUiUrl: env.temporalUiUrl,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+  }
+  project.provide('stack', stack)
+  return async () => {
+    await services.stop()
+    await infra.stop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Organisations, people and their roles: the one place the CLI, the demo seed
+ * and the portal's sign-up create them.
+ */
+import { z } from 'zod'
+import type { Db } from '../../../lib/db.ts'
+import { ROLES } from '../../../domain/ticket.ts'
+import { hashPassword } from '../utils/password.server.ts'
+
+export const OrganisationInput = z.strictObject({
+  slug: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Use 1–50 lowercase letters, digits and hyphens'),
+  name: z.string().trim().min(2).max(120),
+  about: z.string().trim().max(2000).optional(),
+  responseTime: z.string().trim().max(120).optional(),
+  departments: z.array(z.strictObject({ slug: z.string(), name: z.string() })).optional(),
+})
+
+export const UserInput = z.strictObject({
+  orgSlug: z.string(),
+  role: z.enum(ROLES),
+  email: z.email().transform((email) => email.toLowerCase()),
+  name: z.string().trim().min(1).max(120),
+  password: z.string().min(10, 'Use at least 10 characters').max(200),
+})
+
+export class AccountError extends Error {
+  override name = 'AccountError'
+}
+
+export async function createOrganisation(db: Db, input: z.input<typeof OrganisationInput>) {
+  const data = OrganisationInput.parse(input)
+  const existing = await db.organisation.findUnique({ where: { slug: data.slug } })
+  if (existing) throw new AccountError(`An organisation with the slug "${data.slug}" already exists`)
+  return db.organisation.create({
+    data: {
+      slug: data.slug,
+      name: data.name,
+      about: data.about,
+      responseTime: data.responseTime,
+      departments: data.departments ? { create: data.departments } : undefined,
+    },
+  })
+}
+
+/**
+ * Creates the person (or finds them by email) and gives them a role in the
+ * organisation. A password is only set for a new person.
+ */
+export async function createUser(db: Db, input: z.input<typeof UserInput>) {
+  const data = UserInput.parse(input)
+  const org = await db.organisation.findUnique({ where: { slug: data.orgSlug } })
+  if (!org) throw new AccountError(`No organisation with the slug "${data.orgSlug}"`)
+  const passwordHash = await hashPassword(data.password)
+  return db.$transaction(async (tx) => {
+    const user = await tx.user.upsert({
+      where: { email: data.email },
+      create: { email: data.email, name: data.name, passwordHash },
+      update: {},
+    })
+    const membership = await tx.membership.findUnique({ where: { orgId_userId: { orgId: org.id, userId: user.id } } })
+    if (membership) throw new AccountError(`${data.email} is already ${membership.role} in ${org.slug}`)
+    await tx.membership.create({ data: { orgId: org.id, userId: user.id, role: data.role } })
+    return { user, org, role: data.role }
+  })
+}
