@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Connection } from '@temporalio/client'
 import { temporal } from '@temporalio/proto'
@@ -87,6 +89,17 @@ export async function startInfrastructure(env: Env, options: StackOptions): Prom
   }
 }
 
+/** A random secret kept in the data folder, so local sessions survive restarts. */
+async function localSessionSecret(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'session-secret')
+  const existing = await readFile(file, 'utf8').catch(() => undefined)
+  if (existing?.trim()) return existing.trim()
+  const secret = randomBytes(32).toString('hex')
+  await mkdir(dataDir, { recursive: true })
+  await writeFile(file, secret, { mode: 0o600 })
+  return secret
+}
+
 async function hasWorkflowPoller(env: Env): Promise<boolean> {
   const connection = await Connection.connect(await temporalConnectionOptions(env))
   try {
@@ -117,6 +130,7 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     TEMPORAL_UI_URL: env.temporalUiUrl,
     PORT: String(env.PORT),
+    SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
   }
   const tsx = path.join(binDir, 'tsx')
   const services: Supervised[] = [

@@ -1,0 +1,21 @@
+/** Small helpers for responses that end a loader or action early. */
+
+/** Throws a Response with `status` when `condition` is falsy, like epic-stack's invariantResponse. */
+export function invariantResponse(condition: unknown, message: string, status = 400): asserts condition {
+  if (!condition) {
+    throw new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+  }
+}
+
+export function notFound(message = 'Not found'): Response {
+  return new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })
+}
+
+/**
+ * A redirect target from user input, kept on this site: only a path starting
+ * with a single "/" is accepted ("//evil.example" and "/\\evil" are not).
+ */
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+  return to
+}
