@@ -6,7 +6,10 @@ import type { Env } from './env.ts'
  * Connection options shared by the web's client and the worker: a local dev
  * server by default, a hosted cluster with TLS or an API key by configuration.
  */
-export async function temporalConnectionOptions(env: Env): Promise<ConnectionOptions> {
+/** What both the client's Connection and the worker's NativeConnection accept. */
+export type TemporalConnectionOptions = Pick<ConnectionOptions, 'address' | 'tls' | 'metadata'> & { apiKey?: string }
+
+export async function temporalConnectionOptions(env: Env): Promise<TemporalConnectionOptions> {
   const wantsTls = env.TEMPORAL_TLS || Boolean(env.TEMPORAL_TLS_CERT_PATH) || Boolean(env.TEMPORAL_API_KEY)
   const clientCertPair =
     env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH

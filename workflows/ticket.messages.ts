@@ -45,6 +45,9 @@ export interface ChangeStatusInput {
   reason?: string
 }
 
+/** The ApplicationFailure type of an update the ticket refused; its message says why, for people. */
+export const commandRefusedFailureType = 'TicketCommandRefused'
+
 export const postMessageUpdate = defineUpdate<TicketView, [PostMessageInput]>('postMessage')
 export const assignTicketUpdate = defineUpdate<TicketView, [AssignTicketInput]>('assignTicket')
 export const changeStatusUpdate = defineUpdate<TicketView, [ChangeStatusInput]>('changeStatus')

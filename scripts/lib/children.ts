@@ -4,6 +4,8 @@ import PinoPretty from 'pino-pretty'
 
 export interface Supervised {
   name: string
+  /** The current process id (it changes when the service is restarted). */
+  readonly pid: number | undefined
   stop(): Promise<void>
 }
 
@@ -50,6 +52,9 @@ export function supervise(options: {
 
   return {
     name: options.name,
+    get pid() {
+      return child?.pid
+    },
     async stop() {
       stopping = true
       const current = child

@@ -115,6 +115,8 @@ async function hasWorkflowPoller(env: Env): Promise<boolean> {
 }
 
 export interface Services {
+  worker: Supervised
+  web: Supervised
   stop(): Promise<void>
 }
 
@@ -133,18 +135,16 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
   }
   const tsx = path.join(binDir, 'tsx')
-  const services: Supervised[] = [
-    supervise({ name: 'worker', command: tsx, args: ['worker/main.ts'], env: childEnv, cwd: projectRoot }),
-    supervise({
-      name: 'web',
-      command: tsx,
-      args: ['web/server/main.ts', ...(options.dev ? ['--dev'] : [])],
-      env: childEnv,
-      cwd: projectRoot,
-    }),
-  ]
+  const worker = supervise({ name: 'worker', command: tsx, args: ['worker/main.ts'], env: childEnv, cwd: projectRoot })
+  const web = supervise({
+    name: 'web',
+    command: tsx,
+    args: ['web/server/main.ts', ...(options.dev ? ['--dev'] : [])],
+    env: childEnv,
+    cwd: projectRoot,
+  })
   const stop = async () => {
-    await Promise.all(services.map((service) => service.stop()))
+    await Promise.all([web.stop(), worker.stop()])
   }
   try {
     await step('Worker and web server', async () => {
@@ -159,5 +159,5 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     await stop()
     throw error
   }
-  return { stop }
+  return { worker, web, stop }
 }

@@ -122,7 +122,7 @@ export async function ensureSearchAttributes(env: Env): Promise<string[]> {
     if (missing.length > 0)
       await connection.operatorService.addSearchAttributes({
         namespace: env.TEMPORAL_NAMESPACE,
-        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)])),
+        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
       })
     return missing.map((key) => key.name)
   } finally {

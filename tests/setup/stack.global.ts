@@ -49,6 +49,7 @@ export default async function setup(project: TestProject) {
     temporalUiUrl: env.temporalUiUrl,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
+    workerPid: services.worker.pid!,
   }
   project.provide('stack', stack)
   return async () => {
