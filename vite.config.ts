@@ -12,6 +12,11 @@ declare module '@remix-run/node' {
 // build/client, the server build in build/server/index.js) and served by
 // web/server/main.ts. Vite only sees web/app and what it imports.
 export default defineConfig({
+  // The dev dependency scan follows imports into *.server.ts files too; the
+  // argon2 binding has no browser build to pre-bundle (it is only ever used on the server).
+  optimizeDeps: { exclude: ['@node-rs/argon2'] },
+  // Static files served as they are (favicon); Vite copies them into build/client.
+  publicDir: 'web/public',
   plugins: [
     tailwindcss(),
     remix({

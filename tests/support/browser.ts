@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { CHROMIUM_PATH } from '../../scripts/lib/chromium.ts'
 
@@ -8,9 +5,9 @@ import { CHROMIUM_PATH } from '../../scripts/lib/chromium.ts'
  * Debian's headless Chromium. The background-networking flags matter: this
  * machine's closed network refuses Chromium's own connections.
  */
-export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-chromium-'))
-  const browser = await chromium.launch({
+export async function launchBrowser(): Promise<Browser> {
+  // playwright-core gives every launch a fresh, temporary profile of its own.
+  return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
       '--headless',
@@ -21,14 +18,6 @@ export async function launchBrowser(): Promise<{ browser: Browser; close(): Prom
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
     ],
   })
-  return {
-    browser,
-    async close() {
-      await browser.close()
-      await rm(userDataDir, { recursive: true, force: true })
-    },
-  }
 }

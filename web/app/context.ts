@@ -8,7 +8,9 @@ import type { Db } from '../../lib/db.ts'
 import type { Env } from '../../lib/env.ts'
 import type { Logger } from '../../lib/log.ts'
 
-export interface CasewayContext {
+// A type alias, not an interface: AppLoadContext has an index signature, which
+// only object type aliases satisfy implicitly.
+export type CasewayContext = {
   db: Db
   /** Temporal client: every call through it is bounded (utils/temporal.server.ts). */
   temporal: Client

@@ -1,0 +1,54 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { buttonClass, Card } from '../components/ui.tsx'
+import { getUser, homePath } from '../utils/auth.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Caseway: support for families' }]
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(context, request)
+  if (user) throw redirect(homePath(user))
+  const organisations = await context.db.organisation.findMany({
+    where: { acceptsRequests: true },
+    select: { slug: true, name: true, responseTime: true },
+    orderBy: { name: 'asc' },
+    take: 50,
+  })
+  return { organisations }
+}
+
+export default function Welcome() {
+  const { organisations } = useLoaderData<typeof loader>()
+  return (
+    <div className="space-y-8">
+      <section className="max-w-2xl">
+        <h1 className="text-3xl font-bold tracking-tight text-slate-900">Support for your child, in one place</h1>
+        <p className="mt-3 text-lg text-slate-700">
+          Ask an advocacy organisation for help with EHCPs, DLA, tribunals and more, and follow every reply from your
+          advocate here.
+        </p>
+        <p className="mt-6">
+          <Link to="/login" className={buttonClass('primary')}>
+            Sign in
+          </Link>
+        </p>
+      </section>
+      {organisations.length ? (
+        <Card>
+          <h2 className="text-lg font-semibold text-slate-900">Organisations you can ask for help</h2>
+          <ul className="mt-3 divide-y divide-slate-100">
+            {organisations.map((org) => (
+              <li key={org.slug} className="py-3">
+                <Link to={`/orgs/${org.slug}`} className="font-medium text-indigo-800 underline-offset-4 hover:underline">
+                  {org.name}
+                </Link>
+                <p className="text-sm text-slate-600">Usually responds {org.responseTime}</p>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+    </div>
+  )
+}

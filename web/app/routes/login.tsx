@@ -1,0 +1,76 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
+import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Alert, Button, Card, TextField } from '../components/ui.tsx'
+import { createSessionAndRedirect, getUser, homePath, signIn } from '../utils/auth.server.ts'
+import { safeRedirect } from '../utils/http.ts'
+import { LoginSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Caseway' }]
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(context, request)
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo'), homePath(user)))
+  return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = parseForm(await request.formData(), LoginSchema)
+  if (!form.success) {
+    return data({ fieldErrors: form.fieldErrors, formError: null, email: form.values.email ?? '' }, { status: 400 })
+  }
+  const { email, password, redirectTo } = form.data
+  const result = await signIn(context, { email, password })
+  if (result.status === 'throttled') {
+    const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000))
+    return data(
+      {
+        fieldErrors: {} as FieldErrors,
+        formError: `Too many failed attempts for this email. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+        email,
+      },
+      { status: 429, headers: { 'Retry-After': String(Math.ceil(result.retryAfterMs / 1000)) } },
+    )
+  }
+  if (result.status === 'invalid') {
+    return data({ fieldErrors: {} as FieldErrors, formError: 'That email and password do not match an account.', email }, { status: 400 })
+  }
+  return createSessionAndRedirect(context, request, result.userId, safeRedirect(redirectTo, '/'))
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>()
+  const [searchParams] = useSearchParams()
+  const submitting = useNavigation().state === 'submitting'
+  return (
+    <div className="mx-auto max-w-md">
+      <h1 className="text-2xl font-bold text-slate-900">Sign in</h1>
+      <Card className="mt-6">
+        <Form method="post" className="space-y-5" noValidate>
+          {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
+          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+          <TextField
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            defaultValue={actionData?.email}
+            errors={actionData?.fieldErrors.email}
+            required
+          />
+          <TextField
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            errors={actionData?.fieldErrors.password}
+            required
+          />
+          <Button className="w-full" disabled={submitting}>
+            Sign in
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  )
+}

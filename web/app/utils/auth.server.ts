@@ -1,0 +1,136 @@
+/**
+ * Who is asking: email + password sign-in, sessions stored in Postgres (the
+ * signed cookie carries only the Session row id), sign out.
+ */
+import { redirect } from '@remix-run/node'
+import type { Role } from '../../../domain/ticket.ts'
+import { isStaffRole } from '../../../domain/ticket.ts'
+import type { CasewayContext } from '../context.ts'
+import { SESSION_MAX_AGE_SECONDS, sessionCookie } from './cookies.server.ts'
+import { safeRedirect } from './http.ts'
+import { hashPassword, verifyPassword } from './password.server.ts'
+import { clearSignInFailures, recordSignInFailure, signInRetryAfterMs } from './sign-in-throttle.server.ts'
+
+type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>
+
+export interface SessionUser {
+  id: string
+  email: string
+  name: string
+  memberships: { orgId: string; role: Role; org: { slug: string; name: string } }[]
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value)
+}
+
+const sessionUserSelect = {
+  id: true,
+  email: true,
+  name: true,
+  memberships: {
+    select: { orgId: true, role: true, org: { select: { slug: true, name: true } } },
+    orderBy: { createdAt: 'asc' },
+  },
+} as const
+
+async function readSessionId(ctx: Ctx, request: Request): Promise<string | null> {
+  const value: unknown = await sessionCookie(ctx.env, request).parse(request.headers.get('Cookie'))
+  return isUuid(value) ? value : null
+}
+
+export async function getUser(ctx: Ctx, request: Request): Promise<SessionUser | null> {
+  const sessionId = await readSessionId(ctx, request)
+  if (!sessionId) return null
+  const session = await ctx.db.session.findUnique({
+    where: { id: sessionId },
+    select: { expiresAt: true, user: { select: sessionUserSelect } },
+  })
+  if (!session) return null
+  if (session.expiresAt <= new Date()) {
+    await ctx.db.session.deleteMany({ where: { id: sessionId } })
+    return null
+  }
+  return session.user
+}
+
+/** The sign-in page, coming back to the current page afterwards. */
+export function loginPath(request: Request): string {
+  const url = new URL(request.url)
+  return `/login?${new URLSearchParams({ redirectTo: `${url.pathname}${url.search}` })}`
+}
+
+export async function requireUser(ctx: Ctx, request: Request): Promise<SessionUser> {
+  const user = await getUser(ctx, request)
+  if (!user) throw redirect(loginPath(request))
+  return user
+}
+
+/** Staff (or admin) of at least one organisation work the queue; everyone else is a family. */
+export function staffMemberships(user: SessionUser) {
+  return user.memberships.filter((m) => isStaffRole(m.role))
+}
+
+export function homePath(user: SessionUser): string {
+  return staffMemberships(user).length ? '/staff/tickets' : '/my/tickets'
+}
+
+/** The user's staff or admin role in `orgId`; 403 for anyone else. */
+export async function requireStaff(ctx: Ctx, request: Request, orgId: string) {
+  const user = await requireUser(ctx, request)
+  const membership = user.memberships.find((m) => m.orgId === orgId && isStaffRole(m.role))
+  if (!membership) throw new Response('Only staff of this organisation can see this page', { status: 403 })
+  return { user, role: membership.role }
+}
+
+// Checking a password against this when the email is unknown makes both
+// answers take the same time, so response times do not reveal accounts.
+let timingDummyHash: Promise<string> | undefined
+
+export type SignInResult =
+  | { status: 'ok'; userId: string }
+  | { status: 'invalid' }
+  | { status: 'throttled'; retryAfterMs: number }
+
+export async function signIn(ctx: Ctx, input: { email: string; password: string }): Promise<SignInResult> {
+  const email = input.email.trim().toLowerCase()
+  const retryAfterMs = signInRetryAfterMs(email)
+  if (retryAfterMs > 0) {
+    ctx.log.warn({ event: 'sign_in_throttled' }, 'sign-in refused: too many failures for this email')
+    return { status: 'throttled', retryAfterMs }
+  }
+  const user = await ctx.db.user.findFirst({
+    where: { email: { equals: email, mode: 'insensitive' } },
+    select: { id: true, passwordHash: true },
+  })
+  timingDummyHash ??= hashPassword('caseway-timing-dummy')
+  const ok = await verifyPassword(user?.passwordHash ?? (await timingDummyHash), input.password)
+  if (!user || !user.passwordHash || !ok) {
+    recordSignInFailure(email)
+    return { status: 'invalid' }
+  }
+  clearSignInFailures(email)
+  return { status: 'ok', userId: user.id }
+}
+
+/** Starts a session and redirects with its cookie. */
+export async function createSessionAndRedirect(ctx: Ctx, request: Request, userId: string, redirectTo: string) {
+  const session = await ctx.db.session.create({
+    data: { userId, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) },
+    select: { id: true },
+  })
+  return redirect(safeRedirect(redirectTo), {
+    headers: { 'Set-Cookie': await sessionCookie(ctx.env, request).serialize(session.id) },
+  })
+}
+
+/** Deletes the session row, clears the cookie and goes home. */
+export async function signOut(ctx: Ctx, request: Request): Promise<Response> {
+  const sessionId = await readSessionId(ctx, request)
+  if (sessionId) await ctx.db.session.deleteMany({ where: { id: sessionId } })
+  return redirect('/', {
+    headers: { 'Set-Cookie': await sessionCookie(ctx.env, request).serialize('', { maxAge: 0 }) },
+  })
+}

@@ -1,0 +1,87 @@
+/**
+ * Words the portal shows for a ticket. Families read plain language about what
+ * happens next; staff read the queue's status names. Dates are formatted on the
+ * server in the organisation's time zone, so server and browser render the same.
+ */
+import { STATUS_LABELS, type Awaiting, type TicketStatus } from '../../../domain/ticket.ts'
+
+const CLOSED: readonly TicketStatus[] = ['resolved', 'closed']
+
+export function isOpenStatus(status: TicketStatus): boolean {
+  return !CLOSED.includes(status)
+}
+
+/** What a family sees: who the ticket is waiting on, in their words. */
+export function familyStatusLabel(status: TicketStatus, awaiting: Awaiting | undefined): string {
+  if (status === 'resolved') return 'Resolved'
+  if (status === 'closed') return 'Closed'
+  if (status === 'pending_family' || awaiting === 'family') return 'Waiting for you'
+  if (status === 'pending_la') return 'Waiting on the local authority'
+  if (status === 'new') return 'Received'
+  return 'With your advocate'
+}
+
+export function familyStatusHint(status: TicketStatus, awaiting: Awaiting | undefined): string {
+  switch (familyStatusLabel(status, awaiting)) {
+    case 'Waiting for you':
+      return 'Your advocate needs something from you: please read their last message and reply.'
+    case 'Waiting on the local authority':
+      return 'We are waiting for the local authority to respond. We will update you.'
+    case 'Received':
+      return 'Your request has reached the team. Someone will pick it up soon.'
+    case 'Resolved':
+      return 'This request is marked as resolved. Reply if you still need help.'
+    case 'Closed':
+      return 'This request is closed.'
+    default:
+      return 'Your advocate is working on this.'
+  }
+}
+
+export function staffStatusLabel(status: TicketStatus): string {
+  return STATUS_LABELS[status]
+}
+
+/** "Family replied": the ticket waits on staff after the family's latest message. */
+export function familyReplied(status: TicketStatus, awaiting: Awaiting | undefined): boolean {
+  return awaiting === 'staff' && status !== 'new' && isOpenStatus(status)
+}
+
+/** Colour accents; the words always come with them. */
+export function statusTone(status: TicketStatus): string {
+  switch (status) {
+    case 'new':
+      return 'bg-sky-50 text-sky-800 ring-sky-200'
+    case 'in_progress':
+      return 'bg-indigo-50 text-indigo-800 ring-indigo-200'
+    case 'pending_family':
+    case 'pending_la':
+      return 'bg-amber-50 text-amber-900 ring-amber-200'
+    case 'resolved':
+      return 'bg-emerald-50 text-emerald-800 ring-emerald-200'
+    case 'closed':
+      return 'bg-slate-100 text-slate-700 ring-slate-200'
+  }
+}
+
+export interface FormattedDate {
+  iso: string
+  text: string
+}
+
+export function formatDateTime(date: Date | string, timeZone: string): FormattedDate {
+  const d = new Date(date)
+  let text: string
+  try {
+    text = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d)
+  } catch {
+    text = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d)
+  }
+  return { iso: d.toISOString(), text }
+}
+
+/** "assignee_changed" -> "Assignee changed": a readable fallback for timeline kinds this page does not know. */
+export function humanise(kind: string): string {
+  const words = kind.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').trim().toLowerCase()
+  return words ? words[0]!.toUpperCase() + words.slice(1) : kind
+}

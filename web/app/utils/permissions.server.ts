@@ -1,0 +1,53 @@
+/**
+ * Server-side answers to "may this person do this to this ticket?". A ticket
+ * someone may not see does not exist for them (404), so its number reveals
+ * nothing; a ticket they may see but not change gives 403.
+ */
+import type { Role } from '../../../domain/ticket.ts'
+import { isStaffRole } from '../../../domain/ticket.ts'
+import type { CasewayContext } from '../context.ts'
+import { requireUser, type SessionUser } from './auth.server.ts'
+import { notFound } from './http.ts'
+import { roleHasPermission, type Permission } from './permissions.ts'
+
+type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>
+
+export interface TicketAccess {
+  user: SessionUser
+  /** The person's role towards this ticket: its family, or staff/admin of its organisation. */
+  role: Role
+  ticket: { id: string; orgId: string; number: number; requesterId: string }
+}
+
+/** The signed-in person's access to ticket `number` of organisation `orgSlug`, or 404. */
+export async function requireTicketAccess(
+  ctx: Ctx,
+  request: Request,
+  params: { orgSlug?: string; number?: string },
+): Promise<TicketAccess> {
+  const user = await requireUser(ctx, request)
+  const number = Number(params.number)
+  if (!params.orgSlug || !/^[1-9]\d{0,9}$/.test(params.number ?? '') || !Number.isSafeInteger(number)) throw notFound('Ticket not found')
+  const ticket = await ctx.db.ticket.findFirst({
+    where: { number, org: { slug: params.orgSlug } },
+    select: { id: true, orgId: true, number: true, requesterId: true },
+  })
+  if (!ticket) throw notFound('Ticket not found')
+  const role = ticketRole(user, ticket)
+  if (!role) throw notFound('Ticket not found')
+  return { user, role, ticket }
+}
+
+/** Staff of the ticket's organisation act as staff even on a ticket they requested themselves. */
+export function ticketRole(user: SessionUser, ticket: { orgId: string; requesterId: string }): Role | null {
+  const membership = user.memberships.find((m) => m.orgId === ticket.orgId && isStaffRole(m.role))
+  if (membership) return membership.role
+  if (ticket.requesterId === user.id) return 'family'
+  return null
+}
+
+export function requireTicketPermission(access: TicketAccess, permission: Permission): void {
+  if (!roleHasPermission(access.role, permission)) {
+    throw new Response('You do not have permission to do that on this ticket', { status: 403 })
+  }
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { roleHasPermission } from './permissions.ts'
+
+describe('roleHasPermission', () => {
+  it.each([
+    ['family', 'reply:ticket:own', true],
+    ['family', 'note:ticket:org', false],
+    ['family', 'read:queue:org', false],
+    ['staff', 'note:ticket:org', true],
+    ['staff', 'assign:ticket:self', true],
+    ['staff', 'assign:ticket:any', false],
+    ['staff', 'inspect:workflow:org', false],
+    ['admin', 'assign:ticket:any', true],
+    ['admin', 'inspect:workflow:org', true],
+    ['admin', 'create:ticket:own', false],
+  ] as const)('%s may %s: %s', (role, permission, expected) => {
+    expect(roleHasPermission(role, permission)).toBe(expected)
+  })
+
+  it('answers no for nobody', () => {
+    expect(roleHasPermission(null, 'read:ticket:own')).toBe(false)
+  })
+})

@@ -1,0 +1,41 @@
+/**
+ * Permissions as typed questions, `action:entity:access`, answered from a
+ * person's role towards one ticket or organisation. Shared by server and UI:
+ * the server enforces (permissions.server.ts), the UI only hides what it would
+ * refuse.
+ */
+import type { Role } from '../../../domain/ticket.ts'
+
+export type Permission =
+  | 'create:ticket:own'
+  | 'read:ticket:own'
+  | 'reply:ticket:own'
+  | 'read:ticket:org'
+  | 'read:queue:org'
+  | 'reply:ticket:org'
+  | 'note:ticket:org'
+  | 'change-status:ticket:org'
+  | 'assign:ticket:self'
+  | 'assign:ticket:any'
+  | 'inspect:workflow:org'
+
+const FAMILY = ['create:ticket:own', 'read:ticket:own', 'reply:ticket:own'] as const satisfies readonly Permission[]
+
+const STAFF = [
+  'read:ticket:org',
+  'read:queue:org',
+  'reply:ticket:org',
+  'note:ticket:org',
+  'change-status:ticket:org',
+  'assign:ticket:self',
+] as const satisfies readonly Permission[]
+
+// Admins triage: they assign tickets to anyone in the team and can open the
+// workflow behind a ticket in the Temporal UI.
+const ADMIN = [...STAFF, 'assign:ticket:any', 'inspect:workflow:org'] as const satisfies readonly Permission[]
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = { family: FAMILY, staff: STAFF, admin: ADMIN }
+
+export function roleHasPermission(role: Role | null | undefined, permission: Permission): boolean {
+  return role ? ROLE_PERMISSIONS[role].includes(permission) : false
+}

@@ -1,0 +1,77 @@
+/**
+ * Every call the portal makes to Temporal is bounded: no worker may be running,
+ * and a page must answer anyway. These helpers put a deadline on a call and
+ * sort its failures into "Temporal did not answer" and the rest.
+ */
+import {
+  isGrpcServiceError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client'
+
+/** Sending an update and waiting for its result (the workflow saves before answering). */
+export const TEMPORAL_COMMAND_TIMEOUT_MS = 10_000
+/** Starting a workflow. */
+export const TEMPORAL_START_TIMEOUT_MS = 5_000
+/** Reading a live ticket, or cleaning up: short, because the caller has a fallback. */
+export const TEMPORAL_QUERY_TIMEOUT_MS = 3_000
+
+/** Our own bound on a Temporal call ran out (see withDeadline). */
+export class TemporalTimeoutError extends Error {
+  override name = 'TemporalTimeoutError'
+  constructor(timeoutMs: number) {
+    super(`Temporal did not answer within ${timeoutMs} ms`)
+  }
+}
+
+/**
+ * Runs `call` with a gRPC deadline and a hard stop: the client retries an
+ * unreachable server with backoff, which can outlast the deadline, so after
+ * `timeoutMs` the call is also aborted and this rejects with TemporalTimeoutError.
+ */
+export async function withDeadline<T>(temporal: Client, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new TemporalTimeoutError(timeoutMs))
+    }, timeoutMs)
+  })
+  try {
+    return await Promise.race([
+      temporal.withAbortSignal(controller.signal, () => temporal.withDeadline(Date.now() + timeoutMs, call)),
+      stop,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+// gRPC status codes (grpc-js `status`), kept here to avoid a direct dependency.
+const CANCELLED = 1
+const DEADLINE_EXCEEDED = 4
+const UNAVAILABLE = 14
+
+function grpcCode(error: unknown): number | undefined {
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e)) return e.code
+  }
+  return undefined
+}
+
+/** Temporal did not answer in time, or could not be reached at all. */
+export function isTemporalUnreachable(error: unknown): boolean {
+  if (error instanceof TemporalTimeoutError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true
+  const code = grpcCode(error)
+  return code === DEADLINE_EXCEEDED || code === UNAVAILABLE || code === CANCELLED
+}
+
+/** The deepest message in a cause chain: the workflow's own refusal text for a failed update. */
+export function rootMessage(error: unknown): string {
+  let message = error instanceof Error ? error.message : String(error)
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.message) message = e.message
+  }
+  return message
+}
