@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     // Workflow and stack tests share one server each; the whole run fits 2 cores.
     fileParallelism: false,
+    // Stopping the test stack (web, worker, Temporal, PostgreSQL) takes a few seconds.
+    teardownTimeout: 60_000,
     projects: [
       {
         test: {

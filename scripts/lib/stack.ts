@@ -6,7 +6,7 @@ import { temporal } from '@temporalio/proto'
 import type { Env } from '../../lib/env.ts'
 import { temporalConnectionOptions } from '../../lib/temporal.ts'
 import { supervise, type Supervised } from './children.ts'
-import { binDir, projectRoot } from './paths.ts'
+import { projectRoot } from './paths.ts'
 import { waitFor } from './ports.ts'
 import { startEmbeddedPostgres, type Postgres } from './postgres.ts'
 import { ensurePrismaClient, migrateDeploy } from './prisma.ts'
@@ -134,12 +134,13 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     PORT: String(env.PORT),
     SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
   }
-  const tsx = path.join(binDir, 'tsx')
-  const worker = supervise({ name: 'worker', command: tsx, args: ['worker/main.ts'], env: childEnv, cwd: projectRoot })
+  // Node itself with tsx as a loader (not the tsx CLI, which would sit between the
+  // supervisor and the service): signals reach the service and its pid is the real one.
+  const node = (script: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', script, ...args] })
+  const worker = supervise({ name: 'worker', ...node('worker/main.ts'), env: childEnv, cwd: projectRoot })
   const web = supervise({
     name: 'web',
-    command: tsx,
-    args: ['web/server/main.ts', ...(options.dev ? ['--dev'] : [])],
+    ...node('web/server/main.ts', ...(options.dev ? ['--dev'] : [])),
     env: childEnv,
     cwd: projectRoot,
   })

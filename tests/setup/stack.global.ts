@@ -53,8 +53,10 @@ export default async function setup(project: TestProject) {
   }
   project.provide('stack', stack)
   return async () => {
+    const started = Date.now()
     await services.stop()
     await infra.stop()
+    console.log(`Test stack stopped (${((Date.now() - started) / 1000).toFixed(1)}s)`)
     await rm(dataDir, { recursive: true, force: true })
   }
 }
