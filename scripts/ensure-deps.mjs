@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs before every npm script that needs dependencies, so `npm start` works on a
-// fresh clone. Node built-ins only: node_modules may not exist yet.
+// fresh clone: installs npm packages and generates the Prisma client (build output,
+// git-ignored) when missing or stale. Node built-ins only: node_modules may not
+// exist yet.
 import { spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -19,11 +21,31 @@ if (major < 20 || (major === 20 && minor < 3)) {
 
 const stale = !existsSync(installedMarker) || statSync(installedMarker).mtimeMs < statSync(lockfile).mtimeMs
 if (stale) {
-  console.log('▸ Installing dependencies (npm ci): the first run takes a minute or two…')
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+  console.log('▸ Installing dependencies from package-lock.json: the first run takes a minute or two…')
+  // `npm install`, not `npm ci`: the lockfile cannot list other platforms' optional
+  // binaries (esbuild, rollup, …) when the registry in use serves only this one's,
+  // and `npm ci` then calls the lockfile out of sync. With the lockfile present,
+  // `npm install` installs exactly its versions and leaves it unchanged.
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {
-    console.error('✗ npm ci failed. Check your network access to the npm registry, then run `npm ci` yourself to see why.')
+    console.error('✗ npm install failed. Check your network access to the npm registry, then run `npm install` yourself to see why.')
     process.exit(result.status ?? 1)
   }
   console.log('✓ Dependencies installed')
+}
+
+const schema = path.join(root, 'prisma', 'schema.prisma')
+const generatedClient = path.join(root, 'generated', 'prisma', 'client.ts')
+if (!existsSync(generatedClient) || statSync(generatedClient).mtimeMs < statSync(schema).mtimeMs) {
+  console.log('▸ Generating the Prisma client from prisma/schema.prisma…')
+  const result = spawnSync(path.join(root, 'node_modules', '.bin', 'prisma'), ['generate'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+  })
+  if (result.status !== 0) {
+    console.error('✗ prisma generate failed (see above). Run `npx prisma generate` yourself to see why.')
+    process.exit(result.status ?? 1)
+  }
+  console.log('✓ Prisma client generated')
 }

@@ -9,7 +9,6 @@ import os from 'node:os'
 import path from 'node:path'
 import { ensureChromium } from './lib/chromium.ts'
 import { binDir, projectRoot } from './lib/paths.ts'
-import { ensurePrismaClient } from './lib/prisma.ts'
 import { ActionableError, step } from './lib/progress.ts'
 import { runCommand } from './lib/run.ts'
 import { ensureTemporalCli } from './lib/temporal-server.ts'
@@ -49,7 +48,6 @@ async function vitest(projects: string[], reportDir: string): Promise<void> {
 async function main() {
   const reportDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-vitest-'))
   try {
-    await step('Prisma client', async () => void (await ensurePrismaClient()))
     await step('Tools: Temporal CLI', ensureTemporalCli)
     await step('Tools: Java time-skipping test server', ensureTimeSkippingServer)
     await step('Tools: Chromium', ensureChromium)

@@ -9,7 +9,7 @@ import { supervise, type Supervised } from './children.ts'
 import { projectRoot } from './paths.ts'
 import { waitFor } from './ports.ts'
 import { startEmbeddedPostgres, type Postgres } from './postgres.ts'
-import { ensurePrismaClient, migrateDeploy } from './prisma.ts'
+import { migrateDeploy } from './prisma.ts'
 import { ActionableError, step } from './progress.ts'
 import { ensureSearchAttributes, ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.ts'
 import { ensureWebBuild } from './web-build.ts'
@@ -39,10 +39,6 @@ export async function startInfrastructure(env: Env, options: StackOptions): Prom
     for (const stopOne of stops.reverse()) await stopOne().catch((error) => console.error(error))
   }
   try {
-    await step('Prisma client', async (report) => {
-      if (await ensurePrismaClient()) report('generated from prisma/schema.prisma')
-    })
-
     let postgres: Postgres | undefined
     let databaseUrl = env.DATABASE_URL
     if (databaseUrl) {
