@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Connection } from '@temporalio/client'
-import { temporal } from '@temporalio/proto'
+// CommonJS: its namespaces are only reachable through the default export under Node's ESM.
+import proto from '@temporalio/proto'
 import type { Env } from '../../lib/env.ts'
 import { temporalConnectionOptions } from '../../lib/temporal.ts'
 import { supervise, type Supervised } from './children.ts'
@@ -102,7 +103,7 @@ async function hasWorkflowPoller(env: Env): Promise<boolean> {
     const { pollers } = await connection.workflowService.describeTaskQueue({
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
-      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
     })
     return (pollers?.length ?? 0) > 0
   } finally {
