@@ -5,6 +5,7 @@ import {
   Link,
   Links,
   Meta,
+  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -29,9 +30,29 @@ export const meta: MetaFunction = () => [{ title: 'Caseway' }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const [user, { flash, headers }] = await Promise.all([getUser(context, request), readFlash(context, request)])
+  // The ticket page marks its own notifications read while this loader runs
+  // beside it: they are not counted, so the number is right on arrival.
+  const viewing = new URL(request.url).pathname.match(/^\/tickets\/([^/]+)\/(\d{1,9})(?:\.data)?$/)
+  const unread = user
+    ? await context.db.notification.count({
+        where: {
+          userId: user.id,
+          readAt: null,
+          ...(viewing ? { NOT: { ticket: { is: { number: Number(viewing[2]), org: { slug: viewing[1] } } } } } : {}),
+        },
+      })
+    : 0
   return data(
     {
-      user: user ? { name: user.name, home: homePath(user), isStaff: staffMemberships(user).length > 0 } : null,
+      user: user
+        ? {
+            name: user.name,
+            home: homePath(user),
+            isStaff: staffMemberships(user).length > 0,
+            isAdmin: user.memberships.some((m) => m.role === 'admin'),
+            unread,
+          }
+        : null,
       flash,
     },
     { headers },
@@ -57,42 +78,83 @@ function Document({ children }: { children: ReactNode }) {
   )
 }
 
+const navLinkClass =
+  'inline-flex min-h-10 items-center rounded-md px-2 font-medium text-slate-700 hover:bg-slate-100 hover:text-indigo-900 aria-[current=page]:bg-indigo-50 aria-[current=page]:text-indigo-900'
+
 function Header() {
   const root = useRouteLoaderData<typeof loader>('root')
   const user = root?.user
   // The start and sign-in pages carry their own "Sign in".
   const { pathname } = useLocation()
   const offerSignIn = pathname !== '/' && pathname !== '/login'
+  const signOut = user ? (
+    <Form method="post" action="/logout" className="order-2 ml-auto sm:order-3 sm:ml-0">
+      <button type="submit" className={buttonClass('secondary')}>
+        Sign out
+      </button>
+    </Form>
+  ) : null
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
-        <Link to={user?.home ?? '/'} className="text-lg font-bold tracking-tight text-indigo-800">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2">
+        <Link to={user?.home ?? '/'} className="order-1 inline-flex min-h-10 items-center text-lg font-bold tracking-tight text-indigo-800">
           Caseway
         </Link>
-        <nav aria-label="Main" className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+        <nav
+          aria-label="Main"
+          className={
+            user
+              ? 'order-3 -mx-2 flex w-full flex-wrap items-center gap-x-1 gap-y-1 text-sm sm:order-2 sm:mx-0 sm:ml-auto sm:w-auto'
+              : 'order-2 ml-auto flex flex-wrap items-center gap-x-1 gap-y-1 text-sm'
+          }
+        >
           {user ? (
             <>
               {user.isStaff ? (
-                <Link to="/staff/tickets" className="font-medium text-slate-700 hover:text-indigo-800">
+                <NavLink to="/staff/tickets" className={navLinkClass}>
                   Ticket queue
+                </NavLink>
+              ) : null}
+              {user.isAdmin ? (
+                <NavLink to="/staff/triage" className={navLinkClass}>
+                  Triage
+                </NavLink>
+              ) : null}
+              <NavLink to="/my/tickets" className={navLinkClass}>
+                My requests
+              </NavLink>
+              <NavLink to="/notifications" className={navLinkClass}>
+                Notifications
+                {user.unread ? (
+                  <span className="ml-1.5 rounded-full bg-red-700 px-1.5 text-xs font-bold text-white">
+                    {user.unread}
+                    <span className="sr-only"> unread</span>
+                  </span>
+                ) : null}
+              </NavLink>
+              <NavLink to="/account" className={navLinkClass}>
+                <span className="sm:hidden">Account</span>
+                <span className="hidden sm:inline">
+                  <span className="sr-only">Account: </span>
+                  {user.name}
+                </span>
+              </NavLink>
+            </>
+          ) : (
+            <>
+              <NavLink to="/orgs" className={navLinkClass}>
+                Find an organisation
+              </NavLink>
+              {offerSignIn ? (
+                <Link to={`/login?${new URLSearchParams({ redirectTo: pathname })}`} className={buttonClass('secondary')}>
+                  Sign in
                 </Link>
               ) : null}
-              <Link to="/my/tickets" className="font-medium text-slate-700 hover:text-indigo-800">
-                My requests
-              </Link>
-              <span className="text-slate-500">{user.name}</span>
-              <Form method="post" action="/logout">
-                <button type="submit" className={buttonClass('secondary')}>
-                  Sign out
-                </button>
-              </Form>
             </>
-          ) : offerSignIn ? (
-            <Link to={`/login?${new URLSearchParams({ redirectTo: pathname })}`} className={buttonClass('secondary')}>
-              Sign in
-            </Link>
-          ) : null}
+          )}
         </nav>
+        {/* Last in the tab order; on phones it sits beside the name of the site. */}
+        {signOut}
       </div>
     </header>
   )
@@ -110,7 +172,7 @@ export default function App() {
         Skip to content
       </a>
       <Header />
-      <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6 sm:py-8">
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 focus:outline-none sm:py-8">
         {flash ? (
           <div className="mb-6">
             <Alert kind={flash.kind}>{flash.text}</Alert>
@@ -124,7 +186,7 @@ export default function App() {
 
 export function ErrorBoundary() {
   return (
-    <main id="main" className="mx-auto w-full max-w-5xl flex-1 px-4 py-6">
+    <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
       <GeneralErrorBoundary />
     </main>
   )

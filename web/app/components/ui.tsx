@@ -3,7 +3,9 @@
  * a visible label, errors are tied to their field (aria-describedby) and read
  * out (role="alert"), and every control shows a focus ring.
  */
+import { Link } from '@remix-run/react'
 import type { ButtonHTMLAttributes, ReactNode } from 'react'
+import type { SlaChip as SlaChipData, SlaTone } from '../utils/sla.ts'
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-sm ' +
@@ -24,6 +26,8 @@ export function ErrorList({ id, errors }: { id?: string; errors?: readonly strin
 interface FieldProps {
   label: string
   name: string
+  /** The element id, when one page has several fields of the same name (one form per row). */
+  id?: string
   errors?: readonly string[]
   hint?: string
   defaultValue?: string
@@ -56,46 +60,57 @@ function Hint({ name, hint, required }: { name: string; hint?: string; required?
 export function TextField({
   type = 'text',
   autoComplete,
+  inputMode,
+  min,
   ...props
-}: FieldProps & { type?: 'text' | 'email' | 'password'; autoComplete?: string }) {
+}: FieldProps & {
+  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date'
+  autoComplete?: string
+  inputMode?: 'text' | 'numeric' | 'email' | 'search'
+  min?: string
+}) {
   const { label, name, errors, hint, defaultValue, required } = props
+  const id = props.id ?? name
   return (
     <div>
-      <Label name={name} label={label} />
-      <Hint name={name} hint={hint} required={required} />
+      <Label name={id} label={label} />
+      <Hint name={id} hint={hint} required={required} />
       <input
-        id={name}
+        id={id}
         name={name}
         type={type}
         autoComplete={autoComplete}
+        inputMode={inputMode}
+        min={min}
         defaultValue={defaultValue}
         required={required || undefined}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy(name, hint, errors, required)}
+        aria-describedby={describedBy(id, hint, errors, required)}
         className={inputClass}
       />
-      <ErrorList id={`${name}-error`} errors={errors} />
+      <ErrorList id={`${id}-error`} errors={errors} />
     </div>
   )
 }
 
 export function TextAreaField({ rows = 6, ...props }: FieldProps & { rows?: number }) {
   const { label, name, errors, hint, defaultValue, required } = props
+  const id = props.id ?? name
   return (
     <div>
-      <Label name={name} label={label} />
-      <Hint name={name} hint={hint} required={required} />
+      <Label name={id} label={label} />
+      <Hint name={id} hint={hint} required={required} />
       <textarea
-        id={name}
+        id={id}
         name={name}
         rows={rows}
         defaultValue={defaultValue}
         required={required || undefined}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy(name, hint, errors, required)}
+        aria-describedby={describedBy(id, hint, errors, required)}
         className={inputClass}
       />
-      <ErrorList id={`${name}-error`} errors={errors} />
+      <ErrorList id={`${id}-error`} errors={errors} />
     </div>
   )
 }
@@ -106,17 +121,18 @@ export function SelectField({
   ...props
 }: FieldProps & { options: readonly { value: string; label: string }[]; placeholder?: string }) {
   const { label, name, errors, hint, defaultValue, required } = props
+  const id = props.id ?? name
   return (
     <div>
-      <Label name={name} label={label} />
-      <Hint name={name} hint={hint} required={required} />
+      <Label name={id} label={label} />
+      <Hint name={id} hint={hint} required={required} />
       <select
-        id={name}
+        id={id}
         name={name}
         defaultValue={defaultValue ?? ''}
         required={required || undefined}
         aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy(name, hint, errors, required)}
+        aria-describedby={describedBy(id, hint, errors, required)}
         className={inputClass}
       >
         {placeholder !== undefined ? (
@@ -130,7 +146,44 @@ export function SelectField({
           </option>
         ))}
       </select>
-      <ErrorList id={`${name}-error`} errors={errors} />
+      <ErrorList id={`${id}-error`} errors={errors} />
+    </div>
+  )
+}
+
+/** Files to attach: several at once, limits stated up front (the server enforces them). */
+export function FileField({ accept, ...props }: Omit<FieldProps, 'defaultValue'> & { accept: string }) {
+  const { label, name, errors, hint, required } = props
+  const id = props.id ?? name
+  return (
+    <div>
+      <Label name={id} label={label} />
+      <Hint name={id} hint={hint} required={required} />
+      <input
+        id={id}
+        name={name}
+        type="file"
+        multiple
+        accept={accept}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(id, hint, errors, required)}
+        className={
+          'mt-1 block w-full text-base text-slate-800 file:mr-3 file:min-h-11 file:rounded-md file:border-0 file:bg-slate-100 ' +
+          'file:px-4 file:py-2 file:font-semibold file:text-slate-800 hover:file:bg-slate-200 sm:text-sm sm:file:min-h-10'
+        }
+      />
+      <ErrorList id={`${id}-error`} errors={errors} />
+    </div>
+  )
+}
+
+export function CheckboxField({ label, name, defaultChecked, value = '1' }: { label: string; name: string; defaultChecked?: boolean; value?: string }) {
+  return (
+    <div className="flex min-h-10 items-center gap-2">
+      <input id={name} name={name} type="checkbox" value={value} defaultChecked={defaultChecked} className="size-5 accent-indigo-700" />
+      <label htmlFor={name} className="text-sm font-medium text-slate-800">
+        {label}
+      </label>
     </div>
   )
 }
@@ -139,7 +192,11 @@ const buttonVariants = {
   primary: 'bg-indigo-700 text-white hover:bg-indigo-800 disabled:bg-indigo-300',
   secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50',
   quiet: 'text-slate-700 underline-offset-4 hover:underline',
+  danger: 'bg-white text-red-800 ring-1 ring-inset ring-red-300 hover:bg-red-50',
 } as const
+
+/** A link in running text: underlined, so it is not told apart by colour alone. */
+export const linkClass = 'font-medium text-indigo-800 underline underline-offset-4 hover:text-indigo-950'
 
 export function buttonClass(variant: keyof typeof buttonVariants = 'primary') {
   return `inline-flex min-h-11 items-center justify-center rounded-md px-4 py-2 text-base font-semibold shadow-sm sm:min-h-10 sm:text-sm ${buttonVariants[variant]}`
@@ -154,8 +211,85 @@ export function Button({
   return <button type={type} className={`${buttonClass(variant)} ${className}`} {...props} />
 }
 
-export function Card({ children, className = '' }: { children: ReactNode; className?: string }) {
-  return <section className={`rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-6 ${className}`}>{children}</section>
+export function Card({ children, className = '', ...rest }: { children: ReactNode; className?: string; 'aria-labelledby'?: string }) {
+  return (
+    <section className={`rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-6 ${className}`} {...rest}>
+      {children}
+    </section>
+  )
+}
+
+/** A card's heading, one size everywhere. */
+export function CardTitle({ id, children }: { id?: string; children: ReactNode }) {
+  return (
+    <h2 id={id} className="text-lg font-semibold text-slate-900">
+      {children}
+    </h2>
+  )
+}
+
+export function PageHeader({ title, eyebrow, children }: { title: ReactNode; eyebrow?: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="flex flex-wrap items-end justify-between gap-3">
+      <div className="min-w-0">
+        {eyebrow ? <p className="text-sm text-slate-600">{eyebrow}</p> : null}
+        <h1 className="text-2xl font-bold text-slate-900 break-words">{title}</h1>
+      </div>
+      {children ? <div className="flex flex-wrap items-center gap-3">{children}</div> : null}
+    </div>
+  )
+}
+
+/** Tabs that are links (each a URL, so they work without JavaScript), with counts. */
+export function TabNav({
+  label,
+  tabs,
+  current,
+}: {
+  label: string
+  tabs: readonly { key: string; label: string; count?: number; href: string }[]
+  current: string
+}) {
+  return (
+    <nav aria-label={label} className="-mx-4 overflow-x-auto px-4">
+      <ul className="flex min-w-max gap-1 border-b border-slate-200">
+        {tabs.map((t) => (
+          <li key={t.key}>
+            <Link
+              to={t.href}
+              aria-current={t.key === current ? 'page' : undefined}
+              className="-mb-px inline-flex min-h-11 items-center gap-2 border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:text-slate-900 aria-[current=page]:border-indigo-700 aria-[current=page]:text-indigo-800"
+            >
+              {t.label}
+              {t.count !== undefined ? <span className="rounded-full bg-slate-100 px-2 text-xs text-slate-700">{t.count}</span> : null}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+/** Label-value pairs: a ticket's details. */
+export function DetailList({ items }: { items: readonly { label: string; value: ReactNode }[] }) {
+  return (
+    <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+      {items.map((item) => (
+        <div key={item.label} className="min-w-0">
+          <dt className="font-medium text-slate-600">{item.label}</dt>
+          <dd className="mt-0.5 break-words text-slate-900">{item.value}</dd>
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return (
+    <Card>
+      <div className="text-slate-800">{children}</div>
+    </Card>
+  )
 }
 
 /** A coloured pill that always carries its words. */
@@ -185,6 +319,65 @@ export function Alert({ kind, children }: { kind: 'error' | 'success' | 'info'; 
   )
 }
 
-export function DateTime({ value }: { value: { iso: string; text: string } }) {
-  return <time dateTime={value.iso}>{value.text}</time>
+export function DateTime({ value }: { value: { iso: string; text: string; title?: string } }) {
+  return (
+    <time dateTime={value.iso} title={value.title}>
+      {value.text}
+    </time>
+  )
+}
+
+const SLA_TONES: Record<SlaTone, string> = {
+  ok: 'bg-emerald-50 text-emerald-900 ring-emerald-300',
+  warn: 'bg-amber-50 text-amber-900 ring-amber-400',
+  bad: 'bg-red-50 text-red-900 ring-red-300',
+  neutral: 'bg-slate-100 text-slate-700 ring-slate-300',
+}
+
+// A shape per tone as well as a colour: a dot, a triangle, a square.
+const SLA_MARKS: Record<SlaTone, string> = { ok: '●', warn: '▲', bad: '■', neutral: '‖' }
+
+/** "At risk · 3h left": in colour, in a shape, and in words (the words are what a screen reader says). */
+export function SlaChip({ chip }: { chip: SlaChipData | null }) {
+  if (!chip) return <span className="text-slate-500">–</span>
+  return (
+    <span
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${SLA_TONES[chip.tone]}`}
+    >
+      <span aria-hidden="true">{SLA_MARKS[chip.tone]}</span>
+      <span aria-hidden="true">{chip.text}</span>
+      <span className="sr-only">{chip.label}</span>
+    </span>
+  )
+}
+
+/** Small markers beside a subject: "Family replied", "Case open". */
+export function Marker({ tone, children }: { tone: 'violet' | 'teal' | 'slate'; children: ReactNode }) {
+  const tones = {
+    violet: 'bg-violet-100 text-violet-900',
+    teal: 'bg-teal-100 text-teal-900',
+    slate: 'bg-slate-100 text-slate-800',
+  }
+  return <span className={`inline-flex whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-semibold ${tones[tone]}`}>{children}</span>
+}
+
+/** Previous and next pages, as links. */
+export function Pager({ previous, next, label }: { previous: string | null; next: string | null; label: string }) {
+  if (!previous && !next) return null
+  return (
+    <nav aria-label={label} className="flex flex-wrap items-center justify-between gap-3">
+      {previous ? (
+        <Link to={previous} className={buttonClass('secondary')} rel="prev">
+          ← Previous page
+        </Link>
+      ) : (
+        <span />
+      )}
+      {next ? (
+        <Link to={next} className={buttonClass('secondary')} rel="next">
+          Next page →
+        </Link>
+      ) : null}
+    </nav>
+  )
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { buttonClass, Card } from '../components/ui.tsx'
+import { buttonClass, Card, linkClass } from '../components/ui.tsx'
 import { getUser, homePath } from '../utils/auth.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Caseway: support for families' }]
@@ -13,7 +13,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     where: { acceptsRequests: true },
     select: { slug: true, name: true, responseTime: true },
     orderBy: { name: 'asc' },
-    take: 50,
+    take: 12,
   })
   return { organisations }
 }
@@ -28,10 +28,16 @@ export default function Welcome() {
           Ask an advocacy organisation for help with EHCPs, DLA, tribunals and more, and follow every reply from your
           advocate here.
         </p>
-        <p className="mt-6">
-          <Link to="/login" className={buttonClass('primary')}>
+        <p className="mt-6 flex flex-wrap gap-3">
+          <Link to="/orgs" className={buttonClass('primary')}>
+            Find an organisation
+          </Link>
+          <Link to="/login" className={buttonClass('secondary')}>
             Sign in
           </Link>
+        </p>
+        <p className="mt-3 text-sm text-slate-700">
+          New here? Choose an organisation and press Request support: you create your account as you send your request.
         </p>
       </section>
       {organisations.length ? (
@@ -47,6 +53,11 @@ export default function Welcome() {
               </li>
             ))}
           </ul>
+          <p className="mt-3">
+            <Link to="/orgs" className={linkClass}>
+              See all organisations
+            </Link>
+          </p>
         </Card>
       ) : null}
     </div>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
-import { Alert, Button, Card, TextField } from '../components/ui.tsx'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Alert, Button, Card, linkClass, TextField } from '../components/ui.tsx'
 import { createSessionAndRedirect, getUser, homePath, signIn } from '../utils/auth.server.ts'
 import { safeRedirect } from '../utils/http.ts'
 import { LoginSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
@@ -42,13 +42,14 @@ export default function Login() {
   const actionData = useActionData<typeof action>()
   const [searchParams] = useSearchParams()
   const submitting = useNavigation().state === 'submitting'
+  const redirectTo = searchParams.get('redirectTo') ?? ''
   return (
     <div className="mx-auto max-w-md">
       <h1 className="text-2xl font-bold text-slate-900">Sign in</h1>
       <Card className="mt-6">
         <Form method="post" className="space-y-5" noValidate>
           {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
-          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+          <input type="hidden" name="redirectTo" value={redirectTo} />
           <TextField
             label="Email"
             name="email"
@@ -70,7 +71,18 @@ export default function Login() {
             Sign in
           </Button>
         </Form>
+        <p className="mt-4 text-sm">
+          <Link to="/forgot-password" className={linkClass}>
+            Forgot your password?
+          </Link>
+        </p>
       </Card>
+      <p className="mt-4 text-sm text-slate-700">
+        New to Caseway?{' '}
+        <Link to={`/signup${redirectTo ? `?${new URLSearchParams({ redirectTo })}` : ''}`} className={linkClass}>
+          Create an account
+        </Link>
+      </p>
     </div>
   )
 }

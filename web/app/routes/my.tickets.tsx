@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import type { Prisma } from '../../../generated/prisma/client.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Badge, Card, DateTime } from '../components/ui.tsx'
+import { Badge, buttonClass, Card, DateTime, EmptyState, linkClass, PageHeader, TabNav } from '../components/ui.tsx'
 import { requireUser } from '../utils/auth.server.ts'
 import { familyStatusLabel, formatDateTime, statusTone } from '../utils/format.ts'
 
@@ -9,12 +10,27 @@ export const meta: MetaFunction = () => [{ title: 'My requests · Caseway' }]
 
 const PAGE_SIZE = 100
 
+const TABS = {
+  open: { label: 'Open', where: { status: { notIn: ['resolved', 'closed'] } } },
+  waiting: {
+    label: 'Waiting for you',
+    // As familyStatusLabel: what waits on the family, not on the local authority.
+    where: { OR: [{ status: 'pending_family' }, { awaiting: 'family', status: { in: ['new', 'in_progress'] } }] },
+  },
+  done: { label: 'Finished', where: { status: { in: ['resolved', 'closed'] } } },
+  all: { label: 'All', where: {} },
+} as const satisfies Record<string, { label: string; where: Prisma.TicketWhereInput }>
+type Tab = keyof typeof TABS
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request)
+  const requested = new URL(request.url).searchParams.get('tab')
+  const tab: Tab = requested && requested in TABS ? (requested as Tab) : 'open'
   // Only the tickets this person asked for, whatever their role elsewhere.
-  const [tickets, organisations] = await Promise.all([
+  const mine = { requesterId: user.id }
+  const [tickets, ...counts] = await Promise.all([
     context.db.ticket.findMany({
-      where: { requesterId: user.id },
+      where: { ...mine, ...TABS[tab].where },
       orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
       take: PAGE_SIZE,
       select: {
@@ -23,18 +39,21 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         status: true,
         awaiting: true,
         lastActivityAt: true,
+        reopenUntil: true,
         org: { select: { slug: true, name: true, timezone: true } },
         assignee: { select: { name: true } },
       },
     }),
-    context.db.organisation.findMany({
-      where: { acceptsRequests: true },
-      select: { slug: true, name: true },
-      orderBy: { name: 'asc' },
-      take: 50,
-    }),
+    ...(Object.keys(TABS) as Tab[]).map((key) => context.db.ticket.count({ where: { ...mine, ...TABS[key].where } })),
   ])
   return {
+    tab,
+    tabs: (Object.keys(TABS) as Tab[]).map((key, i) => ({
+      key,
+      label: TABS[key].label,
+      count: counts[i]!,
+      href: key === 'open' ? '/my/tickets' : `/my/tickets?tab=${key}`,
+    })),
     tickets: tickets.map((t) => ({
       href: `/tickets/${t.org.slug}/${t.number}`,
       number: t.number,
@@ -45,18 +64,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       advocate: t.assignee?.name ?? null,
       lastUpdate: formatDateTime(t.lastActivityAt, t.org.timezone),
     })),
-    organisations,
   }
 }
 
 export default function MyTickets() {
-  const { tickets, organisations } = useLoaderData<typeof loader>()
+  const { tab, tabs, tickets } = useLoaderData<typeof loader>()
+  const current = tabs.find((t) => t.key === tab)!
   return (
-    <div className="space-y-8">
-      <div>
-        <h1 className="text-2xl font-bold text-slate-900">My requests</h1>
-        <p className="mt-1 text-slate-700">Every request you have sent, with the latest first.</p>
-      </div>
+    <div className="space-y-6">
+      <PageHeader title="My requests">
+        <Link to="/orgs" className={buttonClass('primary')}>
+          Ask for help
+        </Link>
+      </PageHeader>
+      <TabNav label="Request status" tabs={tabs} current={tab} />
       {tickets.length ? (
         <ul className="space-y-3" aria-label="Your requests">
           {tickets.map((t) => (
@@ -90,24 +111,20 @@ export default function MyTickets() {
           ))}
         </ul>
       ) : (
-        <Card>
-          <p className="text-slate-800">You have not sent any requests yet.</p>
-        </Card>
+        <EmptyState>
+          {tab === 'open' && tabs.find((t) => t.key === 'all')!.count === 0 ? (
+            <>
+              You have not sent any requests yet.{' '}
+              <Link to="/orgs" className={linkClass}>
+                Find an organisation to ask for help
+              </Link>
+              .
+            </>
+          ) : (
+            `No requests in “${current.label}”.`
+          )}
+        </EmptyState>
       )}
-      {organisations.length ? (
-        <section>
-          <h2 className="text-lg font-semibold text-slate-900">Ask an organisation for help</h2>
-          <ul className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
-            {organisations.map((org) => (
-              <li key={org.slug}>
-                <Link to={`/orgs/${org.slug}`} className="text-indigo-800 underline underline-offset-4">
-                  {org.name}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
     </div>
   )
 }

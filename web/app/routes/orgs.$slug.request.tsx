@@ -3,12 +3,15 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Alert, Button, Card, SelectField, TextAreaField, TextField } from '../components/ui.tsx'
+import { Alert, Button, Card, FileField, SelectField, TextAreaField, TextField, linkClass } from '../components/ui.tsx'
+import { AccountError, createAccount } from '../services/accounts.server.ts'
+import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, readFormWithFiles } from '../services/attachments.server.ts'
 import { createTicket, TicketServiceError } from '../services/tickets.server.ts'
-import { requireUser, type SessionUser } from '../utils/auth.server.ts'
+import { createSession, getUser, type SessionUser } from '../utils/auth.server.ts'
+import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireOrganisation } from '../utils/organisations.server.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
-import { parseForm, TicketRequestSchema, type FieldErrors } from '../utils/validation.ts'
+import { parseForm, SignUpSchema, TicketRequestSchema, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Request support from ${data.org.name} · Caseway` : 'Request support · Caseway' },
@@ -26,69 +29,193 @@ function requireFamilyOf(user: SessionUser, orgId: string) {
   }
 }
 
-async function load(request: Request, context: LoaderFunctionArgs['context'], slug: string | undefined) {
-  const user = await requireUser(context, request)
-  const org = await requireOrganisation(context, slug)
-  requireFamilyOf(user, org.id)
-  return { user, org }
+/** The family's own closed or resolved request this one follows up (?followUp=<number>), if any. */
+async function findFollowUp(context: LoaderFunctionArgs['context'], orgId: string, user: SessionUser | null, value: string | null) {
+  if (!user || !value || !/^\d{1,9}$/.test(value)) return null
+  return context.db.ticket.findFirst({
+    where: { orgId, number: Number(value), requesterId: user.id, status: { in: ['resolved', 'closed'] } },
+    select: { id: true, number: true, subject: true },
+  })
 }
 
+// Open to everyone: a family without an account creates it with the request.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { org } = await load(request, context, params.slug)
+  const [org, user] = await Promise.all([requireOrganisation(context, params.slug), getUser(context, request)])
+  if (user) requireFamilyOf(user, org.id)
   if (!org.acceptsRequests) throw redirect(`/orgs/${org.slug}`)
-  return { org: { slug: org.slug, name: org.name, responseTime: org.responseTime, departments: org.departments } }
+  const followUp = await findFollowUp(context, org.id, user, new URL(request.url).searchParams.get('followUp'))
+  return {
+    org: { slug: org.slug, name: org.name, responseTime: org.responseTime, departments: org.departments },
+    signedIn: user ? { name: user.name, email: user.email } : null,
+    followUp,
+    attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
+  }
 }
+
+type ActionData = { fieldErrors: FieldErrors; formError: string | null; values: Record<string, string>; emailTaken?: boolean }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const form = parseForm(await request.formData(), TicketRequestSchema)
-  const { user, org } = await load(request, context, params.slug)
-  if (!form.success) {
-    return data({ fieldErrors: form.fieldErrors, formError: null, values: form.values }, { status: 400 })
+  const upload = await readFormWithFiles(request)
+  const [org, user] = await Promise.all([requireOrganisation(context, params.slug), getUser(context, request)])
+  if (user) requireFamilyOf(user, org.id)
+  const form = parseForm(upload.formData, TicketRequestSchema)
+  // Signed out: the same form carries the new account.
+  const account = user ? null : parseForm(upload.formData, SignUpSchema)
+  const fileError = upload.ok ? null : upload.error
+  if (!form.success || (account && !account.success) || fileError) {
+    const values = { ...(form.success ? {} : form.values), ...(account && !account.success ? account.values : {}) }
+    for (const [key, value] of upload.formData) if (typeof value === 'string' && key !== 'password') values[key] ??= value
+    return data<ActionData>(
+      {
+        fieldErrors: {
+          ...(form.success ? {} : form.fieldErrors),
+          ...(account && !account.success ? account.fieldErrors : {}),
+          ...(fileError ? { attachments: [fileError] } : {}),
+        },
+        formError: null,
+        values,
+      },
+      { status: 400 },
+    )
   }
+  if (!org.acceptsRequests) throw redirect(`/orgs/${org.slug}`)
+
+  const headers = new Headers()
+  let requesterId = user?.id
+  if (!requesterId && account?.success) {
+    try {
+      const created = await createAccount(context.db, account.data)
+      requesterId = created.id
+      headers.append('Set-Cookie', await createSession(context, request, created.id))
+      context.log.info({ userId: created.id, orgId: org.id, event: 'signed_up' }, 'family signed up with a request')
+    } catch (error) {
+      if (!(error instanceof AccountError)) throw error
+      const { password: _password, ...values } = Object.fromEntries(
+        [...upload.formData].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      )
+      return data<ActionData>(
+        { fieldErrors: { email: ['An account with this email already exists. Sign in to send your request.'] }, formError: null, values, emailTaken: true },
+        { status: 400 },
+      )
+    }
+  }
+  const followUp = await findFollowUp(context, org.id, user, upload.formData.get('followUp') as string | null)
   try {
     const ticket = await createTicket(context, {
       orgId: org.id,
-      requesterId: user.id,
+      requesterId: requesterId!,
       subject: form.data.subject,
       type: form.data.type,
       body: form.data.message,
       childName: form.data.childName,
       departmentId: form.data.departmentId,
+      attachments: upload.ok ? upload.uploads : [],
+      followUpOfId: followUp?.id,
     })
-    return redirect(`/tickets/${org.slug}/${ticket.number}`)
+    return redirectWithFlash(
+      context,
+      request,
+      `/tickets/${org.slug}/${ticket.number}`,
+      {
+        kind: 'success',
+        text: `Request sent to ${org.name}${user ? '' : ', and your account is ready'}. They usually respond ${org.responseTime}; you will see their reply here.`,
+      },
+      { headers },
+    )
   } catch (error) {
     if (!(error instanceof TicketServiceError)) throw error
-    const values = Object.fromEntries(
-      Object.entries({ ...form.data, childName: form.data.childName ?? '', departmentId: form.data.departmentId ?? '' }),
-    ) as Record<string, string>
-    return data(
-      { fieldErrors: {} as FieldErrors, formError: error.message, values },
-      { status: error.code === 'unavailable' ? 503 : error.code === 'not_accepting' ? 409 : 400 },
+    const values: Record<string, string> = {
+      type: form.data.type,
+      subject: form.data.subject,
+      childName: form.data.childName ?? '',
+      departmentId: form.data.departmentId ?? '',
+      message: form.data.message,
+    }
+    const files = upload.ok && upload.uploads.length ? ' Please choose your files again.' : ''
+    const signedUp = user ? '' : ' Your account was created and you are signed in, so you can simply send it again.'
+    return data<ActionData>(
+      { fieldErrors: {}, formError: `${error.message}${signedUp}${files}`, values },
+      { status: error.code === 'unavailable' ? 503 : error.code === 'not_accepting' ? 409 : 400, headers },
     )
   }
 }
 
 export default function RequestSupport() {
-  const { org } = useLoaderData<typeof loader>()
+  const { org, signedIn, followUp, attachments } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const submitting = useNavigation().state === 'submitting'
   const errors = actionData?.fieldErrors
   const values = actionData?.values
+  const loginHref = `/login?${new URLSearchParams({ redirectTo: `/orgs/${org.slug}/request` })}`
   return (
     <div className="mx-auto max-w-2xl">
       <p className="text-sm">
-        <Link to={`/orgs/${org.slug}`} className="text-indigo-800 underline-offset-4 hover:underline">
+        <Link to={`/orgs/${org.slug}`} className={linkClass}>
           {org.name}
         </Link>
       </p>
       <h1 className="mt-1 text-2xl font-bold text-slate-900">Request support</h1>
       <p className="mt-2 text-slate-700">
-        Tell {org.name} what you need. They usually respond {org.responseTime}, and you can follow every reply in
-        Caseway.
+        Tell {org.name} what you need. They usually respond {org.responseTime}, and you can follow every reply in Caseway.
       </p>
       <Card className="mt-6">
-        <Form method="post" className="space-y-5" noValidate>
+        <Form method="post" encType="multipart/form-data" className="space-y-5" noValidate>
           {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
+          {followUp ? (
+            <>
+              <input type="hidden" name="followUp" value={followUp.number} />
+              <p className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-800">
+                This request follows up #{followUp.number} “{followUp.subject}”.
+              </p>
+            </>
+          ) : null}
+          {signedIn ? (
+            <p className="text-sm text-slate-600">
+              Sending as {signedIn.name} ({signedIn.email}).
+            </p>
+          ) : (
+            <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
+              <legend className="px-1 text-base font-semibold text-slate-900">Your account</legend>
+              <p className="text-sm text-slate-700">
+                You will use it to follow replies. Already have one?{' '}
+                <Link to={loginHref} className={linkClass}>
+                  Sign in
+                </Link>
+              </p>
+              {actionData?.emailTaken ? (
+                <Alert kind="error">
+                  An account with this email already exists.{' '}
+                  <Link to={loginHref} className={linkClass}>
+                    Sign in to send your request
+                  </Link>
+                  {' '}or{' '}
+                  <Link to="/forgot-password" className={linkClass}>
+                    reset your password
+                  </Link>
+                  .
+                </Alert>
+              ) : null}
+              <TextField label="Your name" name="name" autoComplete="name" defaultValue={values?.name} errors={errors?.name} required />
+              <TextField
+                label="Email"
+                name="email"
+                type="email"
+                autoComplete="email"
+                defaultValue={values?.email}
+                errors={actionData?.emailTaken ? undefined : errors?.email}
+                required
+              />
+              <TextField
+                label="Password"
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                hint="At least 10 characters."
+                errors={errors?.password}
+                required
+              />
+            </fieldset>
+          )}
           <SelectField
             label="Type"
             name="type"
@@ -109,14 +236,14 @@ export default function RequestSupport() {
               required={false}
             />
           ) : null}
-          <TextField label="Subject" name="subject" defaultValue={values?.subject} errors={errors?.subject} required />
           <TextField
-            label="Child's name"
-            name="childName"
-            defaultValue={values?.childName}
-            errors={errors?.childName}
-            required={false}
+            label="Subject"
+            name="subject"
+            defaultValue={values?.subject ?? (followUp ? `Follow-up: ${followUp.subject}`.slice(0, 200) : undefined)}
+            errors={errors?.subject}
+            required
           />
+          <TextField label="Child's name" name="childName" defaultValue={values?.childName} errors={errors?.childName} required={false} />
           <TextAreaField
             label="Message"
             name="message"
@@ -126,7 +253,8 @@ export default function RequestSupport() {
             errors={errors?.message}
             required
           />
-          <Button disabled={submitting}>Send request</Button>
+          <FileField label="Attachments" name="attachments" accept={attachments.accept} hint={attachments.hint} errors={errors?.attachments} required={false} />
+          <Button disabled={submitting}>{submitting ? 'Sending…' : 'Send request'}</Button>
         </Form>
       </Card>
     </div>

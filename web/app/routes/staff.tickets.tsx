@@ -1,37 +1,52 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { redirect } from '@remix-run/node'
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import {
+  PRIORITIES,
   PRIORITY_LABELS,
   TICKET_STATUSES,
+  TICKET_TYPES,
   TYPE_LABELS,
-  type TicketStatus,
 } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Badge, Card, DateTime } from '../components/ui.tsx'
+import {
+  Badge,
+  Button,
+  Card,
+  CheckboxField,
+  DateTime,
+  EmptyState,
+  linkClass,
+  Marker,
+  PageHeader,
+  Pager,
+  SelectField,
+  SlaChip,
+  TabNav,
+  TextField,
+} from '../components/ui.tsx'
+import {
+  DEFAULT_DIRECTION,
+  hasFilters,
+  OPEN_STATUSES,
+  parseQueueQuery,
+  queuePage,
+  queueSearchParams,
+  type QueueQuery,
+  type QueueSort,
+  type QueueTab,
+} from '../services/queue.server.ts'
 import { requireUser, staffMemberships } from '../utils/auth.server.ts'
-import { familyReplied, formatDateTime, isOpenStatus, staffStatusLabel, statusTone } from '../utils/format.ts'
+import { familyReplied, formatShortDateTime, staffStatusLabel, statusTone } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
+import { SLA_FILTER_STATES, SLA_STATE_LABELS, slaChip } from '../utils/sla.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ticket queue · Caseway' }]
 
-const PAGE_SIZE = 50
-type Tab = 'open' | TicketStatus
-const OPEN_STATUSES = TICKET_STATUSES.filter(isOpenStatus)
-
-function parseTab(value: string | null): Tab {
-  return value && (TICKET_STATUSES as readonly string[]).includes(value) ? (value as TicketStatus) : 'open'
-}
-
-/** Keyset cursor on the queue's sort order (last activity, then id), matching the table's index. */
-function encodeCursor(at: Date, id: string) {
-  return `${at.toISOString()}_${id}`
-}
-function decodeCursor(value: string | null): { at: Date; id: string } | null {
-  const match = value?.match(/^(\d{4}-\d\d-\d\dT[\d:.]+Z)_([0-9a-f-]{36})$/i)
-  if (!match) return null
-  const at = new Date(match[1]!)
-  return Number.isNaN(at.getTime()) ? null : { at, id: match[2]! }
+const TAB_LABELS: Record<QueueTab, string> = {
+  open: 'All open',
+  ...(Object.fromEntries(TICKET_STATUSES.map((s) => [s, staffStatusLabel(s)])) as Record<(typeof TICKET_STATUSES)[number], string>),
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -44,88 +59,102 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!team) throw notFound('You are not on the team of that organisation.')
   if (!roleHasPermission(team.role, 'read:queue:org')) throw new Response('Not allowed', { status: 403 })
 
-  const tab = parseTab(url.searchParams.get('status'))
-  const cursor = decodeCursor(url.searchParams.get('cursor'))
-  const org = await context.db.organisation.findUniqueOrThrow({
-    where: { id: team.orgId },
-    select: { id: true, slug: true, name: true, timezone: true },
-  })
-  const [grouped, rows] = await Promise.all([
-    context.db.ticket.groupBy({ by: ['status'], where: { orgId: org.id }, _count: { _all: true } }),
-    context.db.ticket.findMany({
-      where: {
-        orgId: org.id,
-        status: tab === 'open' ? { in: OPEN_STATUSES } : tab,
-        ...(cursor
-          ? { OR: [{ lastActivityAt: { lt: cursor.at } }, { lastActivityAt: cursor.at, id: { lt: cursor.id } }] }
-          : {}),
-      },
-      orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
-      take: PAGE_SIZE + 1,
-      select: {
-        id: true,
-        number: true,
-        subject: true,
-        type: true,
-        status: true,
-        awaiting: true,
-        priority: true,
-        lastActivityAt: true,
-        requester: { select: { name: true } },
-        assignee: { select: { name: true } },
-      },
-    }),
+  const query = parseQueueQuery(url.searchParams)
+  const [org, page, departments] = await Promise.all([
+    context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { id: true, slug: true, name: true, timezone: true } }),
+    queuePage(context, { orgId: team.orgId, userId: user.id, query }),
+    context.db.department.count({ where: { orgId: team.orgId } }),
   ])
-  const counts = Object.fromEntries(TICKET_STATUSES.map((s) => [s, 0])) as Record<TicketStatus, number>
-  for (const g of grouped) counts[g.status] = g._count._all
-  const page = rows.slice(0, PAGE_SIZE)
-  const last = rows.length > PAGE_SIZE ? page[page.length - 1] : undefined
+  const now = Date.now()
 
-  const query = (params: Record<string, string | undefined>) => {
-    const search = new URLSearchParams()
-    if (teams.length > 1) search.set('org', org.slug)
-    for (const [key, value] of Object.entries(params)) if (value) search.set(key, value)
-    const text = search.toString()
+  const href = (q: Omit<QueueQuery, 'after' | 'before'>, cursor: { after?: string; before?: string } = {}) => {
+    const params = queueSearchParams(q, cursor)
+    if (teams.length > 1) params.set('org', org.slug)
+    const text = params.toString()
     return `/staff/tickets${text ? `?${text}` : ''}`
   }
+  const base = { tab: query.tab, filters: query.filters, sort: query.sort, dir: query.dir }
+  // The filter form sends every field, chosen or not: keep the address short and shareable.
+  if ([...url.searchParams].some(([key, value]) => value === '' || (key === 'assignee' && value === 'any')))
+    throw redirect(href(base, { after: query.after ?? undefined, before: query.before ?? undefined }))
+  const sortHref = (sort: QueueSort) =>
+    href({ ...base, sort, dir: sort === query.sort ? (query.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort] })
 
   return {
     org: { slug: org.slug, name: org.name },
     teams: teams.length > 1 ? teams.map((m) => ({ slug: m.org.slug, name: m.org.name })) : [],
-    tab,
-    tabs: [
-      { tab: 'open' as Tab, label: 'All open', count: OPEN_STATUSES.reduce((sum, s) => sum + counts[s], 0), href: query({}) },
-      ...TICKET_STATUSES.map((s) => ({ tab: s as Tab, label: staffStatusLabel(s), count: counts[s], href: query({ status: s }) })),
-    ],
-    tickets: page.map((t) => ({
-      href: `/tickets/${org.slug}/${t.number}`,
-      number: t.number,
-      subject: t.subject,
-      family: t.requester.name,
-      type: TYPE_LABELS[t.type],
-      status: t.status,
-      statusLabel: staffStatusLabel(t.status),
-      familyReplied: familyReplied(t.status, t.awaiting),
-      priority: PRIORITY_LABELS[t.priority],
-      assignee: t.assignee?.name ?? null,
-      lastUpdate: formatDateTime(t.lastActivityAt, org.timezone),
+    query: { ...base, filtered: hasFilters(query.filters) },
+    showDepartment: departments > 0,
+    tabs: (['open', ...TICKET_STATUSES] as const).map((tab) => ({
+      key: tab,
+      label: TAB_LABELS[tab],
+      count: page.counts[tab],
+      href: href({ ...base, tab }),
     })),
-    olderHref: last
-      ? query({ status: tab === 'open' ? undefined : tab, cursor: encodeCursor(last.lastActivityAt, last.id) })
-      : null,
+    sortLinks: Object.fromEntries(
+      (['number', 'subject', 'priority', 'sla', 'activity'] as const).map((sort) => [sort, sortHref(sort)]),
+    ) as Record<QueueSort, string>,
+    clearHref: href({ ...base, filters: { assignee: 'any', type: null, priority: null, sla: null, familyReplied: false, q: '' } }),
+    tickets: page.rows.map((t) => {
+      const open = (OPEN_STATUSES as readonly string[]).includes(t.status)
+      return {
+        href: `/tickets/${org.slug}/${t.number}`,
+        number: t.number,
+        subject: t.subject,
+        family: t.familyName,
+        type: TYPE_LABELS[t.type],
+        department: t.departmentName,
+        status: t.status,
+        statusLabel: staffStatusLabel(t.status),
+        familyReplied: familyReplied(t.status, t.awaiting),
+        caseOpen: t.caseRef !== null && open,
+        priority: PRIORITY_LABELS[t.priority],
+        urgent: t.priority === 'urgent',
+        sla: open
+          ? slaChip({ state: t.slaState, dueAt: t.slaDueAt, targets: Array.isArray(t.slaTargets) ? (t.slaTargets as never[]) : [] }, now)
+          : null,
+        assignee: t.assigneeName,
+        mine: t.assigneeId === user.id,
+        lastUpdate: formatShortDateTime(t.lastActivityAt, org.timezone, new Date(now)),
+      }
+    }),
+    previous: page.previous ? href(base, { before: page.previous }) : null,
+    next: page.next ? href(base, { after: page.next }) : null,
+    firstPage: page.previous ? href(base) : null,
   }
 }
 
-export default function StaffQueue() {
-  const { org, teams, tab, tabs, tickets, olderHref } = useLoaderData<typeof loader>()
-  const current = tabs.find((t) => t.tab === tab)!
+const SORT_WORDS: Record<QueueSort, { asc: string; desc: string }> = {
+  number: { asc: 'lowest number first', desc: 'highest number first' },
+  subject: { asc: 'subject A to Z', desc: 'subject Z to A' },
+  priority: { asc: 'most urgent first', desc: 'least urgent first' },
+  sla: { asc: 'SLA due soonest first', desc: 'SLA due latest first' },
+  activity: { asc: 'oldest activity first', desc: 'most recent activity first' },
+}
+
+function SortHeader({ sort, label, query, href }: { sort: QueueSort; label: string; query: { sort: QueueSort; dir: 'asc' | 'desc' }; href: string }) {
+  const active = query.sort === sort
   return (
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div>
-          <p className="text-sm text-slate-600">{org.name}</p>
-          <h1 className="text-2xl font-bold text-slate-900">Ticket queue</h1>
-        </div>
+    <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined} className="px-2.5 py-3">
+      <Link to={href} className="inline-flex items-center gap-1 rounded hover:text-slate-900 hover:underline">
+        {label}
+        <span aria-hidden="true" className={active ? 'text-indigo-800' : 'text-slate-400'}>
+          {active ? (query.dir === 'asc' ? '▲' : '▼') : '↕'}
+        </span>
+      </Link>
+    </th>
+  )
+}
+
+export default function StaffQueue() {
+  const { org, teams, query, showDepartment, tabs, sortLinks, clearHref, tickets, previous, next, firstPage } =
+    useLoaderData<typeof loader>()
+  const searching = useNavigation().state === 'loading'
+  const current = tabs.find((t) => t.key === query.tab)!
+  const f = query.filters
+  return (
+    <div className="space-y-5">
+      <PageHeader title="Ticket queue" eyebrow={org.name}>
         {teams.length ? (
           <nav aria-label="Organisations" className="flex flex-wrap gap-3 text-sm">
             {teams.map((t) => (
@@ -140,65 +169,126 @@ export default function StaffQueue() {
             ))}
           </nav>
         ) : null}
-      </div>
+      </PageHeader>
 
-      <nav aria-label="Ticket status" className="-mx-4 overflow-x-auto px-4">
-        <ul className="flex min-w-max gap-1 border-b border-slate-200">
-          {tabs.map((t) => (
-            <li key={t.tab}>
-              <Link
-                to={t.href}
-                aria-current={t.tab === tab ? 'page' : undefined}
-                className="-mb-px inline-flex items-center gap-2 border-b-2 border-transparent px-3 py-2 text-sm font-medium text-slate-600 hover:text-slate-900 aria-[current=page]:border-indigo-700 aria-[current=page]:text-indigo-800"
-              >
-                {t.label}
-                <span className="rounded-full bg-slate-100 px-2 text-xs text-slate-700">{t.count}</span>
+      <Card className="!p-4">
+        <Form method="get" role="search" aria-label="Ticket filters" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-6 lg:items-end">
+          {teams.length ? <input type="hidden" name="org" value={org.slug} /> : null}
+          {query.tab !== 'open' ? <input type="hidden" name="status" value={query.tab} /> : null}
+          {query.sort !== 'activity' || query.dir !== 'desc' ? (
+            <>
+              <input type="hidden" name="sort" value={query.sort} />
+              <input type="hidden" name="dir" value={query.dir} />
+            </>
+          ) : null}
+          <div className="sm:col-span-2">
+            <TextField label="Search" name="q" type="search" defaultValue={f.q} hint="Ticket number, subject or family name" />
+          </div>
+          <SelectField
+            label="Assignee"
+            name="assignee"
+            options={[
+              { value: 'any', label: 'Anyone' },
+              { value: 'mine', label: 'Assigned to me' },
+              { value: 'unassigned', label: 'Unassigned' },
+            ]}
+            defaultValue={f.assignee}
+          />
+          <SelectField
+            label="Type"
+            name="type"
+            placeholder="Any type"
+            options={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
+            defaultValue={f.type ?? ''}
+          />
+          <SelectField
+            label="Priority"
+            name="priority"
+            placeholder="Any priority"
+            options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
+            defaultValue={f.priority ?? ''}
+          />
+          <SelectField
+            label="SLA"
+            name="sla"
+            placeholder="Any SLA state"
+            options={SLA_FILTER_STATES.map((s) => ({ value: s, label: SLA_STATE_LABELS[s] }))}
+            defaultValue={f.sla ?? ''}
+          />
+          <div className="flex flex-wrap items-center gap-x-4 gap-y-2 sm:col-span-2 lg:col-span-6">
+            <CheckboxField label="Family replied" name="replied" defaultChecked={f.familyReplied} />
+            <Button variant="secondary">Apply filters</Button>
+            {query.filtered ? (
+              <Link to={clearHref} className={linkClass}>
+                Clear filters
               </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+            ) : null}
+          </div>
+        </Form>
+      </Card>
+
+      <TabNav label="Ticket status" tabs={tabs} current={query.tab} />
+
+      <p aria-live="polite" className="text-sm text-slate-600">
+        {searching ? 'Loading…' : `${current.count} ${current.count === 1 ? 'ticket' : 'tickets'} in ${current.label}${query.filtered ? ' matching the filters' : ''}`}
+      </p>
 
       {tickets.length ? (
-        <Card className="!p-0 overflow-x-auto">
+        <Card className="overflow-x-auto !p-0">
           <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
             <caption className="sr-only">
-              {current.label} tickets, most recent activity first
+              {current.label} tickets, {SORT_WORDS[query.sort][query.dir]}
             </caption>
             <thead className="bg-slate-50 text-xs font-semibold uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-3">No.</th>
-                <th scope="col" className="px-3 py-3">Subject</th>
-                <th scope="col" className="px-3 py-3">Family</th>
-                <th scope="col" className="px-3 py-3">Type</th>
-                <th scope="col" className="px-3 py-3">Status</th>
-                <th scope="col" className="px-3 py-3">Priority</th>
-                <th scope="col" className="px-3 py-3">Assignee</th>
-                <th scope="col" className="px-3 py-3">Last update</th>
+                <SortHeader sort="number" label="No." query={query} href={sortLinks.number} />
+                <SortHeader sort="subject" label="Subject" query={query} href={sortLinks.subject} />
+                <th scope="col" className="px-2.5 py-3">Family</th>
+                <th scope="col" className="px-2.5 py-3">Type</th>
+                {showDepartment ? <th scope="col" className="px-2.5 py-3">Team</th> : null}
+                <th scope="col" className="px-2.5 py-3">Status</th>
+                <SortHeader sort="priority" label="Priority" query={query} href={sortLinks.priority} />
+                <SortHeader sort="sla" label="SLA" query={query} href={sortLinks.sla} />
+                <th scope="col" className="px-2.5 py-3">Assignee</th>
+                <SortHeader sort="activity" label="Last update" query={query} href={sortLinks.activity} />
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {tickets.map((t) => (
-                <tr key={t.href} className="align-top">
-                  <td className="whitespace-nowrap px-3 py-3 text-slate-600">#{t.number}</td>
-                  <td className="px-3 py-3">
+                <tr key={t.href} className="align-top hover:bg-slate-50">
+                  <td className="whitespace-nowrap px-2.5 py-3 text-slate-600">#{t.number}</td>
+                  <td className="min-w-48 px-2.5 py-3">
                     <Link to={t.href} className="font-medium text-indigo-800 underline-offset-4 hover:underline">
                       {t.subject}
                     </Link>
-                    {t.familyReplied ? (
-                      <span className="ml-2 inline-flex rounded bg-violet-100 px-1.5 py-0.5 text-xs font-semibold text-violet-900">
-                        Family replied
+                    {t.familyReplied || t.caseOpen ? (
+                      <span className="mt-1 flex flex-wrap gap-1">
+                        {t.familyReplied ? <Marker tone="violet">Family replied</Marker> : null}
+                        {t.caseOpen ? <Marker tone="teal">Case open</Marker> : null}
                       </span>
                     ) : null}
                   </td>
-                  <td className="px-3 py-3">{t.family}</td>
-                  <td className="whitespace-nowrap px-3 py-3">{t.type}</td>
-                  <td className="whitespace-nowrap px-3 py-3">
+                  <td className="px-2.5 py-3">{t.family}</td>
+                  <td className="whitespace-nowrap px-2.5 py-3">{t.type}</td>
+                  {showDepartment ? <td className="px-2.5 py-3">{t.department ?? <span className="text-slate-500">–</span>}</td> : null}
+                  <td className="whitespace-nowrap px-2.5 py-3">
                     <Badge tone={statusTone(t.status)}>{t.statusLabel}</Badge>
                   </td>
-                  <td className="whitespace-nowrap px-3 py-3">{t.priority}</td>
-                  <td className="px-3 py-3">{t.assignee ?? <span className="text-slate-500">Unassigned</span>}</td>
-                  <td className="whitespace-nowrap px-3 py-3 text-slate-600">
+                  <td className={`whitespace-nowrap px-2.5 py-3 ${t.urgent ? 'font-semibold text-red-800' : ''}`}>{t.priority}</td>
+                  <td className="whitespace-nowrap px-2.5 py-3">
+                    <SlaChip chip={t.sla} />
+                  </td>
+                  <td className="px-2.5 py-3">
+                    {t.assignee ? (
+                      <>
+                        {t.assignee}
+                        {t.mine ? <span className="text-slate-600"> (you)</span> : null}
+                      </>
+                    ) : (
+                      <span className="text-slate-600">Unassigned</span>
+                    )}
+                  </td>
+                  <td className="whitespace-nowrap px-2.5 py-3 text-slate-600">
                     <DateTime value={t.lastUpdate} />
                   </td>
                 </tr>
@@ -207,14 +297,13 @@ export default function StaffQueue() {
           </table>
         </Card>
       ) : (
-        <Card>
-          <p className="text-slate-800">No tickets here.</p>
-        </Card>
+        <EmptyState>{query.filtered ? 'No tickets match these filters.' : 'No tickets here.'}</EmptyState>
       )}
-      {olderHref ? (
-        <p>
-          <Link to={olderHref} className="font-medium text-indigo-800 underline underline-offset-4">
-            Older tickets
+      <Pager label="Pages" previous={previous} next={next} />
+      {firstPage ? (
+        <p className="text-sm">
+          <Link to={firstPage} className={linkClass}>
+            Back to the first page
           </Link>
         </p>
       ) : null}

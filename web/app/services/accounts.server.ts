@@ -65,3 +65,28 @@ export async function createUser(db: Db, input: z.input<typeof UserInput>) {
     return { user, org, role: data.role }
   })
 }
+
+export const SignUpInput = z.strictObject({
+  email: z.email().transform((email) => email.toLowerCase()),
+  name: z.string().trim().min(1).max(120),
+  password: z.string().min(10, 'Use at least 10 characters').max(200),
+})
+
+/**
+ * A person signing themselves up, as a family: no organisation yet (they join
+ * one with their first request). An email already in use is an AccountError.
+ */
+export async function createAccount(db: Db, input: z.input<typeof SignUpInput>) {
+  const data = SignUpInput.parse(input)
+  const existing = await db.user.findFirst({ where: { email: { equals: data.email, mode: 'insensitive' } }, select: { id: true } })
+  if (existing) throw new AccountError('An account with this email already exists')
+  const passwordHash = await hashPassword(data.password)
+  try {
+    return await db.user.create({ data: { email: data.email, name: data.name, passwordHash }, select: { id: true, email: true, name: true } })
+  } catch (error) {
+    // Two sign-ups with the same email at once: the unique index decides.
+    if (error instanceof Error && 'code' in error && (error as { code?: string }).code === 'P2002')
+      throw new AccountError('An account with this email already exists')
+    throw error
+  }
+}

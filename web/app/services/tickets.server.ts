@@ -12,20 +12,32 @@ import {
   WorkflowUpdateStage,
   type WorkflowUpdateHandle,
 } from '@temporalio/client'
-import type { UpdateDefinition } from '@temporalio/common'
+import type { SignalDefinition, UpdateDefinition } from '@temporalio/common'
 import { isStaffRole, type Priority, type Role, type TicketType, type Visibility } from '../../../domain/ticket.ts'
-import type { TicketView } from '../../../domain/ticket-state.ts'
+import type { RefusalCode, TicketView } from '../../../domain/ticket-state.ts'
+import type { Prisma } from '../../../generated/prisma/client.ts'
 import {
   assignTicketUpdate,
+  caseClosedSignal,
+  caseLinkedSignal,
+  changePriorityUpdate,
   changeStatusUpdate,
+  changeTypeUpdate,
   commandRefusedFailureType,
+  linkCaseUpdate,
   postMessageUpdate,
+  recordLaResponseUpdate,
+  refusalDetailsOf,
+  reopenTicketUpdate,
   searchAttributes,
+  slaPolicyChangedSignal,
   ticketViewQuery,
   ticketWorkflowId,
+  type LinkCaseInput,
   type TicketWorkflowInput,
 } from '../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../context.ts'
+import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
 import {
   isTemporalUnreachable,
   rootMessage,
@@ -59,13 +71,14 @@ export class TicketServiceError extends Error {
  * - applied: the workflow made the change; `view` is the ticket afterwards.
  * - pending: the workflow accepted the change (it is in its history) but did not
  *   confirm it in time; it will show once processed.
- * - refused: the workflow (or a rule here) said no; `message` says why. Nothing changed.
+ * - refused: the workflow (or a rule here) said no; `message` says why, `code`
+ *   (when the workflow refused) what kind of no. Nothing changed.
  * - unavailable: Temporal did not answer before the change was accepted. Nothing changed.
  */
 export type TicketCommandResult =
   | { status: 'applied'; view: TicketView }
   | { status: 'pending'; message: string }
-  | { status: 'refused'; message: string }
+  | { status: 'refused'; message: string; code?: RefusalCode }
   | { status: 'unavailable'; message: string }
 
 export interface CreateTicketInput {
@@ -78,6 +91,19 @@ export interface CreateTicketInput {
   childName?: string
   departmentId?: string
   priority?: Priority
+  /** Files sent with the request (already checked: attachments.server.ts checkUpload). */
+  attachments?: readonly Upload[]
+  /** The closed ticket of the same family this request follows up. */
+  followUpOfId?: string
+  /** An integration's own reference for the ticket (content, kept as given). */
+  externalRef?: string
+  /** A case to link from the start: the workflow starts with the link (signal-with-start). */
+  caseRef?: string
+  /**
+   * Runs inside the creating transaction, so what it writes commits or rolls back
+   * with the ticket: the API's idempotency record points at the ticket this way.
+   */
+  inTransaction?: (tx: Prisma.TransactionClient, ticket: { id: string; number: number; createdAt: Date }) => Promise<void>
 }
 
 export interface CreatedTicket {
@@ -93,14 +119,9 @@ export interface CreatedTicket {
  */
 export async function createTicket(ctx: TicketContext, input: CreateTicketInput): Promise<CreatedTicket> {
   const priority = input.priority ?? 'normal'
+  // Bytes first, rows second: a row never points at a file that is not there.
+  const files = await storeUploads(ctx, input.attachments ?? [])
   const { ticket, joinedOrg } = await ctx.db.$transaction(async (tx) => {
-    // The row lock taken by this UPDATE serialises concurrent submissions to one
-    // organisation until the transaction ends, so each gets the next number.
-    const [allocated] = await tx.$queryRaw<{ lastTicketNumber: number }[]>`
-      UPDATE "Organisation" SET "lastTicketNumber" = "lastTicketNumber" + 1
-      WHERE id = ${input.orgId}::uuid AND "acceptsRequests"
-      RETURNING "lastTicketNumber"`
-    if (!allocated) throw new TicketServiceError('not_accepting', 'This organisation is not accepting new requests at the moment.')
     if (input.departmentId) {
       const department = await tx.department.findFirst({ where: { id: input.departmentId, orgId: input.orgId }, select: { id: true } })
       if (!department) throw new TicketServiceError('invalid', 'That team is not part of this organisation.')
@@ -110,6 +131,22 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
       data: [{ orgId: input.orgId, userId: input.requesterId, role: 'family' }],
       skipDuplicates: true,
     })
+    if (input.followUpOfId) {
+      const previous = await tx.ticket.findFirst({
+        where: { id: input.followUpOfId, orgId: input.orgId, requesterId: input.requesterId },
+        select: { id: true },
+      })
+      if (!previous) throw new TicketServiceError('invalid', 'The request this one follows up was not found.')
+    }
+    // The row lock taken by this UPDATE serialises concurrent submissions to one
+    // organisation until the transaction ends, so each gets the next number. It
+    // comes as late as it can: every statement after it is time no other
+    // request of the organisation can be numbered.
+    const [allocated] = await tx.$queryRaw<{ lastTicketNumber: number }[]>`
+      UPDATE "Organisation" SET "lastTicketNumber" = "lastTicketNumber" + 1
+      WHERE id = ${input.orgId}::uuid AND "acceptsRequests"
+      RETURNING "lastTicketNumber"`
+    if (!allocated) throw new TicketServiceError('not_accepting', 'This organisation is not accepting new requests at the moment.')
     const created = await tx.ticket.create({
       data: {
         orgId: input.orgId,
@@ -120,11 +157,24 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         childName: input.childName ?? null,
         type: input.type,
         priority,
-        messages: { create: { authorId: input.requesterId, body: input.body, visibility: 'public' } },
+        followUpOfId: input.followUpOfId ?? null,
+        externalRef: input.externalRef ?? null,
       },
       select: { id: true, orgId: true, number: true, createdAt: true },
     })
+    const message = await tx.message.create({
+      data: { ticketId: created.id, authorId: input.requesterId, body: input.body, visibility: 'public' },
+      select: { id: true },
+    })
+    if (files.length)
+      await tx.attachment.createMany({
+        data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: input.requesterId })),
+      })
+    await input.inTransaction?.(tx, created)
     return { ticket: created, joinedOrg: joined.count > 0 }
+  }).catch(async (error: unknown) => {
+    await removeStoredFiles(ctx, files)
+    throw error
   })
 
   const workflowId = ticketWorkflowId(ticket.id)
@@ -136,26 +186,38 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
     type: input.type,
     priority,
     createdAt: ticket.createdAt.toISOString(),
+    followUpOfId: input.followUpOfId ?? null,
   }
+  const startOptions = {
+    workflowId,
+    taskQueue: ctx.env.TEMPORAL_TASK_QUEUE,
+    args: [workflowInput] as [TicketWorkflowInput],
+    memo: { subject: input.subject },
+    typedSearchAttributes: [
+      { key: searchAttributes.ticketNumber, value: ticket.number },
+      { key: searchAttributes.orgId, value: ticket.orgId },
+      { key: searchAttributes.ticketStatus, value: 'new' },
+      { key: searchAttributes.ticketPriority, value: priority },
+      { key: searchAttributes.ticketType, value: input.type },
+    ],
+  }
+  const caseRef = input.caseRef
   try {
-    await withDeadline(ctx.temporal, TEMPORAL_START_TIMEOUT_MS, () =>
-      ctx.temporal.workflow.start<(input: TicketWorkflowInput) => Promise<void>>(TICKET_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue: ctx.env.TEMPORAL_TASK_QUEUE,
-        args: [workflowInput],
-        memo: { subject: input.subject },
-        typedSearchAttributes: [
-          { key: searchAttributes.ticketNumber, value: ticket.number },
-          { key: searchAttributes.orgId, value: ticket.orgId },
-          { key: searchAttributes.ticketStatus, value: 'new' },
-          { key: searchAttributes.ticketPriority, value: priority },
-          { key: searchAttributes.ticketType, value: input.type },
-        ],
-      }),
-    )
+    await withDeadline(ctx.temporal, TEMPORAL_START_TIMEOUT_MS, async () => {
+      type Workflow = (input: TicketWorkflowInput) => Promise<void>
+      // One call: the workflow never exists without its case link.
+      if (caseRef)
+        await ctx.temporal.workflow.signalWithStart<Workflow, [LinkCaseInput]>(TICKET_WORKFLOW_TYPE, {
+          ...startOptions,
+          signal: caseLinkedSignal,
+          signalArgs: [{ caseRef, actorId: null }],
+        })
+      else await ctx.temporal.workflow.start<Workflow>(TICKET_WORKFLOW_TYPE, startOptions)
+    })
   } catch (error) {
     ctx.log.error({ err: error, ticketId: ticket.id, workflowId }, 'starting the ticket workflow failed; removing the ticket')
     await ctx.db.ticket.delete({ where: { id: ticket.id } })
+    await removeStoredFiles(ctx, files)
     if (joinedOrg) await ctx.db.membership.deleteMany({ where: { orgId: input.orgId, userId: input.requesterId, role: 'family' } })
     // A start that timed out may still have happened: stop that workflow too.
     if (isTemporalUnreachable(error)) await terminateQuietly(ctx, workflowId)
@@ -189,21 +251,39 @@ export interface PostMessageInput {
   role: Role
   body: string
   visibility: Visibility
+  /** Files sent with the message (already checked: attachments.server.ts checkUpload). */
+  attachments?: readonly Upload[]
+  /** The new message's id, when the caller must name it in its answer (the API); otherwise one is made. */
+  id?: string
 }
 
 /**
  * A reply (public) or an internal note. The message row is written first so the
  * workflow only ever carries its id; if the workflow refuses the message or
- * cannot be reached before accepting it, the row is deleted again.
+ * cannot be reached before accepting it, the row (and its attachments) is
+ * deleted again.
  */
 export async function postMessage(ctx: TicketContext, input: PostMessageInput): Promise<TicketCommandResult> {
   if (input.visibility === 'internal' && !isStaffRole(input.role)) {
     return { status: 'refused', message: 'Only staff can write internal notes.' }
   }
-  const message = await ctx.db.message.create({
-    data: { ticketId: input.ticket.id, authorId: input.author.id, body: input.body, visibility: input.visibility },
-    select: { id: true },
-  })
+  const files = await storeUploads(ctx, input.attachments ?? [])
+  const message = await ctx.db
+    .$transaction(async (tx) => {
+      const created = await tx.message.create({
+        data: { id: input.id, ticketId: input.ticket.id, authorId: input.author.id, body: input.body, visibility: input.visibility },
+        select: { id: true },
+      })
+      if (files.length)
+        await tx.attachment.createMany({
+          data: files.map((file) => ({ ...file, ticketId: input.ticket.id, messageId: created.id, uploaderId: input.author.id })),
+        })
+      return created
+    })
+    .catch(async (error: unknown) => {
+      await removeStoredFiles(ctx, files)
+      throw error
+    })
   const result = await sendUpdate(
     ctx,
     input.ticket.id,
@@ -213,20 +293,69 @@ export async function postMessage(ctx: TicketContext, input: PostMessageInput): 
     `message-${message.id}`,
   )
   if (result.status === 'refused' || result.status === 'unavailable') {
+    // Attachment rows outlive a deleted message (SET NULL), so they go first.
+    await ctx.db.attachment.deleteMany({ where: { messageId: message.id } })
     await ctx.db.message.deleteMany({ where: { id: message.id } })
+    await removeStoredFiles(ctx, files)
   }
   return result
 }
 
 export async function changeStatus(
   ctx: TicketContext,
-  input: { ticket: { id: string }; actor: { id: string }; status: TicketView['status']; reason?: string },
+  input: {
+    ticket: { id: string }
+    actor: { id: string }
+    status: TicketView['status']
+    reason?: string
+    /** With Pending LA: when the local authority must answer by. */
+    laDeadline?: Date | null
+  },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, changeStatusUpdate, {
     status: input.status,
     actorId: input.actor.id,
     reason: input.reason,
+    laDeadline: input.laDeadline ? input.laDeadline.toISOString() : undefined,
   })
+}
+
+export async function changePriority(
+  ctx: TicketContext,
+  input: { ticket: { id: string }; actor: { id: string }; priority: Priority },
+): Promise<TicketCommandResult> {
+  return sendUpdate(ctx, input.ticket.id, changePriorityUpdate, { priority: input.priority, actorId: input.actor.id })
+}
+
+export async function changeType(
+  ctx: TicketContext,
+  input: { ticket: { id: string }; actor: { id: string }; type: TicketType },
+): Promise<TicketCommandResult> {
+  return sendUpdate(ctx, input.ticket.id, changeTypeUpdate, { type: input.type, actorId: input.actor.id })
+}
+
+/** Links the ticket to a case (the "Case open" badge), or unlinks it with null. A null actor is an integration. */
+export async function linkCase(
+  ctx: TicketContext,
+  input: { ticket: { id: string }; actor: { id: string } | null; caseRef: string | null },
+): Promise<TicketCommandResult> {
+  return sendUpdate(ctx, input.ticket.id, linkCaseUpdate, { caseRef: input.caseRef, actorId: input.actor?.id ?? null })
+}
+
+/** A resolved ticket back in progress: a family within the reopen window, staff at any time. */
+export async function reopenTicket(
+  ctx: TicketContext,
+  input: { ticket: { id: string }; actor: { id: string }; role: Role },
+): Promise<TicketCommandResult> {
+  return sendUpdate(ctx, input.ticket.id, reopenTicketUpdate, { actorId: input.actor.id, actorRole: input.role })
+}
+
+/** The local authority answered: a Pending LA ticket goes back to In progress. A null actor is an integration. */
+export async function recordLaResponse(
+  ctx: TicketContext,
+  input: { ticket: { id: string }; actor: { id: string } | null },
+): Promise<TicketCommandResult> {
+  return sendUpdate(ctx, input.ticket.id, recordLaResponseUpdate, { actorId: input.actor?.id ?? null })
 }
 
 /** Assigns the ticket to a member of its organisation's team (staff or admin). */
@@ -239,7 +368,49 @@ export async function assign(
     select: { id: true },
   })
   if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.' }
-  return sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
+  const result = await sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
+  if (result.status === 'applied') await notifyAssignment(ctx, input.ticket.id, result.view, input.actor.id)
+  return result
+}
+
+/**
+ * The family is told who their advocate is, and the advocate that the ticket is
+ * theirs (unless they took it themselves). The workflow's notifications do not
+ * cover assignment yet, so the portal writes these, keyed on the ticket's state
+ * version: a retried call cannot notify twice.
+ */
+async function notifyAssignment(ctx: TicketContext, ticketId: string, view: TicketView, actorId: string): Promise<void> {
+  if (!view.assigneeId) return
+  try {
+    const ticket = await ctx.db.ticket.findUnique({
+      where: { id: ticketId },
+      select: { number: true, requesterId: true, subject: true, org: { select: { name: true } } },
+    })
+    const assignee = await ctx.db.user.findUnique({ where: { id: view.assigneeId }, select: { id: true, name: true } })
+    if (!ticket || !assignee) return
+    const key = `ticket:${ticketId}:assigned:v${view.version}`
+    const data = [
+      {
+        userId: ticket.requesterId,
+        ticketId,
+        kind: 'ticket_assigned',
+        text: `${assignee.name} from ${ticket.org.name} is now looking after your request #${ticket.number} and will be in touch.`,
+        dedupeKey: `${key}:user:${ticket.requesterId}`,
+      },
+    ]
+    if (assignee.id !== actorId)
+      data.push({
+        userId: assignee.id,
+        ticketId,
+        kind: 'assigned_to_you',
+        text: `Ticket #${ticket.number} “${ticket.subject}” was assigned to you.`,
+        dedupeKey: `${key}:user:${assignee.id}`,
+      })
+    await ctx.db.notification.createMany({ data, skipDuplicates: true })
+  } catch (error) {
+    // The assignment stands; a missed notification is logged, not reported as a failure.
+    ctx.log.error({ err: error, ticketId }, 'could not notify the assignment')
+  }
 }
 
 export type LiveViewResult = { status: 'ok'; view: TicketView } | { status: 'unavailable'; message: string }
@@ -263,6 +434,66 @@ export async function getTicketLiveView(ctx: TicketContext, ticket: { id: string
   }
 }
 
+/**
+ * The case system closed a case: every open ticket linked to it is resolved
+ * ("case closed"). Sent as signals, which Temporal records before answering, so
+ * an acknowledged closure is never lost, even while no worker runs. Answers the
+ * numbers of the tickets it was sent to; repeating it changes nothing.
+ */
+export async function closeCase(ctx: TicketContext, input: { orgId: string; caseRef: string }): Promise<number[]> {
+  const tickets = await ctx.db.ticket.findMany({
+    where: { orgId: input.orgId, caseRef: input.caseRef, status: { notIn: ['resolved', 'closed'] } },
+    select: { id: true, number: true },
+    orderBy: { number: 'asc' },
+  })
+  return signalEach(ctx, tickets, caseClosedSignal, { caseRef: input.caseRef })
+}
+
+/**
+ * Running tickets keep the SLA policy they started with; this tells every ticket
+ * of the organisation that is not closed to take its current one. Answers the
+ * numbers of the tickets told.
+ */
+export async function applySlaPolicyToOpenTickets(
+  ctx: TicketContext,
+  input: { orgId: string; actor: { id: string } | null },
+): Promise<number[]> {
+  const tickets = await ctx.db.ticket.findMany({
+    where: { orgId: input.orgId, status: { not: 'closed' } },
+    select: { id: true, number: true },
+    orderBy: { number: 'asc' },
+  })
+  return signalEach(ctx, tickets, slaPolicyChangedSignal, { actorId: input.actor?.id ?? null })
+}
+
+/** A few signals at a time; a ticket whose workflow has already finished is left out of the answer. */
+async function signalEach<Arg>(
+  ctx: TicketContext,
+  tickets: { id: string; number: number }[],
+  signal: SignalDefinition<[Arg]>,
+  arg: Arg,
+): Promise<number[]> {
+  const sent: number[] = []
+  for (let i = 0; i < tickets.length; i += SIGNAL_BATCH) {
+    await Promise.all(
+      tickets.slice(i, i + SIGNAL_BATCH).map(async (ticket) => {
+        try {
+          await withDeadline(ctx.temporal, TEMPORAL_COMMAND_TIMEOUT_MS, () =>
+            ctx.temporal.workflow.getHandle(ticketWorkflowId(ticket.id)).signal(signal, arg),
+          )
+          sent.push(ticket.number)
+        } catch (error) {
+          if (!(error instanceof WorkflowNotFoundError)) throw error
+          ctx.log.info({ ticketId: ticket.id, signal: signal.name }, 'signal not sent: the ticket workflow has finished')
+        }
+      }),
+    )
+  }
+  return sent.sort((a, b) => a - b)
+}
+
+const SIGNAL_BATCH = 16
+
 async function sendUpdate<Arg>(
   ctx: TicketContext,
   ticketId: string,
@@ -283,7 +514,11 @@ async function sendUpdate<Arg>(
     if (error instanceof WorkflowUpdateFailedError) return refused(ctx, ticketId, update.name, error)
     if (error instanceof WorkflowNotFoundError) {
       ctx.log.warn({ err: error, ticketId, update: update.name }, 'update refused: no running workflow')
-      return { status: 'refused', message: 'This ticket is no longer open for changes (its workflow has finished).' }
+      return {
+        status: 'refused',
+        message: 'This ticket is no longer open for changes (its workflow has finished).',
+        code: 'ticket_closed',
+      }
     }
     if (isTemporalUnreachable(error)) {
       ctx.log.warn({ err: error, ticketId, update: update.name }, 'update not accepted in time')
@@ -312,8 +547,44 @@ function refused(ctx: TicketContext, ticketId: string, update: string, error: Wo
   // failure (a missing handler, a bug) is logged and reported without details.
   if (error.cause instanceof ApplicationFailure && error.cause.type === commandRefusedFailureType) {
     ctx.log.info({ ticketId, update, reason: error.cause.message }, 'update refused by the ticket workflow')
-    return { status: 'refused', message: error.cause.message }
+    return { status: 'refused', message: error.cause.message, code: refusalDetailsOf(error.cause)?.code }
   }
   ctx.log.error({ err: error, ticketId, update, cause: rootMessage(error) }, 'update failed in the ticket workflow')
   return { status: 'refused', message: 'The ticket could not make that change because of an unexpected error. Nothing was changed.' }
+}
+
+/**
+ * A message, as postMessage sends it; but when the family writes on a ticket
+ * that is closed (the workflow refuses with `ticket_closed`, or has already
+ * finished), their message starts a new ticket instead: "Follow-up to #N",
+ * linked to the closed one through followUpOfId, with the message as its first
+ * message. Staff on a closed ticket are refused as before. Throws
+ * TicketServiceError as createTicket does (the organisation stopped accepting
+ * requests, or Temporal is unreachable).
+ */
+export async function postMessageOrFollowUp(
+  ctx: TicketContext,
+  input: PostMessageInput,
+): Promise<TicketCommandResult | { status: 'followed_up'; ticket: CreatedTicket }> {
+  const result = await postMessage(ctx, input)
+  if (result.status !== 'refused' || isStaffRole(input.role)) return result
+  if (result.code !== undefined && result.code !== 'ticket_closed') return result
+  const closed = await ctx.db.ticket.findUnique({
+    where: { id: input.ticket.id },
+    select: { id: true, orgId: true, number: true, type: true, status: true, requesterId: true, departmentId: true },
+  })
+  // Only the family who asked follows up their own closed request.
+  if (!closed || closed.status !== 'closed' || closed.requesterId !== input.author.id) return result
+  const ticket = await createTicket(ctx, {
+    orgId: closed.orgId,
+    requesterId: closed.requesterId,
+    subject: `Follow-up to #${closed.number}`,
+    type: closed.type,
+    body: input.body,
+    departmentId: closed.departmentId ?? undefined,
+    attachments: input.attachments,
+    followUpOfId: closed.id,
+  })
+  ctx.log.info({ ticketId: ticket.id, followUpOfId: closed.id }, 'family wrote on a closed ticket: follow-up started')
+  return { status: 'followed_up', ticket }
 }

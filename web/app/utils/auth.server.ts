@@ -115,15 +115,18 @@ export async function signIn(ctx: Ctx, input: { email: string; password: string 
   return { status: 'ok', userId: user.id }
 }
 
-/** Starts a session and redirects with its cookie. */
-export async function createSessionAndRedirect(ctx: Ctx, request: Request, userId: string, redirectTo: string) {
+/** Starts a session; the Set-Cookie value that carries it. */
+export async function createSession(ctx: Ctx, request: Request, userId: string): Promise<string> {
   const session = await ctx.db.session.create({
     data: { userId, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) },
     select: { id: true },
   })
-  return redirect(safeRedirect(redirectTo), {
-    headers: { 'Set-Cookie': await sessionCookie(ctx.env, request).serialize(session.id) },
-  })
+  return sessionCookie(ctx.env, request).serialize(session.id)
+}
+
+/** Starts a session and redirects with its cookie. */
+export async function createSessionAndRedirect(ctx: Ctx, request: Request, userId: string, redirectTo: string) {
+  return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await createSession(ctx, request, userId) } })
 }
 
 /** Deletes the session row, clears the cookie and goes home. */
@@ -133,4 +136,32 @@ export async function signOut(ctx: Ctx, request: Request): Promise<Response> {
   return redirect('/', {
     headers: { 'Set-Cookie': await sessionCookie(ctx.env, request).serialize('', { maxAge: 0 }) },
   })
+}
+
+/** Ends every session of this person, on every device, this one included. */
+export async function signOutEverywhere(ctx: Ctx, request: Request, userId: string): Promise<Headers> {
+  const { count } = await ctx.db.session.deleteMany({ where: { userId } })
+  ctx.log.info({ userId, sessions: count, event: 'signed_out_everywhere' }, 'every session ended')
+  return new Headers({ 'Set-Cookie': await sessionCookie(ctx.env, request).serialize('', { maxAge: 0 }) })
+}
+
+/** The person's current password is right: asked before changing it. */
+export async function checkPassword(ctx: Ctx, userId: string, password: string): Promise<boolean> {
+  const user = await ctx.db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } })
+  return Boolean(user?.passwordHash) && (await verifyPassword(user!.passwordHash!, password))
+}
+
+/** A new password ends every other session: whoever knew the old one is signed out. */
+export async function changePassword(ctx: Ctx, request: Request, userId: string, password: string): Promise<void> {
+  const sessionId = await readSessionId(ctx, request)
+  const passwordHash = await hashPassword(password)
+  await ctx.db.$transaction([
+    ctx.db.user.update({ where: { id: userId }, data: { passwordHash } }),
+    ctx.db.session.deleteMany({ where: { userId, ...(sessionId ? { id: { not: sessionId } } : {}) } }),
+  ])
+}
+
+/** The signed-in person as a family: someone with no staff role anywhere. */
+export function isFamilyOnly(user: SessionUser): boolean {
+  return staffMemberships(user).length === 0
 }

@@ -8,6 +8,7 @@ describe('what a family reads', () => {
     ['in_progress', 'staff', 'With your advocate'],
     ['pending_family', 'staff', 'Waiting for you'],
     ['pending_la', 'staff', 'Waiting on the local authority'],
+    ['pending_la', 'family', 'Waiting on the local authority'],
     ['resolved', null, 'Resolved'],
     ['closed', null, 'Closed'],
   ] as const)('%s awaiting %s: %s', (status, awaiting, label) => {

@@ -15,8 +15,10 @@ export function isOpenStatus(status: TicketStatus): boolean {
 export function familyStatusLabel(status: TicketStatus, awaiting: Awaiting | undefined): string {
   if (status === 'resolved') return 'Resolved'
   if (status === 'closed') return 'Closed'
-  if (status === 'pending_family' || awaiting === 'family') return 'Waiting for you'
+  // The local authority first: staff's last message may have asked the family
+  // something, but nothing moves until the LA answers.
   if (status === 'pending_la') return 'Waiting on the local authority'
+  if (status === 'pending_family' || awaiting === 'family') return 'Waiting for you'
   if (status === 'new') return 'Received'
   return 'With your advocate'
 }
@@ -67,6 +69,8 @@ export function statusTone(status: TicketStatus): string {
 export interface FormattedDate {
   iso: string
   text: string
+  /** The full date and time, when `text` is shortened. */
+  title?: string
 }
 
 export function formatDateTime(date: Date | string, timeZone: string): FormattedDate {
@@ -78,6 +82,34 @@ export function formatDateTime(date: Date | string, timeZone: string): Formatted
     text = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(d)
   }
   return { iso: d.toISOString(), text }
+}
+
+/**
+ * For dense tables: the time today, the day this year, the date before that;
+ * the full date and time go in `title`.
+ */
+export function formatShortDateTime(date: Date | string, timeZone: string, now: Date = new Date()): FormattedDate {
+  const full = formatDateTime(date, timeZone)
+  const d = new Date(date)
+  const zone = safeZone(timeZone)
+  const day = (x: Date) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeZone: zone }).format(x)
+  const year = (x: Date) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone: zone }).format(x)
+  const options: Intl.DateTimeFormatOptions =
+    day(d) === day(now)
+      ? { hour: '2-digit', minute: '2-digit' }
+      : year(d) === year(now)
+        ? { day: 'numeric', month: 'short' }
+        : { day: 'numeric', month: 'short', year: 'numeric' }
+  return { iso: full.iso, text: new Intl.DateTimeFormat('en-GB', { ...options, timeZone: zone }).format(d), title: full.text }
+}
+
+function safeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone })
+    return timeZone
+  } catch {
+    return 'UTC'
+  }
 }
 
 /** "assignee_changed" -> "Assignee changed": a readable fallback for timeline kinds this page does not know. */

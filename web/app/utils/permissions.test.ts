@@ -13,6 +13,12 @@ describe('roleHasPermission', () => {
     ['admin', 'assign:ticket:any', true],
     ['admin', 'inspect:workflow:org', true],
     ['admin', 'create:ticket:own', false],
+    ['family', 'reopen:ticket:own', true],
+    ['family', 'change-priority:ticket:org', false],
+    ['staff', 'change-priority:ticket:org', true],
+    ['staff', 'link-case:ticket:org', true],
+    ['staff', 'triage:queue:org', false],
+    ['admin', 'triage:queue:org', true],
   ] as const)('%s may %s: %s', (role, permission, expected) => {
     expect(roleHasPermission(role, permission)).toBe(expected)
   })

@@ -10,16 +10,21 @@ export type Permission =
   | 'create:ticket:own'
   | 'read:ticket:own'
   | 'reply:ticket:own'
+  | 'reopen:ticket:own'
   | 'read:ticket:org'
   | 'read:queue:org'
   | 'reply:ticket:org'
   | 'note:ticket:org'
   | 'change-status:ticket:org'
+  | 'change-priority:ticket:org'
+  | 'change-type:ticket:org'
+  | 'link-case:ticket:org'
   | 'assign:ticket:self'
   | 'assign:ticket:any'
+  | 'triage:queue:org'
   | 'inspect:workflow:org'
 
-const FAMILY = ['create:ticket:own', 'read:ticket:own', 'reply:ticket:own'] as const satisfies readonly Permission[]
+const FAMILY = ['create:ticket:own', 'read:ticket:own', 'reply:ticket:own', 'reopen:ticket:own'] as const satisfies readonly Permission[]
 
 const STAFF = [
   'read:ticket:org',
@@ -27,12 +32,15 @@ const STAFF = [
   'reply:ticket:org',
   'note:ticket:org',
   'change-status:ticket:org',
+  'change-priority:ticket:org',
+  'change-type:ticket:org',
+  'link-case:ticket:org',
   'assign:ticket:self',
 ] as const satisfies readonly Permission[]
 
-// Admins triage: they assign tickets to anyone in the team and can open the
-// workflow behind a ticket in the Temporal UI.
-const ADMIN = [...STAFF, 'assign:ticket:any', 'inspect:workflow:org'] as const satisfies readonly Permission[]
+// Admins triage: they assign tickets to anyone in the team (from the triage
+// page or the ticket) and can open the workflow behind a ticket in the Temporal UI.
+const ADMIN = [...STAFF, 'assign:ticket:any', 'triage:queue:org', 'inspect:workflow:org'] as const satisfies readonly Permission[]
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = { family: FAMILY, staff: STAFF, admin: ADMIN }
 

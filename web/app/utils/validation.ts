@@ -3,7 +3,7 @@
  * for the person filling the form in. The same schemas serve the HTTP API.
  */
 import { z } from 'zod'
-import { TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../../domain/ticket.ts'
+import { PRIORITIES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../../domain/ticket.ts'
 
 /** Required text: trimmed, with one message for missing, blank and too long. */
 function requiredText(message: string, max: number, tooLong = `Keep this under ${max} characters`) {
@@ -28,6 +28,40 @@ export const EmailSchema = z
   .max(254, 'That email address is too long')
   .pipe(z.email({ error: 'Enter an email address like name@example.com' }))
 
+export const NameSchema = requiredText('Enter your name', 120, 'Keep your name under 120 characters')
+
+/** A new password: long rather than complicated (NIST SP 800-63B). */
+export const NewPasswordSchema = z
+  .string({ error: 'Choose a password' })
+  .min(10, 'Use at least 10 characters')
+  .max(200, 'Use at most 200 characters')
+
+export const SignUpSchema = z.object({
+  name: NameSchema,
+  email: EmailSchema,
+  password: NewPasswordSchema,
+  redirectTo: z.string().optional(),
+})
+
+export const ForgotPasswordSchema = z.object({ email: EmailSchema })
+
+export const ResetPasswordSchema = z
+  .object({
+    token: z.string().min(1).max(200),
+    password: NewPasswordSchema,
+    confirm: z.string({ error: 'Type the new password again' }),
+  })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords are not the same' })
+
+export const ChangePasswordSchema = z
+  .object({
+    intent: z.literal('change-password'),
+    currentPassword: z.string({ error: 'Enter your current password' }).min(1, 'Enter your current password').max(1024),
+    password: NewPasswordSchema,
+    confirm: z.string({ error: 'Type the new password again' }),
+  })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords are not the same' })
+
 export const LoginSchema = z.object({
   email: EmailSchema,
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1024, 'That password is too long'),
@@ -49,12 +83,24 @@ export const ReplySchema = z.object({
   body: requiredText('Write a message before sending', MESSAGE_MAX),
   // Families never choose: their replies are always public (the action enforces it).
   visibility: z.enum(VISIBILITIES, { error: 'Choose Reply or Internal note' }).default('public'),
+  // Staff: a reply that asks the family something, or closes the matter, sets the status too.
+  thenStatus: z
+    .union([z.literal(''), z.enum(['pending_family', 'resolved'], { error: 'Choose what happens after sending' })])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 })
+
+/** A date as <input type="date"> sends it; the action reads it as the end of that day in the organisation's time zone. */
+const LocalDate = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d\d-\d\d$/, 'Enter a date, like 2026-12-01')
 
 export const ChangeStatusSchema = z.object({
   intent: z.literal('change-status'),
   status: z.enum(TICKET_STATUSES, { error: 'Choose a status' }),
   reason: optionalText(500),
+  laDeadline: z.union([z.literal(''), LocalDate]).optional().transform((v) => (v ? v : undefined)),
 })
 
 export const AssignSchema = z.object({
@@ -62,8 +108,38 @@ export const AssignSchema = z.object({
   assigneeId: z.uuid({ error: 'Choose a team member' }),
 })
 
-export const TicketActionSchema = z.discriminatedUnion('intent', [ReplySchema, ChangeStatusSchema, AssignSchema], {
-  error: 'Unknown action',
+export const ChangePrioritySchema = z.object({
+  intent: z.literal('change-priority'),
+  priority: z.enum(PRIORITIES, { error: 'Choose a priority' }),
+})
+
+export const ChangeTypeSchema = z.object({
+  intent: z.literal('change-type'),
+  type: z.enum(TICKET_TYPES, { error: 'Choose a type' }),
+})
+
+export const LinkCaseSchema = z.object({
+  intent: z.literal('link-case'),
+  // Blank unlinks.
+  caseRef: optionalText(100, 'A case reference is at most 100 characters'),
+})
+
+export const ReopenSchema = z.object({ intent: z.literal('reopen') })
+export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
+
+export const TicketActionSchema = z.discriminatedUnion(
+  'intent',
+  [ReplySchema, ChangeStatusSchema, AssignSchema, ChangePrioritySchema, ChangeTypeSchema, LinkCaseSchema, ReopenSchema, LaResponseSchema],
+  { error: 'Unknown action' },
+)
+export type TicketAction = z.output<typeof TicketActionSchema>
+
+/** Triage: one form per new ticket sets its priority and assigns it. */
+export const TriageSchema = z.object({
+  intent: z.literal('triage'),
+  number: z.coerce.number({ error: 'Unknown ticket' }).int().positive(),
+  assigneeId: z.uuid({ error: 'Choose an advocate' }),
+  priority: z.enum(PRIORITIES, { error: 'Choose a priority' }),
 })
 
 export type FieldErrors = Record<string, string[] | undefined>
@@ -80,6 +156,6 @@ export function parseForm<S extends z.ZodType>(formData: FormData, schema: S): F
   if (parsed.success) return { success: true, data: parsed.data }
   const { fieldErrors, formErrors } = z.flattenError(parsed.error) as { fieldErrors: FieldErrors; formErrors: string[] }
   // Never send a password back to the page.
-  delete values.password
+  for (const key of ['password', 'confirm', 'currentPassword']) delete values[key]
   return { success: false, fieldErrors, formErrors, values }
 }

@@ -1,17 +1,27 @@
 /**
  * What the ticket page shows, per role. The family's data is selected
- * separately and never includes internal notes or the timeline: what is not
- * loaded cannot leak into the page or its loader data.
+ * separately and never includes internal notes, their attachments or the
+ * timeline: what is not loaded cannot leak into the page or its loader data.
  */
 import { PRIORITY_LABELS, STATUS_LABELS, TYPE_LABELS, type TicketStatus } from '../../../../domain/ticket.ts'
-import { allowedTransitions } from '../../../../domain/ticket-state.ts'
+import { allowedTransitions, type TicketView } from '../../../../domain/ticket-state.ts'
 import { workflowUiUrl } from '../../../../lib/temporal.ts'
 import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
+import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../services/attachments.server.ts'
+import { OPEN_STATUSES } from '../../services/queue.server.ts'
 import { getTicketLiveView } from '../../services/tickets.server.ts'
-import { familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
+import {
+  familyReplied,
+  familyStatusHint,
+  familyStatusLabel,
+  formatDateTime,
+  humanise,
+  staffStatusLabel,
+} from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
+import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla.ts'
 
 const ticketSelect = {
   id: true,
@@ -25,18 +35,52 @@ const ticketSelect = {
   assigneeId: true,
   requesterId: true,
   createdAt: true,
+  caseRef: true,
+  laDeadline: true,
+  laOverdue: true,
+  reopenUntil: true,
+  autoCloseAt: true,
+  closeReason: true,
+  followUpOfId: true,
   org: { select: { slug: true, name: true, timezone: true } },
   assignee: { select: { name: true } },
 } as const
 
+const attachmentSelect = { id: true, filename: true, size: true, messageId: true } as const
+
+/** Reading the ticket is seeing its news: the person's notifications about it are read. */
+async function markNotificationsRead(ctx: CasewayContext, userId: string, ticketId: string) {
+  await ctx.db.notification.updateMany({ where: { userId, ticketId, readAt: null }, data: { readAt: new Date() } })
+}
+
+function attachmentLinks(base: string, attachments: { id: string; filename: string; size: number }[]) {
+  return attachments.map((a) => ({ id: a.id, filename: a.filename, size: formatBytes(a.size), href: `${base}/attachments/${a.id}` }))
+}
+
 export async function familyTicketData(ctx: CasewayContext, access: TicketAccess) {
-  const ticket = await ctx.db.ticket.findUniqueOrThrow({ where: { id: access.ticket.id }, select: ticketSelect })
-  const messages = await ctx.db.message.findMany({
-    where: { ticketId: ticket.id, visibility: 'public' },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true, body: true, createdAt: true, authorId: true, author: { select: { name: true } } },
-  })
+  const [ticket, messages] = await Promise.all([
+    ctx.db.ticket.findUniqueOrThrow({ where: { id: access.ticket.id }, select: ticketSelect }),
+    ctx.db.message.findMany({
+      where: { ticketId: access.ticket.id, visibility: 'public' },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: {
+        id: true,
+        body: true,
+        createdAt: true,
+        authorId: true,
+        author: { select: { name: true } },
+        attachments: { select: attachmentSelect, orderBy: { createdAt: 'asc' } },
+      },
+    }),
+    markNotificationsRead(ctx, access.user.id, access.ticket.id),
+  ])
   const tz = ticket.org.timezone
+  const base = `/tickets/${ticket.org.slug}/${ticket.number}`
+  const now = Date.now()
+  const canReopen =
+    ticket.status === 'resolved' &&
+    (ticket.reopenUntil === null || ticket.reopenUntil.getTime() > now) &&
+    roleHasPermission(access.role, 'reopen:ticket:own')
   return {
     role: 'family' as const,
     ticket: {
@@ -51,13 +95,21 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
       advocate: ticket.assignee?.name ?? null,
       createdAt: formatDateTime(ticket.createdAt, tz),
       canReply: ticket.status !== 'closed' && roleHasPermission(access.role, 'reply:ticket:own'),
+      canReopen,
+      reopenUntil: canReopen && ticket.reopenUntil ? formatDateTime(ticket.reopenUntil, tz) : null,
+      replyBy: ticket.status === 'pending_family' && ticket.autoCloseAt ? formatDateTime(ticket.autoCloseAt, tz) : null,
+      laDeadline: ticket.status === 'pending_la' && ticket.laDeadline ? formatDateTime(ticket.laDeadline, tz) : null,
+      followUpHref: ticket.status === 'closed' ? `/orgs/${ticket.org.slug}/request?followUp=${ticket.number}` : null,
     },
+    attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     messages: messages.map((m) => ({
       id: m.id,
       body: m.body,
       author: m.authorId === ticket.requesterId ? 'You' : m.author.name,
       fromFamily: m.authorId === ticket.requesterId,
+      internal: false,
       at: formatDateTime(m.createdAt, tz),
+      attachments: attachmentLinks(base, m.attachments),
     })),
   }
 }
@@ -69,22 +121,41 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
       where: { id: access.ticket.id },
       select: {
         ...ticketSelect,
+        slaState: true,
+        slaDueAt: true,
+        slaTargets: true,
         requester: { select: { name: true, email: true } },
         department: { select: { name: true } },
+        followUpOf: { select: { number: true, subject: true } },
         messages: {
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          select: { id: true, body: true, visibility: true, createdAt: true, authorId: true, author: { select: { name: true } } },
+          select: {
+            id: true,
+            body: true,
+            visibility: true,
+            createdAt: true,
+            authorId: true,
+            author: { select: { name: true } },
+            attachments: { select: attachmentSelect, orderBy: { createdAt: 'asc' } },
+          },
         },
         events: { orderBy: { seq: 'asc' }, select: { seq: true, kind: true, actorId: true, data: true, at: true } },
       },
     }),
     getTicketLiveView(ctx, access.ticket),
+    markNotificationsRead(ctx, access.user.id, access.ticket.id),
   ])
   const tz = ticket.org.timezone
+  const base = `/tickets/${ticket.org.slug}/${ticket.number}`
   // The workflow's view is the truth; the row catches up when its save activity runs.
-  const view = live.status === 'ok' ? live.view : null
+  const view: TicketView | null = live.status === 'ok' ? live.view : null
   const status: TicketStatus = view?.status ?? ticket.status
   const assigneeId = view ? view.assigneeId : ticket.assigneeId
+  const awaiting = view ? view.awaiting : ticket.awaiting
+  const caseRef = view ? view.caseRef : ticket.caseRef
+  const priority = view?.priority ?? ticket.priority
+  const type = view?.type ?? ticket.type
+  const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
   const team = await ctx.db.membership.findMany({
     where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
@@ -104,15 +175,47 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
     for (const u of others) names.set(u.id, u.name)
   }
   const nameOf = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null)
+  const when = (iso: string | Date | null | undefined) => (iso ? formatDateTime(iso, tz) : null)
 
   const toMessage = (m: (typeof ticket.messages)[number]) => ({
     id: m.id,
     body: m.body,
     author: m.author.name,
     fromFamily: m.authorId === ticket.requesterId,
+    internal: m.visibility === 'internal',
     at: formatDateTime(m.createdAt, tz),
+    attachments: attachmentLinks(base, m.attachments),
   })
-  const priority = view?.priority ?? ticket.priority
+
+  // Each SLA target, live when the workflow answers, else as last saved.
+  const now = Date.now()
+  const targets = view?.sla
+    ? view.sla.targets.map((t) => ({
+        key: `${t.kind}-${t.cycle}`,
+        label: t.kind === 'next_response' && t.cycle > 1 ? `${SLA_KIND_LABELS[t.kind]} (${t.cycle})` : SLA_KIND_LABELS[t.kind],
+        chip: slaChip({ state: t.state, dueAt: t.dueAt ?? (t.state === 'breached' ? t.breachedAt : null) }, now),
+        due: when(t.dueAt),
+        stopped: when(t.stoppedAt),
+        breachedAt: when(t.breachedAt),
+        paused: t.paused,
+        calendar: t.calendar === 'business' ? 'business hours' : 'around the clock',
+      }))
+    : (Array.isArray(ticket.slaTargets) ? (ticket.slaTargets as { kind: keyof typeof SLA_KIND_LABELS; dueAt: string | null; state: keyof typeof SLA_STATE_LABELS }[]) : []).map(
+        (t, i) => ({
+          key: `${t.kind}-${i}`,
+          label: SLA_KIND_LABELS[t.kind] ?? humanise(String(t.kind)),
+          chip: slaChip({ state: t.state, dueAt: t.dueAt }, now),
+          due: when(t.dueAt),
+          stopped: null,
+          breachedAt: null,
+          paused: t.state === 'paused',
+          calendar: null,
+        }),
+      )
+
+  const laDeadline = view ? view.laDeadline : ticket.laDeadline?.toISOString() ?? null
+  const laOverdue = view ? view.laOverdue : ticket.laOverdue
+  const notClosed = status !== 'closed'
   return {
     role: 'staff' as const,
     ticket: {
@@ -121,16 +224,30 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
       organisation: { slug: ticket.org.slug, name: ticket.org.name },
       family: { name: ticket.requester.name, email: ticket.requester.email },
       childName: ticket.childName,
-      type: TYPE_LABELS[ticket.type],
+      type: TYPE_LABELS[type],
+      typeValue: type,
       department: ticket.department?.name ?? null,
       priority: PRIORITY_LABELS[priority],
+      priorityValue: priority,
       status,
       statusLabel: staffStatusLabel(status),
-      awaiting: view ? view.awaiting : ticket.awaiting,
+      statusReason: view?.statusReason ?? null,
+      awaiting,
+      familyReplied: familyReplied(status, awaiting),
       assignee: assigneeId ? nameOf(assigneeId) : null,
       assigneeId,
+      caseRef,
+      caseOpen: caseRef !== null && open,
       createdAt: formatDateTime(ticket.createdAt, tz),
+      laDeadline: status === 'pending_la' ? when(laDeadline) : null,
+      laDeadlineDate: status === 'pending_la' && laDeadline ? dateInput(laDeadline, tz) : '',
+      laOverdue: status === 'pending_la' && laOverdue,
+      autoCloseAt: status === 'pending_family' ? when(view ? view.autoCloseAt : ticket.autoCloseAt) : null,
+      reopenUntil: status === 'resolved' ? when(view ? view.reopenUntil : ticket.reopenUntil) : null,
+      closeReason: status === 'closed' ? (view?.closeReason ?? ticket.closeReason) : null,
+      followUpOf: ticket.followUpOf ? { number: ticket.followUpOf.number, subject: ticket.followUpOf.subject, href: `/tickets/${ticket.org.slug}/${ticket.followUpOf.number}` } : null,
     },
+    sla: { targets, fromLiveView: Boolean(view?.sla) },
     live:
       live.status === 'ok'
         ? { available: true as const, version: live.view.version, updatedAt: formatDateTime(live.view.updatedAt, tz) }
@@ -139,20 +256,36 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
     notes: ticket.messages.filter((m) => m.visibility === 'internal').map(toMessage),
     timeline: ticket.events.map((e) => ({
       seq: e.seq,
-      text: describeEvent(e.kind, asRecord(e.data), nameOf),
+      text: describeEvent(e.kind, asRecord(e.data), nameOf, (iso) => when(iso)?.text ?? null),
       actor: nameOf(e.actorId),
       at: formatDateTime(e.at, tz),
     })),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
     team: can('assign:ticket:any') ? team.map((m) => ({ id: m.user.id, name: m.user.name })) : [],
     me: { id: access.user.id },
+    // Only what the rules allow now: nothing changes a closed ticket.
     permissions: {
       note: can('note:ticket:org'),
+      reply: notClosed && can('reply:ticket:org'),
       changeStatus: can('change-status:ticket:org'),
-      assignAny: can('assign:ticket:any'),
-      assignSelf: can('assign:ticket:self'),
+      laResponse: status === 'pending_la' && can('change-status:ticket:org'),
+      changePriority: notClosed && can('change-priority:ticket:org'),
+      changeType: notClosed && can('change-type:ticket:org'),
+      linkCase: notClosed && can('link-case:ticket:org'),
+      assignAny: notClosed && can('assign:ticket:any'),
+      assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id,
     },
+    attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
+  }
+}
+
+/** YYYY-MM-DD of an instant in the organisation's zone, for a date input's value. */
+function dateInput(iso: string, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso))
+  } catch {
+    return iso.slice(0, 10)
   }
 }
 
@@ -164,8 +297,18 @@ function statusWords(value: unknown): string {
   return typeof value === 'string' && value in STATUS_LABELS ? STATUS_LABELS[value as TicketStatus] : String(value)
 }
 
+function labelOf(labels: Record<string, string>, value: unknown): string {
+  return typeof value === 'string' && value in labels ? labels[value]! : String(value)
+}
+
 /** One timeline line, for the kinds the workflow writes (domain/ticket-state.ts TicketEventBody). */
-function describeEvent(kind: string, data: Record<string, unknown>, nameOf: (id: unknown) => string | null): string {
+export function describeEvent(
+  kind: string,
+  data: Record<string, unknown>,
+  nameOf: (id: unknown) => string | null,
+  when: (iso: string) => string | null,
+): string {
+  const at = (value: unknown) => (typeof value === 'string' ? when(value) : null)
   switch (kind) {
     case 'opened':
       return 'Request received'
@@ -175,9 +318,29 @@ function describeEvent(kind: string, data: Record<string, unknown>, nameOf: (id:
     case 'assigned':
       return `Assigned to ${nameOf(data.assigneeId) ?? 'someone'}`
     case 'status_changed': {
-      const line = `Status changed from ${statusWords(data.from)} to ${statusWords(data.to)}`
-      return typeof data.reason === 'string' && data.reason ? `${line}: ${data.reason}` : line
+      let line = `Status changed from ${statusWords(data.from)} to ${statusWords(data.to)}`
+      if (typeof data.reason === 'string' && data.reason) line += `: ${data.reason}`
+      if (at(data.laDeadline)) line += ` (LA deadline ${at(data.laDeadline)})`
+      if (data.to === 'pending_family' && at(data.autoCloseAt)) line += ` (closes without a reply ${at(data.autoCloseAt)})`
+      if (data.to === 'resolved' && at(data.reopenUntil)) line += ` (the family can reopen until ${at(data.reopenUntil)})`
+      return line
     }
+    case 'priority_changed':
+      return `Priority changed from ${labelOf(PRIORITY_LABELS, data.from)} to ${labelOf(PRIORITY_LABELS, data.to)}`
+    case 'type_changed':
+      return `Type changed from ${labelOf(TYPE_LABELS, data.from)} to ${labelOf(TYPE_LABELS, data.to)}`
+    case 'case_linked':
+      return data.caseRef ? `Linked to case ${String(data.caseRef)}` : `Unlinked from case ${String(data.previousCaseRef ?? '')}`.trim()
+    case 'la_deadline_set':
+      return `LA deadline set to ${at(data.laDeadline) ?? 'a new date'}`
+    case 'la_overdue':
+      return `The local authority missed its deadline (${at(data.laDeadline) ?? 'unknown'})`
+    case 'family_reminded':
+      return 'Family reminded to reply'
+    case 'sla_breached':
+      return `SLA breached: ${labelOf(SLA_KIND_LABELS, data.target).toLowerCase()} was due ${at(data.dueAt) ?? 'earlier'}`
+    case 'sla_policy_applied':
+      return 'SLA policy updated'
     default:
       return humanise(kind)
   }

@@ -1,0 +1,400 @@
+/**
+ * Who may load and do what, route by route: every portal loader and action is
+ * called directly with a signed session cookie (or none) for each kind of
+ * person. Someone who may not see a ticket gets 404 (it does not exist for
+ * them), someone who sees it but may not change it that way gets 403, and
+ * signed-out visitors are sent to sign in.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as account from '../../web/app/routes/account.tsx'
+import * as forgotPassword from '../../web/app/routes/forgot-password.tsx'
+import * as home from '../../web/app/routes/_index.tsx'
+import * as login from '../../web/app/routes/login.tsx'
+import * as logout from '../../web/app/routes/logout.tsx'
+import * as myTickets from '../../web/app/routes/my.tickets.tsx'
+import * as notifications from '../../web/app/routes/notifications.tsx'
+import * as directory from '../../web/app/routes/orgs._index.tsx'
+import * as profile from '../../web/app/routes/orgs.$slug._index.tsx'
+import * as requestSupport from '../../web/app/routes/orgs.$slug.request.tsx'
+import * as resetPassword from '../../web/app/routes/reset-password.tsx'
+import * as signup from '../../web/app/routes/signup.tsx'
+import * as queue from '../../web/app/routes/staff.tickets.tsx'
+import * as triage from '../../web/app/routes/staff.triage.tsx'
+import * as attachmentFile from '../../web/app/routes/tickets.$orgSlug.$number_.attachments.$attachmentId.ts'
+import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
+import { createTicket, postMessage, type TicketContext } from '../../web/app/services/tickets.server.ts'
+import { sessionCookie } from '../../web/app/utils/cookies.server.ts'
+import { eventually } from '../support/eventually.ts'
+import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { connectToStack, type StackConnection } from '../support/stack.ts'
+
+let stack: StackConnection
+let context: TicketContext
+let dataDir: string
+let a: Awaited<ReturnType<typeof createTestOrganisation>>
+let b: Awaited<ReturnType<typeof createTestOrganisation>>
+let ticket: { id: string; orgId: string; number: number }
+let path_: string
+let publicFile: string
+let internalFile: string
+
+type Person = { id: string } | null
+
+beforeAll(async () => {
+  stack = await connectToStack()
+  // Files written by these direct calls go to a directory of their own.
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-permissions-'))
+  context = { ...stack.context, env: { ...stack.context.env, dataDir } }
+  a = await createTestOrganisation(stack.db)
+  b = await createTestOrganisation(stack.db)
+  ticket = await createTicket(context, {
+    orgId: a.org.id,
+    requesterId: a.family.id,
+    subject: 'Permissions: our annual review',
+    type: 'annual_review',
+    body: 'The review is next month.',
+    attachments: [{ filename: 'review.pdf', contentType: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 review') }],
+  })
+  path_ = `/tickets/${a.org.slug}/${ticket.number}`
+  const note = await postMessage(context, {
+    ticket,
+    author: a.advocate,
+    role: 'staff',
+    body: 'Internal: check the funding panel date',
+    visibility: 'internal',
+    attachments: [{ filename: 'panel.txt', contentType: 'text/plain', bytes: new TextEncoder().encode('panel notes') }],
+  })
+  expect(note.status).toBe('applied')
+  const files = await stack.db.attachment.findMany({ where: { ticketId: ticket.id }, select: { id: true, filename: true } })
+  publicFile = files.find((f) => f.filename === 'review.pdf')!.id
+  internalFile = files.find((f) => f.filename === 'panel.txt')!.id
+})
+
+afterAll(async () => {
+  await stack?.close()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+})
+
+/** A request as the browser would send it, signed in as `person` (a fresh session) or signed out. */
+async function requestAs(person: Person, url: string, init: { method?: string; form?: Record<string, string> } = {}) {
+  const full = new URL(url, stack.stack.webUrl).toString()
+  const headers = new Headers()
+  if (person) {
+    const session = await stack.db.session.create({ data: { userId: person.id, expiresAt: new Date(Date.now() + 3_600_000) } })
+    const cookie = await sessionCookie(context.env, new Request(full)).serialize(session.id)
+    headers.set('Cookie', cookie.split(';')[0]!)
+  }
+  if (init.form) headers.set('Content-Type', 'application/x-www-form-urlencoded')
+  return new Request(full, {
+    method: init.method ?? (init.form ? 'POST' : 'GET'),
+    headers,
+    body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+  })
+}
+
+type Outcome = { status: number; location?: string | null; data?: unknown }
+
+/** What a loader or action answered: a thrown or returned Response, data() with a status, or plain data (200). */
+async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  let value: unknown
+  try {
+    value = await run()
+  } catch (thrown) {
+    if (thrown instanceof Response) return { status: thrown.status, location: thrown.headers.get('Location') }
+    throw thrown
+  }
+  if (value instanceof Response) return { status: value.status, location: value.headers.get('Location') }
+  if (value && typeof value === 'object' && 'type' in value && (value as { type: unknown }).type === 'DataWithResponseInit') {
+    const { data, init } = value as unknown as { data: unknown; init?: { status?: number } }
+    return { status: init?.status ?? 200, data }
+  }
+  return { status: 200, data: value }
+}
+
+type Route = { loader?: (args: LoaderFunctionArgs) => Promise<unknown>; action?: (args: ActionFunctionArgs) => Promise<unknown> }
+
+async function load(route: Route, person: Person, url: string, params: Record<string, string> = {}) {
+  const request = await requestAs(person, url)
+  return outcome(() => route.loader!({ request, params, context: context as never }))
+}
+
+async function act(route: Route, person: Person, url: string, form: Record<string, string>, params: Record<string, string> = {}) {
+  const request = await requestAs(person, url, { form })
+  return outcome(() => route.action!({ request, params, context: context as never }))
+}
+
+const ticketParams = () => ({ orgSlug: a.org.slug, number: String(ticket.number) })
+const toLogin = (o: Outcome) => {
+  expect(o.status).toBe(302)
+  expect(o.location).toMatch(/^\/login\?redirectTo=/)
+}
+
+describe('public pages', () => {
+  it('the start page, the directory and profiles are open to everyone; signed-in people go home', async () => {
+    expect((await load(home, null, '/')).status).toBe(200)
+    expect(await load(home, a.family, '/')).toMatchObject({ status: 302, location: '/my/tickets' })
+    expect(await load(home, a.advocate, '/')).toMatchObject({ status: 302, location: '/staff/tickets' })
+    expect((await load(directory, null, '/orgs')).status).toBe(200)
+    expect((await load(profile, null, `/orgs/${a.org.slug}`, { slug: a.org.slug })).status).toBe(200)
+    expect((await load(profile, null, '/orgs/no-such-org', { slug: 'no-such-org' })).status).toBe(404)
+  })
+
+  it('sign-in, sign-up and password pages send signed-in people on', async () => {
+    expect((await load(login, null, '/login')).status).toBe(200)
+    expect((await load(login, a.family, '/login')).status).toBe(302)
+    expect((await load(signup, null, '/signup')).status).toBe(200)
+    expect((await load(signup, a.family, '/signup')).status).toBe(302)
+    expect((await act(login, null, '/login', { email: a.family.email, password: 'wrong password' })).status).toBe(400)
+    expect((await act(login, null, '/login', { email: a.family.email, password: TEST_PASSWORD })).status).toBe(302)
+  })
+})
+
+describe('accounts', () => {
+  it('sign-up makes a family account once per email', async () => {
+    const email = `signup-${Date.now()}@test.example`
+    const created = await act(signup, null, '/signup', { name: 'New Person', email, password: 'long enough password' })
+    expect(created).toMatchObject({ status: 302, location: '/orgs' })
+    const again = await act(signup, null, '/signup', { name: 'New Person', email, password: 'long enough password' })
+    expect(again.status).toBe(400)
+    const user = await stack.db.user.findUniqueOrThrow({ where: { email }, select: { memberships: true } })
+    expect(user.memberships).toEqual([])
+  })
+
+  it('a password reset link is mailed to accounts only, says the same either way, and works once', async () => {
+    const person = await stack.db.user.create({ data: { email: `reset-${Date.now()}@test.example`, name: 'Reset Me', passwordHash: null } })
+    const known = await act(forgotPassword, null, '/forgot-password', { email: person.email })
+    const unknown = await act(forgotPassword, null, '/forgot-password', { email: `nobody-${Date.now()}@test.example` })
+    expect(known).toMatchObject({ status: 200, data: { sent: true } })
+    expect(unknown).toMatchObject({ status: 200, data: { sent: true } })
+    const mail = await stack.db.outboxEmail.findFirstOrThrow({ where: { to: person.email } })
+    const token = new URL(mail.text.match(/https?:\/\/\S+/)![0]).searchParams.get('token')!
+    expect(await stack.db.outboxEmail.count({ where: { to: { startsWith: 'nobody-' } } })).toBe(0)
+
+    expect((await load(resetPassword, null, '/reset-password?token=forged')).data).toMatchObject({ token: null })
+    expect((await load(resetPassword, null, `/reset-password?${new URLSearchParams({ token })}`)).data).toMatchObject({ token })
+    await stack.db.session.create({ data: { userId: person.id, expiresAt: new Date(Date.now() + 3_600_000) } })
+    const form = { token, password: 'a brand new password', confirm: 'a brand new password' }
+    expect(await act(resetPassword, null, '/reset-password', form)).toMatchObject({ status: 302, location: '/login' })
+    expect(await stack.db.session.count({ where: { userId: person.id } })).toBe(0)
+    expect((await act(resetPassword, null, '/reset-password', form)).status).toBe(400)
+  })
+
+  it('the account page is for signed-in people; "sign out everywhere" ends every session of that person only', async () => {
+    toLogin(await load(account, null, '/account'))
+    expect((await load(account, a.otherFamily, '/account')).status).toBe(200)
+    await stack.db.session.create({ data: { userId: a.otherFamily.id, expiresAt: new Date(Date.now() + 3_600_000) } })
+    const othersBefore = await stack.db.session.count({ where: { userId: a.family.id } })
+    await load(account, a.family, '/account') // gives a.family a session too
+    const out = await act(account, a.otherFamily, '/account', { intent: 'sign-out-everywhere' })
+    expect(out).toMatchObject({ status: 302, location: '/login' })
+    expect(await stack.db.session.count({ where: { userId: a.otherFamily.id } })).toBe(0)
+    expect(await stack.db.session.count({ where: { userId: a.family.id } })).toBeGreaterThan(othersBefore)
+  })
+
+  it('signing out ends that session', async () => {
+    const request = await requestAs(a.otherFamily, '/logout', { form: {} })
+    const before = await stack.db.session.count({ where: { userId: a.otherFamily.id } })
+    expect((await outcome(() => logout.action({ request, params: {}, context: context as never }))).status).toBe(302)
+    expect(await stack.db.session.count({ where: { userId: a.otherFamily.id } })).toBe(before - 1)
+  })
+})
+
+describe('notifications', () => {
+  it('each person sees and marks read only their own', async () => {
+    toLogin(await load(notifications, null, '/notifications'))
+    const mine = await stack.db.notification.create({
+      data: { userId: b.family.id, kind: 'test', text: 'For B family only', dedupeKey: `test-${Date.now()}-b` },
+    })
+    const theirs = await stack.db.notification.create({
+      data: { userId: b.otherFamily.id, kind: 'test', text: 'For the other family', dedupeKey: `test-${Date.now()}-o` },
+    })
+    const seen = await load(notifications, b.family, '/notifications')
+    expect(JSON.stringify(seen.data)).toContain('For B family only')
+    expect(JSON.stringify(seen.data)).not.toContain('For the other family')
+    expect((await act(notifications, b.family, '/notifications', {})).status).toBe(302)
+    expect((await stack.db.notification.findUniqueOrThrow({ where: { id: mine.id } })).readAt).not.toBeNull()
+    expect((await stack.db.notification.findUniqueOrThrow({ where: { id: theirs.id } })).readAt).toBeNull()
+  })
+})
+
+describe('requesting support', () => {
+  const url = () => `/orgs/${a.org.slug}/request`
+  const params = () => ({ slug: a.org.slug })
+
+  it('is open to signed-out visitors and families, and refused to the organisation’s own team', async () => {
+    expect((await load(requestSupport, null, url(), params())).status).toBe(200)
+    expect((await load(requestSupport, a.family, url(), params())).status).toBe(200)
+    expect((await load(requestSupport, a.advocate, url(), params())).status).toBe(403)
+    expect((await load(requestSupport, a.admin, url(), params())).status).toBe(403)
+    // Staff of another organisation are a family here.
+    expect((await load(requestSupport, b.advocate, url(), params())).status).toBe(200)
+    const form = { type: 'general', subject: 'From the team', message: 'Should not be sent' }
+    expect((await act(requestSupport, a.advocate, url(), form, params())).status).toBe(403)
+  })
+
+  it('a signed-out visitor signs up and sends the request in one go', async () => {
+    const email = `one-go-${Date.now()}@test.example`
+    const sent = await act(
+      requestSupport,
+      null,
+      url(),
+      { name: 'One Go', email, password: 'long enough password', type: 'dla', subject: 'Signed up with my request', message: 'Hello' },
+      params(),
+    )
+    expect(sent.status).toBe(302)
+    expect(sent.location).toMatch(new RegExp(`^/tickets/${a.org.slug}/\\d+$`))
+    const user = await stack.db.user.findUniqueOrThrow({ where: { email }, select: { id: true, requested: { select: { subject: true } } } })
+    expect(user.requested).toEqual([{ subject: 'Signed up with my request' }])
+    // The email is taken now: a second sign-up with it is refused, and no ticket is made.
+    const again = await act(
+      requestSupport,
+      null,
+      url(),
+      { name: 'Someone Else', email, password: 'long enough password', type: 'dla', subject: 'Second try', message: 'Hello' },
+      params(),
+    )
+    expect(again.status).toBe(400)
+    expect(await stack.db.ticket.count({ where: { subject: 'Second try' } })).toBe(0)
+  })
+})
+
+describe('lists', () => {
+  it('my requests shows a person only the tickets they asked for', async () => {
+    toLogin(await load(myTickets, null, '/my/tickets'))
+    const own = await load(myTickets, a.family, '/my/tickets?tab=all')
+    expect(JSON.stringify(own.data)).toContain('Permissions: our annual review')
+    const other = await load(myTickets, a.otherFamily, '/my/tickets?tab=all')
+    expect(JSON.stringify(other.data)).not.toContain('Permissions: our annual review')
+    // Staff see their own requests here, not their organisation's.
+    expect(JSON.stringify((await load(myTickets, a.advocate, '/my/tickets?tab=all')).data)).not.toContain('Permissions')
+  })
+
+  it('the queue is for staff, of their own organisation only', async () => {
+    toLogin(await load(queue, null, '/staff/tickets'))
+    expect((await load(queue, a.family, '/staff/tickets')).status).toBe(403)
+    const own = await load(queue, a.advocate, '/staff/tickets')
+    expect(own.status).toBe(200)
+    expect(JSON.stringify(own.data)).toContain('Permissions: our annual review')
+    const other = await load(queue, b.advocate, '/staff/tickets')
+    expect(JSON.stringify(other.data)).not.toContain('Permissions: our annual review')
+    expect((await load(queue, b.advocate, `/staff/tickets?org=${a.org.slug}`)).status).toBe(404)
+  })
+
+  it('triage is for admins; an admin triages only their own organisation’s tickets', async () => {
+    expect((await load(triage, a.family, '/staff/triage')).status).toBe(403)
+    expect((await load(triage, a.advocate, '/staff/triage')).status).toBe(403)
+    const page = await load(triage, a.admin, '/staff/triage')
+    expect(page.status).toBe(200)
+    expect(JSON.stringify(page.data)).toContain('Sam Advocate')
+    expect((await load(triage, b.admin, `/staff/triage?org=${a.org.slug}`)).status).toBe(404)
+    const form = { intent: 'triage', number: String(ticket.number + 1000), assigneeId: a.advocate.id, priority: 'high' }
+    expect((await act(triage, a.advocate, '/staff/triage', form)).status).toBe(403)
+    expect((await act(triage, b.admin, '/staff/triage', form)).status).toBe(404)
+  })
+})
+
+describe('the ticket page', () => {
+  it('the family sees its ticket without internal notes; other families and other organisations get 404', async () => {
+    toLogin(await load(ticketPage, null, path_, ticketParams()))
+    const family = await load(ticketPage, a.family, path_, ticketParams())
+    expect(family.status).toBe(200)
+    const text = JSON.stringify(family.data)
+    expect(text).toContain('The review is next month.')
+    expect(text).not.toContain('funding panel')
+    expect(text).not.toContain('panel.txt')
+    expect(text).not.toContain('timeline')
+    expect((await load(ticketPage, a.otherFamily, path_, ticketParams())).status).toBe(404)
+    expect((await load(ticketPage, b.admin, path_, ticketParams())).status).toBe(404)
+    expect((await load(ticketPage, b.family, path_, ticketParams())).status).toBe(404)
+  })
+
+  it('staff see notes and the timeline; only admins get "Inspect workflow"', async () => {
+    const staff = await load(ticketPage, a.advocate, path_, ticketParams())
+    expect(JSON.stringify(staff.data)).toContain('funding panel')
+    expect(staff.data).toMatchObject({ role: 'staff', inspectUrl: null })
+    const admin = await load(ticketPage, a.admin, path_, ticketParams())
+    expect((admin.data as { inspectUrl: string | null }).inspectUrl).toContain(`ticket-${ticket.id}`)
+  })
+
+  it('refuses what a person may not do: 404 outside, 403 inside', async () => {
+    const reply = { intent: 'reply', visibility: 'public', body: 'Hello' }
+    expect((await act(ticketPage, a.otherFamily, path_, reply, ticketParams())).status).toBe(404)
+    expect((await act(ticketPage, b.advocate, path_, reply, ticketParams())).status).toBe(404)
+    expect((await act(ticketPage, null, path_, reply, ticketParams())).status).toBe(302)
+    const familyMay = (form: Record<string, string>) => act(ticketPage, a.family, path_, form, ticketParams())
+    expect((await familyMay({ intent: 'reply', visibility: 'internal', body: 'A note' })).status).toBe(403)
+    expect((await familyMay({ intent: 'change-status', status: 'closed' })).status).toBe(403)
+    expect((await familyMay({ intent: 'change-priority', priority: 'urgent' })).status).toBe(403)
+    expect((await familyMay({ intent: 'change-type', type: 'dla' })).status).toBe(403)
+    expect((await familyMay({ intent: 'link-case', caseRef: 'CASE-1' })).status).toBe(403)
+    expect((await familyMay({ intent: 'la-response' })).status).toBe(403)
+    expect((await familyMay({ intent: 'assign', assigneeId: a.family.id })).status).toBe(403)
+    // Staff may take a ticket themselves, not hand it to someone else.
+    expect((await act(ticketPage, a.advocate, path_, { intent: 'assign', assigneeId: a.admin.id }, ticketParams())).status).toBe(403)
+    // A family may ask to reopen; the ticket (not resolved) says no, and why.
+    const reopen = await familyMay({ intent: 'reopen' })
+    expect(reopen.status).toBe(409)
+    expect(reopen.data).toMatchObject({ formError: expect.stringMatching(/^Not done: /) })
+    expect(await stack.db.message.count({ where: { ticketId: ticket.id, body: 'A note' } })).toBe(0)
+  })
+
+  it('lets staff and admins act within their rights', async () => {
+    const self = await act(ticketPage, a.advocate, path_, { intent: 'assign', assigneeId: a.advocate.id }, ticketParams())
+    expect(self).toMatchObject({ status: 302, location: path_ })
+    const linked = await act(ticketPage, a.advocate, path_, { intent: 'link-case', caseRef: 'CASE-42' }, ticketParams())
+    expect(linked.status).toBe(302)
+    const priority = await act(ticketPage, a.admin, path_, { intent: 'change-priority', priority: 'high' }, ticketParams())
+    expect(priority.status).toBe(302)
+    await eventually(async () => {
+      const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })
+      expect(row).toMatchObject({ assigneeId: a.advocate.id, caseRef: 'CASE-42', priority: 'high', status: 'in_progress' })
+    })
+    // The family was told who their advocate is.
+    const told = await stack.db.notification.findMany({ where: { userId: a.family.id, ticketId: ticket.id, kind: 'ticket_assigned' } })
+    expect(told.map((n) => n.text)).toEqual([expect.stringContaining('Sam Advocate')])
+  })
+
+  it('an LA deadline goes only with Pending LA, and not in the past', async () => {
+    const wrong = await act(ticketPage, a.advocate, path_, { intent: 'change-status', status: 'resolved', laDeadline: '2099-01-01' }, ticketParams())
+    expect(wrong.status).toBe(400)
+    const past = await act(ticketPage, a.advocate, path_, { intent: 'change-status', status: 'pending_la', laDeadline: '2001-01-01' }, ticketParams())
+    expect(past.status).toBe(400)
+    const ok = await act(ticketPage, a.advocate, path_, { intent: 'change-status', status: 'pending_la', laDeadline: '2099-01-01' }, ticketParams())
+    expect(ok.status).toBe(302)
+    await eventually(async () => {
+      const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })
+      expect(row.status).toBe('pending_la')
+      expect(row.laDeadline?.toISOString().slice(0, 10)).toBe('2099-01-01')
+    })
+    const back = await act(ticketPage, a.advocate, path_, { intent: 'la-response' }, ticketParams())
+    expect(back.status).toBe(302)
+  })
+})
+
+describe('attachments', () => {
+  const fileUrl = (id: string) => `${path_}/attachments/${id}`
+  const fileParams = (id: string) => ({ ...ticketParams(), attachmentId: id })
+
+  it('the family downloads files on public messages only; nobody outside gets any', async () => {
+    const own = await load(attachmentFile, a.family, fileUrl(publicFile), fileParams(publicFile))
+    expect(own.status).toBe(200)
+    expect((await load(attachmentFile, a.family, fileUrl(internalFile), fileParams(internalFile))).status).toBe(404)
+    expect((await load(attachmentFile, a.otherFamily, fileUrl(publicFile), fileParams(publicFile))).status).toBe(404)
+    expect((await load(attachmentFile, b.admin, fileUrl(publicFile), fileParams(publicFile))).status).toBe(404)
+    expect((await load(attachmentFile, a.advocate, fileUrl(internalFile), fileParams(internalFile))).status).toBe(200)
+    toLogin(await load(attachmentFile, null, fileUrl(publicFile), fileParams(publicFile)))
+  })
+
+  it('serves the bytes as a download, never as a page', async () => {
+    const request = await requestAs(a.family, fileUrl(publicFile))
+    const response = (await attachmentFile.loader({ request, params: fileParams(publicFile), context: context as never })) as Response
+    expect(response.headers.get('Content-Disposition')).toMatch(/^attachment; filename="review.pdf"/)
+    expect(response.headers.get('Content-Type')).toBe('application/pdf')
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
+    expect(await response.text()).toBe('%PDF-1.4 review')
+  })
+})

@@ -1,0 +1,110 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
+import { Alert, Button, Card, CardTitle, DetailList, PageHeader, TextField } from '../components/ui.tsx'
+import { changePassword, checkPassword, requireUser, signOutEverywhere } from '../utils/auth.server.ts'
+import { redirectWithFlash } from '../utils/flash.server.ts'
+import { ChangePasswordSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Your account · Caseway' }]
+
+const ROLE_WORDS = { family: 'Family', staff: 'Advocate', admin: 'Admin' } as const
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(context, request)
+  const sessions = await context.db.session.count({ where: { userId: user.id, expiresAt: { gt: new Date() } } })
+  return {
+    user: { name: user.name, email: user.email },
+    memberships: user.memberships.map((m) => ({ org: m.org.name, slug: m.org.slug, role: ROLE_WORDS[m.role] })),
+    sessions,
+  }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(context, request)
+  const formData = await request.formData()
+  const intent = formData.get('intent')
+  if (intent === 'sign-out-everywhere') {
+    const headers = await signOutEverywhere(context, request, user.id)
+    return redirectWithFlash(context, request, '/login', { kind: 'success', text: 'You are signed out on every device.' }, { headers })
+  }
+  const form = parseForm(formData, ChangePasswordSchema)
+  if (!form.success) return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null }, { status: 400 })
+  if (!(await checkPassword(context, user.id, form.data.currentPassword)))
+    return data({ fieldErrors: { currentPassword: ['That is not your current password'] } as FieldErrors, formError: null }, { status: 400 })
+  await changePassword(context, request, user.id, form.data.password)
+  return redirectWithFlash(context, request, '/account', {
+    kind: 'success',
+    text: 'Password changed. Other devices were signed out; this one stays signed in.',
+  })
+}
+
+export default function Account() {
+  const { user, memberships, sessions } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>()
+  const navigation = useNavigation()
+  const busy = navigation.state === 'submitting'
+  return (
+    <div className="mx-auto max-w-2xl space-y-6">
+      <PageHeader title="Your account" />
+      <Card>
+        <DetailList
+          items={[
+            { label: 'Name', value: user.name },
+            { label: 'Email', value: user.email },
+            ...(memberships.length
+              ? [{ label: 'Organisations', value: memberships.map((m) => `${m.org} (${m.role})`).join(', ') }]
+              : []),
+          ]}
+        />
+      </Card>
+
+      <Card aria-labelledby="password-heading">
+        <CardTitle id="password-heading">Change password</CardTitle>
+        <Form method="post" className="mt-4 space-y-5" noValidate>
+          <input type="hidden" name="intent" value="change-password" />
+          <input type="hidden" name="username" autoComplete="username" value={user.email} />
+          {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
+          <TextField
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            errors={actionData?.fieldErrors.currentPassword}
+            required
+          />
+          <TextField
+            label="New password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            hint="At least 10 characters. Other devices will be signed out."
+            errors={actionData?.fieldErrors.password}
+            required
+          />
+          <TextField label="New password again" name="confirm" type="password" autoComplete="new-password" errors={actionData?.fieldErrors.confirm} required />
+          <Button disabled={busy}>Change password</Button>
+        </Form>
+      </Card>
+
+      <Card aria-labelledby="sessions-heading">
+        <CardTitle id="sessions-heading">Devices</CardTitle>
+        <p className="mt-2 text-slate-700">
+          You are signed in on {sessions} {sessions === 1 ? 'device or browser' : 'devices or browsers'}. Lost a phone, or used a shared computer?
+          Sign out everywhere, this device included.
+        </p>
+        <Form method="post" className="mt-4">
+          <input type="hidden" name="intent" value="sign-out-everywhere" />
+          <Button variant="danger" disabled={busy}>
+            Sign out everywhere
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

@@ -1,0 +1,54 @@
+import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
+import { Alert, Button, Card, TextField, linkClass } from '../components/ui.tsx'
+import { requestPasswordReset } from '../services/password-reset.server.ts'
+import { ForgotPasswordSchema, parseForm } from '../utils/validation.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Forgot your password · Caseway' }]
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = parseForm(await request.formData(), ForgotPasswordSchema)
+  if (!form.success) return data({ sent: false as const, fieldErrors: form.fieldErrors, email: form.values.email ?? '' }, { status: 400 })
+  await requestPasswordReset(context, form.data.email)
+  // The same answer whether or not the email has an account.
+  return { sent: true as const, fieldErrors: {}, email: form.data.email }
+}
+
+export default function ForgotPassword() {
+  const actionData = useActionData<typeof action>()
+  const submitting = useNavigation().state === 'submitting'
+  return (
+    <div className="mx-auto max-w-md">
+      <h1 className="text-2xl font-bold text-slate-900">Forgot your password?</h1>
+      <p className="mt-2 text-slate-700">Enter your email and we will send you a link to choose a new one.</p>
+      <Card className="mt-6">
+        {actionData?.sent ? (
+          <Alert kind="success">
+            If {actionData.email} has a Caseway account, a link to reset its password is on its way. It works for one hour.
+          </Alert>
+        ) : (
+          <Form method="post" className="space-y-5" noValidate>
+            <TextField
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="email"
+              defaultValue={actionData?.email}
+              errors={actionData?.fieldErrors.email}
+              required
+            />
+            <Button className="w-full" disabled={submitting}>
+              Send reset link
+            </Button>
+          </Form>
+        )}
+      </Card>
+      <p className="mt-4 text-sm">
+        <Link to="/login" className={linkClass}>
+          Back to sign in
+        </Link>
+      </p>
+    </div>
+  )
+}

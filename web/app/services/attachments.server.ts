@@ -1,0 +1,193 @@
+/**
+ * Attachments on requests and replies: what may be uploaded (checked on the
+ * server, whatever the browser let through), how uploads are read from a
+ * multipart form without holding more than the limits allow, and storing and
+ * removing their bytes.
+ */
+import { randomUUID } from 'node:crypto'
+import {
+  MaxPartSizeExceededError,
+  unstable_createMemoryUploadHandler,
+  unstable_parseMultipartFormData,
+  type UploadHandler,
+} from '@remix-run/node'
+import type { CasewayContext } from '../context.ts'
+import { fileStoreFor } from './file-store.server.ts'
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024
+export const MAX_FILES = 5
+
+/**
+ * The kinds of file families send: letters and reports (PDF, Word, OpenDocument,
+ * text) and photos of them (including iPhone HEIC). The stored type comes from
+ * this table, never from the browser, and the first bytes must look right.
+ */
+const FILE_KINDS = {
+  pdf: { type: 'application/pdf', magic: [[0x25, 0x50, 0x44, 0x46]] },
+  jpg: { type: 'image/jpeg', magic: [[0xff, 0xd8, 0xff]] },
+  jpeg: { type: 'image/jpeg', magic: [[0xff, 0xd8, 0xff]] },
+  png: { type: 'image/png', magic: [[0x89, 0x50, 0x4e, 0x47]] },
+  gif: { type: 'image/gif', magic: [[0x47, 0x49, 0x46, 0x38]] },
+  webp: { type: 'image/webp', magic: [[0x52, 0x49, 0x46, 0x46]] },
+  heic: { type: 'image/heic', magic: null },
+  heif: { type: 'image/heif', magic: null },
+  doc: { type: 'application/msword', magic: [[0xd0, 0xcf, 0x11, 0xe0]] },
+  docx: { type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', magic: [[0x50, 0x4b, 0x03, 0x04]] },
+  odt: { type: 'application/vnd.oasis.opendocument.text', magic: [[0x50, 0x4b, 0x03, 0x04]] },
+  rtf: { type: 'application/rtf', magic: [[0x7b, 0x5c, 0x72, 0x74, 0x66]] },
+  txt: { type: 'text/plain', magic: null },
+} as const satisfies Record<string, { type: string; magic: readonly (readonly number[])[] | null }>
+
+type Extension = keyof typeof FILE_KINDS
+
+export const ACCEPTED_EXTENSIONS = Object.keys(FILE_KINDS).map((ext) => `.${ext}`)
+/** For the file input's `accept`: a hint to the browser's picker, not a check. */
+export const ACCEPT_ATTRIBUTE = ACCEPTED_EXTENSIONS.join(',')
+export const ATTACHMENT_HINT = `Up to ${MAX_FILES} files, ${MAX_FILE_BYTES / 1024 / 1024} MB each: PDF, Word, photos (JPEG, PNG, HEIC) or text.`
+
+/** A file that passed the checks, held in memory until it is stored. */
+export interface Upload {
+  filename: string
+  contentType: string
+  bytes: Uint8Array
+}
+
+/** An upload's bytes in the file store, ready to be recorded as an Attachment row. */
+export interface StoredUpload {
+  filename: string
+  contentType: string
+  size: number
+  storageKey: string
+}
+
+/** The name as people see it: no path, no control characters, not too long. */
+export function cleanFilename(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? ''
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim()
+  if (!clean) return 'file'
+  if (clean.length <= 120) return clean
+  const dot = clean.lastIndexOf('.')
+  const ext = dot > 0 && clean.length - dot <= 10 ? clean.slice(dot) : ''
+  return clean.slice(0, 120 - ext.length) + ext
+}
+
+function extensionOf(name: string): Extension | null {
+  const match = name.toLowerCase().match(/\.([a-z0-9]+)$/)
+  return match && match[1]! in FILE_KINDS ? (match[1] as Extension) : null
+}
+
+function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
+  return magic.every((byte, i) => bytes[i] === byte)
+}
+
+/** Checks one file against the rules; the message is written for the person who chose it. */
+export function checkUpload(name: string, bytes: Uint8Array): { ok: true; upload: Upload } | { ok: false; error: string } {
+  const filename = cleanFilename(name)
+  const ext = extensionOf(filename)
+  if (!ext) return { ok: false, error: `${filename}: this kind of file cannot be attached. Use PDF, Word, a photo or text.` }
+  if (bytes.byteLength === 0) return { ok: false, error: `${filename} is empty.` }
+  if (bytes.byteLength > MAX_FILE_BYTES) return { ok: false, error: `${filename} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB.` }
+  const kind = FILE_KINDS[ext]
+  if (kind.magic && !kind.magic.some((magic) => startsWith(bytes, magic)))
+    return { ok: false, error: `${filename} does not look like a .${ext} file. Please check it and try again.` }
+  return { ok: true, upload: { filename, contentType: kind.type, bytes } }
+}
+
+export type FormWithFiles =
+  | { ok: true; formData: FormData; uploads: Upload[] }
+  | { ok: false; formData: FormData; error: string }
+
+/**
+ * Reads a form that may carry files in `field`. Multipart bodies are parsed
+ * with Remix's memory upload handler: a file over the size limit or one file
+ * too many stops the parse at once, so no request holds more than
+ * MAX_FILES × MAX_FILE_BYTES. Other bodies are read as plain forms.
+ */
+export async function readFormWithFiles(request: Request, field = 'attachments'): Promise<FormWithFiles> {
+  const contentType = request.headers.get('Content-Type') ?? ''
+  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return { ok: true, formData: await request.formData(), uploads: [] }
+  let files = 0
+  let fields = 0
+  // The text fields read so far: kept when a file is refused mid-parse, so the
+  // person's message is not lost with it.
+  const text = new FormData()
+  const fileHandler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES })
+  // Text fields are small (a message is at most 20,000 characters); a body of
+  // many or huge ones is refused like an oversized file.
+  const textHandler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_TEXT_FIELD_BYTES })
+  const handler: UploadHandler = async (part) => {
+    if (part.filename === undefined) {
+      if (++fields > MAX_TEXT_FIELDS) throw new TooManyPartsError()
+      const value = await textHandler(part)
+      if (typeof value === 'string') text.append(part.name, value)
+      return value
+    }
+    if (part.name !== field) return undefined
+    // An empty file input still sends one nameless, empty part: it is no file.
+    if (part.filename !== '' && ++files > MAX_FILES) throw new TooManyPartsError()
+    return fileHandler(part)
+  }
+  let formData: FormData
+  try {
+    formData = await unstable_parseMultipartFormData(request, handler)
+  } catch (error) {
+    if (error instanceof MaxPartSizeExceededError)
+      return { ok: false, formData: text, error: `Each file must be ${MAX_FILE_BYTES / 1024 / 1024} MB or smaller.` }
+    if (error instanceof TooManyPartsError) return { ok: false, formData: text, error: `Attach at most ${MAX_FILES} files at a time.` }
+    throw error
+  }
+  const uploads: Upload[] = []
+  const errors: string[] = []
+  for (const value of formData.getAll(field)) {
+    if (typeof value === 'string') continue
+    // Browsers send an unnamed empty part when no file was chosen.
+    if (!value.name && value.size === 0) continue
+    const checked = checkUpload(value.name, new Uint8Array(await value.arrayBuffer()))
+    if (checked.ok) uploads.push(checked.upload)
+    else errors.push(checked.error)
+  }
+  formData.delete(field)
+  if (errors.length) return { ok: false, formData, error: errors.join(' ') }
+  return { ok: true, formData, uploads }
+}
+
+class TooManyPartsError extends Error {
+  override name = 'TooManyPartsError'
+}
+
+const MAX_TEXT_FIELD_BYTES = 200_000
+const MAX_TEXT_FIELDS = 50
+
+/** Writes the uploads to the file store; if one fails, those already written are removed. */
+export async function storeUploads(ctx: Pick<CasewayContext, 'env'>, uploads: readonly Upload[]): Promise<StoredUpload[]> {
+  const store = fileStoreFor(ctx.env)
+  const stored: StoredUpload[] = []
+  try {
+    for (const upload of uploads) {
+      const storageKey = `attachments/${randomUUID()}`
+      await store.put(storageKey, upload.bytes)
+      stored.push({ filename: upload.filename, contentType: upload.contentType, size: upload.bytes.byteLength, storageKey })
+    }
+  } catch (error) {
+    await removeStoredFiles(ctx, stored)
+    throw error
+  }
+  return stored
+}
+
+/** Removes files whose rows were never written or were rolled back. Best effort: a leftover file harms nobody. */
+export async function removeStoredFiles(ctx: Pick<CasewayContext, 'env'> & Partial<Pick<CasewayContext, 'log'>>, files: readonly { storageKey: string }[]) {
+  const store = fileStoreFor(ctx.env)
+  await Promise.all(
+    files.map((file) =>
+      store.delete(file.storageKey).catch((error: unknown) => ctx.log?.warn({ err: error, storageKey: file.storageKey }, 'could not remove a stored file')),
+    ),
+  )
+}
+
+export function formatBytes(size: number): string {
+  if (size < 1024) return `${size} B`
+  if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`
+  return `${(size / 1024 / 1024).toFixed(1)} MB`
+}

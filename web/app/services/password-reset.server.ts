@@ -1,0 +1,97 @@
+/**
+ * "Forgot your password?": a single-use link by email, valid for an hour. Only
+ * a SHA-256 hash of the token is stored (it is long and random, so a slow hash
+ * adds nothing). Using it sets the new password and ends every session of that
+ * person, so whoever knew the old password is signed out too.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import type { CasewayContext } from '../context.ts'
+import { hashPassword } from '../utils/password.server.ts'
+import { queueEmail } from './outbox.server.ts'
+
+type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>
+
+export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000
+/** Links asked for one account per hour: enough for a lost email, too few to flood an inbox. */
+const MAX_RESETS_PER_HOUR = 3
+
+export function hashResetToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex')
+}
+
+/**
+ * Sends a reset link if the email belongs to an account. The caller says the
+ * same thing either way, so the answer does not reveal who has an account.
+ */
+export async function requestPasswordReset(ctx: Ctx, email: string): Promise<void> {
+  const user = await ctx.db.user.findFirst({
+    where: { email: { equals: email, mode: 'insensitive' } },
+    select: { id: true, email: true, name: true },
+  })
+  if (!user) {
+    ctx.log.info({ event: 'password_reset_unknown_email' }, 'password reset asked for an unknown email')
+    return
+  }
+  const recent = await ctx.db.passwordResetToken.count({
+    where: { userId: user.id, createdAt: { gt: new Date(Date.now() - RESET_TOKEN_TTL_MS) } },
+  })
+  if (recent >= MAX_RESETS_PER_HOUR) {
+    ctx.log.warn({ userId: user.id, event: 'password_reset_throttled' }, 'password reset refused: too many links this hour')
+    return
+  }
+  const token = randomBytes(32).toString('base64url')
+  const expiresAt = new Date(Date.now() + RESET_TOKEN_TTL_MS)
+  const row = await ctx.db.passwordResetToken.create({
+    data: { userId: user.id, tokenHash: hashResetToken(token), expiresAt },
+    select: { id: true },
+  })
+  const link = `${ctx.env.publicUrl}/reset-password?${new URLSearchParams({ token })}`
+  await queueEmail(ctx, {
+    to: user.email,
+    subject: 'Reset your Caseway password',
+    dedupeKey: `password-reset:${row.id}`,
+    text: [
+      `Hello ${user.name},`,
+      '',
+      'Someone (we hope you) asked to reset the password of your Caseway account.',
+      `Choose a new password here within the next hour: ${link}`,
+      '',
+      'If you did not ask for this, ignore this email: your password stays as it is.',
+    ].join('\n'),
+  })
+}
+
+/** The token's row if it can still be used. */
+export async function findUsableResetToken(ctx: Pick<CasewayContext, 'db'>, token: string) {
+  if (!token || token.length > 200) return null
+  const row = await ctx.db.passwordResetToken.findUnique({
+    where: { tokenHash: hashResetToken(token) },
+    select: { id: true, userId: true, expiresAt: true, usedAt: true, user: { select: { email: true } } },
+  })
+  if (!row || row.usedAt !== null || row.expiresAt <= new Date()) return null
+  return row
+}
+
+/**
+ * Sets the new password, uses up the token (and any other open ones of the
+ * same person) and ends every session. False if the token cannot be used.
+ */
+export async function resetPassword(ctx: Ctx, token: string, password: string): Promise<{ ok: true; userId: string } | { ok: false }> {
+  const passwordHash = await hashPassword(password)
+  const now = new Date()
+  return ctx.db.$transaction(async (tx) => {
+    // Marking it used in the same statement that checks it: two tabs cannot both use one link.
+    const claimed = await tx.passwordResetToken.updateManyAndReturn({
+      where: { tokenHash: hashResetToken(token), usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+      select: { userId: true },
+    })
+    const userId = claimed[0]?.userId
+    if (!userId) return { ok: false as const }
+    await tx.user.update({ where: { id: userId }, data: { passwordHash } })
+    await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } })
+    await tx.session.deleteMany({ where: { userId } })
+    ctx.log.info({ userId, event: 'password_reset' }, 'password reset; every session ended')
+    return { ok: true as const, userId }
+  })
+}
