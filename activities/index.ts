@@ -1,8 +1,11 @@
 /**
  * The ticket workflow's effects on the world. Each one is safe to retry: Temporal
- * runs an activity at least once, so a repeat must change nothing.
+ * runs an activity at least once, so a repeat must change nothing. What retrying
+ * cannot fix (a missing row, an invalid stored policy) fails non-retryably.
  */
 import { ApplicationFailure } from '@temporalio/activity'
+import { Prisma } from '../generated/prisma/client.ts'
+import { defaultSlaPolicy, SlaPolicySchema, slaPolicyToJson, type SlaKind, type SlaPolicyJson } from '../domain/sla.ts'
 import type { TicketNotification, TicketSnapshot } from '../domain/ticket-state.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
@@ -15,49 +18,58 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
      * and (ticketId, seq) is unique, so a repeated save is a no-op.
      */
     async saveTicketState(snapshot: TicketSnapshot): Promise<void> {
-      const updatedAt = new Date(snapshot.updatedAt)
-      await db.$transaction(async (tx) => {
-        const { count } = await tx.ticket.updateMany({
-          where: { id: snapshot.ticketId, stateVersion: { lt: snapshot.version } },
-          data: {
-            status: snapshot.status,
-            awaiting: snapshot.awaiting,
-            priority: snapshot.priority,
-            assigneeId: snapshot.assigneeId,
-            stateVersion: snapshot.version,
-            updatedAt,
-            lastActivityAt: updatedAt,
-          },
-        })
-        if (count === 0 && !(await tx.ticket.findUnique({ where: { id: snapshot.ticketId }, select: { id: true } })))
-          throw notFound('Ticket', snapshot.ticketId)
-        await tx.ticketEvent.createMany({
-          data: snapshot.events.map((event) => ({
-            ticketId: snapshot.ticketId,
-            seq: event.seq,
-            kind: event.kind,
-            actorId: event.actorId,
-            data: event.data,
-            at: new Date(event.at),
-          })),
-          skipDuplicates: true,
-        })
-      })
+      await saveTicketRecord(db, snapshot)
       log.info({ ticketId: snapshot.ticketId, version: snapshot.version, events: snapshot.events.length }, 'ticket state saved')
     },
 
-    /** One in-app notification per recipient; the dedupe key makes a repeat a no-op. */
+    /**
+     * The organisation's SLA policy as stored (null means the default policy, in
+     * the organisation's time zone). Read once when a ticket starts and when an
+     * admin applies a changed policy to running tickets.
+     */
+    async loadSlaPolicy(orgId: string): Promise<SlaPolicyJson> {
+      const org = await db.organisation.findUnique({ where: { id: orgId }, select: { slaPolicy: true, timezone: true } })
+      if (!org) throw notFound('Organisation', orgId)
+      if (org.slaPolicy === null) {
+        const policy = defaultSlaPolicy()
+        return slaPolicyToJson({ ...policy, calendar: { ...policy.calendar, timezone: org.timezone } })
+      }
+      const parsed = SlaPolicySchema.safeParse(org.slaPolicy)
+      if (!parsed.success)
+        throw ApplicationFailure.nonRetryable(
+          `Organisation ${orgId} has an invalid SLA policy: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+          'InvalidSlaPolicy',
+        )
+      return parsed.data
+    },
+
+    /**
+     * One in-app notification per recipient: the ids the workflow named, plus the
+     * ticket's watchers and the organisation's admins when asked. The dedupe key
+     * (per recipient) makes a repeat a no-op.
+     */
     async notifyUsers(notification: TicketNotification): Promise<void> {
-      const [ticket, actor] = await Promise.all([
-        db.ticket.findUnique({ where: { id: notification.ticketId }, select: { number: true } }),
-        db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } }),
-      ])
+      const ticket = await db.ticket.findUnique({
+        where: { id: notification.ticketId },
+        select: { number: true, orgId: true, org: { select: { timezone: true } } },
+      })
       if (!ticket) throw notFound('Ticket', notification.ticketId)
-      if (!actor) throw notFound('User', notification.actorId)
+      const recipients = new Set(notification.recipientIds)
+      const include = notification.include ?? []
+      if (include.includes('watchers'))
+        for (const { userId } of await db.ticketWatcher.findMany({ where: { ticketId: notification.ticketId }, select: { userId: true } }))
+          recipients.add(userId)
+      if (include.includes('admins'))
+        for (const { userId } of await db.membership.findMany({ where: { orgId: ticket.orgId, role: 'admin' }, select: { userId: true } }))
+          recipients.add(userId)
+      if (recipients.size === 0) {
+        log.info({ ticketId: notification.ticketId, kind: notification.kind }, 'nobody to notify')
+        return
+      }
       // Built here rather than in the workflow, whose payloads carry ids only.
-      const text = `${actor.name} replied to request #${ticket.number}`
+      const text = await notificationText(db, notification, ticket.number, ticket.org.timezone)
       const { count } = await db.notification.createMany({
-        data: notification.recipientIds.map((userId) => ({
+        data: [...recipients].map((userId) => ({
           userId,
           ticketId: notification.ticketId,
           kind: notification.kind,
@@ -72,6 +84,115 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
 }
 
 export type TicketActivities = ReturnType<typeof createActivities>
+
+/**
+ * Writes a ticket's lifecycle columns and appends its events. The save activity
+ * writes only a newer version than the row has. `npm run reconcile --repair`
+ * passes `ifRowVersion`, the row's version when it compared it: the workflow's
+ * record then replaces the row whatever its version says, unless the row changed
+ * meanwhile (false is returned). Snapshots scheduled by the first version of the
+ * workflow lack the SLA and waiting columns; Prisma leaves undefined columns as
+ * they are.
+ */
+export async function saveTicketRecord(
+  db: Db,
+  snapshot: TicketSnapshot,
+  { ifRowVersion }: { ifRowVersion?: number } = {},
+): Promise<boolean> {
+  const updatedAt = new Date(snapshot.updatedAt)
+  return await db.$transaction(async (tx) => {
+    const { count } = await tx.ticket.updateMany({
+      where: { id: snapshot.ticketId, stateVersion: ifRowVersion ?? { lt: snapshot.version } },
+      data: {
+        status: snapshot.status,
+        awaiting: snapshot.awaiting,
+        priority: snapshot.priority,
+        type: snapshot.type,
+        assigneeId: snapshot.assigneeId,
+        caseRef: snapshot.caseRef,
+        stateVersion: snapshot.version,
+        updatedAt,
+        lastActivityAt: updatedAt,
+        slaState: snapshot.slaState,
+        slaDueAt: instant(snapshot.slaDueAt),
+        slaTargets: snapshot.slaTargets,
+        pendingSince: instant(snapshot.pendingSince),
+        laDeadline: instant(snapshot.laDeadline),
+        laOverdue: snapshot.laOverdue,
+        reopenUntil: instant(snapshot.reopenUntil),
+        autoCloseAt: instant(snapshot.autoCloseAt),
+        resolvedAt: instant(snapshot.resolvedAt),
+        closedAt: instant(snapshot.closedAt),
+        closeReason: snapshot.closeReason,
+      },
+    })
+    if (count === 0 && !(await tx.ticket.findUnique({ where: { id: snapshot.ticketId }, select: { id: true } })))
+      throw notFound('Ticket', snapshot.ticketId)
+    await tx.ticketEvent.createMany({
+      data: snapshot.events.map((event) => ({
+        ticketId: snapshot.ticketId,
+        seq: event.seq,
+        kind: event.kind,
+        actorId: event.actorId,
+        data: event.data as Prisma.InputJsonObject,
+        at: new Date(event.at),
+      })),
+      skipDuplicates: true,
+    })
+    return count > 0
+  })
+}
+
+/** Undefined stays undefined: the column is left alone. */
+function instant(iso: string | null | undefined): Date | null | undefined {
+  return iso === undefined || iso === null ? iso : new Date(iso)
+}
+
+const TARGET_WORDS: Record<SlaKind, string> = {
+  first_response: 'first response',
+  next_response: 'next response',
+  resolution: 'resolution',
+}
+
+async function notificationText(db: Db, notification: TicketNotification, number: number, timezone: string): Promise<string> {
+  const when = (iso: string | null) =>
+    iso === null
+      ? null
+      : new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: timezone }).format(new Date(iso))
+  const request = `request #${number}`
+  switch (notification.kind) {
+    case 'staff_replied': {
+      const actor = await db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } })
+      if (!actor) throw notFound('User', notification.actorId)
+      return `${actor.name} replied to ${request}`
+    }
+    case 'ticket_resolved': {
+      const why = notification.reason === 'case closed' ? ' because its case was closed' : ''
+      const until = when(notification.reopenUntil)
+      return until
+        ? `Your ${request} was resolved${why}. If you still need help, reply or press Reopen before ${until}.`
+        : `Your ${request} was resolved${why}. If you still need help, reply to reopen it.`
+    }
+    case 'awaiting_family': {
+      const closes = when(notification.autoCloseAt)
+      return closes
+        ? `We need your reply on ${request}. If we have not heard from you by ${closes}, it will close.`
+        : `We need your reply on ${request}.`
+    }
+    case 'family_reminder': {
+      const closes = when(notification.autoCloseAt)
+      return closes
+        ? `Reminder: ${request} is waiting for your reply. It will close on ${closes} if we do not hear from you.`
+        : `Reminder: ${request} is waiting for your reply.`
+    }
+    case 'sla_breached': {
+      const due = when(notification.dueAt)
+      return `SLA breached: the ${TARGET_WORDS[notification.target]} target for ${request} was due${due ? ` ${due}` : ''}.`
+    }
+    case 'la_overdue':
+      return `LA overdue: the local authority's deadline for ${request} (${when(notification.laDeadline)}) has passed.`
+  }
+}
 
 /** A missing row will not appear by retrying. */
 function notFound(entity: string, id: string): ApplicationFailure {

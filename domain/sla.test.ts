@@ -12,10 +12,12 @@ import {
   pauseClock,
   pendingFamilyAutoCloseAt,
   pendingFamilyReminderAt,
+  pausedMsAt,
   rebudgetClock,
   remainingMs,
   reopenWindowEndsAt,
   resolveTargets,
+  restartClock,
   resumeClock,
   slaPolicyFromJson,
   slaPolicyToJson,
@@ -143,12 +145,17 @@ describe('policy', () => {
     ).toBe(false)
   })
 
-  test('families are reminded after 3 working days and the ticket closes after 14 calendar days', () => {
-    expect(london(pendingFamilyReminderAt(policy, at('2026-03-03T14:00')))).toBe('2026-03-06T14:00+00:00')
-    expect(london(pendingFamilyReminderAt(policy, at('2026-12-23T10:00')))).toBe('2026-12-30T10:00+00:00')
+  test('families are reminded after 5 working days, the ticket closes after 14 calendar days, reopens within 7', () => {
+    expect(defaultSlaPolicy()).toMatchObject({ pendingFamily: { reminderDays: 5, autoCloseDays: 14 }, reopenWindowDays: 7 })
+    // Tuesday 14:00 plus five working days is the next Tuesday 14:00.
+    expect(london(pendingFamilyReminderAt(policy, at('2026-03-03T14:00')))).toBe('2026-03-10T14:00+00:00')
+    // Over Christmas (the 25th and 28th are this policy's holidays): 7 hours on the 23rd, then the
+    // 24th, 29th, 30th and 31st, and the last hour on 1 January (not a holiday here).
+    expect(london(pendingFamilyReminderAt(policy, at('2026-12-23T10:00')))).toBe('2027-01-01T10:00+00:00')
     // Across the spring change: same wall-clock time, one hour fewer in between.
     expect(london(pendingFamilyAutoCloseAt(policy, at('2026-03-20T10:00')))).toBe('2026-04-03T10:00+01:00')
-    expect(london(reopenWindowEndsAt(policy, at('2026-10-20T16:00')))).toBe('2026-11-03T16:00+00:00')
+    // Across the autumn change: same wall-clock time, one hour more in between.
+    expect(london(reopenWindowEndsAt(policy, at('2026-10-20T16:00')))).toBe('2026-10-27T16:00+00:00')
   })
 })
 
@@ -254,6 +261,43 @@ describe('pausing the resolution clock while pending the family', () => {
     const stopped = stopClock(paused, policy, at('2026-03-11T10:00'))
     expect(stopped).toMatchObject({ elapsedMs: 9 * HOUR, stoppedAt: at('2026-03-11T10:00') })
     expect(clockState(stopped, at('2026-03-11T10:00'))).toBe('met')
+  })
+})
+
+describe('paused time and restarting', () => {
+  const started = startClock('resolution', normal, policy, at('2026-03-09T09:00'))
+  const paused = pauseClock(started, policy, at('2026-03-10T10:00'))
+
+  test('counts the business time a clock stood still, including the pause under way', () => {
+    expect(paused.pausedAt).toBe(at('2026-03-10T10:00'))
+    // Tuesday 10:00 to Wednesday 10:00: seven hours that day and one the next.
+    expect(pausedMsAt(paused, policy, at('2026-03-11T10:00'))).toBe(8 * HOUR)
+    const resumed = resumeClock(paused, policy, at('2026-03-12T10:00'))
+    expect(resumed).toMatchObject({ pausedAt: null, pausedMs: 16 * HOUR })
+    const pausedAgain = pauseClock(resumed, policy, at('2026-03-12T16:00'))
+    expect(pausedMsAt(pausedAgain, policy, at('2026-03-13T09:00'))).toBe(17 * HOUR)
+    expect(stopClock(pausedAgain, policy, at('2026-03-13T10:00'))).toMatchObject({ pausedAt: null, pausedMs: 18 * HOUR })
+  })
+
+  test('a stopped clock restarts from the time it used, and a breach stays a breach', () => {
+    const stopped = stopClock(started, policy, at('2026-03-10T10:00'))
+    const again = restartClock(stopped, policy, at('2026-03-16T10:00'))
+    expect(again).toMatchObject({ stoppedAt: null, elapsedMs: 9 * HOUR, runningSince: at('2026-03-16T10:00') })
+    expect(london(again.dueAt)).toBe('2026-03-26T17:00+00:00')
+    expect(restartClock(again, policy, at('2026-03-17T10:00'))).toBe(again)
+    expect(restartClock(paused, policy, at('2026-03-17T10:00'))).toBe(paused)
+
+    const tight = stopClock(startClock('resolution', { ...normal, resolutionMinutes: 60 }, policy, at('2026-03-09T09:00')), policy, at('2026-03-09T11:00'))
+    expect(clockState(restartClock(tight, policy, at('2026-03-10T09:00')), at('2026-03-10T09:00'))).toBe('breached')
+  })
+
+  test("a new policy's calendar counts the rest; the old one measures what was used", () => {
+    const allDay: SlaPolicy = { ...policy, calendar: { ...policy.calendar, start: '00:00', end: '23:59' } }
+    const clock = startClock('first_response', normal, policy, at('2026-03-09T09:00'))
+    // By 20:00 the old calendar had counted 8 business hours; the new one would count 11.
+    const rebudgeted = rebudgetClock(clock, normal, allDay, at('2026-03-09T20:00'), policy)
+    expect(rebudgeted.elapsedMs).toBe(8 * HOUR)
+    expect(rebudgetClock(clock, normal, allDay, at('2026-03-09T20:00')).elapsedMs).toBe(11 * HOUR)
   })
 })
 

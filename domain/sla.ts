@@ -109,8 +109,8 @@ const WORKING_DAY_MINUTES = 8 * 60
  * | low      | 2 working days   | 2 working days   | 20 working days    | business  |
  *
  * Urgent runs around the clock because urgent means a family at risk, not one
- * that can wait for Monday. Families are reminded after 3 working days of silence
- * and the ticket closes after 14 calendar days; a reply within 14 days of
+ * that can wait for Monday. Families are reminded after 5 working days of silence
+ * and the ticket closes after 14 calendar days; a reply within 7 days of
  * resolution reopens it. No ticket type overrides by default, and no holidays:
  * an organisation enters its own bank holidays.
  */
@@ -136,8 +136,8 @@ export function defaultSlaPolicy(): SlaPolicy {
       low: business(2 * WORKING_DAY_MINUTES, 2 * WORKING_DAY_MINUTES, 20 * WORKING_DAY_MINUTES),
     },
     typeOverrides: {},
-    pendingFamily: { reminderDays: 3, autoCloseDays: 14 },
-    reopenWindowDays: 14,
+    pendingFamily: { reminderDays: 5, autoCloseDays: 14 },
+    reopenWindowDays: 7,
   }
 }
 
@@ -179,8 +179,11 @@ export function reopenWindowEndsAt(policy: SlaPolicy, resolvedAtMs: number): num
  * A policy change reaches a running clock through `rebudgetClock`.
  *
  * running: runningSince, atRiskAt, dueAt set; stoppedAt null
- * paused:  runningSince, atRiskAt, dueAt null; stoppedAt null
+ * paused:  runningSince, atRiskAt, dueAt null; stoppedAt null; pausedAt set
  * stopped: stoppedAt set (the target was met, on time or late); the rest null
+ *
+ * `pausedMs` is the business time spent in earlier pauses (the current one began
+ * at `pausedAt`), so the ticket page can say how long the clock stood still.
  */
 export type SlaClock = {
   kind: SlaKind
@@ -192,6 +195,8 @@ export type SlaClock = {
   atRiskAt: number | null
   dueAt: number | null
   stoppedAt: number | null
+  pausedMs: number
+  pausedAt: number | null
 }
 
 export function startClock(kind: SlaKind, target: SlaTarget, policy: SlaPolicy, nowMs: number): SlaClock {
@@ -205,6 +210,8 @@ export function startClock(kind: SlaKind, target: SlaTarget, policy: SlaPolicy, 
     atRiskAt: null,
     dueAt: null,
     stoppedAt: null,
+    pausedMs: 0,
+    pausedAt: null,
   }
   return run(paused, policy, nowMs)
 }
@@ -212,13 +219,31 @@ export function startClock(kind: SlaKind, target: SlaTarget, policy: SlaPolicy, 
 /** Banks the business time of the current run. A paused or stopped clock is returned as it is. */
 export function pauseClock(clock: SlaClock, policy: SlaPolicy, nowMs: number): SlaClock {
   if (clock.runningSince === null) return clock
-  return { ...clock, elapsedMs: elapsedMs(clock, policy, nowMs), runningSince: null, atRiskAt: null, dueAt: null }
+  return {
+    ...clock,
+    elapsedMs: elapsedMs(clock, policy, nowMs),
+    runningSince: null,
+    atRiskAt: null,
+    dueAt: null,
+    pausedAt: nowMs,
+  }
 }
 
 /** Continues where the clock paused. A running or stopped clock is returned as it is. */
 export function resumeClock(clock: SlaClock, policy: SlaPolicy, nowMs: number): SlaClock {
   if (clock.runningSince !== null || clock.stoppedAt !== null) return clock
-  return run(clock, policy, nowMs)
+  return run(endPause(clock, policy, nowMs), policy, nowMs)
+}
+
+/**
+ * A stopped target runs again from the time it had used, as the resolution
+ * target does when a resolved ticket is reopened: a reopened request is the
+ * same request, not a new one. A breach stays a breach. A running or paused
+ * clock is returned as it is.
+ */
+export function restartClock(clock: SlaClock, policy: SlaPolicy, nowMs: number): SlaClock {
+  if (clock.stoppedAt === null) return clock
+  return run({ ...clock, stoppedAt: null }, policy, nowMs)
 }
 
 /**
@@ -230,7 +255,7 @@ export function resumeClock(clock: SlaClock, policy: SlaPolicy, nowMs: number): 
 export function stopClock(clock: SlaClock, policy: SlaPolicy, nowMs: number): SlaClock {
   if (clock.stoppedAt !== null) return clock
   return {
-    ...clock,
+    ...endPause(clock, policy, nowMs),
     elapsedMs: elapsedMs(clock, policy, nowMs),
     runningSince: null,
     atRiskAt: null,
@@ -243,21 +268,34 @@ export function stopClock(clock: SlaClock, policy: SlaPolicy, nowMs: number): Sl
  * New targets after a change of priority, type or policy. Time already used is
  * kept (as Jira does), so the new budget counts from where the ticket is, not from
  * scratch; a budget smaller than the time used breaches at once. A met target
- * stays met.
+ * stays met. When the policy itself changes, the time used so far is measured on
+ * the previous policy's calendar and the rest is counted on the new one.
  */
-export function rebudgetClock(clock: SlaClock, target: SlaTarget, policy: SlaPolicy, nowMs: number): SlaClock {
+export function rebudgetClock(
+  clock: SlaClock,
+  target: SlaTarget,
+  policy: SlaPolicy,
+  nowMs: number,
+  previousPolicy: SlaPolicy = policy,
+): SlaClock {
   if (clock.stoppedAt !== null) return clock
   const rebudgeted: SlaClock = {
     ...clock,
     calendar: target.calendar,
     budgetMs: budgetMs(target, clock.kind),
     // Measured on the calendar the run used, before the target may switch it.
-    elapsedMs: elapsedMs(clock, policy, nowMs),
+    elapsedMs: elapsedMs(clock, previousPolicy, nowMs),
     runningSince: null,
     atRiskAt: null,
     dueAt: null,
   }
   return clock.runningSince === null ? rebudgeted : run(rebudgeted, policy, nowMs)
+}
+
+/** Business time spent paused up to `nowMs`, the current pause included. */
+export function pausedMsAt(clock: SlaClock, policy: SlaPolicy, nowMs: number): number {
+  if (clock.pausedAt === null) return clock.pausedMs
+  return clock.pausedMs + Math.max(0, businessMsBetween(calendarOf(clock, policy), clock.pausedAt, nowMs))
 }
 
 /** Business time left at `nowMs`; negative once overdue, by how much. */
@@ -334,6 +372,12 @@ function elapsedMs(clock: SlaClock, policy: SlaPolicy, nowMs: number): number {
   // Workflow time never runs backwards, but an earlier `nowMs` must not hand budget back.
   const currentRun = Math.max(0, businessMsBetween(calendarOf(clock, policy), clock.runningSince, nowMs))
   return clock.elapsedMs + currentRun
+}
+
+/** Banks the current pause, if any, into `pausedMs`. */
+function endPause(clock: SlaClock, policy: SlaPolicy, nowMs: number): SlaClock {
+  if (clock.pausedAt === null) return clock
+  return { ...clock, pausedMs: pausedMsAt(clock, policy, nowMs), pausedAt: null }
 }
 
 /** Starts a run at `nowMs` and fixes when it turns at risk and when it is due. */

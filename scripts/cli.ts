@@ -7,12 +7,15 @@ import { z } from 'zod'
 import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { AccountError, createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../web/app/services/api-keys.server.ts'
 import { DEFAULT_DATABASE, urlFor } from './lib/postgres.ts'
 
 interface Command {
   usage: string
   summary: string
   options: Record<string, { type: 'string' }>
+  /** Options that may be left out; every other one is required. */
+  optional?: string[]
   run(db: Db, values: Record<string, string | undefined>): Promise<void>
 }
 
@@ -21,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'org create --slug <slug> --name <name> [--about <text>]',
     summary: 'Create an organisation (its public profile lives at /orgs/<slug>).',
     options: { slug: { type: 'string' }, name: { type: 'string' }, about: { type: 'string' } },
+    optional: ['about'],
     async run(db, values) {
       const org = await createOrganisation(db, { slug: values.slug!, name: values.name!, about: values.about })
       console.log(`Created organisation ${org.slug} (${org.name}), id ${org.id}`)
@@ -47,6 +51,60 @@ const COMMANDS: Record<string, Command> = {
       console.log(`Created ${role} ${user.email} in ${org.slug}, id ${user.id}`)
     },
   },
+  'apikey create': {
+    usage: 'apikey create --org <slug> --name <name> [--created-by <staff email>]',
+    summary:
+      'Create an integration API key; the key alone is printed on the last line (shown once). API commands default to being made by --created-by.',
+    options: { org: { type: 'string' }, name: { type: 'string' }, 'created-by': { type: 'string' } },
+    optional: ['created-by'],
+    async run(db, values) {
+      const org = await organisationBySlug(db, values.org!)
+      let createdById: string | null = null
+      if (values['created-by']) {
+        const email = values['created-by'].trim().toLowerCase()
+        const member = await db.membership.findFirst({
+          where: { orgId: org.id, user: { email }, role: { in: ['staff', 'admin'] } },
+          select: { userId: true },
+        })
+        if (!member) throw new AccountError(`${email} is not on the staff of ${org.slug}`)
+        createdById = member.userId
+      }
+      const key = await createApiKey(db, { orgId: org.id, name: values.name!, createdById })
+      console.log(`Created API key "${key.name}" (${key.prefix}…) for ${org.slug}. It is shown only now; keep it secret:`)
+      console.log(key.key)
+    },
+  },
+  'apikey list': {
+    usage: 'apikey list --org <slug>',
+    summary: 'List an organisation’s API keys (name, prefix, last used, revoked).',
+    options: { org: { type: 'string' } },
+    async run(db, values) {
+      const org = await organisationBySlug(db, values.org!)
+      const keys = await listApiKeys(db, org.id)
+      if (!keys.length) console.log(`${org.slug} has no API keys`)
+      for (const key of keys)
+        console.log(
+          `${key.prefix}…  ${key.name}  created ${key.createdAt.toISOString()}  last used ${key.lastUsedAt?.toISOString() ?? 'never'}${key.revokedAt ? `  REVOKED ${key.revokedAt.toISOString()}` : ''}`,
+        )
+    },
+  },
+  'apikey revoke': {
+    usage: 'apikey revoke --org <slug> --prefix <cwk_…>',
+    summary: 'Revoke an API key, named by the prefix `apikey list` shows; it stops working at once.',
+    options: { org: { type: 'string' }, prefix: { type: 'string' } },
+    async run(db, values) {
+      const org = await organisationBySlug(db, values.org!)
+      const prefix = values.prefix!.replace(/…$/, '')
+      if (!(await revokeApiKey(db, { orgId: org.id, prefix }))) throw new AccountError(`${org.slug} has no active API key ${prefix}`)
+      console.log(`Revoked API key ${prefix}… of ${org.slug}`)
+    },
+  },
+}
+
+async function organisationBySlug(db: Db, slug: string) {
+  const org = await db.organisation.findUnique({ where: { slug }, select: { id: true, slug: true } })
+  if (!org) throw new AccountError(`No organisation with the slug "${slug}"`)
+  return org
 }
 
 function help() {
@@ -69,7 +127,7 @@ async function main(argv: string[]) {
     return
   }
   const { values } = parseArgs({ args: argv.slice(2), options: command.options, strict: true })
-  const missing = Object.keys(command.options).filter((key) => values[key] === undefined && key !== 'about')
+  const missing = Object.keys(command.options).filter((key) => values[key] === undefined && !command.optional?.includes(key))
   if (missing.length) {
     console.error(`Missing ${missing.map((m) => `--${m}`).join(', ')}\nUsage: npm run cli -- ${command.usage}`)
     process.exitCode = 2

@@ -2,11 +2,14 @@
  * Records representative ticket histories for the replay test:
  * `tsx scripts/export-history.ts [--tag <tag>] [--only <scenario,...>]`.
  *
- * Each scenario drives one ticket workflow on Temporal's time-skipping test server
- * (days and weeks pass in moments) with in-memory activities, and writes its
- * history to tests/histories/<tag>-<scenario>.json. Histories recorded from older
- * workflow code are kept: the replay test replays every file against the current
- * code, so a change that would break a running ticket fails the build.
+ * Each scenario drives one ticket workflow on its own Temporal time-skipping
+ * test server (days and weeks pass in moments) with in-memory activities, and
+ * writes its history to tests/histories/<tag>-<scenario>.json. Histories
+ * recorded from older workflow code are kept (foundation-*.json came from the
+ * first version, before SLAs): workflows/ticket.replay.test.ts replays every
+ * file against the current code, so a change that would break a running ticket
+ * fails the build. After a change made compatible with patched(), record again
+ * under a new tag and keep the old files.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
@@ -15,19 +18,43 @@ import { parseArgs } from 'node:util'
 import type { WorkflowHandle } from '@temporalio/client'
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker'
+import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import type { TicketActivities } from '../activities/index.ts'
+import type { TicketStatus } from '../domain/ticket.ts'
+import { defaultSlaPolicy, slaPolicyToJson } from '../domain/sla.ts'
+import {
+  adoptSlaPolicy,
+  applyCommand,
+  initialTicketState,
+  type TicketCommand,
+  type TicketState,
+} from '../domain/ticket-state.ts'
+import { bundleFoundationWorkflow } from '../tests/histories/foundation-workflow.ts'
 import { HISTORIES_DIR, writeHistory } from '../tests/histories/history-json.ts'
-import { applyCommand, initialTicketState, type TicketCommand, type TicketState } from '../domain/ticket-state.ts'
 import { bundleTicketWorkflows } from '../worker/run-worker.ts'
 import {
+  applySlaPolicyUpdate,
   assignTicketUpdate,
+  caseClosedSignal,
+  caseLinkedSignal,
+  changePriorityUpdate,
   changeStatusUpdate,
+  changeTypeUpdate,
+  laRespondedSignal,
+  linkCaseUpdate,
   messagePostedSignal,
   postMessageUpdate,
+  priorityChangedSignal,
+  recordLaResponseUpdate,
+  reopenTicketUpdate,
   searchAttributes,
+  slaPolicyChangedSignal,
+  statusChangedSignal,
+  ticketAssignedSignal,
+  ticketReopenedSignal,
   ticketViewQuery,
   ticketWorkflowId,
+  typeChangedSignal,
   type PostMessageInput,
   type TicketWorkflowInput,
 } from '../workflows/ticket.messages.ts'
@@ -37,7 +64,7 @@ import { ensureTimeSkippingServer } from './lib/test-server.ts'
 
 const TASK_QUEUE = 'ticket-history-export'
 /** The workflow code the histories come from; bump it when recording after a patched change. */
-const DEFAULT_TAG = 'foundation'
+const DEFAULT_TAG = 'lifecycle'
 
 const REQUESTER = '00000000-0000-4000-8000-000000000001'
 const STAFF = '00000000-0000-4000-8000-000000000002'
@@ -47,9 +74,11 @@ const ORG = '00000000-0000-4000-8000-0000000000aa'
 type Handle = WorkflowHandle<typeof ticketWorkflow>
 
 interface Scenario {
-  /** What the history shows, for the file list in tests/histories/README.md. */
+  /** What the history shows. */
   about: string
   input?: Partial<TicketWorkflowInput>
+  /** Run by a worker with the first version's code, before `run` (a ticket begun before SLAs). */
+  underFoundation?(handle: Handle, env: TestWorkflowEnvironment): Promise<void>
   run(handle: Handle, env: TestWorkflowEnvironment): Promise<void>
 }
 
@@ -65,6 +94,26 @@ const staff = (visibility: 'public' | 'internal' = 'public'): PostMessageInput =
   authorRole: 'staff',
   visibility,
 })
+function moveTo(to: TicketStatus, extra: { reason?: string; laDeadline?: string } = {}) {
+  return { args: [{ status: to, actorId: STAFF, ...extra }] as [{ status: TicketStatus; actorId: string }] }
+}
+
+/** An update the ticket must refuse: the history shows it was tried. */
+async function refused(update: Promise<unknown>): Promise<void> {
+  const outcome = await update.then(
+    () => 'applied',
+    () => 'refused',
+  )
+  if (outcome !== 'refused') throw new Error('expected a refusal')
+}
+
+async function completion(handle: Handle): Promise<void> {
+  for (;;) {
+    const { status } = await handle.describe()
+    if (status.name !== 'RUNNING') return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
 
 const SCENARIOS: Record<string, Scenario> = {
   'new-ticket': {
@@ -80,16 +129,16 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.executeUpdate(postMessageUpdate, { args: [staff('internal')] })
       await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
       await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'pending_family', actorId: STAFF }] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
       await handle.executeUpdate(postMessageUpdate, { args: [family()] })
       await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: OTHER_STAFF, actorId: STAFF }] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'pending_la', actorId: STAFF }] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'in_progress', actorId: STAFF }] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'resolved', actorId: STAFF }] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la'))
+      await handle.executeUpdate(changeStatusUpdate, moveTo('in_progress'))
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
       await handle.executeUpdate(postMessageUpdate, { args: [family()] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'resolved', actorId: STAFF }] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'closed', actorId: STAFF, reason: 'Done' }] })
-      await handle.result()
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await handle.executeUpdate(changeStatusUpdate, moveTo('closed', { reason: 'Done' }))
+      await completion(handle)
     },
   },
   'signals-and-refusals': {
@@ -99,9 +148,9 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.signal(messagePostedSignal, message)
       await handle.signal(messagePostedSignal, message)
       await handle.signal(messagePostedSignal, family())
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'pending_la', actorId: STAFF }] })
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'new', actorId: STAFF }] }).catch(() => undefined)
-      await handle.executeUpdate(postMessageUpdate, { args: [{ ...family(), visibility: 'internal' }] }).catch(() => undefined)
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la'))
+      await refused(handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'new', actorId: STAFF }] }))
+      await refused(handle.executeUpdate(postMessageUpdate, { args: [{ ...family(), visibility: 'internal' }] }))
       await handle.executeUpdate(postMessageUpdate, { args: [message] })
       await handle.query(ticketViewQuery)
     },
@@ -115,15 +164,125 @@ const SCENARIOS: Record<string, Scenario> = {
       ]),
     },
     async run(handle) {
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'pending_family', actorId: STAFF }] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
       await handle.query(ticketViewQuery)
     },
   },
   'closed-from-new': {
     about: 'closed straight from new with a reason',
     async run(handle) {
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'closed', actorId: STAFF, reason: 'Duplicate' }] })
-      await handle.result()
+      await handle.executeUpdate(changeStatusUpdate, moveTo('closed', { reason: 'Duplicate' }))
+      await completion(handle)
+    },
+  },
+  'sla-clocks': {
+    about: 'first response at risk then breached, a late reply, next response breached, priority, type and policy changes',
+    async run(handle, env) {
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      await env.sleep('4 days')
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.executeUpdate(changePriorityUpdate, { args: [{ priority: 'urgent', actorId: STAFF }] })
+      await env.sleep('5 hours')
+      await handle.executeUpdate(changeTypeUpdate, { args: [{ type: 'tribunal', actorId: STAFF }] })
+      await handle.executeUpdate(applySlaPolicyUpdate, { args: [{ actorId: STAFF }] })
+      await handle.signal(slaPolicyChangedSignal, { actorId: null })
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'pending-family-closes': {
+    about: 'pending the family: told, reminded after 5 working days, closed "no response" after 14 days',
+    async run(handle, env) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      await env.sleep('15 days')
+      await completion(handle)
+    },
+  },
+  'pending-family-answered': {
+    about: 'pending the family: reminded, then the family replies and work resumes',
+    async run(handle, env) {
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      await env.sleep('8 days')
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'pending-la': {
+    about: 'pending the LA with a deadline that passes, the response reported twice, a new wait answered by staff',
+    async run(handle, env) {
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      const laDeadline = new Date((await env.currentTimeMs()) + 7 * 24 * 3_600_000).toISOString()
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la', { laDeadline }))
+      await env.sleep('8 days')
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-1' })
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-1' })
+      await refused(handle.executeUpdate(recordLaResponseUpdate, { args: [{ actorId: STAFF }] }))
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la'))
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la', { laDeadline: new Date((await env.currentTimeMs()) + 30 * 24 * 3_600_000).toISOString() }))
+      await handle.executeUpdate(recordLaResponseUpdate, { args: [{ actorId: STAFF }] })
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'reopen-window': {
+    about: 'resolved and reopened by a reply and by Reopen, then closed when the reopen window ends',
+    async run(handle, env) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await env.sleep('2 days')
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await handle.executeUpdate(reopenTicketUpdate, { args: [{ actorId: REQUESTER, actorRole: 'family' }] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await env.sleep('8 days')
+      await completion(handle)
+    },
+  },
+  'case-closure': {
+    about: 'linked to a case, resolved by the case closing (twice), closed after the reopen window',
+    async run(handle, env) {
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      await handle.executeUpdate(linkCaseUpdate, { args: [{ caseRef: 'CASE-1', actorId: STAFF }] })
+      await handle.signal(caseLinkedSignal, { caseRef: 'CASE-1', actorId: null })
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-1' })
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-1' })
+      await env.sleep('8 days')
+      await completion(handle)
+    },
+  },
+  'integration-signals': {
+    about: 'every command as a signal, with repeats, stale facts and a closure before its link',
+    async run(handle) {
+      await handle.signal(ticketAssignedSignal, { assigneeId: STAFF, actorId: STAFF })
+      await handle.signal(ticketAssignedSignal, { assigneeId: STAFF, actorId: STAFF })
+      await handle.signal(priorityChangedSignal, { priority: 'high', actorId: STAFF, commandId: 'p-1' })
+      await handle.signal(priorityChangedSignal, { priority: 'high', actorId: STAFF, commandId: 'p-1' })
+      await handle.signal(typeChangedSignal, { type: 'dla', actorId: STAFF })
+      await handle.signal(statusChangedSignal, { status: 'pending_la', actorId: STAFF, commandId: 's-1' })
+      await handle.signal(statusChangedSignal, { status: 'pending_la', actorId: STAFF, commandId: 's-1' })
+      await handle.signal(laRespondedSignal, { actorId: null })
+      await handle.signal(laRespondedSignal, { actorId: null })
+      await handle.signal(ticketReopenedSignal, { actorId: REQUESTER, actorRole: 'family' })
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-2' })
+      await handle.signal(caseLinkedSignal, { caseRef: 'CASE-2', actorId: null })
+      await handle.signal(ticketReopenedSignal, { actorId: REQUESTER, actorRole: 'family' })
+      await handle.signal(messagePostedSignal, family())
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'upgraded-foundation': {
+    about: 'begun by the first version (no SLAs), then taken over by the current code at its next change',
+    async underFoundation(handle) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+    },
+    async run(handle, env) {
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await env.sleep('2 days')
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await env.sleep('8 days')
+      await completion(handle)
     },
   },
 }
@@ -135,16 +294,18 @@ function carriedState(commands: TicketCommand[]): TicketState {
     const result = applyCommand(state, command, new Date().toISOString())
     if (!result.ok) throw new Error(result.reason)
     return result.state
-  }, initialTicketState(input))
+  }, adoptSlaPolicy(initialTicketState(input), defaultSlaPolicy(), input.createdAt))
 }
 
 /** In-memory activities: the histories record what the workflow asked for, not what the database did. */
 function stubActivities(): TicketActivities {
-  const stubs: Record<string, (...args: unknown[]) => Promise<unknown>> = {
+  return {
     async saveTicketState() {},
     async notifyUsers() {},
+    async loadSlaPolicy() {
+      return slaPolicyToJson(defaultSlaPolicy())
+    },
   }
-  return stubs as unknown as TicketActivities
 }
 
 function opening(overrides: Partial<TicketWorkflowInput> = {}): TicketWorkflowInput {
@@ -158,6 +319,62 @@ function opening(overrides: Partial<TicketWorkflowInput> = {}): TicketWorkflowIn
     createdAt: new Date().toISOString(),
     ...overrides,
   }
+}
+
+async function record(name: string, scenario: Scenario, tag: string, server: string, bundles: Bundles): Promise<string> {
+  // A server per scenario: tickets left running by one must not fire timers into the next.
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(
+        Object.values(searchAttributes).map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+      ),
+    })
+    // A carried state names its own ticket: the run must be that ticket's.
+    const input = opening({ ...scenario.input, ...(scenario.input?.carried && { ticketId: scenario.input.carried.ticketId }) })
+    const start = () =>
+      env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+        args: [input],
+        workflowId: ticketWorkflowId(input.ticketId),
+        taskQueue: TASK_QUEUE,
+      })
+    let handle: Handle | undefined
+    if (scenario.underFoundation) {
+      const foundation = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: await bundles.foundation(),
+        activities: stubActivities(),
+        // No sticky cache: the next worker must get the whole history.
+        maxCachedWorkflows: 0,
+      })
+      await foundation.runUntil(async () => {
+        handle = await start()
+        await scenario.underFoundation!(handle, env)
+      })
+    }
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: bundles.current,
+      activities: stubActivities(),
+    })
+    await worker.runUntil(async () => {
+      handle ??= await start()
+      await scenario.run(handle, env)
+    })
+    const file = path.join(HISTORIES_DIR, `${tag}-${name}.json`)
+    await writeHistory(file, await handle!.fetchHistory())
+    return file
+  } finally {
+    await env.teardown()
+  }
+}
+
+interface Bundles {
+  current: WorkflowBundleWithSourceMap
+  foundation(): Promise<WorkflowBundleWithSourceMap>
 }
 
 async function main() {
@@ -175,39 +392,13 @@ async function main() {
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
   })
   const server = await ensureTimeSkippingServer()
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
-  try {
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(
-        Object.values(searchAttributes).map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
-      ),
-    })
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: await bundleTicketWorkflows(),
-      activities: stubActivities(),
-    })
-    await mkdir(HISTORIES_DIR, { recursive: true })
-    await worker.runUntil(async () => {
-      for (const name of names) {
-        const scenario = SCENARIOS[name]!
-        // A carried state names its own ticket: the run must be that ticket's.
-        const input = opening({ ...scenario.input, ...(scenario.input?.carried && { ticketId: scenario.input.carried.ticketId }) })
-        const handle: Handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
-          args: [input],
-          workflowId: ticketWorkflowId(input.ticketId),
-          taskQueue: TASK_QUEUE,
-        })
-        await scenario.run(handle, env)
-        const file = path.join(HISTORIES_DIR, `${tag}-${name}.json`)
-        await writeHistory(file, await handle.fetchHistory())
-        console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
-      }
-    })
-  } finally {
-    await env.teardown()
+  let foundation: Promise<WorkflowBundleWithSourceMap> | undefined
+  const bundles: Bundles = { current: await bundleTicketWorkflows(), foundation: () => (foundation ??= bundleFoundationWorkflow()) }
+  await mkdir(HISTORIES_DIR, { recursive: true })
+  for (const name of names) {
+    const scenario = SCENARIOS[name]!
+    const file = await record(name, scenario, tag, server, bundles)
+    console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
   }
 }
 

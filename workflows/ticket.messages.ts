@@ -2,11 +2,17 @@
  * The ticket workflow's contract: its id, task queue, input, messages and search
  * attributes. Imported by the workflow, the worker, the web and scripts, so names
  * and payloads cannot drift. Payloads carry ids, never message bodies.
+ *
+ * Commands come two ways. People act through the web, which sends updates: they
+ * are validated before they reach history and answer with the ticket afterwards
+ * (TicketView) or a refusal. Integrations report facts as signals: the same
+ * commands, applied when valid and otherwise logged and ignored, and made safe to
+ * repeat by `commandId` (messages by their message id).
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common'
+import { ApplicationFailure, defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common'
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow'
 import type { Priority, Role, TicketStatus, TicketType, Visibility } from '../domain/ticket.ts'
-import type { TicketState, TicketView } from '../domain/ticket-state.ts'
+import type { CarriedTicketState, RefusalCode, TicketRecord, TicketView } from '../domain/ticket-state.ts'
 
 export const TICKET_TASK_QUEUE_DEFAULT = 'caseway-tickets'
 
@@ -23,39 +29,127 @@ export interface TicketWorkflowInput {
   priority: Priority
   /** ISO instant the ticket row was created. */
   createdAt: string
+  /** The closed ticket this one follows up (a family wrote on it after it closed). */
+  followUpOfId?: string | null
   /** Present after continue-as-new: the state to resume from. */
-  carried?: TicketState
+  carried?: CarriedTicketState
 }
 
-export interface PostMessageInput {
+/** Every command may carry an id of the caller's choosing; a repeat of an applied id changes nothing. */
+interface CommandIdentity {
+  commandId?: string
+}
+
+export interface PostMessageInput extends CommandIdentity {
   messageId: string
   authorId: string
   authorRole: Role
   visibility: Visibility
 }
 
-export interface AssignTicketInput {
+export interface AssignTicketInput extends CommandIdentity {
   assigneeId: string
   actorId: string
 }
 
-export interface ChangeStatusInput {
+export interface ChangeStatusInput extends CommandIdentity {
   status: TicketStatus
   actorId: string
   reason?: string
+  /**
+   * With `pending_la` only: when the local authority must answer by (ISO instant).
+   * Sent while already Pending LA, it records or corrects the deadline.
+   */
+  laDeadline?: string | null
+}
+
+export interface ChangePriorityInput extends CommandIdentity {
+  priority: Priority
+  actorId: string
+}
+
+export interface ChangeTypeInput extends CommandIdentity {
+  type: TicketType
+  actorId: string
+}
+
+export interface LinkCaseInput extends CommandIdentity {
+  /** The case's reference; null unlinks. */
+  caseRef: string | null
+  /** Null when an integration links it. */
+  actorId: string | null
+}
+
+export interface ReopenTicketInput extends CommandIdentity {
+  actorId: string
+  /** A family may reopen only within the reopen window; staff may reopen any resolved ticket. */
+  actorRole: Role
+}
+
+export interface RecordLaResponseInput extends CommandIdentity {
+  /** Null when an integration reports it. */
+  actorId: string | null
+}
+
+export interface ApplySlaPolicyInput extends CommandIdentity {
+  actorId: string | null
+}
+
+export interface CaseClosedInput extends CommandIdentity {
+  /** The closed case; when given it must be the ticket's case (and links it if the ticket has none yet). */
+  caseRef?: string | null
 }
 
 /** The ApplicationFailure type of an update the ticket refused; its message says why, for people. */
 export const commandRefusedFailureType = 'TicketCommandRefused'
 
+/** The first detail of a refusal: what kind of "no" it is, and which ticket said it. */
+export interface CommandRefusalDetails {
+  code: RefusalCode
+  ticketId: string
+  number: number
+}
+
+/**
+ * The refusal's code, if `failure` is a ticket's refusal. `ticket_closed` on a
+ * family's postMessage means: start a follow-up ticket instead.
+ */
+export function refusalDetailsOf(failure: unknown): CommandRefusalDetails | undefined {
+  if (!(failure instanceof ApplicationFailure) || failure.type !== commandRefusedFailureType) return undefined
+  const [details] = failure.details ?? []
+  return details && typeof details === 'object' && 'code' in details ? (details as CommandRefusalDetails) : undefined
+}
+
+// Updates: the web, for people who need the result or the reason at once.
 export const postMessageUpdate = defineUpdate<TicketView, [PostMessageInput]>('postMessage')
 export const assignTicketUpdate = defineUpdate<TicketView, [AssignTicketInput]>('assignTicket')
 export const changeStatusUpdate = defineUpdate<TicketView, [ChangeStatusInput]>('changeStatus')
+export const changePriorityUpdate = defineUpdate<TicketView, [ChangePriorityInput]>('changePriority')
+export const changeTypeUpdate = defineUpdate<TicketView, [ChangeTypeInput]>('changeType')
+export const linkCaseUpdate = defineUpdate<TicketView, [LinkCaseInput]>('linkCase')
+export const reopenTicketUpdate = defineUpdate<TicketView, [ReopenTicketInput]>('reopenTicket')
+export const recordLaResponseUpdate = defineUpdate<TicketView, [RecordLaResponseInput]>('recordLaResponse')
+/** Reloads the organisation's current SLA policy into this ticket (admins opt running tickets in). */
+export const applySlaPolicyUpdate = defineUpdate<TicketView, [ApplySlaPolicyInput]>('applySlaPolicy')
 
-/** Integrations send the same commands as signals: a fact that needs no answer. */
+// Signals: integrations, reporting facts that need no answer.
 export const messagePostedSignal = defineSignal<[PostMessageInput]>('messagePosted')
+export const ticketAssignedSignal = defineSignal<[AssignTicketInput]>('ticketAssigned')
+export const statusChangedSignal = defineSignal<[ChangeStatusInput]>('statusChanged')
+export const priorityChangedSignal = defineSignal<[ChangePriorityInput]>('priorityChanged')
+export const typeChangedSignal = defineSignal<[ChangeTypeInput]>('typeChanged')
+export const caseLinkedSignal = defineSignal<[LinkCaseInput]>('caseLinked')
+export const ticketReopenedSignal = defineSignal<[ReopenTicketInput]>('ticketReopened')
+/** The local authority answered: a Pending LA ticket goes back to In progress. */
+export const laRespondedSignal = defineSignal<[RecordLaResponseInput]>('laResponded')
+export const slaPolicyChangedSignal = defineSignal<[ApplySlaPolicyInput]>('slaPolicyChanged')
+/** The case system closed the ticket's case: the ticket is resolved ("case closed") and the family told. */
+export const caseClosedSignal = defineSignal<[CaseClosedInput]>('caseClosed')
 
+/** Everything the ticket page shows, live. */
 export const ticketViewQuery = defineQuery<TicketView>('ticketView')
+/** The lifecycle columns the workflow keeps in the Ticket row: `npm run reconcile` compares them. */
+export const ticketRecordQuery = defineQuery<TicketRecord>('ticketRecord')
 
 export const searchAttributes = {
   ticketNumber: defineSearchAttributeKey('TicketNumber', SearchAttributeType.INT),

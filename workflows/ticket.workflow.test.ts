@@ -1,28 +1,53 @@
+/**
+ * The ticket workflow on Temporal's time-skipping test server, with in-memory
+ * activities. Durations are the real ones (days and weeks pass in moments):
+ * every test starts on a Monday at 09:00 in London, so business-hour targets
+ * land at times a person can check, written as "<days after that Monday> HH:mm".
+ */
 import { randomUUID } from 'node:crypto'
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { DateTime } from 'luxon'
+import { beforeAll, describe, expect, test, vi } from 'vitest'
 import type { TicketActivities } from '../activities/index.ts'
+import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicy } from '../domain/sla.ts'
 import {
+  adoptSlaPolicy,
   applyCommand,
   initialTicketState,
-  toTicketView,
   type TicketCommand,
   type TicketNotification,
   type TicketSnapshot,
   type TicketState,
+  type TicketView,
 } from '../domain/ticket-state.ts'
+import type { TicketStatus } from '../domain/ticket.ts'
 import { ensureTimeSkippingServer } from '../scripts/lib/test-server.ts'
+import { bundleFoundationWorkflow } from '../tests/histories/foundation-workflow.ts'
 import { bundleTicketWorkflows } from '../worker/run-worker.ts'
 import {
+  applySlaPolicyUpdate,
+  assignTicketUpdate,
+  caseClosedSignal,
+  caseLinkedSignal,
+  changePriorityUpdate,
   changeStatusUpdate,
+  changeTypeUpdate,
   commandRefusedFailureType,
+  laRespondedSignal,
+  linkCaseUpdate,
   messagePostedSignal,
   postMessageUpdate,
+  recordLaResponseUpdate,
+  refusalDetailsOf,
+  reopenTicketUpdate,
   searchAttributes,
+  statusChangedSignal,
+  ticketAssignedSignal,
+  ticketRecordQuery,
   ticketViewQuery,
   ticketWorkflowId,
   type PostMessageInput,
@@ -30,11 +55,15 @@ import {
 } from './ticket.messages.ts'
 import { ticketWorkflow } from './ticket.workflow.ts'
 
-const taskQueue = 'ticket-workflow-test'
+const LONDON = 'Europe/London'
 const REQUESTER = randomUUID()
 const STAFF = randomUUID()
+const OTHER_STAFF = randomUUID()
+const DAY = 24 * 3_600_000
 
+/** The current test's server: each test has its own (see ticketTest). */
 let env: TestWorkflowEnvironment
+let serverPath: string
 let workflowBundle: WorkflowBundleWithSourceMap
 
 beforeAll(async () => {
@@ -44,26 +73,35 @@ beforeAll(async () => {
     logger: new DefaultLogger('WARN'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
   })
-  const path = await ensureTimeSkippingServer()
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } })
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
+  serverPath = await ensureTimeSkippingServer()
+  workflowBundle = await bundleTicketWorkflows()
+})
+
+/**
+ * A fresh time-skipping server (about a second to start). Sharing one across
+ * tests that each skip weeks made later sleeps hang: timers and timeouts left by
+ * earlier tests' tickets came due on task queues nobody polled any more.
+ */
+async function startServer(): Promise<TestWorkflowEnvironment> {
+  const server = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: serverPath } },
+  })
+  await server.connection.operatorService.addSearchAttributes({
+    namespace: server.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
       // Every SearchAttributeType has an indexed value type.
       Object.values(searchAttributes).map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
     ),
   })
-  workflowBundle = await bundleTicketWorkflows()
-})
-
-afterAll(async () => {
-  await env?.teardown()
-})
+  return server
+}
 
 /** In-memory activities that record what the workflow asked for. */
-function stubActivities() {
+function stubActivities(initialPolicy: SlaPolicy) {
   const saved: TicketSnapshot[] = []
   const notified: TicketNotification[] = []
+  const policyLoads: string[] = []
+  let policy = initialPolicy
   const activities: TicketActivities = {
     async saveTicketState(snapshot) {
       saved.push(snapshot)
@@ -71,42 +109,92 @@ function stubActivities() {
     async notifyUsers(notification) {
       notified.push(notification)
     },
+    async loadSlaPolicy(orgId) {
+      policyLoads.push(orgId)
+      return slaPolicyToJson(policy)
+    },
   }
-  return { activities, saved, notified }
-}
-
-type Stubs = ReturnType<typeof stubActivities>
-
-/** Runs `body` with a worker polling the test queue, then stops the worker. */
-async function withWorker(body: (stubs: Stubs) => Promise<void>): Promise<void> {
-  const stubs = stubActivities()
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: stubs.activities,
-  })
-  await worker.runUntil(body(stubs))
-}
-
-function openingFor(ticketId: string): TicketWorkflowInput {
   return {
-    ticketId,
-    orgId: randomUUID(),
-    number: 7,
-    requesterId: REQUESTER,
-    type: 'ehcp',
-    priority: 'normal',
-    createdAt: '2026-11-23T09:00:00.000Z',
+    activities,
+    saved,
+    notified,
+    policyLoads,
+    setPolicy(next: SlaPolicy) {
+      policy = next
+    },
   }
 }
 
-async function startTicket(input: TicketWorkflowInput = openingFor(randomUUID())) {
-  return await env.client.workflow.start(ticketWorkflow, {
-    args: [input],
-    workflowId: ticketWorkflowId(input.ticketId),
-    taskQueue,
-  })
+type Handle = WorkflowHandle<typeof ticketWorkflow>
+
+interface TicketTest extends ReturnType<typeof stubActivities> {
+  /** The Monday 09:00 (London) the test starts at. */
+  monday: number
+  start(input?: Partial<TicketWorkflowInput>): Promise<Handle>
+  /** Lets time pass until `day` days after Monday at `time` (London), firing every timer due meanwhile. */
+  until(day: number, time: string): Promise<void>
+  /** "<days after Monday> HH:mm" in London, for comparing instants with the calendar. */
+  local(iso: string | null | undefined): string | null
+  kinds(): string[]
+}
+
+/** Runs `body` on its own server with a worker, from the next Monday 09:00. */
+async function ticketTest(body: (t: TicketTest) => Promise<void>, policy: SlaPolicy = defaultSlaPolicy()) {
+  env = await startServer()
+  try {
+    await runTicketTest(body, policy)
+  } finally {
+    await env.teardown()
+  }
+}
+
+async function runTicketTest(body: (t: TicketTest) => Promise<void>, policy: SlaPolicy) {
+  const stubs = stubActivities(policy)
+  const taskQueue = 'ticket-test'
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubs.activities })
+  const monday = await nextMonday()
+  const t: TicketTest = {
+    ...stubs,
+    monday,
+    async start(input = {}) {
+      const ticketId = input.carried?.ticketId ?? randomUUID()
+      const handle = await env.client.workflow.start(ticketWorkflow, {
+        args: [{ ...opening(ticketId, new Date(monday).toISOString()), ...input }],
+        workflowId: ticketWorkflowId(ticketId),
+        taskQueue,
+      })
+      return handle
+    },
+    async until(day, time) {
+      const [hour, minute] = time.split(':').map(Number)
+      const target = DateTime.fromMillis(monday, { zone: LONDON }).plus({ days: day }).set({ hour, minute }).toMillis()
+      const now = await env.currentTimeMs()
+      if (target > now) await env.sleep(target - now)
+    },
+    local(iso) {
+      if (!iso) return null
+      // Commands land a few milliseconds after the minute the test moved to.
+      const at = DateTime.fromISO(iso, { zone: LONDON }).plus({ seconds: 30 }).startOf('minute')
+      const days = Math.round(at.startOf('day').diff(DateTime.fromMillis(monday, { zone: LONDON }).startOf('day'), 'days').days)
+      return `${days}d ${at.toFormat('HH:mm')}`
+    },
+    kinds() {
+      return stubs.saved.flatMap((snapshot) => snapshot.events.map((event) => event.kind))
+    },
+  }
+  await worker.runUntil(body(t))
+}
+
+async function nextMonday(): Promise<number> {
+  const now = await env.currentTimeMs()
+  let monday = DateTime.fromMillis(now, { zone: LONDON }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 })
+  while (monday.weekday !== 1 || monday.toMillis() <= now) monday = monday.plus({ days: 1 }).set({ hour: 9 })
+  await env.sleep(monday.toMillis() - now)
+  return monday.toMillis()
+}
+
+function opening(ticketId: string, createdAt: string): TicketWorkflowInput {
+  return { ticketId, orgId: randomUUID(), number: 7, requesterId: REQUESTER, type: 'ehcp', priority: 'normal', createdAt }
 }
 
 const familyMessage = (): PostMessageInput => ({
@@ -115,15 +203,45 @@ const familyMessage = (): PostMessageInput => ({
   authorRole: 'family',
   visibility: 'public',
 })
-const staffMessage = (visibility: 'public' | 'internal'): PostMessageInput => ({
+const staffMessage = (visibility: 'public' | 'internal' = 'public'): PostMessageInput => ({
   messageId: randomUUID(),
   authorId: STAFF,
   authorRole: 'staff',
   visibility,
 })
+const moveTo = (status: TicketStatus, extra: { reason?: string; laDeadline?: string } = {}) => ({
+  args: [{ status, actorId: STAFF, ...extra }] as [{ status: TicketStatus; actorId: string }],
+})
 
-function eventKinds(saved: TicketSnapshot[]): string[] {
-  return saved.flatMap((snapshot) => snapshot.events.map((event) => event.kind))
+/** The view once the workflow has caught up with `expected` (a timer's change lands a moment after the sleep). */
+async function viewWhen(handle: Handle, expected: Record<string, unknown>): Promise<TicketView> {
+  return await vi.waitFor(
+    async () => {
+      const view = await handle.query(ticketViewQuery)
+      expect(view).toMatchObject(expected)
+      return view
+    },
+    { timeout: 10_000 },
+  )
+}
+
+/**
+ * The final view of a ticket whose workflow completed. Not `handle.result()`:
+ * the test environment lets time skip while awaiting a result, and with nothing
+ * else to wait for the server jumps to its ten-year execution timeouts.
+ */
+async function completedView(handle: Handle): Promise<TicketView> {
+  await vi.waitFor(async () => expect((await handle.describe()).status.name).toBe('COMPLETED'), { timeout: 10_000 })
+  return await handle.query(ticketViewQuery)
+}
+
+/** Commands land a few milliseconds after the minute the test moved to. */
+function minutes(ms: number): number {
+  return Math.round(ms / 60_000)
+}
+
+function target(view: TicketView, kind: string) {
+  return view.sla?.targets.find((t) => t.kind === kind)
 }
 
 /**
@@ -141,99 +259,121 @@ async function updateEventCount(handle: WorkflowHandle): Promise<number> {
   ).length
 }
 
-describe('ticketWorkflow', () => {
-  test('a new ticket waits on staff, is saved and is searchable', async () => {
-    await withWorker(async ({ saved }) => {
-      const handle = await startTicket()
-      expect(await handle.query(ticketViewQuery)).toMatchObject({ status: 'new', awaiting: 'staff', version: 1 })
-      await vi.waitFor(() => expect(saved).toHaveLength(1))
-      expect(saved[0]).toMatchObject({ version: 1, status: 'new', awaiting: 'staff', events: [{ seq: 1, kind: 'opened' }] })
-      // Upserted in the workflow task after the save.
+async function refusalOf(promise: Promise<unknown>) {
+  const error = await promise.catch((caught: unknown) => caught)
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError)
+  return (error as WorkflowUpdateFailedError).cause as ApplicationFailure
+}
+
+describe('a new ticket', () => {
+  test('loads its policy by organisation id, starts its clocks, is saved and is searchable', async () => {
+    await ticketTest(async (t) => {
+      const orgId = randomUUID()
+      const handle = await t.start({ orgId })
+      const view = await viewWhen(handle, { status: 'new', awaiting: 'staff', sla: { state: 'on_track' } })
+      expect(t.local(target(view, 'first_response')?.dueAt)).toBe('0d 17:00')
+      expect(t.local(target(view, 'resolution')?.dueAt)).toBe('11d 17:00')
+      expect(t.policyLoads).toEqual([orgId])
+      await vi.waitFor(() => expect(t.saved.at(-1)).toMatchObject({ slaState: 'on_track' }))
+      expect(t.saved.flatMap((s) => s.events)).toEqual([expect.objectContaining({ seq: 1, kind: 'opened' })])
+      expect(t.saved.at(-1)?.slaTargets).toEqual([
+        { kind: 'first_response', dueAt: target(view, 'first_response')!.dueAt, state: 'on_track' },
+        { kind: 'resolution', dueAt: target(view, 'resolution')!.dueAt, state: 'on_track' },
+      ])
       const { typedSearchAttributes } = await vi.waitFor(async () => {
         const description = await handle.describe()
-        expect(description.typedSearchAttributes.get(searchAttributes.ticketStatus)).toBe('new')
+        expect(description.typedSearchAttributes.get(searchAttributes.slaState)).toBe('on_track')
         return description
       })
       expect(typedSearchAttributes.get(searchAttributes.ticketNumber)).toBe(7)
-      expect(typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(true)
+      expect(typedSearchAttributes.get(searchAttributes.ticketStatus)).toBe('new')
+      expect(typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(false)
       expect(typedSearchAttributes.get(searchAttributes.assigneeId)).toBeUndefined()
+      // The database record the reconciliation compares is the one saved.
+      expect(await handle.query(ticketRecordQuery)).toEqual(expect.objectContaining({ slaTargets: t.saved.at(-1)?.slaTargets }))
     })
   })
+})
 
+describe('messages and commands', () => {
   test('a family message is saved before the update returns and keeps staff up', async () => {
-    await withWorker(async ({ saved, notified }) => {
-      const handle = await startTicket()
+    await ticketTest(async (t) => {
+      const handle = await t.start()
       const view = await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
-      expect(view).toMatchObject({ status: 'new', awaiting: 'staff', version: 2 })
-      expect(saved.at(-1)).toMatchObject({ version: 2, awaiting: 'staff' })
-      expect(notified).toEqual([])
+      expect(view).toMatchObject({ status: 'new', awaiting: 'staff' })
+      expect(t.saved.at(-1)).toMatchObject({ version: view.version, awaiting: 'staff' })
+      expect(t.notified).toEqual([])
     })
   })
 
-  test("staff's public reply starts work, puts the family up and notifies them once", async () => {
-    await withWorker(async ({ saved, notified }) => {
-      const input = openingFor(randomUUID())
-      const handle = await startTicket(input)
-      const view = await handle.executeUpdate(postMessageUpdate, { args: [staffMessage('public')] })
-      expect(view).toMatchObject({ status: 'in_progress', awaiting: 'family', version: 2 })
-      expect(view.firstStaffReplyAt).not.toBeNull()
+  test("staff's public reply starts work, meets first response, puts the family up and notifies them once", async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await t.until(0, '10:00')
+      const view = await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      expect(view).toMatchObject({ status: 'in_progress', awaiting: 'family' })
+      expect(target(view, 'first_response')).toMatchObject({ state: 'met' })
+      expect(t.local(view.firstStaffReplyAt)).toBe('0d 10:00')
       // Saves and notifications run in order, so once this later change is saved the reply's notification went out.
-      await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
-      expect(notified).toEqual([
-        expect.objectContaining({ ticketId: input.ticketId, kind: 'staff_replied', actorId: STAFF, recipientIds: [REQUESTER] }),
-      ])
-      expect(eventKinds(saved)).toEqual(['opened', 'message_posted', 'status_changed', 'message_posted'])
-      const { typedSearchAttributes } = await handle.describe()
-      expect(typedSearchAttributes.get(searchAttributes.ticketStatus)).toBe('in_progress')
+      const after = await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+      expect(target(after, 'next_response')).toMatchObject({ cycle: 1, state: 'on_track' })
+      expect(t.notified).toEqual([expect.objectContaining({ kind: 'staff_replied', actorId: STAFF, recipientIds: [REQUESTER] })])
+      expect(t.kinds()).toEqual(['opened', 'message_posted', 'status_changed', 'message_posted'])
     })
   })
 
   test('an internal note changes neither status nor awaiting, and tells the family nothing', async () => {
-    await withWorker(async ({ notified }) => {
-      const handle = await startTicket()
+    await ticketTest(async (t) => {
+      const handle = await t.start()
       const view = await handle.executeUpdate(postMessageUpdate, { args: [staffMessage('internal')] })
-      expect(view).toMatchObject({ status: 'new', awaiting: 'staff', version: 2, firstStaffReplyAt: null })
+      expect(view).toMatchObject({ status: 'new', awaiting: 'staff', firstStaffReplyAt: null })
       await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
-      expect(notified).toEqual([])
+      expect(t.notified).toEqual([])
     })
   })
 
-  test('a transition the table forbids is refused by the validator with its reason, before history', async () => {
-    await withWorker(async ({ saved }) => {
-      const handle = await startTicket()
-      await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'resolved', actorId: STAFF }] })
+  test('assigning a new ticket moves it to in progress and sets the AssigneeId attribute', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      const view = await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      expect(view).toMatchObject({ status: 'in_progress', assigneeId: STAFF })
+      const description = await handle.describe()
+      expect(description.typedSearchAttributes.get(searchAttributes.assigneeId)).toBe(STAFF)
+      expect(description.typedSearchAttributes.get(searchAttributes.ticketStatus)).toBe('in_progress')
+    })
+  })
+
+  test('a transition the table forbids is refused by the validator with its reason and code, before history', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      const resolved = await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
       const updateEvents = await updateEventCount(handle)
-      const savesBefore = saved.length
+      const savesBefore = t.saved.length
 
-      const refused = await handle
-        .executeUpdate(changeStatusUpdate, { args: [{ status: 'pending_family', actorId: STAFF }] })
-        .catch((error: unknown) => error)
-
-      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError)
-      const cause = (refused as WorkflowUpdateFailedError).cause
+      const cause = await refusalOf(handle.executeUpdate(changeStatusUpdate, moveTo('pending_family')))
       expect(cause).toBeInstanceOf(ApplicationFailure)
       expect(cause).toMatchObject({
         message: 'A ticket in Resolved cannot move to Pending family',
         type: commandRefusedFailureType,
         nonRetryable: true,
       })
+      expect(refusalDetailsOf(cause)).toEqual({ code: 'invalid_transition', ticketId: resolved.ticketId, number: 7 })
       expect(await updateEventCount(handle)).toBe(updateEvents)
-      expect(await handle.query(ticketViewQuery)).toMatchObject({ status: 'resolved', version: 2 })
-      expect(saved).toHaveLength(savesBefore)
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ status: 'resolved', version: resolved.version })
+      expect(t.saved).toHaveLength(savesBefore)
     })
   })
 
-  test('closing completes the workflow; later updates are refused', async () => {
-    await withWorker(async ({ saved }) => {
-      const handle = await startTicket()
-      const view = await handle.executeUpdate(changeStatusUpdate, {
-        args: [{ status: 'closed', actorId: STAFF, reason: 'Duplicate request' }],
-      })
-      expect(view).toMatchObject({ status: 'closed', awaiting: null, version: 2 })
-      expect(await handle.result()).toEqual(view)
-      expect(saved.at(-1)).toMatchObject({
-        version: 2,
+  test('closing by hand completes the workflow with the reason; later updates find no workflow', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await viewWhen(handle, { sla: { state: 'on_track' } })
+      const view = await handle.executeUpdate(changeStatusUpdate, moveTo('closed', { reason: 'Duplicate request' }))
+      expect(view).toMatchObject({ status: 'closed', awaiting: null, closeReason: 'Duplicate request', sla: { state: 'met' } })
+      expect(await completedView(handle)).toEqual({ ...view, asOf: expect.any(String) })
+      expect(t.saved.at(-1)).toMatchObject({
         status: 'closed',
+        closeReason: 'Duplicate request',
         events: [{ kind: 'status_changed', data: { from: 'new', to: 'closed', reason: 'Duplicate request' } }],
       })
       await expect(handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })).rejects.toBeInstanceOf(
@@ -242,48 +382,463 @@ describe('ticketWorkflow', () => {
     })
   })
 
-  test('a repeated messagePosted signal is recorded once', async () => {
-    await withWorker(async ({ saved }) => {
-      const handle = await startTicket()
-      const message = familyMessage()
-      await handle.signal(messagePostedSignal, message)
-      await handle.signal(messagePostedSignal, message)
-      expect(await handle.query(ticketViewQuery)).toMatchObject({ version: 2 })
-      await vi.waitFor(() => expect(saved.at(-1)?.version).toBe(2))
-      const recorded = saved.flatMap((snapshot) =>
-        snapshot.events.filter((event) => event.kind === 'message_posted' && event.data.messageId === message.messageId),
-      )
-      expect(recorded).toHaveLength(1)
-    })
-  })
-
-  test('a run started from carried state resumes it (continue-as-new)', async () => {
-    await withWorker(async ({ saved }) => {
-      const input = openingFor(randomUUID())
-      const firstReply = staffMessage('public')
-      const carried = applyAll(initialTicketState(input), [
-        { kind: 'postMessage', ...firstReply },
-        { kind: 'assign', assigneeId: STAFF, actorId: STAFF },
-      ])
-      const handle = await startTicket({ ...input, carried })
-
-      expect(await handle.query(ticketViewQuery)).toEqual(toTicketView(carried))
-      // The previous run's unsaved events are saved by this one.
-      await vi.waitFor(() => expect(saved).toEqual([expect.objectContaining({ version: carried.version })]))
-      expect(saved[0]?.events.map((event) => event.seq)).toEqual([1, 2, 3, 4])
-
-      const repeated = await handle.executeUpdate(postMessageUpdate, { args: [firstReply] })
-      expect(repeated.version).toBe(carried.version)
-      const next = await handle.executeUpdate(changeStatusUpdate, { args: [{ status: 'pending_la', actorId: STAFF }] })
-      expect(next).toMatchObject({ status: 'pending_la', assigneeId: STAFF, version: carried.version + 1 })
-      expect(saved.at(-1)?.events).toEqual([expect.objectContaining({ seq: 5, kind: 'status_changed' })])
+  test('priority and type changes, and case links, through updates', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await viewWhen(handle, { sla: { state: 'on_track' } })
+      await t.until(0, '11:00')
+      const raised = await handle.executeUpdate(changePriorityUpdate, { args: [{ priority: 'high', actorId: STAFF }] })
+      // Two business hours used of high's four for first response, and of its five working days for resolution.
+      expect(t.local(target(raised, 'first_response')?.dueAt)).toBe('0d 13:00')
+      expect(t.local(target(raised, 'resolution')?.dueAt)).toBe('4d 17:00')
+      const retyped = await handle.executeUpdate(changeTypeUpdate, { args: [{ type: 'tribunal', actorId: STAFF }] })
+      expect(retyped.type).toBe('tribunal')
+      const linked = await handle.executeUpdate(linkCaseUpdate, { args: [{ caseRef: 'EHCP-2026-14', actorId: STAFF }] })
+      expect(linked).toMatchObject({ caseRef: 'EHCP-2026-14', caseOpen: true })
+      const description = await handle.describe()
+      expect(description.typedSearchAttributes.get(searchAttributes.ticketPriority)).toBe('high')
+      expect(description.typedSearchAttributes.get(searchAttributes.ticketType)).toBe('tribunal')
+      expect(description.typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(true)
+      expect(t.saved.at(-1)).toMatchObject({ priority: 'high', type: 'tribunal', caseRef: 'EHCP-2026-14' })
     })
   })
 })
 
-function applyAll(state: TicketState, commands: TicketCommand[]): TicketState {
+describe('SLA clocks', () => {
+  test('first response turns at risk and then breached at the exact instants; the breach is notified once', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      await t.until(0, '14:59')
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ sla: { state: 'on_track' } })
+
+      await t.until(0, '15:00')
+      await viewWhen(handle, { sla: { state: 'at_risk' } })
+      await vi.waitFor(() => expect(t.saved.at(-1)).toMatchObject({ slaState: 'at_risk' }))
+      // Upserted in the workflow task after the save.
+      await vi.waitFor(async () =>
+        expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.slaState)).toBe('at_risk'),
+      )
+
+      await t.until(0, '17:00')
+      const breached = await viewWhen(handle, { sla: { state: 'breached' } })
+      expect(target(breached, 'first_response')).toMatchObject({ state: 'breached', remainingMs: 0 })
+      expect(t.local(target(breached, 'first_response')?.breachedAt)).toBe('0d 17:00')
+      await vi.waitFor(() => expect(t.notified.filter((n) => n.kind === 'sla_breached')).toHaveLength(1))
+      expect(t.notified.find((n) => n.kind === 'sla_breached')).toMatchObject({
+        dedupeKey: `sla-breach:${breached.ticketId}:first_response:1`,
+        recipientIds: [STAFF],
+        include: ['watchers', 'admins'],
+      })
+      // Days later, and after a late reply, it was still notified only once.
+      await t.until(3, '09:00')
+      await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      expect(t.notified.filter((n) => n.kind === 'sla_breached')).toHaveLength(1)
+      expect(t.kinds().filter((kind) => kind === 'sla_breached')).toHaveLength(1)
+    })
+  })
+
+  test('resolution pauses while pending the family and resumes where it stopped', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await t.until(0, '10:00')
+      await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      await t.until(0, '13:00')
+      const waiting = await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      expect(waiting).toMatchObject({ sla: { state: 'paused', dueAt: null } })
+      expect(target(waiting, 'resolution')).toMatchObject({ paused: true, dueAt: null })
+
+      await t.until(2, '12:00')
+      const back = await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+      expect(back).toMatchObject({ status: 'in_progress', statusReason: 'family replied', awaiting: 'staff' })
+      const resolution = target(back, 'resolution')!
+      // Four hours used before the wait, 76 left; it stood still for 15 business hours
+      // (Monday 13:00 to Wednesday 12:00), so it is due 15 business hours later than planned.
+      expect(resolution.paused).toBe(false)
+      expect(minutes(resolution.elapsedMs)).toBe(4 * 60)
+      expect(minutes(resolution.pausedMs)).toBe(15 * 60)
+      expect(t.local(resolution.dueAt)).toBe('15d 16:00')
+    })
+  })
+
+  test("applySlaPolicy reloads the organisation's current policy and rebudgets from the time used", async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await viewWhen(handle, { sla: { state: 'on_track' } })
+      await t.until(0, '10:00')
+      const urgentAllDay = { firstResponseMinutes: 240, nextResponseMinutes: 240, resolutionMinutes: 24 * 60, calendar: '24x7' as const }
+      t.setPolicy({ ...defaultSlaPolicy(), targets: { ...defaultSlaPolicy().targets, normal: urgentAllDay } })
+      const view = await handle.executeUpdate(applySlaPolicyUpdate, { args: [{ actorId: STAFF }] })
+      expect(t.policyLoads).toHaveLength(2)
+      // One hour used; three left around the clock.
+      expect(t.local(target(view, 'first_response')?.dueAt)).toBe('0d 13:00')
+      expect(t.local(target(view, 'resolution')?.dueAt)).toBe('1d 09:00')
+      expect(t.kinds()).toContain('sla_policy_applied')
+    })
+  })
+})
+
+describe('pending waits', () => {
+  test('pending the family: told when it will close, reminded after 5 working days, closed "no response" after 14 days', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await t.until(0, '10:00')
+      await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      await t.until(0, '13:00')
+      const waiting = await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      expect(t.local(waiting.reminderAt)).toBe('7d 13:00')
+      expect(t.local(waiting.autoCloseAt)).toBe('14d 13:00')
+      await vi.waitFor(() => expect(t.notified.map((n) => n.kind)).toContain('awaiting_family'))
+      const told = t.notified.find((n) => n.kind === 'awaiting_family')
+      expect(told).toMatchObject({ recipientIds: [REQUESTER], autoCloseAt: waiting.autoCloseAt })
+
+      await t.until(7, '12:59')
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ remindedAt: null })
+      await t.until(7, '13:00')
+      const reminded = await viewWhen(handle, { status: 'pending_family' })
+      await vi.waitFor(async () => expect(t.local((await handle.query(ticketViewQuery)).remindedAt)).toBe('7d 13:00'))
+      await vi.waitFor(() => expect(t.notified.filter((n) => n.kind === 'family_reminder')).toHaveLength(1))
+      expect(t.notified.find((n) => n.kind === 'family_reminder')).toMatchObject({ autoCloseAt: reminded.autoCloseAt })
+
+      await t.until(14, '13:00')
+      const closed = await completedView(handle)
+      expect(closed).toMatchObject({ status: 'closed', closeReason: 'no response', statusReason: 'no response' })
+      expect(t.local(closed.closedAt)).toBe('14d 13:00')
+      expect(t.saved.at(-1)).toMatchObject({ status: 'closed', closeReason: 'no response', autoCloseAt: null })
+    })
+  })
+
+  test('a family reply ends the wait; the auto-close does not happen', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      await t.until(10, '10:00')
+      const back = await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+      expect(back).toMatchObject({ status: 'in_progress', statusReason: 'family replied', autoCloseAt: null, reminderAt: null })
+      await t.until(21, '10:00')
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ status: 'in_progress' })
+    })
+  })
+
+  test('pending the LA: overdue when the deadline passes, the assignee told; the LA response ends the wait', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      // Six weeks for the local authority to decide whether to assess.
+      const laDeadline = new Date(t.monday + 42 * DAY).toISOString()
+      const waiting = await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la', { laDeadline }))
+      expect(waiting).toMatchObject({ status: 'pending_la', laDeadline, laOverdue: false, sla: { state: 'paused' } })
+
+      await t.until(42, '09:01')
+      await viewWhen(handle, { laOverdue: true, status: 'pending_la' })
+      await vi.waitFor(() => expect(t.notified.filter((n) => n.kind === 'la_overdue')).toHaveLength(1))
+      expect(t.notified.find((n) => n.kind === 'la_overdue')).toMatchObject({ recipientIds: [STAFF], laDeadline })
+      expect(t.saved.at(-1)).toMatchObject({ laOverdue: true, laDeadline })
+
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-response-1' })
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-response-1' })
+      const answered = await viewWhen(handle, { status: 'in_progress' })
+      expect(answered).toMatchObject({ statusReason: 'LA responded', awaiting: 'staff', laDeadline: null, laOverdue: false })
+      expect(t.kinds().filter((kind) => kind === 'status_changed')).toHaveLength(3)
+    })
+  })
+
+  test('recordLaResponse is refused unless the ticket waits on the LA', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      const cause = await refusalOf(handle.executeUpdate(recordLaResponseUpdate, { args: [{ actorId: STAFF }] }))
+      expect(refusalDetailsOf(cause)?.code).toBe('invalid_transition')
+    })
+  })
+})
+
+describe('resolution and the reopen window', () => {
+  async function resolvedTicket(t: TicketTest) {
+    const handle = await t.start()
+    await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+    await t.until(1, '10:00')
+    const resolved = await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+    expect(t.local(resolved.reopenUntil)).toBe('8d 10:00')
+    await vi.waitFor(() => expect(t.notified.map((n) => n.kind)).toContain('ticket_resolved'))
+    expect(t.notified.find((n) => n.kind === 'ticket_resolved')).toMatchObject({
+      recipientIds: [REQUESTER],
+      reopenUntil: resolved.reopenUntil,
+    })
+    return handle
+  }
+
+  test('a family reply inside the window reopens it', async () => {
+    await ticketTest(async (t) => {
+      const handle = await resolvedTicket(t)
+      await t.until(8, '09:00')
+      const reopened = await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+      expect(reopened).toMatchObject({ status: 'in_progress', statusReason: 'family replied', reopenUntil: null })
+      expect(target(reopened, 'resolution')).toMatchObject({ stoppedAt: null })
+      await t.until(15, '09:00')
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ status: 'in_progress' })
+    })
+  })
+
+  test('pressing Reopen inside the window reopens it', async () => {
+    await ticketTest(async (t) => {
+      const handle = await resolvedTicket(t)
+      await t.until(5, '12:00')
+      const reopened = await handle.executeUpdate(reopenTicketUpdate, { args: [{ actorId: REQUESTER, actorRole: 'family' }] })
+      expect(reopened).toMatchObject({ status: 'in_progress', statusReason: 'reopened by the family', awaiting: 'staff' })
+      expect(target(reopened, 'next_response')).toMatchObject({ cycle: 1 })
+    })
+  })
+
+  test('after the window the ticket closes by itself and the workflow completes', async () => {
+    await ticketTest(async (t) => {
+      const handle = await resolvedTicket(t)
+      await t.until(8, '10:00')
+      const closed = await completedView(handle)
+      expect(closed).toMatchObject({ status: 'closed', closeReason: 'reopen window ended' })
+      expect(t.local(closed.closedAt)).toBe('8d 10:00')
+    })
+  })
+})
+
+describe('case closure', () => {
+  const setups: Record<string, (handle: Handle) => Promise<unknown>> = {
+    new: async () => undefined,
+    in_progress: (handle) => handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] }),
+    pending_family: (handle) => handle.executeUpdate(changeStatusUpdate, moveTo('pending_family')),
+    pending_la: (handle) => handle.executeUpdate(changeStatusUpdate, moveTo('pending_la')),
+  }
+
+  test.each(Object.keys(setups))('resolves a ticket in %s with "case closed", tells the family once, and is idempotent', async (status) => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await setups[status]!(handle)
+      await handle.executeUpdate(linkCaseUpdate, { args: [{ caseRef: 'CASE-1', actorId: STAFF }] })
+      expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(true)
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-1' })
+      const resolved = await viewWhen(handle, { status: 'resolved', statusReason: 'case closed', caseOpen: false })
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-1' })
+      await handle.signal(caseClosedSignal, {})
+      await vi.waitFor(() => expect(t.notified.filter((n) => n.kind === 'ticket_resolved')).toHaveLength(1))
+      expect(t.notified.find((n) => n.kind === 'ticket_resolved')).toMatchObject({ reason: 'case closed', recipientIds: [REQUESTER] })
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ version: resolved.version })
+      await vi.waitFor(async () =>
+        expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(false),
+      )
+    })
+  })
+
+  test('on a resolved ticket it changes nothing; on a closed one the workflow is already gone', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      const resolved = await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await handle.signal(caseClosedSignal, {})
+      expect(await handle.query(ticketViewQuery)).toMatchObject({ status: 'resolved', statusReason: null, version: resolved.version })
+
+      const other = await t.start()
+      await other.executeUpdate(changeStatusUpdate, moveTo('closed'))
+      await completedView(other)
+      await expect(other.signal(caseClosedSignal, {})).rejects.toBeInstanceOf(WorkflowNotFoundError)
+    })
+  })
+})
+
+describe('duplicate and out-of-order signals', () => {
+  test('each fact is applied once, in arrival order; those that no longer apply are ignored', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await viewWhen(handle, { sla: { state: 'on_track' } })
+      const message = staffMessage()
+      await handle.signal(messagePostedSignal, message)
+      await handle.signal(messagePostedSignal, message)
+      await handle.signal(ticketAssignedSignal, { assigneeId: STAFF, actorId: STAFF })
+      await handle.signal(ticketAssignedSignal, { assigneeId: STAFF, actorId: STAFF })
+      await handle.signal(statusChangedSignal, { status: 'pending_la', actorId: STAFF, commandId: 'cms-7' })
+      await handle.signal(statusChangedSignal, { status: 'pending_la', actorId: STAFF, commandId: 'cms-7' })
+      // The LA answered twice, and a stale "answered" arrives after staff moved on.
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-1' })
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-1' })
+      await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-2' })
+      // The case system reports the closure before the link.
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-9' })
+      await handle.signal(caseLinkedSignal, { caseRef: 'CASE-9', actorId: null })
+      // A message the web already delivered as an update.
+      await handle.executeUpdate(postMessageUpdate, { args: [message] })
+
+      const view = await viewWhen(handle, { status: 'resolved', caseRef: 'CASE-9', statusReason: 'case closed' })
+      await vi.waitFor(() => expect(t.saved.at(-1)?.version).toBe(view.version))
+      expect(t.kinds()).toEqual([
+        'opened',
+        'message_posted',
+        'status_changed',
+        'assigned',
+        'status_changed',
+        'status_changed',
+        'case_linked',
+        'status_changed',
+      ])
+      expect(t.saved.flatMap((s) => s.events.filter((e) => e.kind === 'status_changed').map((e) => e.data))).toEqual([
+        { from: 'new', to: 'in_progress', reason: null },
+        { from: 'in_progress', to: 'pending_la', reason: null },
+        { from: 'pending_la', to: 'in_progress', reason: 'LA responded' },
+        { from: 'in_progress', to: 'resolved', reason: 'case closed', reopenUntil: view.reopenUntil },
+      ])
+    })
+  })
+})
+
+describe('continue-as-new', () => {
+  test('a long conversation continues as new when Temporal suggests it, keeping the whole state', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      const before = await handle.executeUpdate(changePriorityUpdate, { args: [{ priority: 'high', actorId: STAFF }] })
+      const firstRunId = (await handle.describe()).runId
+      // Internal notes, as an integration might mirror them: each is history, none tells anyone.
+      let sent = 0
+      let lastNote = staffMessage('internal')
+      for (let batch = 0; batch < 60; batch++) {
+        const notes = Array.from({ length: 100 }, () => staffMessage('internal'))
+        await Promise.all(notes.map((note) => handle.signal(messagePostedSignal, note)))
+        sent += notes.length
+        lastNote = notes.at(-1)!
+        if ((await handle.describe()).runId !== firstRunId) break
+      }
+      const latest = env.client.workflow.getHandle(handle.workflowId)
+      await vi.waitFor(async () => expect((await latest.describe()).runId).not.toBe(firstRunId), { timeout: 30_000 })
+      const firstRun = env.client.workflow.getHandle(handle.workflowId, firstRunId)
+      const lastEvent = (await firstRun.fetchHistory()).events?.at(-1)
+      expect(lastEvent?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy()
+
+      const after = await viewWhen(latest as Handle, { version: before.version + sent })
+      expect(after).toMatchObject({ assigneeId: STAFF, priority: 'high', status: 'in_progress' })
+      // The clocks kept their budgets and due times; the policy came with the state, not loaded again.
+      expect(after.sla?.targets.map((x) => [x.kind, x.dueAt, x.budgetMs])).toEqual(
+        before.sla?.targets.map((x) => [x.kind, x.dueAt, x.budgetMs]),
+      )
+      expect(t.policyLoads).toHaveLength(1)
+      // Repeats are still recognised in the new run.
+      await latest.signal(messagePostedSignal, lastNote)
+      expect(await latest.executeUpdate(postMessageUpdate, { args: [lastNote] })).toMatchObject({ version: after.version })
+      // And its timers run: first response breaches at high's four business hours.
+      await t.until(0, '13:00')
+      await viewWhen(latest as Handle, { sla: { state: 'breached' } })
+    })
+  }, 180_000)
+
+  test('a run started from carried state resumes it without loading the policy again', async () => {
+    await ticketTest(async (t) => {
+      const ticketId = randomUUID()
+      const input = opening(ticketId, new Date(t.monday).toISOString())
+      const firstReply = staffMessage()
+      const carried = applyAll(adoptSlaPolicy(initialTicketState(input), defaultSlaPolicy(), input.createdAt), [
+        { kind: 'postMessage', ...firstReply },
+        { kind: 'assign', assigneeId: STAFF, actorId: STAFF },
+      ], new Date(t.monday + 3_600_000).toISOString())
+      const handle = await t.start({ ...input, carried })
+
+      const view = await handle.query(ticketViewQuery)
+      expect(view).toMatchObject({ version: carried.version, assigneeId: STAFF, status: 'in_progress', awaiting: 'family' })
+      // The previous run's unsaved events are saved by this one.
+      await vi.waitFor(() => expect(t.saved).toEqual([expect.objectContaining({ version: carried.version })]))
+      expect(t.saved[0]?.events.map((event) => event.seq)).toEqual([1, 2, 3, 4])
+      expect(t.policyLoads).toEqual([])
+
+      const repeated = await handle.executeUpdate(postMessageUpdate, { args: [firstReply] })
+      expect(repeated.version).toBe(carried.version)
+      const next = await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la'))
+      expect(next).toMatchObject({ status: 'pending_la', assigneeId: STAFF, version: carried.version + 1 })
+      expect(t.saved.at(-1)?.events).toEqual([expect.objectContaining({ seq: 5, kind: 'status_changed' })])
+    })
+  })
+
+  test('a state carried by the first version (no SLA fields) gets its policy like a new ticket', async () => {
+    await ticketTest(async (t) => {
+      const ticketId = randomUUID()
+      const input = opening(ticketId, new Date(t.monday).toISOString())
+      const state = applyAll(initialTicketState(input), [{ kind: 'postMessage', ...staffMessage() }], new Date(t.monday + 3_600_000).toISOString())
+      const { policy, sla, statusReason, commandIds, laOverdue, ...foundation } = state
+      void [policy, sla, statusReason, commandIds, laOverdue]
+      const handle = await t.start({ ...input, carried: foundation })
+      const view = await viewWhen(handle, { sla: { state: 'on_track' } })
+      expect(target(view, 'first_response')).toMatchObject({ state: 'met' })
+      expect(t.policyLoads).toHaveLength(1)
+    })
+  })
+})
+
+describe('a ticket begun by the first version of the workflow', () => {
+  test('replays as it ran, then takes on SLAs and timers at its next change', async () => {
+    env = await startServer()
+    try {
+      const stubs = stubActivities(defaultSlaPolicy())
+      const taskQueue = 'ticket-upgrade-test'
+      const orgId = randomUUID()
+      const input = opening(randomUUID(), new Date(await env.currentTimeMs()).toISOString())
+      const handle: Handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+        args: [{ ...input, orgId }],
+        workflowId: ticketWorkflowId(input.ticketId),
+        taskQueue,
+      })
+      const foundation = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: await bundleFoundationWorkflow(),
+        activities: stubs.activities,
+        // No sticky cache: the current worker must replay the whole history.
+        maxCachedWorkflows: 0,
+      })
+      await foundation.runUntil(async () => {
+        await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+        await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+        // The old worker finishes its work before it stops, as in a deploy.
+        await vi.waitFor(
+          async () => {
+            const { raw } = await handle.describe()
+            expect(raw.pendingWorkflowTask ?? null).toBeNull()
+            expect(raw.pendingActivities ?? []).toEqual([])
+          },
+          { timeout: 10_000 },
+        )
+      })
+      expect(stubs.policyLoads).toEqual([])
+
+      const current = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubs.activities })
+      await current.runUntil(async () => {
+        const pending = handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+        const raced = await Promise.race([pending, new Promise((r) => setTimeout(() => r('TIMEOUT'), 15000))])
+        if (raced === 'TIMEOUT') {
+          const { raw } = await handle.describe()
+          console.log('DEBUG pendingWFT', JSON.stringify(raw.pendingWorkflowTask), 'acts', JSON.stringify(raw.pendingActivities))
+          const events = (await handle.fetchHistory()).events ?? []
+          console.log('DEBUG tail', events.slice(-8).map((e) => `${e.eventId} ${e.eventType}`).join(' | '))
+          const failed = events.filter((e) => e.workflowTaskFailedEventAttributes).at(-1)
+          console.log('DEBUG failure', JSON.stringify(failed?.workflowTaskFailedEventAttributes?.failure?.message), failed?.workflowTaskFailedEventAttributes?.cause)
+          console.log('DEBUG all', events.map((e) => `${e.eventId}:${e.eventType}`).join(' '))
+        }
+        const back = await pending
+        expect(back).toMatchObject({ status: 'in_progress', statusReason: 'family replied', awaiting: 'staff' })
+        const upgraded = await viewWhen(handle, { sla: { state: 'on_track' } })
+        expect(stubs.policyLoads).toEqual([orgId])
+        expect(target(upgraded, 'first_response')).toMatchObject({ state: 'met' })
+        expect(target(upgraded, 'next_response')).toMatchObject({ cycle: 1, state: 'on_track' })
+        const markers = (await handle.fetchHistory()).events?.filter((event) => event.markerRecordedEventAttributes)
+        expect(markers).toHaveLength(1)
+        // Its timers run now: the family's message is owed a reply within a working day,
+        // and any four days hold a whole working day.
+        await env.sleep('4 days')
+        await viewWhen(handle, { sla: { state: 'breached' } })
+        await vi.waitFor(() => expect(stubs.notified.filter((n) => n.kind === 'sla_breached')).toHaveLength(1))
+      })
+    } finally {
+      await env.teardown()
+    }
+  })
+})
+
+function applyAll(state: TicketState, commands: TicketCommand[], now: string): TicketState {
   return commands.reduce((current, command) => {
-    const result = applyCommand(current, command, '2026-11-23T10:00:00.000Z')
+    const result = applyCommand(current, command, now)
     if (!result.ok) throw new Error(result.reason)
     return result.state
   }, state)

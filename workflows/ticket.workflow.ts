@@ -1,9 +1,19 @@
 /**
  * One ticket, start to close. The workflow holds the ticket's state, applies
- * commands through the domain, and saves every change before an update returns,
- * so the web reads its own writes from Postgres.
+ * commands and deadlines through the domain (domain/ticket-state.ts holds every
+ * rule), saves every change before an update returns, so the web reads its own
+ * writes from Postgres, and sleeps until the next deadline: an SLA target
+ * changing state, a reminder, an auto-close, an LA deadline, the end of the
+ * reopen window.
+ *
+ * Versioning: runs begun by the first version of this workflow (before SLAs)
+ * recorded no `ticket-lifecycle` marker. While replaying them the workflow
+ * issues exactly the commands that version did (no policy load, no timers, only
+ * reply notifications); once such a run is live
+ * again it takes the `ticket-lifecycle-upgrade` marker at its next quiet moment
+ * and gets its SLA policy like a new ticket. See docs/decisions/004-ticket-workflow-versioning.md.
  */
-import type { SearchAttributeUpdatePair } from '@temporalio/common'
+import type { SearchAttributeUpdatePair, SignalDefinition, UpdateDefinition } from '@temporalio/common'
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -12,87 +22,190 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow'
 import type { TicketActivities } from '../activities/index.ts'
+import { defaultSlaPolicy, slaPolicyFromJson, type SlaPolicy } from '../domain/sla.ts'
 import {
+  adoptSlaPolicy,
   applyCommand,
+  applyDeadlines,
+  caseOpen,
   initialTicketState,
+  nextDeadlineMs,
   notificationsFor,
+  toTicketRecord,
   toTicketSnapshot,
   toTicketView,
+  upgradeTicketState,
   withEventsSaved,
+  type Refusal,
   type TicketCommand,
   type TicketState,
   type TicketView,
 } from '../domain/ticket-state.ts'
 import {
+  applySlaPolicyUpdate,
   assignTicketUpdate,
+  caseClosedSignal,
+  caseLinkedSignal,
+  changePriorityUpdate,
   changeStatusUpdate,
+  changeTypeUpdate,
   commandRefusedFailureType,
+  linkCaseUpdate,
   messagePostedSignal,
   postMessageUpdate,
+  priorityChangedSignal,
+  recordLaResponseUpdate,
+  reopenTicketUpdate,
+  laRespondedSignal,
   searchAttributes,
+  slaPolicyChangedSignal,
+  statusChangedSignal,
+  ticketAssignedSignal,
+  ticketRecordQuery,
+  ticketReopenedSignal,
   ticketViewQuery,
+  typeChangedSignal,
+  type CommandRefusalDetails,
   type TicketWorkflowInput,
 } from './ticket.messages.ts'
 
-const { saveTicketState, notifyUsers } = proxyActivities<TicketActivities>({
+/** Marks runs begun with SLAs, pending waits and case closure. */
+export const LIFECYCLE_PATCH = 'ticket-lifecycle'
+/** Marks the moment a run begun without them took them on. */
+export const LIFECYCLE_UPGRADE_PATCH = 'ticket-lifecycle-upgrade'
+
+const { saveTicketState, notifyUsers, loadSlaPolicy } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   // No attempt limit: a change must reach the database, however long it is down.
-  // A missing row fails at once (the activities throw non-retryable failures).
+  // What retrying cannot fix (a missing row, an invalid policy) fails at once:
+  // the activities throw non-retryable failures.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 })
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketView> {
-  let ticket: TicketState = input.carried ?? initialTicketState(input)
+  let ticket: TicketState = input.carried ? upgradeTicketState(input.carried) : initialTicketState(input)
   // Zero even when carried: the previous run may not have saved its last changes,
   // and saving again is harmless.
   let savedVersion = 0
   let upsertedAttributes = ''
+  let lifecycle = patched(LIFECYCLE_PATCH)
+  // applySlaPolicy asks the main loop to reload the policy: requests made, and the last one served.
+  let policyRequests = 0
+  let policyServed = 0
+  let policyActorId: string | null = null
 
-  function refusal(reason: string): ApplicationFailure {
-    return ApplicationFailure.nonRetryable(reason, commandRefusedFailureType)
-  }
+  const policyWanted = () => ticket.status !== 'closed' && policyServed < policyRequests
+  const needsAttention = () => ticket.version > savedVersion || policyWanted()
+  // Commands wait for the policy (loaded a moment after the start), so that, say, a
+  // ticket put in Pending family at once tells the family when it will close.
+  const policyReady = () => !lifecycle || ticket.policy !== null || ticket.status === 'closed'
 
   /** Refuses before the update reaches history. */
   function validate(command: TicketCommand): void {
-    const result = applyCommand(ticket, command, now())
-    if (!result.ok) throw refusal(result.reason)
+    const at = now()
+    const result = applyCommand(applyDeadlines(ticket, at), command, at)
+    if (!result.ok) throw refusalFailure(ticket, result)
   }
 
   async function execute(command: TicketCommand): Promise<TicketView> {
-    const result = applyCommand(ticket, command, now())
-    if (!result.ok) throw refusal(result.reason)
+    await condition(policyReady)
+    const at = now()
+    ticket = applyDeadlines(ticket, at)
+    const result = applyCommand(ticket, command, at)
+    if (!result.ok) throw refusalFailure(ticket, result)
     ticket = result.state
     const version = ticket.version
     await condition(() => savedVersion >= version)
-    return toTicketView(ticket)
+    return toTicketView(ticket, now())
   }
 
-  setHandler(postMessageUpdate, (message) => execute({ ...message, kind: 'postMessage' }), {
-    validator: (message) => validate({ ...message, kind: 'postMessage' }),
-  })
-  setHandler(assignTicketUpdate, (assignment) => execute({ ...assignment, kind: 'assign' }), {
-    validator: (assignment) => validate({ ...assignment, kind: 'assign' }),
-  })
-  setHandler(changeStatusUpdate, (change) => execute({ ...change, kind: 'changeStatus' }), {
-    validator: (change) => validate({ ...change, kind: 'changeStatus' }),
-  })
-  setHandler(messagePostedSignal, (message) => {
-    const result = applyCommand(ticket, { ...message, kind: 'postMessage' }, now())
+  /** Integrations' facts: applied when valid, otherwise logged and ignored (a repeat, or too late). */
+  async function applyFact(signal: string, command: TicketCommand): Promise<void> {
+    // Waiting handlers resume in the order they arrived.
+    await condition(policyReady)
+    const at = now()
+    ticket = applyDeadlines(ticket, at)
+    const result = applyCommand(ticket, command, at)
     if (result.ok) ticket = result.state
     else
-      log.warn('messagePosted signal ignored', {
+      log.warn(`${signal} signal ignored`, {
         ticketId: ticket.ticketId,
-        messageId: message.messageId,
         reason: result.reason,
+        code: result.code,
+        commandId: command.commandId,
       })
+  }
+
+  function handleCommand<I>(update: UpdateDefinition<TicketView, [I]>, toCommand: (input: I) => TicketCommand): void {
+    setHandler(update, (input) => execute(toCommand(input)), { validator: (input) => validate(toCommand(input)) })
+  }
+  function handleFact<I>(signal: SignalDefinition<[I]>, toCommand: (input: I) => TicketCommand): void {
+    setHandler(signal, (input) => applyFact(signal.name, toCommand(input)))
+  }
+
+  handleCommand(postMessageUpdate, (message) => ({ ...message, kind: 'postMessage' }))
+  handleCommand(assignTicketUpdate, (assignment) => ({ ...assignment, kind: 'assign' }))
+  handleCommand(changeStatusUpdate, (change) => ({ ...change, kind: 'changeStatus' }))
+  handleCommand(changePriorityUpdate, (change) => ({ ...change, kind: 'changePriority' }))
+  handleCommand(changeTypeUpdate, (change) => ({ ...change, kind: 'changeType' }))
+  handleCommand(linkCaseUpdate, (link) => ({ ...link, kind: 'linkCase' }))
+  handleCommand(reopenTicketUpdate, (reopening) => ({ ...reopening, kind: 'reopen' }))
+  handleCommand(recordLaResponseUpdate, (response) => ({ ...response, kind: 'recordLaResponse' }))
+
+  handleFact(messagePostedSignal, (message) => ({ ...message, kind: 'postMessage' }))
+  handleFact(ticketAssignedSignal, (assignment) => ({ ...assignment, kind: 'assign' }))
+  handleFact(statusChangedSignal, (change) => ({ ...change, kind: 'changeStatus' }))
+  handleFact(priorityChangedSignal, (change) => ({ ...change, kind: 'changePriority' }))
+  handleFact(typeChangedSignal, (change) => ({ ...change, kind: 'changeType' }))
+  handleFact(caseLinkedSignal, (link) => ({ ...link, kind: 'linkCase' }))
+  handleFact(ticketReopenedSignal, (reopening) => ({ ...reopening, kind: 'reopen' }))
+  handleFact(laRespondedSignal, (response) => ({ ...response, kind: 'recordLaResponse' }))
+  handleFact(caseClosedSignal, (closure) => ({ ...closure, kind: 'closeCase' }))
+
+  // The policy is read by an activity, which only the main loop runs, so commands stay in one order.
+  setHandler(
+    applySlaPolicyUpdate,
+    async ({ actorId }) => {
+      policyActorId = actorId
+      const request = ++policyRequests
+      await condition(() => ticket.status === 'closed' || (policyServed >= request && savedVersion >= ticket.version))
+      return toTicketView(ticket, now())
+    },
+    {
+      validator: (_input) => {
+        if (ticket.status === 'closed') throw refusalFailure(ticket, { reason: 'Ticket is closed', code: 'ticket_closed' })
+      },
+    },
+  )
+  setHandler(slaPolicyChangedSignal, ({ actorId }) => {
+    policyActorId = actorId
+    policyRequests++
   })
-  setHandler(ticketViewQuery, () => toTicketView(ticket))
+
+  setHandler(ticketViewQuery, () => toTicketView(ticket, now()))
+  setHandler(ticketRecordQuery, () => toTicketRecord(ticket))
+
+  async function loadPolicy(): Promise<SlaPolicy> {
+    try {
+      return slaPolicyFromJson(await loadSlaPolicy(ticket.orgId))
+    } catch (error) {
+      // The organisation is gone or its stored policy is invalid: the ticket still deserves targets.
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error
+      log.warn('SLA policy not loaded; the default policy applies', {
+        ticketId: ticket.ticketId,
+        orgId: ticket.orgId,
+        error: error.cause?.message,
+      })
+      return defaultSlaPolicy()
+    }
+  }
 
   async function saveChanges(): Promise<void> {
     const snapshot = ticket
@@ -108,6 +221,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
 
     for (const notification of notificationsFor(snapshot, snapshot.pendingEvents)) {
+      // The first version told families about staff replies only; its runs keep to that while replayed.
+      if (!lifecycle && notification.kind !== 'staff_replied') continue
       // A notification that cannot be sent (its author was deleted) must not end the ticket.
       await notifyUsers(notification).catch((error: unknown) => {
         if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error
@@ -120,18 +235,42 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
   }
 
-  while (ticket.status !== 'closed' || ticket.version > savedVersion) {
-    await condition(() => ticket.version > savedVersion)
-    await saveChanges()
-    if (ticket.status !== 'closed' && workflowInfo().continueAsNewSuggested) {
-      // An update handler finishes only once its change is saved: when changes
-      // arrive meanwhile, go round and save them instead of waiting forever.
-      await condition(() => allHandlersFinished() || ticket.version > savedVersion)
-      if (ticket.version === savedVersion) return await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket })
+  for (;;) {
+    if (lifecycle && ticket.status !== 'closed' && (ticket.policy === null || policyWanted())) {
+      const request = policyRequests
+      const policy = await loadPolicy()
+      const at = now()
+      ticket = applyDeadlines(ticket, at)
+      if (ticket.policy === null) ticket = adoptSlaPolicy(ticket, policy, at)
+      else {
+        const result = applyCommand(ticket, { kind: 'applySlaPolicy', policy, actorId: policyActorId }, at)
+        if (result.ok) ticket = result.state
+      }
+      policyServed = request
+      continue
     }
+    if (lifecycle) ticket = applyDeadlines(ticket, now())
+    if (ticket.version > savedVersion) {
+      await saveChanges()
+      if (ticket.status !== 'closed' && workflowInfo().continueAsNewSuggested) {
+        // An update handler finishes only once its change is saved: when changes
+        // arrive meanwhile, go round and save them instead of waiting forever.
+        await condition(() => allHandlersFinished() || needsAttention())
+        if (!needsAttention()) return await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket })
+      }
+      continue
+    }
+    if (ticket.status === 'closed') break
+    if (!lifecycle && patched(LIFECYCLE_UPGRADE_PATCH)) {
+      lifecycle = true
+      continue
+    }
+    const wakeAt = lifecycle ? nextDeadlineMs(ticket, Date.now()) : null
+    if (wakeAt === null) await condition(needsAttention)
+    else await condition(needsAttention, wakeAt - Date.now())
   }
   await condition(allHandlersFinished)
-  return toTicketView(ticket)
+  return toTicketView(ticket, now())
 }
 
 /** The workflow's clock replays from history, so the domain may be given it. */
@@ -139,7 +278,17 @@ function now(): string {
   return new Date().toISOString()
 }
 
-/** What staff filter on in the Temporal UI. SlaState joins these once SLAs exist. */
+function refusalFailure(ticket: TicketState, refusal: Refusal): ApplicationFailure {
+  const details: CommandRefusalDetails = { code: refusal.code, ticketId: ticket.ticketId, number: ticket.number }
+  return ApplicationFailure.create({
+    message: refusal.reason,
+    type: commandRefusedFailureType,
+    nonRetryable: true,
+    details: [details],
+  })
+}
+
+/** What admins filter on in the Temporal UI. */
 function searchAttributesOf(ticket: TicketState): SearchAttributeUpdatePair[] {
   return [
     { key: searchAttributes.ticketNumber, value: ticket.number },
@@ -147,8 +296,9 @@ function searchAttributesOf(ticket: TicketState): SearchAttributeUpdatePair[] {
     { key: searchAttributes.ticketStatus, value: ticket.status },
     { key: searchAttributes.ticketPriority, value: ticket.priority },
     { key: searchAttributes.ticketType, value: ticket.type },
-    // Null removes the attribute: an unassigned ticket has none.
+    // Null removes the attribute: a ticket without a policy yet has no SLA state, an unassigned one no assignee.
+    { key: searchAttributes.slaState, value: ticket.sla?.state ?? null },
     { key: searchAttributes.assigneeId, value: ticket.assigneeId },
-    { key: searchAttributes.caseOpen, value: ticket.status !== 'closed' },
+    { key: searchAttributes.caseOpen, value: caseOpen(ticket) },
   ]
 }

@@ -1,6 +1,7 @@
 /**
  * The portal's HTTP server: Express with helmet, structured request logs, a
- * same-origin check for state-changing requests, /healthz, and the Remix app
+ * same-origin check for state-changing requests, /healthz, the integration
+ * API under /api/v1 (web/api/), and the Remix app
  * (the built server in production, Vite in middleware mode with HMR in
  * development).
  *
@@ -23,6 +24,7 @@ import { createDb, type Db } from '../../lib/db.ts'
 import { parseEnv, requireDatabaseUrl, type Env } from '../../lib/env.ts'
 import { createLogger, type Logger } from '../../lib/log.ts'
 import { temporalConnectionOptions } from '../../lib/temporal.ts'
+import { createApiRouter } from '../api/router.ts'
 import type { CasewayContext } from '../app/context.ts'
 import { sessionSecrets } from '../app/utils/cookies.server.ts'
 import { withDeadline } from '../app/utils/temporal.server.ts'
@@ -179,6 +181,11 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
     const health = await checkHealth({ db, temporalClient, log: req.log })
     res.status(health.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(health)
   })
+
+  // The integration API: Bearer keys, not cookies, so neither the same-origin
+  // check nor the portal's per-client limit applies; it has its own body
+  // limits, per-key rate limits and JSON errors (web/api/router.ts).
+  app.use('/api/v1', createApiRouter({ env, db, temporal: temporalClient }))
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')

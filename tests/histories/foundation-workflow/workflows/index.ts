@@ -1,0 +1,2 @@
+/** The worker's workflow bundle entry: every workflow the task queue runs. */
+export { ticketWorkflow } from './ticket.workflow.ts'

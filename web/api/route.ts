@@ -1,0 +1,57 @@
+/**
+ * One API operation, declared once: its method and path, the schemas of what
+ * it takes and answers, and its handler. The router (router.ts) mounts it and
+ * the OpenAPI document (openapi.ts) describes it from the same declaration.
+ */
+import type { z } from 'zod'
+import type { ApiPrincipal } from '../app/services/api-keys.server.ts'
+import type { TicketContext } from '../app/services/tickets.server.ts'
+import type { ErrorCode } from './errors.ts'
+
+export interface ApiContext extends TicketContext {
+  principal: ApiPrincipal
+}
+
+export interface ApiAnswer {
+  status: number
+  body: unknown
+  headers?: Record<string, string>
+}
+
+export interface ApiInput<P, Q, B> {
+  params: P
+  query: Q
+  body: B
+  /** The request body as sent (parsed JSON, before validation), or undefined. */
+  rawBody: unknown
+  /** Request headers, lower-case names. */
+  header(name: string): string | undefined
+}
+
+type Schema = z.ZodType
+
+export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema> {
+  method: 'get' | 'post' | 'put'
+  /** OpenAPI path template under /api/v1, e.g. `/tickets/{number}`. */
+  path: string
+  operationId: string
+  summary: string
+  description?: string
+  tag: 'Tickets' | 'Messages' | 'Cases' | 'Settings'
+  params?: P
+  query?: Q
+  body?: B
+  /** The body may be left out (an empty object is assumed). */
+  bodyOptional?: boolean
+  /** Honours an Idempotency-Key header. */
+  idempotent?: boolean
+  responses: Record<number, { description: string; schema: Schema }>
+  /** The error statuses this operation answers with, besides 401, 413, 429 and 500 that any may. */
+  errors: Partial<Record<number, readonly ErrorCode[]>>
+  handle(ctx: ApiContext, input: ApiInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<ApiAnswer>
+}
+
+/** Keeps each route's handler typed by its own schemas. */
+export function defineRoute<P extends Schema, Q extends Schema, B extends Schema>(route: ApiRoute<P, Q, B>): ApiRoute {
+  return route as unknown as ApiRoute
+}

@@ -1,0 +1,6 @@
+/** Every operation of the API, in the order the OpenAPI document lists them. */
+import type { ApiRoute } from './route.ts'
+import { settingsRoutes } from './settings.ts'
+import { ticketRoutes } from './tickets.ts'
+
+export const apiRoutes: readonly ApiRoute[] = [...ticketRoutes, ...settingsRoutes]

@@ -1,0 +1,256 @@
+/**
+ * The API's requests and answers as zod schemas: the handlers parse with them
+ * and the OpenAPI document is generated from them (openapi.ts), so the two
+ * cannot drift. Request objects are strict (an unknown field is a 400 naming
+ * it); text refuses NUL, other control characters and unpaired surrogates, which
+ * PostgreSQL or a reader downstream would choke on.
+ */
+import { z } from 'zod'
+import { SLA_KINDS, SLA_STATES, SlaPolicySchema } from '../../domain/sla.ts'
+import { PRIORITIES, ROLES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../domain/ticket.ts'
+import { MESSAGE_MAX } from '../app/utils/validation.ts'
+
+// ---------------------------------------------------------------------------
+// Building blocks
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\u0000-\u001F\u007F]/
+
+function wellFormed(schema: z.ZodString, multiline: boolean) {
+  return schema
+    .refine((text) => !UNPAIRED_SURROGATE.test(text), { error: 'Contains an unpaired surrogate (not valid Unicode)' })
+    .refine((text) => !(multiline ? CONTROL_EXCEPT_WHITESPACE : ANY_CONTROL).test(text), {
+      error: multiline ? 'Contains control characters' : 'Must be a single line without control characters',
+    })
+}
+
+/** Required single-line text, trimmed. */
+function line(max: number) {
+  return wellFormed(z.string().trim().min(1, 'Must not be blank').max(max, `At most ${max} characters`), false)
+}
+
+/** Required text that may span lines, trimmed. */
+function paragraphs(max: number) {
+  return wellFormed(z.string().trim().min(1, 'Must not be blank').max(max, `At most ${max} characters`), true)
+}
+
+const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'At most 254 characters')
+  .email({ error: 'Must be an email address like name@example.com' })
+
+/** An instant with its offset: `2026-05-01T09:30:00Z` or `2026-05-01T10:30:00+01:00`. */
+const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:30:00Z' })
+
+export const CASE_REF_MAX = 100
+
+const CaseRef = line(CASE_REF_MAX).describe('The case management system’s reference for the case.')
+
+export const PersonRefSchema = z
+  .strictObject({ email: Email })
+  .describe('A person, by the email address they have in Caseway.')
+
+const ActorField = PersonRefSchema.optional().describe(
+  'The member of staff making the change. Defaults to the admin who created the API key; required when the key was created without one (from the CLI).',
+)
+
+// ---------------------------------------------------------------------------
+// Requests
+
+export const TicketNumberParams = z.strictObject({
+  number: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'Must be a ticket number (a positive whole number)')
+    .transform(Number)
+    .pipe(z.int().max(2_147_483_647, 'No such ticket number')),
+})
+
+export const CaseRefParams = z.strictObject({ caseRef: CaseRef })
+
+export const CreateTicketBody = z
+  .strictObject({
+    requester: z
+      .strictObject({ email: Email, name: line(120) })
+      .describe('The family the ticket is for. A new email address gets an account (the name is used only then).'),
+    subject: line(200),
+    body: paragraphs(MESSAGE_MAX).describe('The family’s request: the ticket’s first message.'),
+    type: z.enum(TICKET_TYPES),
+    priority: z.enum(PRIORITIES).default('normal'),
+    department: z.string().max(50).optional().describe('The slug of one of the organisation’s departments (teams).'),
+    childName: line(120).optional(),
+    externalRef: line(200).optional().describe('Your own reference for this ticket, kept and returned as it is.'),
+    caseRef: CaseRef.optional().describe('Links the ticket to a case from the start.'),
+  })
+  .describe('A new ticket.')
+
+const EnumFilter = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional()
+
+export const LIST_LIMIT_MAX = 100
+
+export const ListTicketsQuery = z.strictObject({
+  status: EnumFilter(TICKET_STATUSES),
+  slaState: EnumFilter(SLA_STATES),
+  assignee: z
+    .union([z.literal('none'), Email])
+    .optional()
+    .describe('An assignee’s email address, or `none` for unassigned tickets.'),
+  type: EnumFilter(TICKET_TYPES),
+  priority: EnumFilter(PRIORITIES),
+  updatedSince: Instant.optional().describe('Only tickets updated at or after this instant.'),
+  cursor: z.string().max(500).optional().describe('`nextCursor` from the previous page.'),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `Must be a whole number from 1 to ${LIST_LIMIT_MAX}`)
+    .transform(Number)
+    .pipe(z.int().min(1, `Must be from 1 to ${LIST_LIMIT_MAX}`).max(LIST_LIMIT_MAX, `Must be from 1 to ${LIST_LIMIT_MAX}`))
+    .optional()
+    .describe(`Page size, 1 to ${LIST_LIMIT_MAX}; default 50.`),
+})
+
+export const PostMessageBody = z.strictObject({
+  author: PersonRefSchema.describe('The ticket’s family, or a member of the organisation’s staff.'),
+  body: paragraphs(MESSAGE_MAX),
+  visibility: z.enum(VISIBILITIES).default('public').describe('`internal` notes are for staff only.'),
+})
+
+export const ChangeStatusBody = z.strictObject({
+  status: z.enum(TICKET_STATUSES),
+  reason: paragraphs(500).optional().describe('Why, in words the family may see on the timeline.'),
+  laDeadline: Instant.optional().describe('With `pending_la`: when the local authority must answer by.'),
+  actor: ActorField,
+})
+
+export const AssignBody = z.strictObject({
+  assignee: PersonRefSchema.describe('A member of the organisation’s staff.'),
+  actor: ActorField,
+})
+
+export const ChangePriorityBody = z.strictObject({ priority: z.enum(PRIORITIES), actor: ActorField })
+
+export const LinkCaseBody = z.strictObject({
+  caseRef: CaseRef.nullable().describe('The case to link, or null to unlink.'),
+  actor: PersonRefSchema.optional().describe('The member of staff making the change, if any.'),
+})
+
+export const LaResponseBody = z.strictObject({
+  note: paragraphs(MESSAGE_MAX).optional().describe('What the local authority said: kept as an internal note.'),
+  receivedAt: Instant.optional().describe('When the response arrived; recorded with the note.'),
+  actor: PersonRefSchema.optional().describe(
+    'The member of staff recording it. The note needs an author: this, or the admin who created the key.',
+  ),
+})
+
+export const PutSlaPolicyQuery = z.strictObject({
+  applyToOpenTickets: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('`true` also applies the new policy to every open ticket; otherwise it applies to tickets created from now on.'),
+})
+
+/** Idempotency-Key: printable ASCII, as Stripe and the IETF draft use it. */
+export const IdempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,255}$/, 'Must be 1 to 255 printable ASCII characters (a UUID is a good choice)')
+
+// ---------------------------------------------------------------------------
+// Answers
+
+const InstantOut = z.iso.datetime()
+const Nullable = <T extends z.ZodType>(schema: T) => schema.nullable()
+
+export const PersonSchema = z.object({ email: z.string(), name: z.string() }).meta({ id: 'Person' })
+
+export const SlaTargetSchema = z
+  .object({ kind: z.enum(SLA_KINDS), dueAt: Nullable(InstantOut).describe('Null while paused or once met.'), state: z.enum(SLA_STATES) })
+  .meta({ id: 'SlaTarget' })
+
+export const TicketSchema = z
+  .object({
+    number: z.int().describe('The organisation’s own ticket number, used in paths.'),
+    subject: z.string(),
+    type: z.enum(TICKET_TYPES),
+    priority: z.enum(PRIORITIES),
+    status: z.enum(TICKET_STATUSES),
+    awaiting: Nullable(z.enum(['staff', 'family'])).describe('Who the ticket waits on; null once resolved or closed.'),
+    assignee: Nullable(PersonSchema),
+    requester: PersonSchema,
+    department: Nullable(z.string()).describe('Department slug.'),
+    childName: Nullable(z.string()),
+    caseRef: Nullable(z.string()),
+    externalRef: Nullable(z.string()),
+    createdAt: InstantOut,
+    updatedAt: InstantOut.describe('Last activity on the ticket.'),
+    sla: Nullable(
+      z.object({
+        state: z.enum(SLA_STATES).describe('The worst running target; `paused` while waiting on someone else; `met` when none runs.'),
+        dueAt: Nullable(InstantOut).describe('The earliest due time of the running targets.'),
+        targets: z.array(SlaTargetSchema),
+      }),
+    ).describe('Null only for a moment after creation, until the ticket has loaded its organisation’s SLA policy.'),
+    pendingSince: Nullable(InstantOut),
+    laDeadline: Nullable(InstantOut),
+    laOverdue: z.boolean(),
+    resolvedAt: Nullable(InstantOut),
+    reopenUntil: Nullable(InstantOut).describe('Resolved: until when the family may reopen it.'),
+    autoCloseAt: Nullable(InstantOut).describe('Pending family: when it closes without a reply.'),
+    closedAt: Nullable(InstantOut),
+    closeReason: Nullable(z.string()),
+  })
+  .meta({ id: 'Ticket' })
+
+export const TicketEnvelope = z.object({ ticket: TicketSchema }).meta({ id: 'TicketEnvelope' })
+
+export const PendingTicketEnvelope = z
+  .object({
+    ticket: TicketSchema.describe('As last saved: the change may not show yet.'),
+    message: z.string(),
+  })
+  .meta({ id: 'PendingTicketEnvelope' })
+
+export const TicketListSchema = z
+  .object({
+    tickets: z.array(TicketSchema).describe('Oldest update first.'),
+    nextCursor: Nullable(z.string()).describe('Pass as `cursor` for the next page; null on the last page.'),
+  })
+  .meta({ id: 'TicketList' })
+
+export const MessageSchema = z
+  .object({
+    id: z.uuid(),
+    author: z.object({ email: z.string(), name: z.string(), role: z.enum(ROLES) }),
+    body: z.string(),
+    visibility: z.enum(VISIBILITIES),
+    createdAt: InstantOut,
+  })
+  .meta({ id: 'Message' })
+
+export const MessageListSchema = z.object({ messages: z.array(MessageSchema).describe('Oldest first.') }).meta({ id: 'MessageList' })
+
+export const MessageCreatedSchema = z
+  .object({ message: MessageSchema, ticket: TicketSchema })
+  .meta({ id: 'MessageCreated' })
+
+export const CaseClosedSchema = z
+  .object({ resolved: z.array(z.int()).describe('The numbers of the open tickets the closure was sent to.') })
+  .meta({ id: 'CaseClosed' })
+
+export const SlaPolicyOut = SlaPolicySchema.meta({ id: 'SlaPolicy' })
+
+export const SlaPolicyEnvelope = z
+  .object({ policy: SlaPolicyOut, isDefault: z.boolean().describe('True until the organisation saves its own policy.') })
+  .meta({ id: 'SlaPolicyEnvelope' })
+
+export const SlaPolicySavedSchema = z
+  .object({
+    policy: SlaPolicyOut,
+    appliedTo: z.array(z.int()).describe('With applyToOpenTickets=true: the open tickets told to take the new policy.'),
+  })
+  .meta({ id: 'SlaPolicySaved' })
+
+export type TicketJson = z.output<typeof TicketSchema>
+export type MessageJson = z.output<typeof MessageSchema>
