@@ -77,9 +77,15 @@ interface Scenario {
   /** What the history shows. */
   about: string
   input?: Partial<TicketWorkflowInput>
+  /**
+   * Sent before any worker polls, so they reach the ticket's first workflow task
+   * together with its start. Returns what to await once a worker runs.
+   */
+  beforeWorker?(handle: Handle): Promise<unknown>[]
   /** Run by a worker with the first version's code, before `run` (a ticket begun before SLAs). */
   underFoundation?(handle: Handle, env: TestWorkflowEnvironment): Promise<void>
-  run(handle: Handle, env: TestWorkflowEnvironment): Promise<void>
+  /** Run by a worker with the current code; without it the history is the first version's alone. */
+  run?(handle: Handle, env: TestWorkflowEnvironment): Promise<void>
 }
 
 const family = (): PostMessageInput => ({
@@ -105,6 +111,15 @@ async function refused(update: Promise<unknown>): Promise<void> {
     () => 'refused',
   )
   if (outcome !== 'refused') throw new Error('expected a refusal')
+}
+
+/** No workflow task or activity outstanding. */
+async function idle(handle: Handle): Promise<void> {
+  for (;;) {
+    const { raw } = await handle.describe()
+    if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 async function completion(handle: Handle): Promise<void> {
@@ -271,6 +286,22 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.query(ticketViewQuery)
     },
   },
+  'early-commands': {
+    about: 'a signal and updates that arrive with the start, in the first workflow task',
+    beforeWorker: (handle) => earlyCommands(handle),
+    async run(handle) {
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'early-commands-before-slas': {
+    about: 'the first version: a signal and updates that arrive with the start, in the first workflow task',
+    beforeWorker: (handle) => earlyCommands(handle),
+    async underFoundation(handle) {
+      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_family'))
+      await handle.query(ticketViewQuery)
+    },
+  },
   'upgraded-foundation': {
     about: 'begun by the first version (no SLAs), then taken over by the current code at its next change',
     async underFoundation(handle) {
@@ -285,6 +316,15 @@ const SCENARIOS: Record<string, Scenario> = {
       await completion(handle)
     },
   },
+}
+
+function earlyCommands(handle: Handle): Promise<unknown>[] {
+  return [
+    handle.signal(messagePostedSignal, family()),
+    handle.executeUpdate(postMessageUpdate, { args: [staff()] }),
+    handle.signal(messagePostedSignal, staff('internal')),
+    handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] }),
+  ]
 }
 
 /** A ticket's state part-way through its life, as a previous run would carry it. */
@@ -339,7 +379,10 @@ async function record(name: string, scenario: Scenario, tag: string, server: str
         workflowId: ticketWorkflowId(input.ticketId),
         taskQueue: TASK_QUEUE,
       })
-    let handle: Handle | undefined
+    const handle: Handle = await start()
+    const early = scenario.beforeWorker?.(handle) ?? []
+    // Let the server take them in before the first workflow task is polled.
+    await new Promise((resolve) => setTimeout(resolve, 500))
     if (scenario.underFoundation) {
       const foundation = await Worker.create({
         connection: env.nativeConnection,
@@ -350,22 +393,27 @@ async function record(name: string, scenario: Scenario, tag: string, server: str
         maxCachedWorkflows: 0,
       })
       await foundation.runUntil(async () => {
-        handle = await start()
+        await Promise.all(early.splice(0))
         await scenario.underFoundation!(handle, env)
+        // A deploy lets the old worker finish what it started.
+        await idle(handle)
       })
     }
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowBundle: bundles.current,
-      activities: stubActivities(),
-    })
-    await worker.runUntil(async () => {
-      handle ??= await start()
-      await scenario.run(handle, env)
-    })
-    const file = path.join(HISTORIES_DIR, `${tag}-${name}.json`)
-    await writeHistory(file, await handle!.fetchHistory())
+    if (scenario.run) {
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: bundles.current,
+        activities: stubActivities(),
+      })
+      await worker.runUntil(async () => {
+        await Promise.all(early)
+        await scenario.run!(handle, env)
+      })
+    }
+    // A history the first version made alone is the first version's, whatever the tag.
+    const file = path.join(HISTORIES_DIR, `${scenario.run ? tag : 'foundation'}-${name}.json`)
+    await writeHistory(file, await handle.fetchHistory())
     return file
   } finally {
     await env.teardown()

@@ -159,5 +159,7 @@ export const searchAttributes = {
   ticketType: defineSearchAttributeKey('TicketType', SearchAttributeType.KEYWORD),
   slaState: defineSearchAttributeKey('SlaState', SearchAttributeType.KEYWORD),
   assigneeId: defineSearchAttributeKey('AssigneeId', SearchAttributeType.KEYWORD),
+  /** Who the ticket waits on: "staff" (the family wrote last) or "family"; absent when resolved or closed. */
+  awaiting: defineSearchAttributeKey('Awaiting', SearchAttributeType.KEYWORD),
   caseOpen: defineSearchAttributeKey('CaseOpen', SearchAttributeType.BOOL),
 } as const

@@ -9,7 +9,7 @@
  * Versioning: runs begun by the first version of this workflow (before SLAs)
  * recorded no `ticket-lifecycle` marker. While replaying them the workflow
  * issues exactly the commands that version did (no policy load, no timers, only
- * reply notifications); once such a run is live
+ * reply notifications, its search attributes); once such a run is live
  * again it takes the `ticket-lifecycle-upgrade` marker at its next quiet moment
  * and gets its SLA policy like a new ticket. See docs/decisions/004-ticket-workflow-versioning.md.
  */
@@ -115,7 +115,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
 
   async function execute(command: TicketCommand): Promise<TicketView> {
-    await condition(policyReady)
+    // Only when needed: the first version applied commands at once, and its runs must replay so.
+    if (!policyReady()) await condition(policyReady)
     const at = now()
     ticket = applyDeadlines(ticket, at)
     const result = applyCommand(ticket, command, at)
@@ -129,7 +130,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   /** Integrations' facts: applied when valid, otherwise logged and ignored (a repeat, or too late). */
   async function applyFact(signal: string, command: TicketCommand): Promise<void> {
     // Waiting handlers resume in the order they arrived.
-    await condition(policyReady)
+    if (!policyReady()) await condition(policyReady)
     const at = now()
     ticket = applyDeadlines(ticket, at)
     const result = applyCommand(ticket, command, at)
@@ -213,7 +214,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     ticket = withEventsSaved(ticket, snapshot.eventSeq)
     savedVersion = snapshot.version
 
-    const attributes = searchAttributesOf(snapshot)
+    const attributes = lifecycle ? searchAttributesOf(snapshot) : foundationSearchAttributesOf(snapshot)
     const attributesKey = JSON.stringify(attributes.map(({ key, value }) => [key.name, value]))
     if (attributesKey !== upsertedAttributes) {
       upsertSearchAttributes(attributes)
@@ -235,7 +236,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
   }
 
+  // Each round waits first, as the first version did: commands that arrived with
+  // the same workflow task are applied before anything is saved.
+  const needsWork = () => needsAttention() || (lifecycle && ticket.policy === null && ticket.status !== 'closed')
   for (;;) {
+    const wakeAt = lifecycle ? nextDeadlineMs(ticket, Date.now()) : null
+    if (wakeAt === null) await condition(needsWork)
+    else await condition(needsWork, wakeAt - Date.now())
+
     if (lifecycle && ticket.status !== 'closed' && (ticket.policy === null || policyWanted())) {
       const request = policyRequests
       const policy = await loadPolicy()
@@ -247,7 +255,6 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         if (result.ok) ticket = result.state
       }
       policyServed = request
-      continue
     }
     if (lifecycle) ticket = applyDeadlines(ticket, now())
     if (ticket.version > savedVersion) {
@@ -258,16 +265,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         await condition(() => allHandlersFinished() || needsAttention())
         if (!needsAttention()) return await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket })
       }
-      continue
     }
-    if (ticket.status === 'closed') break
-    if (!lifecycle && patched(LIFECYCLE_UPGRADE_PATCH)) {
-      lifecycle = true
-      continue
-    }
-    const wakeAt = lifecycle ? nextDeadlineMs(ticket, Date.now()) : null
-    if (wakeAt === null) await condition(needsAttention)
-    else await condition(needsAttention, wakeAt - Date.now())
+    if (ticket.status === 'closed' && ticket.version === savedVersion) break
+    // A run of the first version, live again: from here on it has SLAs and timers.
+    if (!lifecycle && patched(LIFECYCLE_UPGRADE_PATCH)) lifecycle = true
   }
   await condition(allHandlersFinished)
   return toTicketView(ticket, now())
@@ -299,6 +300,23 @@ function searchAttributesOf(ticket: TicketState): SearchAttributeUpdatePair[] {
     // Null removes the attribute: a ticket without a policy yet has no SLA state, an unassigned one no assignee.
     { key: searchAttributes.slaState, value: ticket.sla?.state ?? null },
     { key: searchAttributes.assigneeId, value: ticket.assigneeId },
+    { key: searchAttributes.awaiting, value: ticket.awaiting },
     { key: searchAttributes.caseOpen, value: caseOpen(ticket) },
+  ]
+}
+
+/**
+ * The first version's attributes, for its runs until they upgrade: an attribute
+ * set that changes at other moments (Awaiting does) would upsert at other moments.
+ */
+function foundationSearchAttributesOf(ticket: TicketState): SearchAttributeUpdatePair[] {
+  return [
+    { key: searchAttributes.ticketNumber, value: ticket.number },
+    { key: searchAttributes.orgId, value: ticket.orgId },
+    { key: searchAttributes.ticketStatus, value: ticket.status },
+    { key: searchAttributes.ticketPriority, value: ticket.priority },
+    { key: searchAttributes.ticketType, value: ticket.type },
+    { key: searchAttributes.assigneeId, value: ticket.assigneeId },
+    { key: searchAttributes.caseOpen, value: ticket.status !== 'closed' },
   ]
 }
