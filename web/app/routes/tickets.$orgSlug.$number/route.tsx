@@ -28,7 +28,7 @@ import {
   changeStatus,
   changeType,
   linkCase,
-  postMessage,
+  postMessageOrFollowUp,
   recordLaResponse,
   reopenTicket,
   type TicketCommandResult,
@@ -92,7 +92,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         command.visibility === 'internal' ? 'note:ticket:org' : staff ? 'reply:ticket:org' : 'reply:ticket:own',
       )
       const files = upload.uploads.length
-      result = await postMessage(context, {
+      const posted = await postMessageOrFollowUp(context, {
         ticket: access.ticket,
         author: actor,
         role: access.role,
@@ -100,6 +100,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         visibility: command.visibility,
         attachments: upload.uploads,
       })
+      // A family writing on a closed ticket starts a follow-up ticket linked to it.
+      if (posted.status === 'followed_up') {
+        return redirectWithFlash(context, request, `/tickets/${params.orgSlug}/${posted.ticket.number}`, {
+          kind: 'success',
+          text: `This request was closed, so your message started a new request, #${posted.ticket.number}.`,
+        })
+      }
+      result = posted
       const attached = files ? ` ${files} file${files === 1 ? '' : 's'} attached.` : ''
       // "Send and set Pending family / Resolved": the reply first, then the status, each the workflow's answer.
       if (result.status === 'applied' && staff && command.visibility === 'public' && command.thenStatus) {
