@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { PRIORITIES, TICKET_TYPES as TYPES } from '../domain/ticket.ts'
 import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
-import { DEFAULT_DATABASE, urlFor } from '../scripts/lib/postgres.ts'
+import { databaseUrlOf } from '../scripts/lib/local-database.ts'
 import { createApiKey } from '../web/app/services/api-keys.server.ts'
 import { createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
 
@@ -151,7 +151,7 @@ async function timeToVisible(api: Client, number: number, since: number, visible
 // ---------------------------------------------------------------------------
 
 async function main() {
-  const databaseUrl = env.DATABASE_URL ?? urlFor(env.POSTGRES_PORT, DEFAULT_DATABASE)
+  const databaseUrl = databaseUrlOf(env)
   const db = createDb(databaseUrl, { max: Math.max(10, settings.concurrency) })
   try {
     await run(db)

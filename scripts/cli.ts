@@ -8,7 +8,7 @@ import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { AccountError, createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
 import { createApiKey, listApiKeys, revokeApiKey } from '../web/app/services/api-keys.server.ts'
-import { DEFAULT_DATABASE, urlFor } from './lib/postgres.ts'
+import { databaseUrlOf } from './lib/local-database.ts'
 
 interface Command {
   usage: string
@@ -134,7 +134,7 @@ async function main(argv: string[]) {
     return
   }
   const env = parseEnv()
-  const databaseUrl = env.DATABASE_URL ?? urlFor(env.POSTGRES_PORT, DEFAULT_DATABASE)
+  const databaseUrl = databaseUrlOf(env)
   const db = createDb(databaseUrl, { max: 1 })
   try {
     await db.$queryRaw`SELECT 1`.catch((error: Error) => {

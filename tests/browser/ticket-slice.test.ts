@@ -54,7 +54,7 @@ it('a family asks for help, an advocate replies, the family sees the reply and t
   await advocate.goto('/staff/tickets')
   await advocate.getByRole('link', { name: subject }).click()
   await advocate.waitForURL((url) => url.pathname === ticketPath)
-  expect(await advocate.getByRole('status').textContent()).toContain('New')
+  await expect.poll(() => advocate.getByRole('status').textContent()).toContain('New')
   await advocate.getByLabel('Message').fill(reply)
   await advocate.getByRole('button', { name: 'Send reply' }).click()
   await expect.poll(() => advocate.getByRole('status').textContent()).toContain('In progress')

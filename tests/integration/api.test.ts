@@ -148,6 +148,17 @@ describe('authentication', () => {
     await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'revoke', '--org', people.org.slug, '--prefix', key.slice(0, 12)], { env })
     expectError(await fromShell('GET', '/tickets'), 401, 'unauthorized')
   })
+
+  it('fails with a non-zero exit code and says why when the organisation does not exist', async () => {
+    const run = promisify(execFile)
+    const env = { ...process.env, DATABASE_URL: stack.stack.databaseUrl }
+    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'create', '--org', 'no-such-org', '--name', 'Nowhere'], { env }).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    )
+    expect(failed?.code).toBe(1)
+    expect(failed?.stderr).toContain('No organisation with the slug "no-such-org"')
+  })
 })
 
 describe('POST /tickets', () => {
@@ -378,6 +389,20 @@ describe('messages', () => {
       'Chase in a week',
       'Attached, thanks',
     ])
+  })
+
+  it('starts a follow-up when the family writes on a closed ticket', async () => {
+    const closed = await createTicket()
+    expect((await api('POST', `/tickets/${closed.number}/status`, { status: 'closed' })).status).toBe(200)
+    const answer = await api('POST', `/tickets/${closed.number}/messages`, { author: { email: people.family.email }, body: 'It happened again' })
+    expect(answer.status, JSON.stringify(answer.json)).toBe(201)
+    const { message, ticket } = MessageCreatedSchema.parse(answer.json)
+    expect(ticket).toMatchObject({ followUpOf: closed.number, type: closed.type, status: 'new', awaiting: 'staff' })
+    expect(ticket.number).not.toBe(closed.number)
+    expect(message).toMatchObject({ body: 'It happened again', author: { email: people.family.email, role: 'family' } })
+    const followUp = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json).messages
+    expect(followUp.map((m) => m.id)).toEqual([message.id])
+    expect((await api('GET', `/tickets/${closed.number}`)).json.ticket).toMatchObject({ status: 'closed', followUpOf: null })
   })
 
   it('records 100 concurrent messages to one ticket, every one, in order', async () => {

@@ -42,6 +42,7 @@ export const ticketRowSelect = {
   requester: { select: { email: true, name: true } },
   assignee: { select: { email: true, name: true } },
   department: { select: { slug: true } },
+  followUpOf: { select: { number: true } },
 } satisfies Prisma.TicketSelect
 
 export type TicketRow = Prisma.TicketGetPayload<{ select: typeof ticketRowSelect }>
@@ -49,7 +50,17 @@ export type TicketRow = Prisma.TicketGetPayload<{ select: typeof ticketRowSelect
 /** What a live ticket takes from its row: content, and the assignee the row knows. */
 export type TicketContent = Pick<
   TicketRow,
-  'number' | 'subject' | 'type' | 'requester' | 'department' | 'childName' | 'externalRef' | 'createdAt' | 'assigneeId' | 'assignee'
+  | 'number'
+  | 'subject'
+  | 'type'
+  | 'requester'
+  | 'department'
+  | 'childName'
+  | 'externalRef'
+  | 'followUpOf'
+  | 'createdAt'
+  | 'assigneeId'
+  | 'assignee'
 >
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString())
@@ -123,6 +134,7 @@ function content(row: TicketContent) {
     department: row.department?.slug ?? null,
     childName: row.childName,
     externalRef: row.externalRef,
+    followUpOf: row.followUpOf?.number ?? null,
     createdAt: row.createdAt.toISOString(),
   }
 }

@@ -183,6 +183,7 @@ export const TicketSchema = z
     childName: Nullable(z.string()),
     caseRef: Nullable(z.string()),
     externalRef: Nullable(z.string()),
+    followUpOf: Nullable(z.int()).describe('The number of the closed ticket this one follows up.'),
     createdAt: InstantOut,
     updatedAt: InstantOut.describe('Last activity on the ticket.'),
     sla: Nullable(

@@ -20,6 +20,7 @@ import {
   getTicketLiveView,
   linkCase,
   postMessage,
+  postMessageOrFollowUp,
   recordLaResponse,
   TicketServiceError,
   type TicketCommandResult,
@@ -262,6 +263,7 @@ async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: s
     department: body.department === undefined ? null : { slug: body.department },
     childName: body.childName ?? null,
     externalRef: body.externalRef ?? null,
+    followUpOf: null,
     createdAt: created.createdAt,
     assigneeId: null,
     assignee: null,
@@ -468,7 +470,8 @@ const postMessageRoute = defineRoute({
   description:
     'A message from the ticket’s family or from a member of staff. A public staff reply answers the family (a new ' +
     'ticket moves to in progress and awaits the family); a family message puts the ticket back with staff. Only ' +
-    'staff may write internal notes (403).',
+    'staff may write internal notes (403). A family message on a closed ticket starts a new ticket that follows it ' +
+    'up: the answer’s `ticket` is that new ticket, its `followUpOf` the closed one’s number.',
   params: TicketNumberParams,
   body: PostMessageBody,
   responses: {
@@ -483,8 +486,18 @@ const postMessageRoute = defineRoute({
       throw new ApiError(403, 'forbidden', 'Only staff can write internal notes.')
     const id = randomUUID()
     const result = await throughTicketGate(row.id, () =>
-      postMessage(ctx, { ticket: row, author, role: author.role, body: body.body, visibility: body.visibility, id }),
+      postMessageOrFollowUp(ctx, { ticket: row, author, role: author.role, body: body.body, visibility: body.visibility, id }),
     )
+    if (result.status === 'followed_up') {
+      const [message] = await ctx.db.message.findMany({
+        where: { ticketId: result.ticket.id },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: 1,
+        select: messageSelect,
+      })
+      const answer = await readTicket(ctx, result.ticket.number)
+      return { ...answer, status: 201, body: { message: presentMessage(message!, author.role), ticket: (answer.body as { ticket: unknown }).ticket } }
+    }
     const answer = await commandAnswer(ctx, row, result)
     const message = await ctx.db.message.findUniqueOrThrow({ where: { id }, select: messageSelect })
     const ticket = (answer.body as { ticket: unknown }).ticket
