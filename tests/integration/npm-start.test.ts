@@ -1,0 +1,102 @@
+/**
+ * `npm start` as a user runs it: the whole stack from scripts/start.ts on its own
+ * ports and data folder, stopped by a signal, started again on the same data,
+ * and stopped by itself when whatever started it is killed outright.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { Client, Connection } from '@temporalio/client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../../scripts/lib/ports.ts'
+
+const TSX = path.resolve('node_modules/.bin/tsx')
+const READY = 'Press Ctrl-C to stop.'
+
+let dataDir: string
+let ports: { PORT: number; TEMPORAL_PORT: number; TEMPORAL_UI_PORT: number; POSTGRES_PORT: number }
+const started: ChildProcess[] = []
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-start-'))
+  ports = { PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), POSTGRES_PORT: await freePort() }
+})
+afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+/** `tsx scripts/start.ts`, as `npm start` execs it; resolves with its output once it says it is ready. */
+async function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CASEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
+  for (const [name, port] of Object.entries(ports)) env[name] = String(port)
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'PUBLIC_URL']) delete env[name]
+  const child = spawn(TSX, ['scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  started.push(child)
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  await new Promise<void>((resolve, reject) => {
+    const check = () => output.includes(READY) && resolve()
+    child.stdout!.on('data', check)
+    child.once('exit', (code, signal) => reject(new Error(`npm start exited (${code ?? signal}) before it was ready:\n${output}`)))
+  })
+  return { child, output: () => output }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()))
+}
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: '127.0.0.1' })
+    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('error', () => resolve(false))
+  })
+}
+
+async function portsInUse(): Promise<number[]> {
+  const all = Object.values(ports)
+  const used = await Promise.all(all.map(portInUse))
+  return all.filter((_, i) => used[i])
+}
+
+async function healthz(): Promise<number> {
+  return (await fetch(`http://127.0.0.1:${ports.PORT}/healthz`)).status
+}
+
+describe('npm start', () => {
+  const workflowId = `start-test-${Date.now()}`
+
+  it('comes up with demo data, and a signal stops every part of it', async () => {
+    const { child, output } = await startStack()
+    expect(output()).toContain('Demo logins (created now')
+    expect(await healthz()).toBe(200)
+    // A workflow that no worker runs: it must outlive the restart below.
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` })
+    await new Client({ connection }).workflow.start('nobodyRunsThis', { taskQueue: 'nobody-polls-this', workflowId })
+    await connection.close()
+
+    child.kill('SIGTERM')
+    await exited(child)
+    expect(output()).toContain('Stopped. Your data is kept')
+    expect(await portsInUse()).toEqual([])
+  }, 240_000)
+
+  it('starts again on the same data, and stops by itself when its parent is killed', async () => {
+    const { child, output } = await startStack()
+    expect(output()).toContain('Existing data kept')
+    expect(await healthz()).toBe(200)
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` })
+    const description = await new Client({ connection }).workflow.getHandle(workflowId).describe()
+    await connection.close()
+    expect(description.status.name).toBe('RUNNING')
+
+    // The tsx wrapper stands for npm: killed outright, it cannot pass a signal on.
+    child.kill('SIGKILL')
+    await expect.poll(portsInUse, { timeout: 30_000, interval: 500 }).toEqual([])
+  }, 240_000)
+})
