@@ -5,7 +5,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity'
 import { Prisma } from '../generated/prisma/client.ts'
-import { defaultSlaPolicy, SlaPolicySchema, slaPolicyToJson, type SlaKind, type SlaPolicyJson } from '../domain/sla.ts'
+import { defaultSlaPolicy, slaPolicyToJson, type SlaKind, type SlaPolicyJson } from '../domain/sla.ts'
+import { SlaPolicySchema } from '../domain/sla-schemas.ts'
 import type { TicketNotification, TicketSnapshot } from '../domain/ticket-state.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'

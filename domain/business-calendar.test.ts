@@ -2,7 +2,6 @@ import fc from 'fast-check'
 import { DateTime, IANAZone } from 'luxon'
 import { describe, expect, test } from 'vitest'
 import {
-  BusinessHoursCalendarSchema,
   addBusinessMinutes,
   addBusinessMs,
   addWorkingDays,
@@ -14,6 +13,7 @@ import {
   type BusinessCalendar,
   type BusinessHoursCalendar,
 } from './business-calendar.ts'
+import { BusinessHoursCalendarSchema } from './sla-schemas.ts'
 
 const LONDON = 'Europe/London'
 const MINUTE = 60_000

@@ -10,7 +10,6 @@
  * inverses; the minute helpers are for callers that think in policy minutes.
  */
 import { DateTime, IANAZone } from 'luxon'
-import { z } from 'zod'
 
 export const MINUTE_MS = 60_000
 const DAY_MS = 24 * 60 * MINUTE_MS
@@ -32,40 +31,6 @@ export type BusinessHoursCalendar = {
 
 /** Either working hours, or the clock that never stops (real elapsed time, no holidays). */
 export type BusinessCalendar = BusinessHoursCalendar | '24x7'
-
-// ---------------------------------------------------------------------------
-// Schemas, reused by the admin screens and the API
-
-export const TimezoneSchema = z
-  .string()
-  .refine((zone) => IANAZone.isValidZone(zone), { error: 'Unknown time zone, use an IANA name such as Europe/London' })
-
-export const WorkingDaysSchema = z
-  .array(z.int().min(1).max(7))
-  .min(1, { error: 'Choose at least one working day' })
-  .refine((days) => new Set(days).size === days.length, { error: 'Each working day may appear only once' })
-
-export const ClockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'Use HH:mm, e.g. 09:00' })
-
-/** Local dates in the calendar's time zone; z.iso.date() also refuses 2026-02-30. */
-export const HolidaysSchema = z.array(z.iso.date())
-
-const hoursShape = { days: WorkingDaysSchema, start: ClockTimeSchema, end: ClockTimeSchema }
-
-// Zero-padded HH:mm strings compare in time order.
-const opensBeforeCloses = (hours: { start: string; end: string }) => hours.start < hours.end
-const opensBeforeClosesError = { error: 'Closing time must be after opening time', path: ['end'] }
-
-/** Working days and hours without zone or holidays: the `businessHours` part of an SLA policy. */
-export const BusinessHoursSchema = z.strictObject(hoursShape).refine(opensBeforeCloses, opensBeforeClosesError)
-
-export const BusinessHoursCalendarSchema = z
-  .strictObject({
-    timezone: TimezoneSchema.default(DEFAULT_TIMEZONE),
-    ...hoursShape,
-    holidays: HolidaysSchema.default([]),
-  })
-  .refine(opensBeforeCloses, opensBeforeClosesError)
 
 // ---------------------------------------------------------------------------
 // Queries

@@ -4,7 +4,6 @@ import { describe, expect, test } from 'vitest'
 import { businessMsBetween } from './business-calendar.ts'
 import {
   SLA_KINDS,
-  SlaPolicySchema,
   clockPausedIn,
   clockState,
   defaultSlaPolicy,
@@ -30,6 +29,7 @@ import {
   type SlaState,
   type SlaTarget,
 } from './sla.ts'
+import { SlaPolicySchema } from './sla-schemas.ts'
 import { TICKET_STATUSES } from './ticket.ts'
 
 const LONDON = 'Europe/London'

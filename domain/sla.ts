@@ -8,19 +8,18 @@
  * JSON-safe object, so it lives in the workflow's state across continue-as-new.
  */
 import { DateTime } from 'luxon'
-import { z } from 'zod'
 import {
-  BusinessHoursSchema,
-  HolidaysSchema,
   MINUTE_MS,
-  TimezoneSchema,
   addBusinessMs,
   addWorkingDays,
   businessMsBetween,
   type BusinessCalendar,
   type BusinessHoursCalendar,
 } from './business-calendar.ts'
-import { PRIORITIES, TICKET_TYPES, type Priority, type TicketStatus, type TicketType } from './ticket.ts'
+import type { SlaPolicyJson, SlaTarget } from './sla-schemas.ts'
+import type { Priority, TicketStatus, TicketType } from './ticket.ts'
+
+export type { SlaPolicyJson, SlaTarget } from './sla-schemas.ts'
 
 export const SLA_KINDS = ['first_response', 'next_response', 'resolution'] as const
 export type SlaKind = (typeof SLA_KINDS)[number]
@@ -38,35 +37,6 @@ export type SlaState = (typeof SLA_STATES)[number]
 
 // ---------------------------------------------------------------------------
 // Policy
-
-// A year of minutes: generous for any real target, and it bounds the calendar walk.
-const TargetMinutesSchema = z
-  .int()
-  .min(1)
-  .max(365 * 24 * 60)
-
-export const SlaTargetSchema = z.strictObject({
-  firstResponseMinutes: TargetMinutesSchema,
-  nextResponseMinutes: TargetMinutesSchema,
-  resolutionMinutes: TargetMinutesSchema,
-  calendar: z.enum(TARGET_CALENDARS),
-})
-export type SlaTarget = z.output<typeof SlaTargetSchema>
-
-const DaysSchema = z.int().min(1).max(365)
-
-/** The policy as the admin screens and the API exchange and store it. */
-export const SlaPolicySchema = z.strictObject({
-  timezone: TimezoneSchema,
-  businessHours: BusinessHoursSchema,
-  holidays: HolidaysSchema,
-  atRiskShare: z.number().min(0).max(1),
-  targets: z.record(z.enum(PRIORITIES), SlaTargetSchema),
-  typeOverrides: z.partialRecord(z.enum(TICKET_TYPES), z.partialRecord(z.enum(PRIORITIES), SlaTargetSchema)),
-  pendingFamily: z.strictObject({ reminderDays: DaysSchema, autoCloseDays: DaysSchema }),
-  reopenWindowDays: z.int().min(0).max(365),
-})
-export type SlaPolicyJson = z.output<typeof SlaPolicySchema>
 
 /** The policy as the rules use it: zone, hours and holidays gathered into one calendar. */
 export type SlaPolicy = {

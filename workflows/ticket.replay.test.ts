@@ -31,3 +31,7 @@ test('every recorded ticket history replays against the current workflow code', 
   expect(failures).toEqual([])
   expect(histories.map((h) => h.file)).toContain('foundation-conversation.json')
 })
+
+test('the workflow bundle leaves out zod, whose schemas the sandbox would build again for every ticket', () => {
+  expect(workflowBundle.code).not.toContain('node_modules/zod/')
+})

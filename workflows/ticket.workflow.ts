@@ -24,6 +24,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -80,14 +81,25 @@ import {
 export const LIFECYCLE_PATCH = 'ticket-lifecycle'
 /** Marks the moment a run begun without them took them on. */
 export const LIFECYCLE_UPGRADE_PATCH = 'ticket-lifecycle-upgrade'
+/** Marks runs whose activities are local activities. */
+export const LOCAL_ACTIVITIES_PATCH = 'ticket-local-activities'
 
-const { saveTicketState, notifyUsers, loadSlaPolicy } = proxyActivities<TicketActivities>({
+const activityOptions = {
   startToCloseTimeout: '30 seconds',
   // No attempt limit: a change must reach the database, however long it is down.
   // What retrying cannot fix (a missing row, an invalid policy) fails at once:
   // the activities throw non-retryable failures.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-})
+} as const
+/**
+ * The activities are short database calls, so they run as local activities: in
+ * the worker, within the workflow task that asked for them, recorded as markers.
+ * A ticket then costs the server one workflow task where it cost three, plus two
+ * activity tasks (docs/decisions/005-local-activities.md). Runs begun before
+ * that keep scheduled activities until they continue as new.
+ */
+const localActivities = proxyLocalActivities<TicketActivities>(activityOptions)
+const scheduledActivities = proxyActivities<TicketActivities>(activityOptions)
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketView> {
   let ticket: TicketState = input.carried ? upgradeTicketState(input.carried) : initialTicketState(input)
@@ -96,6 +108,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let savedVersion = 0
   let upsertedAttributes = ''
   let lifecycle = patched(LIFECYCLE_PATCH)
+  const { saveTicketState, notifyUsers, loadSlaPolicy } = patched(LOCAL_ACTIVITIES_PATCH) ? localActivities : scheduledActivities
   // applySlaPolicy asks the main loop to reload the policy: requests made, and the last one served.
   let policyRequests = 0
   let policyServed = 0

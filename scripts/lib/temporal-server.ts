@@ -71,7 +71,10 @@ export async function startTemporalDevServer(options: {
   ]
   if (options.dbFile) {
     await mkdir(path.dirname(options.dbFile), { recursive: true })
-    args.push('--db-filename', options.dbFile)
+    // Write-ahead logging: a commit is one append instead of a rewritten journal,
+    // and readers do not wait for writers. NORMAL syncs at checkpoints, which WAL
+    // keeps safe against corruption; a power cut can lose the last moments.
+    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal')
   }
   const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''

@@ -6,7 +6,8 @@
  * PostgreSQL or a reader downstream would choke on.
  */
 import { z } from 'zod'
-import { SLA_KINDS, SLA_STATES, SlaPolicySchema } from '../../domain/sla.ts'
+import { SLA_KINDS, SLA_STATES } from '../../domain/sla.ts'
+import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
 import { PRIORITIES, ROLES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../domain/ticket.ts'
 import { MESSAGE_MAX } from '../app/utils/validation.ts'
 

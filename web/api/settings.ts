@@ -4,7 +4,8 @@
  * policy applies to tickets created after it; running tickets keep theirs
  * unless the caller asks (`applyToOpenTickets=true`).
  */
-import { defaultSlaPolicy, SlaPolicySchema, slaPolicyToJson, type SlaPolicyJson } from '../../domain/sla.ts'
+import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicyJson } from '../../domain/sla.ts'
+import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
 import type { Db } from '../../lib/db.ts'
 import { applySlaPolicyToOpenTickets } from '../app/services/tickets.server.ts'
 import { defineRoute } from './route.ts'
