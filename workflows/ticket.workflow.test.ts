@@ -101,6 +101,7 @@ function stubActivities(initialPolicy: SlaPolicy) {
   const notified: TicketNotification[] = []
   const policyLoads: string[] = []
   let policy = initialPolicy
+  let policyFailure: Error | null = null
   const activities: TicketActivities = {
     async saveTicketState(snapshot) {
       saved.push(snapshot)
@@ -110,6 +111,7 @@ function stubActivities(initialPolicy: SlaPolicy) {
     },
     async loadSlaPolicy(orgId) {
       policyLoads.push(orgId)
+      if (policyFailure) throw policyFailure
       return slaPolicyToJson(policy)
     },
   }
@@ -120,6 +122,10 @@ function stubActivities(initialPolicy: SlaPolicy) {
     policyLoads,
     setPolicy(next: SlaPolicy) {
       policy = next
+    },
+    /** Policy loads fail with `failure` from now on. */
+    failPolicyLoads(failure: Error) {
+      policyFailure = failure
     },
   }
 }
@@ -340,6 +346,17 @@ describe('messages and commands', () => {
       const description = await handle.describe()
       expect(description.typedSearchAttributes.get(searchAttributes.assigneeId)).toBe(STAFF)
       expect(description.typedSearchAttributes.get(searchAttributes.ticketStatus)).toBe('in_progress')
+    })
+  })
+
+  test('a policy that cannot be loaded (say it is invalid) leaves the ticket on the default policy', async () => {
+    await ticketTest(async (t) => {
+      t.failPolicyLoads(ApplicationFailure.nonRetryable('Organisation has an invalid SLA policy', 'InvalidSlaPolicy'))
+      const handle = await t.start()
+      const view = await viewWhen(handle, { sla: { state: 'on_track' } })
+      expect(t.policyLoads).toHaveLength(1)
+      expect(view.sla?.targets.map((target) => target.kind)).toEqual(['first_response', 'resolution'])
+      expect(t.saved.at(-1)).toMatchObject({ slaState: 'on_track' })
     })
   })
 

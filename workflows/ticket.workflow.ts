@@ -211,11 +211,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       return slaPolicyFromJson(await loadSlaPolicy(ticket.orgId))
     } catch (error) {
       // The organisation is gone or its stored policy is invalid: the ticket still deserves targets.
-      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error
+      if (!activityGaveUp(error)) throw error
       log.warn('SLA policy not loaded; the default policy applies', {
         ticketId: ticket.ticketId,
         orgId: ticket.orgId,
-        error: error.cause?.message,
+        error: failureMessage(error),
       })
       return defaultSlaPolicy()
     }
@@ -239,11 +239,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       if (!lifecycle && notification.kind !== 'staff_replied') continue
       // A notification that cannot be sent (its author was deleted) must not end the ticket.
       await notifyUsers(notification).catch((error: unknown) => {
-        if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error
+        if (!activityGaveUp(error)) throw error
         log.warn('notification dropped', {
           ticketId: snapshot.ticketId,
           dedupeKey: notification.dedupeKey,
-          error: error.cause?.message,
+          error: failureMessage(error),
         })
       })
     }
@@ -285,6 +285,18 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
   await condition(allHandlersFinished)
   return toTicketView(ticket, now())
+}
+
+/**
+ * An activity that failed for good: a scheduled one's failure arrives wrapped in an
+ * ActivityFailure, a local one's non-retryable failure as the ApplicationFailure itself.
+ */
+function activityGaveUp(error: unknown): error is ActivityFailure | ApplicationFailure {
+  return (error instanceof ActivityFailure || error instanceof ApplicationFailure) && !isCancellation(error)
+}
+
+function failureMessage(error: ActivityFailure | ApplicationFailure): string | undefined {
+  return error instanceof ActivityFailure ? error.cause?.message : error.message
 }
 
 /** The workflow's clock replays from history, so the domain may be given it. */

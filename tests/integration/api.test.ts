@@ -26,6 +26,7 @@ import {
 } from '../../web/api/schemas.ts'
 import { ErrorSchema } from '../../web/api/errors.ts'
 import { createApiKey, revokeApiKey } from '../../web/app/services/api-keys.server.ts'
+import { MAX_FILE_BYTES, MAX_FILES } from '../../web/app/services/attachments.server.ts'
 import { ticketWorkflowId } from '../../workflows/ticket.messages.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
@@ -34,6 +35,7 @@ import { connectToStack, type StackConnection } from '../support/stack.ts'
 let stack: StackConnection
 let people: Awaited<ReturnType<typeof createTestOrganisation>>
 let api: Client
+let apiKey: string
 
 type Answer = { status: number; headers: Headers; json: any }
 type Client = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Answer>
@@ -44,13 +46,14 @@ function clientFor(baseUrl: string, key: string | null): Client {
       method,
       headers: {
         ...(key ? { Authorization: `Bearer ${key}` } : {}),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        // fetch sets a multipart body's Content-Type itself, with its boundary.
+        ...(body === undefined || body instanceof FormData ? {} : { 'Content-Type': 'application/json' }),
         ...headers,
       },
       body:
         body === undefined
           ? undefined
-          : typeof body === 'string'
+          : typeof body === 'string' || body instanceof FormData
             ? body
             : body instanceof Uint8Array
               ? new Blob([new Uint8Array(body)])
@@ -102,8 +105,8 @@ async function createTicket(client = api, overrides: Record<string, unknown> = {
 beforeAll(async () => {
   stack = await connectToStack()
   people = await createTestOrganisation(stack.db)
-  const { key } = await createApiKey(stack.db, { orgId: people.org.id, name: 'CRM sync', createdById: people.admin.id })
-  api = clientFor(stack.stack.webUrl, key)
+  ;({ key: apiKey } = await createApiKey(stack.db, { orgId: people.org.id, name: 'CRM sync', createdById: people.admin.id }))
+  api = clientFor(stack.stack.webUrl, apiKey)
 })
 afterAll(async () => {
   await stack?.close()
@@ -403,6 +406,59 @@ describe('messages', () => {
     const followUp = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json).messages
     expect(followUp.map((m) => m.id)).toEqual([message.id])
     expect((await api('GET', `/tickets/${closed.number}`)).json.ticket).toMatchObject({ status: 'closed', followUpOf: null })
+  })
+
+  it('takes files with a message as multipart/form-data, lists them and serves them back', async () => {
+    const ticket = await createTicket()
+    const letter = new TextEncoder().encode('%PDF-1.4\n% the council’s refusal\n')
+    const form = new FormData()
+    form.append('payload', JSON.stringify({ author: { email: people.family.email }, body: 'The refusal letter is attached.' }))
+    form.append('attachments', new Blob([letter], { type: 'application/octet-stream' }), 'refusal letter.pdf')
+    form.append('attachments', new Blob(['Notes from the call']), 'notes.txt')
+    const answer = await api('POST', `/tickets/${ticket.number}/messages`, form)
+    expect(answer.status, JSON.stringify(answer.json)).toBe(201)
+    const { message } = MessageCreatedSchema.parse(answer.json)
+    expect(message.attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size }))).toEqual([
+      { filename: 'refusal letter.pdf', contentType: 'application/pdf', size: letter.byteLength },
+      { filename: 'notes.txt', contentType: 'text/plain', size: 19 },
+    ])
+    const listed = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json).messages
+    expect(listed.at(-1)!.attachments).toEqual(message.attachments)
+
+    const download = await fetch(`${stack.stack.webUrl}${message.attachments[0]!.url}`, { headers: { Authorization: `Bearer ${apiKey}` } })
+    expect(download.status).toBe(200)
+    expect(download.headers.get('content-type')).toBe('application/pdf')
+    expect(download.headers.get('content-disposition')).toContain('attachment;')
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(letter)
+    const elsewhere = await orgWithKey()
+    expectError(await elsewhere.api('GET', message.attachments[0]!.url.replace('/api/v1', '')), 404, 'not_found')
+  })
+
+  it('refuses bad uploads with a clear 4xx and records nothing', async () => {
+    const ticket = await createTicket()
+    const row = await ticketRow(ticket.number)
+    const count = () => stack.db.message.count({ where: { ticketId: row.id } })
+    const before = await count()
+    const payload = JSON.stringify({ author: { email: people.family.email }, body: 'Files' })
+    const withFiles = (files: [string, Uint8Array<ArrayBuffer> | string][], withPayload: string | null = payload) => {
+      const form = new FormData()
+      if (withPayload !== null) form.append('payload', withPayload)
+      for (const [name, bytes] of files) form.append('attachments', new Blob([bytes]), name)
+      return form
+    }
+    const path = `/tickets/${ticket.number}/messages`
+    expectError(await api('POST', path, withFiles([['big.pdf', new Uint8Array(MAX_FILE_BYTES + 1).fill(0x25)]])), 413, 'payload_too_large')
+    expectError(await api('POST', path, withFiles(Array.from({ length: MAX_FILES + 1 }, (_, i) => [`n${i}.txt`, 'note'] as [string, string]))), 413, 'payload_too_large')
+    expectError(await api('POST', path, withFiles([['run.exe', 'MZ']])), 422, 'unprocessable')
+    expectError(await api('POST', path, withFiles([['fake.pdf', 'not a pdf']])), 422, 'unprocessable')
+    expectError(await api('POST', path, withFiles([['a.txt', 'a']], null)), 400, 'invalid_request')
+    expectError(await api('POST', path, withFiles([['a.txt', 'a']], '{"author":')), 400, 'invalid_json')
+    expectError(await api('POST', path, withFiles([['a.txt', 'a']], JSON.stringify({ body: 'no author' }))), 400, 'invalid_request')
+    expect(await count()).toBe(before)
+    expect(await stack.db.attachment.count({ where: { ticketId: row.id } })).toBe(0)
+    // Only messages take files.
+    const form = withFiles([['a.txt', 'a']], JSON.stringify({ status: 'in_progress' }))
+    expectError(await api('POST', `/tickets/${ticket.number}/status`, form), 415, 'unsupported_media_type')
   })
 
   it('records 100 concurrent messages to one ticket, every one, in order', async () => {

@@ -6,6 +6,7 @@
  * as they come back (io: 'output').
  */
 import { z } from 'zod'
+import { ATTACHMENT_HINT, MAX_FILES } from '../app/services/attachments.server.ts'
 import { ERROR_CODES, ErrorSchema, type ErrorCode } from './errors.ts'
 import type { ApiRoute } from './route.ts'
 
@@ -54,8 +55,8 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found in this organisation.',
   405: 'Method not allowed on this path.',
   409: 'Conflict: the ticket refused the change (the message is its reason), or an idempotent request is still running.',
-  413: 'The body is too large.',
-  415: 'The body is not JSON.',
+  413: 'The body, or a file in it, is too large, or it carries too many files.',
+  415: 'The body is not JSON (or, where files are taken, multipart/form-data).',
   422: 'Well-formed, but refers to something that cannot be used.',
   429: 'Rate limited: retry after `Retry-After` seconds.',
   500: 'Our fault. Nothing is known to have changed.',
@@ -122,7 +123,10 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
         ...(route.operationId === 'getTicket'
           ? { headers: { 'Caseway-State': { description: '`live` from the workflow, or `saved` from the database when the workflow could not be asked.', schema: { type: 'string', enum: ['live', 'saved'] } } } }
           : {}),
-        content: { 'application/json': { schema: schemaOf(answer.schema, 'output') } },
+        content:
+          'file' in answer
+            ? { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }
+            : { 'application/json': { schema: schemaOf(answer.schema, 'output') } },
       }
     }
     const errorStatuses = new Set([...Object.keys(route.errors).map(Number), 401, 429, 500, ...(route.body ? [413] : [])])
@@ -138,7 +142,10 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
         ? {
             requestBody: {
               required: !route.bodyOptional,
-              content: { 'application/json': { schema: schemaOf(route.body, 'input') } },
+              content: {
+                'application/json': { schema: schemaOf(route.body, 'input') },
+                ...(route.uploads ? { 'multipart/form-data': multipartOf(schemaOf(route.body, 'input')) } : {}),
+              },
             },
           }
         : {}),
@@ -160,6 +167,26 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
         RetryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } },
       },
     },
+  }
+}
+
+/** The JSON body as a `payload` part, beside up to MAX_FILES files. */
+function multipartOf(payload: Json): Json {
+  return {
+    schema: {
+      type: 'object',
+      required: ['payload'],
+      properties: {
+        payload: { ...payload, description: 'The same JSON as the `application/json` body.' },
+        attachments: {
+          type: 'array',
+          maxItems: MAX_FILES,
+          items: { type: 'string', contentMediaType: 'application/octet-stream' },
+          description: ATTACHMENT_HINT,
+        },
+      },
+    },
+    encoding: { payload: { contentType: 'application/json' } },
   }
 }
 

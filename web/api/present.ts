@@ -157,6 +157,7 @@ export const messageSelect = {
   createdAt: true,
   authorId: true,
   author: { select: { email: true, name: true } },
+  attachments: { select: { id: true, filename: true, contentType: true, size: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
 } satisfies Prisma.MessageSelect
 
 type MessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>
@@ -168,7 +169,7 @@ type MessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>
  */
 export async function presentMessages(
   ctx: TicketContext,
-  ticket: { orgId: string },
+  ticket: { orgId: string; number: number },
   messages: MessageRow[],
 ): Promise<MessageJson[]> {
   const authorIds = [...new Set(messages.map((m) => m.authorId))]
@@ -176,15 +177,16 @@ export async function presentMessages(
     ? await ctx.db.membership.findMany({ where: { orgId: ticket.orgId, userId: { in: authorIds } }, select: { userId: true, role: true } })
     : []
   const roles = new Map(memberships.filter((m) => isStaffRole(m.role)).map((m) => [m.userId, m.role]))
-  return messages.map((m) => presentMessage(m, roles.get(m.authorId) ?? 'family'))
+  return messages.map((m) => presentMessage(ticket.number, m, roles.get(m.authorId) ?? 'family'))
 }
 
-export function presentMessage(m: MessageRow, role: Role): MessageJson {
+export function presentMessage(ticketNumber: number, m: MessageRow, role: Role): MessageJson {
   return {
     id: m.id,
     author: { email: m.author.email, name: m.author.name, role },
     body: m.body,
     visibility: m.visibility,
+    attachments: m.attachments.map((file) => ({ ...file, url: `/api/v1/tickets/${ticketNumber}/attachments/${file.id}` })),
     createdAt: m.createdAt.toISOString(),
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import type { ApiPrincipal } from '../app/services/api-keys.server.ts'
+import type { Upload } from '../app/services/attachments.server.ts'
 import type { TicketContext } from '../app/services/tickets.server.ts'
 import type { ErrorCode } from './errors.ts'
 
@@ -14,8 +15,10 @@ export interface ApiContext extends TicketContext {
 
 export interface ApiAnswer {
   status: number
-  body: unknown
+  body?: unknown
   headers?: Record<string, string>
+  /** Sent as it is instead of a JSON body: a file download. */
+  response?: Response
 }
 
 export interface ApiInput<P, Q, B> {
@@ -26,6 +29,8 @@ export interface ApiInput<P, Q, B> {
   rawBody: unknown
   /** Request headers, lower-case names. */
   header(name: string): string | undefined
+  /** Files sent with a multipart body (routes that take `uploads`), already checked. */
+  uploads: Upload[]
 }
 
 type Schema = z.ZodType
@@ -45,7 +50,13 @@ export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, 
   bodyOptional?: boolean
   /** Honours an Idempotency-Key header. */
   idempotent?: boolean
-  responses: Record<number, { description: string; schema: Schema }>
+  /**
+   * Also takes `multipart/form-data`: the JSON body as a `payload` part and files
+   * as `attachments` parts (attachments.server.ts says which and how large).
+   */
+  uploads?: boolean
+  /** Each answer's JSON schema, or `file` for a download. */
+  responses: Record<number, { description: string; schema: Schema } | { description: string; file: true }>
   /** The error statuses this operation answers with, besides 401, 413, 429 and 500 that any may. */
   errors: Partial<Record<number, readonly ErrorCode[]>>
   handle(ctx: ApiContext, input: ApiInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<ApiAnswer>

@@ -4,6 +4,9 @@
  * the per-key rate limit, the JSON body (UTF-8, size-limited), then each
  * route's schemas and handler, and one error envelope for everything.
  */
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Client } from '@temporalio/client'
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
 import { rateLimit } from 'express-rate-limit'
@@ -12,6 +15,7 @@ import type { Db } from '../../lib/db.ts'
 import type { Env } from '../../lib/env.ts'
 import type { Logger } from '../../lib/log.ts'
 import { authenticateApiKey, type ApiPrincipal } from '../app/services/api-keys.server.ts'
+import { readFormWithFiles, type Upload } from '../app/services/attachments.server.ts'
 import { ApiError, apiErrorHandler, BODY_LIMIT_BYTES, invalidRequest, sendError } from './errors.ts'
 import { buildOpenApiDocument } from './openapi.ts'
 import type { ApiRoute } from './route.ts'
@@ -156,8 +160,9 @@ function handlerFor(deps: ApiDeps, route: ApiRoute): RequestHandler {
       const params = parse(route.params, { ...req.params }, 'path')
       const query = parse(route.query ?? z.strictObject({}), queryObject(req, problems), 'query')
       let rawBody: unknown
+      let uploads: Upload[] = []
       if (route.body) {
-        rawBody = bodyOf(req, route)
+        ;({ rawBody, uploads } = await bodyOf(req, route))
         parse(route.body, rawBody, 'body')
       } else if (requestHasBody(req) && req.method !== 'GET') {
         problems.push(new ApiError(400, 'invalid_request', 'This endpoint takes no body.', [{ path: 'body', message: 'Must be empty' }]))
@@ -179,9 +184,16 @@ function handlerFor(deps: ApiDeps, route: ApiRoute): RequestHandler {
             const value = req.headers[name.toLowerCase()]
             return Array.isArray(value) ? value.join(', ') : value
           },
+          uploads,
         },
       )
       res.set(answer.headers ?? {})
+      if (answer.response) {
+        res.status(answer.status).set(Object.fromEntries(answer.response.headers))
+        if (answer.response.body) await pipeline(Readable.fromWeb(answer.response.body as NodeReadableStream), res)
+        else res.end()
+        return
+      }
       res.status(answer.status).json(answer.body)
     } catch (error) {
       next(error)
@@ -202,13 +214,50 @@ function queryObject(req: Request, problems: ApiError[]): Record<string, string>
   return values
 }
 
-/** The parsed JSON body; `{}` for an optional body left out; 415 for a body that is not JSON. */
-function bodyOf(req: Request, route: ApiRoute): unknown {
+/**
+ * The body before validation, and any files: JSON, or for routes that take
+ * uploads a multipart form whose `payload` part is the JSON. `{}` for an optional
+ * body left out; 415 for any other media type.
+ */
+async function bodyOf(req: Request, route: ApiRoute): Promise<{ rawBody: unknown; uploads: Upload[] }> {
   if (!requestHasBody(req)) {
-    if (route.bodyOptional) return {}
+    if (route.bodyOptional) return { rawBody: {}, uploads: [] }
     throw new ApiError(400, 'invalid_request', 'A JSON body is required.', [{ path: 'body', message: 'Required' }])
   }
+  if (route.uploads && req.is('multipart/form-data')) return multipartBodyOf(req)
   if (!req.is('application/json') && !req.is('application/*+json'))
-    throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with `Content-Type: application/json`.')
-  return req.body
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      route.uploads
+        ? 'Send the body as JSON (`Content-Type: application/json`), or with files as `multipart/form-data`.'
+        : 'Send the body as JSON with `Content-Type: application/json`.',
+    )
+  return { rawBody: req.body, uploads: [] }
+}
+
+async function multipartBodyOf(req: Request): Promise<{ rawBody: unknown; uploads: Upload[] }> {
+  const request = new globalThis.Request(`http://api.invalid${req.originalUrl}`, {
+    method: req.method,
+    headers: new Headers(
+      Object.entries(req.headers).flatMap(([name, value]): [string, string][] => (value === undefined ? [] : [[name, String(value)]])),
+    ),
+    body: Readable.toWeb(req) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit)
+  const form = await readFormWithFiles(request, 'attachments').catch((error: unknown) => {
+    throw new ApiError(400, 'invalid_request', `The multipart body could not be read: ${error instanceof Error ? error.message : error}`)
+  })
+  if (!form.ok) {
+    if (form.tooLarge) throw new ApiError(413, 'payload_too_large', form.error)
+    throw new ApiError(422, 'unprocessable', form.error, [{ path: 'attachments', message: form.error }])
+  }
+  const payload = form.formData.get('payload')
+  if (typeof payload !== 'string')
+    throw new ApiError(400, 'invalid_request', 'A multipart body carries its JSON in a `payload` part.', [{ path: 'body.payload', message: 'Required' }])
+  try {
+    return { rawBody: JSON.parse(payload), uploads: form.uploads }
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The `payload` part is not valid JSON.', [{ path: 'body.payload', message: 'Not valid JSON' }])
+  }
 }

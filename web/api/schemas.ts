@@ -63,13 +63,15 @@ const ActorField = PersonRefSchema.optional().describe(
 // ---------------------------------------------------------------------------
 // Requests
 
-export const TicketNumberParams = z.strictObject({
-  number: z
-    .string()
-    .regex(/^[1-9]\d{0,9}$/, 'Must be a ticket number (a positive whole number)')
-    .transform(Number)
-    .pipe(z.int().max(2_147_483_647, 'No such ticket number')),
-})
+const TicketNumberParam = z
+  .string()
+  .regex(/^[1-9]\d{0,9}$/, 'Must be a ticket number (a positive whole number)')
+  .transform(Number)
+  .pipe(z.int().max(2_147_483_647, 'No such ticket number'))
+
+export const TicketNumberParams = z.strictObject({ number: TicketNumberParam })
+
+export const AttachmentParams = z.strictObject({ number: TicketNumberParam, attachmentId: z.uuid() })
 
 export const CaseRefParams = z.strictObject({ caseRef: CaseRef })
 
@@ -221,12 +223,23 @@ export const TicketListSchema = z
   })
   .meta({ id: 'TicketList' })
 
+export const AttachmentSchema = z
+  .object({
+    id: z.uuid(),
+    filename: z.string(),
+    contentType: z.string().describe('Decided by the server from the file’s kind, not taken from the upload.'),
+    size: z.int().describe('Bytes.'),
+    url: z.string().describe('Where to download it, with the same API key.'),
+  })
+  .meta({ id: 'Attachment' })
+
 export const MessageSchema = z
   .object({
     id: z.uuid(),
     author: z.object({ email: z.string(), name: z.string(), role: z.enum(ROLES) }),
     body: z.string(),
     visibility: z.enum(VISIBILITIES),
+    attachments: z.array(AttachmentSchema),
     createdAt: InstantOut,
   })
   .meta({ id: 'Message' })

@@ -25,6 +25,7 @@ import {
   TicketServiceError,
   type TicketCommandResult,
 } from '../app/services/tickets.server.ts'
+import { attachmentDownload } from '../app/services/attachments.server.ts'
 import { ApiError, invalidRequest, notFound, type ErrorCode } from './errors.ts'
 import {
   claimIdempotencyKey,
@@ -58,6 +59,7 @@ import {
   LinkCaseBody,
   LIST_LIMIT_MAX,
   ListTicketsQuery,
+  AttachmentParams,
   MessageCreatedSchema,
   MessageListSchema,
   PendingTicketEnvelope,
@@ -471,7 +473,8 @@ const postMessageRoute = defineRoute({
     'A message from the ticket’s family or from a member of staff. A public staff reply answers the family (a new ' +
     'ticket moves to in progress and awaits the family); a family message puts the ticket back with staff. Only ' +
     'staff may write internal notes (403). A family message on a closed ticket starts a new ticket that follows it ' +
-    'up: the answer’s `ticket` is that new ticket, its `followUpOf` the closed one’s number.',
+    'up: the answer’s `ticket` is that new ticket, its `followUpOf` the closed one’s number. To attach files, send ' +
+    '`multipart/form-data`: this JSON as a `payload` part and each file as an `attachments` part.',
   params: TicketNumberParams,
   body: PostMessageBody,
   responses: {
@@ -479,14 +482,15 @@ const postMessageRoute = defineRoute({
     202: { description: 'The ticket accepted the message but did not confirm it in time.', schema: MessageCreatedSchema },
   },
   errors: { ...COMMAND_ERRORS, 403: ['forbidden'] },
-  async handle(ctx, { params, body }) {
+  uploads: true,
+  async handle(ctx, { params, body, uploads }) {
     const row = await findTicket(ctx, params.number)
     const author = await authorFor(ctx, row, body.author.email)
     if (body.visibility === 'internal' && !isStaffRole(author.role))
       throw new ApiError(403, 'forbidden', 'Only staff can write internal notes.')
     const id = randomUUID()
     const result = await throughTicketGate(row.id, () =>
-      postMessageOrFollowUp(ctx, { ticket: row, author, role: author.role, body: body.body, visibility: body.visibility, id }),
+      postMessageOrFollowUp(ctx, { ticket: row, author, role: author.role, body: body.body, visibility: body.visibility, id, attachments: uploads }),
     )
     if (result.status === 'followed_up') {
       const [message] = await ctx.db.message.findMany({
@@ -496,12 +500,42 @@ const postMessageRoute = defineRoute({
         select: messageSelect,
       })
       const answer = await readTicket(ctx, result.ticket.number)
-      return { ...answer, status: 201, body: { message: presentMessage(message!, author.role), ticket: (answer.body as { ticket: unknown }).ticket } }
+      return {
+        ...answer,
+        status: 201,
+        body: { message: presentMessage(result.ticket.number, message!, author.role), ticket: (answer.body as { ticket: unknown }).ticket },
+      }
     }
     const answer = await commandAnswer(ctx, row, result)
     const message = await ctx.db.message.findUniqueOrThrow({ where: { id }, select: messageSelect })
     const ticket = (answer.body as { ticket: unknown }).ticket
-    return { status: answer.status === 200 ? 201 : answer.status, body: { message: presentMessage(message, author.role), ticket } }
+    return { status: answer.status === 200 ? 201 : answer.status, body: { message: presentMessage(row.number, message, author.role), ticket } }
+  },
+})
+
+const downloadAttachmentRoute = defineRoute({
+  method: 'get',
+  path: '/tickets/{number}/attachments/{attachmentId}',
+  operationId: 'downloadAttachment',
+  tag: 'Messages',
+  summary: 'Download a file attached to a message',
+  description: 'The bytes, as a download (`Content-Disposition: attachment`), with the type the server decided on upload.',
+  params: AttachmentParams,
+  responses: { 200: { description: 'The file.', file: true } },
+  errors: { 400: ['invalid_request'], 404: ['not_found'] },
+  async handle(ctx, { params }) {
+    const row = await findTicket(ctx, params.number)
+    const attachment = await ctx.db.attachment.findFirst({
+      where: { id: params.attachmentId, ticketId: row.id },
+      select: { filename: true, contentType: true, size: true, storageKey: true },
+    })
+    if (!attachment) throw notFound('Attachment')
+    const response = await attachmentDownload(ctx, attachment)
+    if (!response) {
+      ctx.log.error({ storageKey: attachment.storageKey, ticketId: row.id }, 'attachment row without its file')
+      throw notFound('Attachment')
+    }
+    return { status: 200, response }
   },
 })
 
@@ -657,6 +691,7 @@ export const ticketRoutes = [
   getTicketRoute,
   listMessagesRoute,
   postMessageRoute,
+  downloadAttachmentRoute,
   changeStatusRoute,
   assignRoute,
   changePriorityRoute,

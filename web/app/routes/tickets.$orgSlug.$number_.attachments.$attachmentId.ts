@@ -4,7 +4,7 @@
  * staff for every file. Anything else is 404, like the ticket itself.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { fileStoreFor } from '../services/file-store.server.ts'
+import { attachmentDownload } from '../services/attachments.server.ts'
 import { isUuid } from '../utils/auth.server.ts'
 import { notFound } from '../utils/http.ts'
 import { requireTicketAccess } from '../utils/permissions.server.ts'
@@ -23,21 +23,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     select: { filename: true, contentType: true, size: true, storageKey: true },
   })
   if (!attachment) throw notFound('File not found')
-  const body = await fileStoreFor(context.env).get(attachment.storageKey)
-  if (!body) {
+  const download = await attachmentDownload(context, attachment)
+  if (!download) {
     context.log.error({ storageKey: attachment.storageKey, ticketId: access.ticket.id }, 'attachment row without its file')
     throw notFound('This file is no longer available')
   }
-  const ascii = attachment.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
-  return new Response(body, {
-    headers: {
-      'Content-Type': attachment.contentType,
-      'Content-Length': String(attachment.size),
-      // Always a download: a file someone uploaded never runs as a page of this site.
-      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': 'private, no-store',
-    },
-  })
+  return download
 }

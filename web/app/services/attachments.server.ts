@@ -94,9 +94,10 @@ export function checkUpload(name: string, bytes: Uint8Array): { ok: true; upload
   return { ok: true, upload: { filename, contentType: kind.type, bytes } }
 }
 
+/** `tooLarge`: the body broke a size or count limit, rather than holding a file that may not be attached. */
 export type FormWithFiles =
   | { ok: true; formData: FormData; uploads: Upload[] }
-  | { ok: false; formData: FormData; error: string }
+  | { ok: false; formData: FormData; error: string; tooLarge: boolean }
 
 /**
  * Reads a form that may carry files in `field`. Multipart bodies are parsed
@@ -133,8 +134,9 @@ export async function readFormWithFiles(request: Request, field = 'attachments')
     formData = await unstable_parseMultipartFormData(request, handler)
   } catch (error) {
     if (error instanceof MaxPartSizeExceededError)
-      return { ok: false, formData: text, error: `Each file must be ${MAX_FILE_BYTES / 1024 / 1024} MB or smaller.` }
-    if (error instanceof TooManyPartsError) return { ok: false, formData: text, error: `Attach at most ${MAX_FILES} files at a time.` }
+      return { ok: false, formData: text, error: `Each file must be ${MAX_FILE_BYTES / 1024 / 1024} MB or smaller.`, tooLarge: true }
+    if (error instanceof TooManyPartsError)
+      return { ok: false, formData: text, error: `Attach at most ${MAX_FILES} files at a time.`, tooLarge: true }
     throw error
   }
   const uploads: Upload[] = []
@@ -148,7 +150,7 @@ export async function readFormWithFiles(request: Request, field = 'attachments')
     else errors.push(checked.error)
   }
   formData.delete(field)
-  if (errors.length) return { ok: false, formData, error: errors.join(' ') }
+  if (errors.length) return { ok: false, formData, error: errors.join(' '), tooLarge: false }
   return { ok: true, formData, uploads }
 }
 
@@ -190,4 +192,28 @@ export function formatBytes(size: number): string {
   if (size < 1024) return `${size} B`
   if (size < 1024 * 1024) return `${Math.round(size / 1024)} KB`
   return `${(size / 1024 / 1024).toFixed(1)} MB`
+}
+
+/**
+ * An attachment's bytes as a download, or null when its file is missing. Always a
+ * download, sandboxed and never sniffed: a file someone uploaded never runs as a
+ * page of this site.
+ */
+export async function attachmentDownload(
+  ctx: Pick<CasewayContext, 'env'>,
+  attachment: { filename: string; contentType: string; size: number; storageKey: string },
+): Promise<Response | null> {
+  const body = await fileStoreFor(ctx.env).get(attachment.storageKey)
+  if (!body) return null
+  const ascii = attachment.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_')
+  return new Response(body, {
+    headers: {
+      'Content-Type': attachment.contentType,
+      'Content-Length': String(attachment.size),
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-store',
+    },
+  })
 }
