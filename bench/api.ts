@@ -29,6 +29,22 @@ import { databaseUrlOf } from '../scripts/lib/local-database.ts'
 import { createApiKey } from '../web/app/services/api-keys.server.ts'
 import { createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
 
+const HELP = `Usage: npm run bench   (with the stack running: npm start)
+
+Creates tickets through the API, sends replies and status changes, and compares
+the rate with plain Prisma inserts of the same rows. Settings (environment):
+  BENCH_URL              the stack to drive (default http://localhost:$PORT)
+  DATABASE_URL           its database, for setup and the baseline (default the local stack's)
+  BENCH_TICKETS          tickets to create (default 2000)
+  BENCH_CONCURRENCY      requests in flight (default 32)
+  BENCH_COMMAND_TICKETS  tickets that get a reply and a status change (default 400)
+Results: a table here, and JSON in bench/results/.`
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(HELP)
+  process.exit(0)
+}
+
 const env = parseEnv()
 const settings = {
   url: (process.env.BENCH_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),

@@ -58,6 +58,7 @@ export interface StoredUpload {
   contentType: string
   size: number
   storageKey: string
+  createdAt: Date
 }
 
 /** The name as people see it: no path, no control characters, not too long. */
@@ -165,11 +166,20 @@ const MAX_TEXT_FIELDS = 50
 export async function storeUploads(ctx: Pick<CasewayContext, 'env'>, uploads: readonly Upload[]): Promise<StoredUpload[]> {
   const store = fileStoreFor(ctx.env)
   const stored: StoredUpload[] = []
+  // A millisecond apart at least: files are listed by createdAt, in the order they were sent.
+  let storedAt = 0
   try {
     for (const upload of uploads) {
       const storageKey = `attachments/${randomUUID()}`
       await store.put(storageKey, upload.bytes)
-      stored.push({ filename: upload.filename, contentType: upload.contentType, size: upload.bytes.byteLength, storageKey })
+      storedAt = Math.max(Date.now(), storedAt + 1)
+      stored.push({
+        filename: upload.filename,
+        contentType: upload.contentType,
+        size: upload.bytes.byteLength,
+        storageKey,
+        createdAt: new Date(storedAt),
+      })
     }
   } catch (error) {
     await removeStoredFiles(ctx, stored)
