@@ -3,7 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import pg from 'pg'
 import { LOCAL_DATABASE, LOCAL_PASSWORD, LOCAL_USER, localDatabaseUrl } from './local-database.ts'
-import { assertPortFree } from './ports.ts'
+import { assertPortFree, waitFor } from './ports.ts'
 
 export interface Postgres {
   databaseUrl: string
@@ -58,7 +58,14 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
       await ensureDatabase(adminUrl, name)
       return localDatabaseUrl(options.port, name)
     },
-    stop: () => server.stop(),
+    async stop() {
+      // PostgreSQL removes its pid file once it has shut down. A Ctrl-C reaches the
+      // server directly too, and the package's stop() would then wait for an exit
+      // that has already happened.
+      const pidFile = path.join(databaseDir, 'postmaster.pid')
+      if (!existsSync(pidFile)) return
+      await Promise.race([server.stop(), waitFor(async () => !existsSync(pidFile), 'PostgreSQL shutting down', 60_000)])
+    },
   }
   await instance.createDatabase(LOCAL_DATABASE)
   return instance

@@ -12,7 +12,7 @@ import { Client, Connection } from '@temporalio/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../scripts/lib/ports.ts'
 
-const TSX = path.resolve('node_modules/.bin/tsx')
+const START = [process.execPath, '--import', 'tsx', 'scripts/start.ts']
 const READY = 'Press Ctrl-C to stop.'
 
 let dataDir: string
@@ -28,12 +28,19 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-/** `tsx scripts/start.ts`, as `npm start` execs it; resolves with its output once it says it is ready. */
-async function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
+/**
+ * scripts/start.ts, as `npm start` execs it, or under a shell that stays its parent
+ * and passes no signal on; resolves with its output once it says it is ready.
+ */
+async function startStack(under: 'npm' | 'shell'): Promise<{ child: ChildProcess; output: () => string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, CASEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
   for (const [name, port] of Object.entries(ports)) env[name] = String(port)
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'PUBLIC_URL']) delete env[name]
-  const child = spawn(TSX, ['scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // The trailing `exit` keeps the shell from replacing itself with node.
+  const child =
+    under === 'npm'
+      ? spawn(START[0]!, START.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('sh', ['-c', `${START.join(' ')}; exit $?`], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   started.push(child)
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -72,7 +79,7 @@ describe('npm start', () => {
   const workflowId = `start-test-${Date.now()}`
 
   it('comes up with demo data, and a signal stops every part of it', async () => {
-    const { child, output } = await startStack()
+    const { child, output } = await startStack('npm')
     expect(output()).toContain('Demo logins (created now')
     expect(await healthz()).toBe(200)
     // A workflow that no worker runs: it must outlive the restart below.
@@ -87,7 +94,7 @@ describe('npm start', () => {
   }, 240_000)
 
   it('starts again on the same data, and stops by itself when its parent is killed', async () => {
-    const { child, output } = await startStack()
+    const { child, output } = await startStack('shell')
     expect(output()).toContain('Existing data kept')
     expect(await healthz()).toBe(200)
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` })
@@ -95,7 +102,7 @@ describe('npm start', () => {
     await connection.close()
     expect(description.status.name).toBe('RUNNING')
 
-    // The tsx wrapper stands for npm: killed outright, it cannot pass a signal on.
+    // The shell stands for npm killed outright: no signal reaches the stack.
     child.kill('SIGKILL')
     await expect.poll(portsInUse, { timeout: 30_000, interval: 500 }).toEqual([])
   }, 240_000)
