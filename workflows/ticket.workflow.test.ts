@@ -102,11 +102,13 @@ function stubActivities(initialPolicy: SlaPolicy) {
   const policyLoads: string[] = []
   let policy = initialPolicy
   let policyFailure: Error | null = null
+  let notifyFailure: Error | null = null
   const activities: TicketActivities = {
     async saveTicketState(snapshot) {
       saved.push(snapshot)
     },
     async notifyUsers(notification) {
+      if (notifyFailure) throw notifyFailure
       notified.push(notification)
     },
     async loadSlaPolicy(orgId) {
@@ -122,6 +124,10 @@ function stubActivities(initialPolicy: SlaPolicy) {
     policyLoads,
     setPolicy(next: SlaPolicy) {
       policy = next
+    },
+    /** Notifications fail with `failure` from now on. */
+    failNotifications(failure: Error) {
+      notifyFailure = failure
     },
     /** Policy loads fail with `failure` from now on. */
     failPolicyLoads(failure: Error) {
@@ -357,6 +363,19 @@ describe('messages and commands', () => {
       expect(t.policyLoads).toHaveLength(1)
       expect(view.sla?.targets.map((target) => target.kind)).toEqual(['first_response', 'resolution'])
       expect(t.saved.at(-1)).toMatchObject({ slaState: 'on_track' })
+    })
+  })
+
+  test('a notification that cannot be sent is dropped; the change it was for still applies', async () => {
+    await ticketTest(async (t) => {
+      t.failNotifications(ApplicationFailure.nonRetryable('User does not exist', 'NotFound'))
+      const handle = await t.start()
+      await viewWhen(handle, { sla: { state: 'on_track' } })
+      const view = await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      expect(view).toMatchObject({ status: 'in_progress', awaiting: 'family' })
+      expect(t.notified).toEqual([])
+      expect(t.saved.at(-1)).toMatchObject({ status: 'in_progress' })
+      expect((await handle.describe()).status.name).toBe('RUNNING')
     })
   })
 
