@@ -31,10 +31,7 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
     async loadSlaPolicy(orgId: string): Promise<SlaPolicyJson> {
       const org = await db.organisation.findUnique({ where: { id: orgId }, select: { slaPolicy: true, timezone: true } })
       if (!org) throw notFound('Organisation', orgId)
-      if (org.slaPolicy === null) {
-        const policy = defaultSlaPolicy()
-        return slaPolicyToJson({ ...policy, calendar: { ...policy.calendar, timezone: org.timezone } })
-      }
+      if (org.slaPolicy === null) return slaPolicyToJson(defaultSlaPolicy(org.timezone))
       const parsed = SlaPolicySchema.safeParse(org.slaPolicy)
       if (!parsed.success)
         throw ApplicationFailure.nonRetryable(

@@ -194,7 +194,7 @@ async function run(db: Db) {
   const password = randomUUID()
   const admin = await createUser(db, { orgSlug: org.slug, role: 'admin', email: `admin@bench-${stamp}.example`, name: 'Bench Admin', password })
   const advocate = await createUser(db, { orgSlug: org.slug, role: 'staff', email: `advocate@bench-${stamp}.example`, name: 'Bench Advocate', password })
-  const { key } = await createApiKey(db, { orgId: org.id, name: 'Benchmark', createdById: admin.user.id })
+  const { key } = await createApiKey(db, { orgId: org.id, name: 'Benchmark', createdById: admin.user.id, via: 'cli' })
   const api = apiClient(key)
   const familyEmail = (i: number) => `family-${i % settings.families}@bench-${stamp}.example`
   console.log(`▸ Organisation ${org.slug}, API key ${key.slice(0, 12)}…`)

@@ -9,6 +9,7 @@
  */
 import { DateTime } from 'luxon'
 import {
+  DEFAULT_TIMEZONE,
   MINUTE_MS,
   addBusinessMs,
   addWorkingDays,
@@ -82,9 +83,10 @@ const WORKING_DAY_MINUTES = 8 * 60
  * that can wait for Monday. Families are reminded after 5 working days of silence
  * and the ticket closes after 14 calendar days; a reply within 7 days of
  * resolution reopens it. No ticket type overrides by default, and no holidays:
- * an organisation enters its own bank holidays.
+ * an organisation enters its own bank holidays. The hours are kept in the
+ * organisation's time zone.
  */
-export function defaultSlaPolicy(): SlaPolicy {
+export function defaultSlaPolicy(timezone: string = DEFAULT_TIMEZONE): SlaPolicy {
   const business = (first: number, next: number, resolution: number): SlaTarget => ({
     firstResponseMinutes: first,
     nextResponseMinutes: next,
@@ -92,7 +94,7 @@ export function defaultSlaPolicy(): SlaPolicy {
     calendar: 'business',
   })
   return {
-    calendar: { timezone: 'Europe/London', days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', holidays: [] },
+    calendar: { timezone, days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00', holidays: [] },
     atRiskShare: 0.25,
     targets: {
       urgent: {

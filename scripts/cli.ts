@@ -69,7 +69,7 @@ const COMMANDS: Record<string, Command> = {
         if (!member) throw new AccountError(`${email} is not on the staff of ${org.slug}`)
         createdById = member.userId
       }
-      const key = await createApiKey(db, { orgId: org.id, name: values.name!, createdById })
+      const key = await createApiKey(db, { orgId: org.id, name: values.name!, createdById, via: 'cli' })
       console.log(`Created API key "${key.name}" (${key.prefix}…) for ${org.slug}. It is shown only now; keep it secret:`)
       console.log(key.key)
     },
@@ -95,7 +95,7 @@ const COMMANDS: Record<string, Command> = {
     async run(db, values) {
       const org = await organisationBySlug(db, values.org!)
       const prefix = values.prefix!.replace(/…$/, '')
-      if (!(await revokeApiKey(db, { orgId: org.id, prefix }))) throw new AccountError(`${org.slug} has no active API key ${prefix}`)
+      if (!(await revokeApiKey(db, { orgId: org.id, prefix, actorId: null, via: 'cli' }))) throw new AccountError(`${org.slug} has no active API key ${prefix}`)
       console.log(`Revoked API key ${prefix}… of ${org.slug}`)
     },
   },

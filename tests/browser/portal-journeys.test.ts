@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createTicket } from '../../web/app/services/tickets.server.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
@@ -252,5 +253,71 @@ describe('without JavaScript', () => {
     expect(await family.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('setup.exe: this kind of file cannot be attached'))
     expect(await family.getByLabel('Message').inputValue()).toBe('Please run this.')
     expect(await family.getByLabel('Attachments').getAttribute('aria-invalid')).toBe('true')
+  })
+})
+
+describe('an admin’s settings', () => {
+  it('the admin edits the SLA policy, applies it to open tickets and sees the change in the API through a key made here', async () => {
+    const org = await createTestOrganisation(stack.db)
+    const open = await createTicket(stack.context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Open', type: 'general', body: 'Hi' })
+    const dueBefore = await eventually(async () => {
+      const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true } })
+      expect(row.slaDueAt).not.toBeNull()
+      return row.slaDueAt!
+    })
+    const admin = await signIn(org.admin.email)
+    await Promise.all([admin.waitForURL('**/staff/settings/sla-policy'), admin.getByRole('link', { name: 'Settings' }).click()])
+    await admin.getByRole('heading', { name: 'Settings' }).waitFor()
+
+    // A mistake is named at its field, and nothing is saved.
+    await admin.getByLabel('Normal: First response, hours').fill('0')
+    await submit(admin, 'Save policy')
+    expect(await admin.getByText('One field needs a look before the policy can be saved.').count()).toBe(1)
+    expect(await admin.getByLabel('Normal: First response, hours').getAttribute('aria-invalid')).toBe('true')
+    expect(await admin.getByText('Enter more than 0 hours').count()).toBe(1)
+
+    await admin.getByLabel('Normal: First response, hours').fill('2')
+    await admin.getByRole('checkbox', { name: 'Saturday' }).check()
+    await admin.getByLabel('Holidays').fill('2026-12-25\n2026-12-28')
+    await admin.getByRole('checkbox', { name: /Also apply it to the/ }).check()
+    await submit(admin, 'Save policy')
+    await admin.getByText('SLA policy saved. 1 open ticket now uses the current policy.').waitFor()
+    expect(await admin.getByLabel('Normal: First response, hours').inputValue()).toBe('2')
+    expect(await admin.getByText('Ada Admin saved the SLA policy').count()).toBe(1)
+
+    await admin.getByLabel('Ticket type').selectOption({ label: 'Tribunal' })
+    await admin.getByLabel('Priority', { exact: true }).selectOption({ label: 'High' })
+    await admin.getByLabel('First response, hours', { exact: true }).fill('1')
+    await admin.getByLabel('Next response, hours', { exact: true }).fill('2')
+    await admin.getByLabel('Resolution, hours', { exact: true }).fill('24')
+    await submit(admin, 'Save these targets')
+    await admin.getByRole('row', { name: /Tribunal, High/ }).waitFor()
+
+    await admin.getByRole('link', { name: 'API keys' }).click()
+    await admin.waitForURL('**/staff/settings/api-keys')
+    await admin.getByLabel('Name').fill('Browser CRM')
+    await submit(admin, 'Make key')
+    const key = await admin.getByLabel('The new key').inputValue()
+    expect(key).toMatch(/^cwk_/)
+    const read = await fetch(`${stack.stack.webUrl}/api/v1/settings/sla-policy`, { headers: { Authorization: `Bearer ${key}` } })
+    const { policy } = (await read.json()) as { policy: Record<string, any> }
+    expect(policy.targets.normal.firstResponseMinutes).toBe(120)
+    expect(policy.businessHours.days).toEqual([1, 2, 3, 4, 5, 6])
+    expect(policy.holidays).toEqual(['2026-12-25', '2026-12-28'])
+    expect(policy.typeOverrides.tribunal.high).toEqual({ firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 1440, calendar: 'business' })
+    // The open ticket took the new policy: its first response is due sooner.
+    await eventually(async () => {
+      const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true } })
+      expect(row.slaDueAt!.getTime()).toBeLessThan(dueBefore.getTime())
+    })
+
+    // The key is shown once; revoking (after confirming) stops it at once.
+    await admin.reload()
+    expect(await admin.getByLabel('The new key').count()).toBe(0)
+    admin.once('dialog', (dialog) => void dialog.accept())
+    await submit(admin, 'Revoke Browser CRM')
+    await admin.getByText('Key revoked. Requests made with it are refused from now on.').waitFor()
+    const refused = await fetch(`${stack.stack.webUrl}/api/v1/settings/sla-policy`, { headers: { Authorization: `Bearer ${key}` } })
+    expect(refused.status).toBe(401)
   })
 })

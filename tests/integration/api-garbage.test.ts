@@ -23,7 +23,7 @@ const GARBAGE_DOMAIN = '@garbage.test.example'
 beforeAll(async () => {
   stack = await connectToStack()
   people = await createTestOrganisation(stack.db)
-  key = (await createApiKey(stack.db, { orgId: people.org.id, name: 'Fuzzer', createdById: people.admin.id })).key
+  key = (await createApiKey(stack.db, { orgId: people.org.id, name: 'Fuzzer', createdById: people.admin.id, via: 'cli' })).key
   const created = await send('POST', '/tickets', {
     json: { requester: { email: people.family.email, name: 'Fran' }, subject: 'Target', body: 'Garbage comes here', type: 'general' },
   })

@@ -76,6 +76,7 @@ async function orgWithKey(options: { creator?: boolean } = {}) {
     orgId: org.org.id,
     name: 'Test integration',
     createdById: options.creator === false ? null : org.admin.id,
+    via: 'cli',
   })
   return { ...org, key, api: clientFor(stack.stack.webUrl, key) }
 }
@@ -105,7 +106,7 @@ async function createTicket(client = api, overrides: Record<string, unknown> = {
 beforeAll(async () => {
   stack = await connectToStack()
   people = await createTestOrganisation(stack.db)
-  ;({ key: apiKey } = await createApiKey(stack.db, { orgId: people.org.id, name: 'CRM sync', createdById: people.admin.id }))
+  ;({ key: apiKey } = await createApiKey(stack.db, { orgId: people.org.id, name: 'CRM sync', createdById: people.admin.id, via: 'cli' }))
   api = clientFor(stack.stack.webUrl, apiKey)
 })
 afterAll(async () => {
@@ -120,17 +121,17 @@ describe('authentication', () => {
     expectError(await clientFor(stack.stack.webUrl, 'cwk_not-a-real-key')('GET', '/tickets'), 401, 'unauthorized')
     expectError(await api('GET', '/tickets', undefined, { Authorization: 'Basic Zm9vOmJhcg==' }), 401, 'unauthorized')
 
-    const made = await createApiKey(stack.db, { orgId: people.org.id, name: 'Short-lived' })
+    const made = await createApiKey(stack.db, { orgId: people.org.id, name: 'Short-lived', via: 'cli' })
     const shortLived = clientFor(stack.stack.webUrl, made.key)
     expect((await shortLived('GET', '/tickets')).status).toBe(200)
-    expect(await revokeApiKey(stack.db, { orgId: people.org.id, id: made.id })).toBe(true)
+    expect(await revokeApiKey(stack.db, { orgId: people.org.id, id: made.id, actorId: null, via: 'cli' })).toBe(true)
     const revoked = await shortLived('GET', '/tickets')
     expectError(revoked, 401, 'unauthorized')
     expect(revoked.json.error.message).toMatch(/revoked/)
   })
 
   it('stores keys hashed, shows each once and records when it was last used', async () => {
-    const made = await createApiKey(stack.db, { orgId: people.org.id, name: 'Hashed' })
+    const made = await createApiKey(stack.db, { orgId: people.org.id, name: 'Hashed', via: 'cli' })
     const row = await stack.db.apiKey.findUniqueOrThrow({ where: { id: made.id } })
     expect(made.key).toMatch(/^cwk_[\w-]{43}$/)
     expect(JSON.stringify(row)).not.toContain(made.key)
@@ -202,7 +203,7 @@ describe('POST /tickets', () => {
   it('links a case and a department from the start', async () => {
     const org = await createTestOrganisation(stack.db)
     await stack.db.department.create({ data: { orgId: org.org.id, slug: 'tribunals', name: 'Tribunals' } })
-    const { key } = await createApiKey(stack.db, { orgId: org.org.id, name: 'k', createdById: org.admin.id })
+    const { key } = await createApiKey(stack.db, { orgId: org.org.id, name: 'k', createdById: org.admin.id, via: 'cli' })
     const client = clientFor(stack.stack.webUrl, key)
     const ticket = await createTicket(client, { requester: { email: org.family.email, name: 'x' }, department: 'tribunals', caseRef: 'CASE-1' })
     expect(ticket).toMatchObject({ department: 'tribunals', caseRef: 'CASE-1' })
@@ -660,6 +661,17 @@ describe('the SLA policy', () => {
       expect(Math.abs(Date.parse(resolution.dueAt!) - (Date.now() + 600 * 60_000))).toBeLessThan(2 * 60_000)
     })
     expectError(await org.api('PUT', '/settings/sla-policy?applyToOpenTickets=yes', minutePolicy), 400, 'invalid_request')
+    // Each save and application is in the organisation's audit trail, made by the key's admin through the API.
+    const audit = await stack.db.auditEvent.findMany({
+      where: { orgId: org.org.id, action: { startsWith: 'sla_policy.' } },
+      orderBy: { createdAt: 'asc' },
+      select: { action: true, actorId: true, via: true },
+    })
+    expect(audit).toEqual([
+      { action: 'sla_policy.saved', actorId: org.admin.id, via: 'api' },
+      { action: 'sla_policy.saved', actorId: org.admin.id, via: 'api' },
+      { action: 'sla_policy.applied', actorId: org.admin.id, via: 'api' },
+    ])
   })
 })
 

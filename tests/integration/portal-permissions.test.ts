@@ -22,11 +22,19 @@ import * as profile from '../../web/app/routes/orgs.$slug._index.tsx'
 import * as requestSupport from '../../web/app/routes/orgs.$slug.request.tsx'
 import * as resetPassword from '../../web/app/routes/reset-password.tsx'
 import * as signup from '../../web/app/routes/signup.tsx'
+import * as settingsApiKeys from '../../web/app/routes/staff.settings.api-keys.tsx'
+import * as settingsIndex from '../../web/app/routes/staff.settings._index.tsx'
+import * as settingsSlaPolicy from '../../web/app/routes/staff.settings.sla-policy.tsx'
+import * as settings from '../../web/app/routes/staff.settings.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as triage from '../../web/app/routes/staff.triage.tsx'
 import * as attachmentFile from '../../web/app/routes/tickets.$orgSlug.$number_.attachments.$attachmentId.ts'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
+import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
+import { authenticateApiKey } from '../../web/app/services/api-keys.server.ts'
+import { organisationSlaPolicy } from '../../web/app/services/sla-policy.server.ts'
 import { createTicket, postMessage, type TicketContext } from '../../web/app/services/tickets.server.ts'
+import { policyFormValues } from '../../web/app/utils/sla-policy-form.ts'
 import { sessionCookie } from '../../web/app/utils/cookies.server.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
@@ -396,5 +404,134 @@ describe('attachments', () => {
     expect(response.headers.get('Content-Type')).toBe('application/pdf')
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
     expect(await response.text()).toBe('%PDF-1.4 review')
+  })
+})
+
+describe('settings', () => {
+  const SLA = '/staff/settings/sla-policy'
+  const KEYS = '/staff/settings/api-keys'
+  let c: Awaited<ReturnType<typeof createTestOrganisation>>
+  beforeAll(async () => {
+    c = await createTestOrganisation(stack.db)
+  })
+  const policyForm = async (changes: Record<string, string> = {}) => ({
+    intent: 'save-policy',
+    ...policyFormValues((await organisationSlaPolicy(stack.db, c.org.id)).policy),
+    ...changes,
+  })
+
+  it('are for the organisation’s admins only, on every page and action', async () => {
+    for (const [route, url] of [
+      [settings, '/staff/settings'],
+      [settingsIndex, '/staff/settings'],
+      [settingsSlaPolicy, SLA],
+      [settingsApiKeys, KEYS],
+    ] as const) {
+      toLogin(await load(route, null, url))
+      expect((await load(route, c.family, url)).status).toBe(403)
+      expect((await load(route, c.advocate, url)).status).toBe(403)
+      expect((await load(route, a.admin, `${url}?org=${c.org.slug}`)).status).toBe(404)
+      expect((await load(route, c.admin, url)).status).toBe(settingsIndex === route ? 302 : 200)
+    }
+    for (const [route, url, form] of [
+      [settingsSlaPolicy, SLA, await policyForm({ 'normal.first': '1' })],
+      [settingsSlaPolicy, SLA, { intent: 'apply-policy' }],
+      [settingsApiKeys, KEYS, { intent: 'create-key', name: 'Sneaky' }],
+    ] as const) {
+      toLogin(await act(route, null, url, form))
+      expect((await act(route, c.family, url, form)).status).toBe(403)
+      expect((await act(route, c.advocate, url, form)).status).toBe(403)
+      expect((await act(route, a.admin, `${url}?org=${c.org.slug}`, form)).status).toBe(404)
+    }
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).isDefault).toBe(true)
+    expect(await stack.db.apiKey.count({ where: { orgId: c.org.id } })).toBe(0)
+    expect(await stack.db.auditEvent.count({ where: { orgId: c.org.id } })).toBe(0)
+  })
+
+  it('an admin saves the SLA policy, audited; a bad form names its fields and stores nothing', async () => {
+    const bad = await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'high.first': '-2', end: '08:00', holidays: 'Christmas' }))
+    expect(bad.status).toBe(400)
+    expect(bad.data).toMatchObject({
+      intent: 'save-policy',
+      fieldErrors: { 'high.first': ['Enter more than 0 hours'], end: ['Closing time must be after opening time'], holidays: [expect.stringContaining('Christmas')] },
+    })
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).isDefault).toBe(true)
+
+    const saved = await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'normal.first': '1.5', 'day-6': 'on', holidays: '2026-12-25' }))
+    expect(saved).toMatchObject({ status: 302, location: SLA })
+    const { policy, isDefault } = await organisationSlaPolicy(stack.db, c.org.id)
+    expect(isDefault).toBe(false)
+    expect(SlaPolicySchema.parse(policy)).toMatchObject({
+      targets: { normal: { firstResponseMinutes: 90 } },
+      businessHours: { days: [1, 2, 3, 4, 5, 6] },
+      holidays: ['2026-12-25'],
+    })
+    const audit = await stack.db.auditEvent.findMany({ where: { orgId: c.org.id } })
+    expect(audit).toEqual([expect.objectContaining({ action: 'sla_policy.saved', actorId: c.admin.id, via: 'portal', data: { policy } })])
+    const page = await load(settingsSlaPolicy, c.admin, SLA)
+    expect(page.data).toMatchObject({ changes: [{ who: 'Ada Admin', what: 'saved the SLA policy', via: 'portal' }] })
+  })
+
+  it('type overrides are added and removed without touching the rest of the policy', async () => {
+    const override = {
+      intent: 'save-override',
+      type: 'tribunal',
+      priority: 'high',
+      'override.first': '2',
+      'override.next': '2',
+      'override.resolution': '24',
+      'override.calendar': '24x7',
+    }
+    expect((await act(settingsSlaPolicy, c.admin, SLA, { ...override, 'override.first': '' })).status).toBe(400)
+    expect((await act(settingsSlaPolicy, c.admin, SLA, override)).status).toBe(302)
+    const withOverride = (await organisationSlaPolicy(stack.db, c.org.id)).policy
+    expect(withOverride.typeOverrides).toEqual({
+      tribunal: { high: { firstResponseMinutes: 120, nextResponseMinutes: 120, resolutionMinutes: 1440, calendar: '24x7' } },
+    })
+    expect(withOverride.targets.normal.firstResponseMinutes).toBe(90)
+    // Saving the main form keeps the override.
+    expect((await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ atRiskPercent: '40' }))).status).toBe(302)
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).policy).toMatchObject({ atRiskShare: 0.4, typeOverrides: withOverride.typeOverrides })
+    expect((await act(settingsSlaPolicy, c.admin, SLA, { intent: 'remove-override', type: 'tribunal', priority: 'high' })).status).toBe(302)
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).policy.typeOverrides).toEqual({})
+  })
+
+  it('applying the policy reaches every open ticket’s workflow', async () => {
+    const open = await createTicket(context, { orgId: c.org.id, requesterId: c.family.id, subject: 'Settings: apply', type: 'general', body: 'Hello' })
+    await eventually(async () => expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id } })).slaTargets).not.toBeNull())
+    const before = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true } })
+    // A one-hour first response around the clock moves the due time.
+    const saved = await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'normal.first': '1', 'normal.calendar': '24x7', applyToOpenTickets: 'on' }))
+    expect(saved.status).toBe(302)
+    await eventually(async () => {
+      const after = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true, createdAt: true } })
+      expect(after.slaDueAt?.getTime()).not.toBe(before.slaDueAt?.getTime())
+      // The workflow's clock starts a moment after the row is written.
+      expect(Math.abs(after.slaDueAt!.getTime() - after.createdAt.getTime() - 3_600_000)).toBeLessThan(10_000)
+    })
+    const applied = await stack.db.auditEvent.findFirstOrThrow({ where: { orgId: c.org.id, action: 'sla_policy.applied' } })
+    expect(applied).toMatchObject({ actorId: c.admin.id, via: 'portal', data: { tickets: 1 } })
+  })
+
+  it('an admin makes an API key, shown once and working, and revokes it; both audited', async () => {
+    expect((await act(settingsApiKeys, c.admin, KEYS, { intent: 'create-key', name: '  ' })).status).toBe(400)
+    const made = await act(settingsApiKeys, c.admin, KEYS, { intent: 'create-key', name: 'CRM sync' })
+    expect(made.status).toBe(200)
+    const { key } = (made.data as { created: { key: string } }).created
+    const check = await authenticateApiKey(stack.db, key)
+    expect(check).toMatchObject({ status: 'ok', principal: { orgId: c.org.id, name: 'CRM sync', createdById: c.admin.id } })
+    const listed = await load(settingsApiKeys, c.admin, KEYS)
+    expect(JSON.stringify(listed.data)).not.toContain(key)
+    const keyId = check.status === 'ok' ? check.principal.keyId : ''
+    // Another organisation's admin cannot revoke it, even knowing its id.
+    const d = await createTestOrganisation(stack.db)
+    expect((await act(settingsApiKeys, d.admin, KEYS, { intent: 'revoke-key', keyId })).status).toBe(404)
+    expect((await act(settingsApiKeys, c.admin, KEYS, { intent: 'revoke-key', keyId })).status).toBe(302)
+    expect(await authenticateApiKey(stack.db, key)).toEqual({ status: 'revoked' })
+    const audit = await stack.db.auditEvent.findMany({ where: { orgId: c.org.id, action: { startsWith: 'api_key.' } }, orderBy: { createdAt: 'asc' } })
+    expect(audit.map((e) => [e.action, e.actorId, e.via, (e.data as { name: string }).name])).toEqual([
+      ['api_key.created', c.admin.id, 'portal', 'CRM sync'],
+      ['api_key.revoked', c.admin.id, 'portal', 'CRM sync'],
+    ])
   })
 })

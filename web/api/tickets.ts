@@ -26,6 +26,7 @@ import {
   type TicketCommandResult,
 } from '../app/services/tickets.server.ts'
 import { attachmentDownload } from '../app/services/attachments.server.ts'
+import { organisationSlaPolicy } from '../app/services/sla-policy.server.ts'
 import { ApiError, invalidRequest, notFound, type ErrorCode } from './errors.ts'
 import {
   claimIdempotencyKey,
@@ -68,7 +69,6 @@ import {
   TicketListSchema,
   TicketNumberParams,
 } from './schemas.ts'
-import { organisationSlaPolicy } from './settings.ts'
 import { throughTicketGate } from './ticket-gate.ts'
 
 /** How long a retry waits for the first request with its Idempotency-Key to finish. */

@@ -116,9 +116,14 @@ function Header() {
                 </NavLink>
               ) : null}
               {user.isAdmin ? (
-                <NavLink to="/staff/triage" className={navLinkClass}>
-                  Triage
-                </NavLink>
+                <>
+                  <NavLink to="/staff/triage" className={navLinkClass}>
+                    Triage
+                  </NavLink>
+                  <NavLink to="/staff/settings" className={navLinkClass}>
+                    Settings
+                  </NavLink>
+                </>
               ) : null}
               <NavLink to="/my/tickets" className={navLinkClass}>
                 My requests

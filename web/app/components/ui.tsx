@@ -62,12 +62,16 @@ export function TextField({
   autoComplete,
   inputMode,
   min,
+  max,
+  step,
   ...props
 }: FieldProps & {
-  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date'
+  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date' | 'time' | 'number'
   autoComplete?: string
-  inputMode?: 'text' | 'numeric' | 'email' | 'search'
+  inputMode?: 'text' | 'numeric' | 'decimal' | 'email' | 'search'
   min?: string
+  max?: string
+  step?: string
 }) {
   const { label, name, errors, hint, defaultValue, required } = props
   const id = props.id ?? name
@@ -82,6 +86,8 @@ export function TextField({
         autoComplete={autoComplete}
         inputMode={inputMode}
         min={min}
+        max={max}
+        step={step}
         defaultValue={defaultValue}
         required={required || undefined}
         aria-invalid={errors?.length ? true : undefined}
@@ -267,6 +273,68 @@ export function TabNav({
         ))}
       </ul>
     </nav>
+  )
+}
+
+/** Links to the same page for each organisation a person may see it for (shown only when there are several). */
+export function OrganisationSwitch({
+  orgs,
+  current,
+  href,
+}: {
+  orgs: readonly { slug: string; name: string }[]
+  current: string
+  href: (slug: string) => string
+}) {
+  if (orgs.length < 2) return null
+  return (
+    <nav aria-label="Organisations" className="flex flex-wrap gap-3 text-sm">
+      {orgs.map((o) => (
+        <Link key={o.slug} to={href(o.slug)} aria-current={o.slug === current ? 'page' : undefined} className={linkClass}>
+          {o.name}
+        </Link>
+      ))}
+    </nav>
+  )
+}
+
+/** The audit trail of a settings page: who changed what, from where, when. */
+export function RecentChanges({
+  changes,
+}: {
+  changes: readonly { id: string; who: string; what: string; via: string; at: { iso: string; text: string; title?: string } }[]
+}) {
+  return (
+    <Card aria-labelledby="changes-heading">
+      <CardTitle id="changes-heading">Recent changes</CardTitle>
+      {changes.length ? (
+        <ul className="mt-3 divide-y divide-slate-100 text-sm">
+          {changes.map((c) => (
+            <li key={c.id} className="py-2">
+              <span className="font-medium text-slate-900">{c.who}</span> {c.what} <span className="text-slate-600">via {c.via}</span> ·{' '}
+              <DateTime value={c.at} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="mt-3 text-sm text-slate-700">No changes yet.</p>
+      )}
+    </Card>
+  )
+}
+
+/** A table's column headings; an empty string is a column named only for screen readers by `srOnly`. */
+export function TableHead({ columns }: { columns: readonly { key: string; label: ReactNode; srOnly?: boolean }[] }) {
+  return (
+    <thead>
+      <tr className="text-left text-slate-600">
+        {columns.map((c) => (
+          <th key={c.key} scope="col" className="px-2 py-2 font-medium">
+            {c.srOnly ? <span className="sr-only">{c.label}</span> : c.label}
+          </th>
+        ))}
+      </tr>
+    </thead>
   )
 }
 

@@ -18,6 +18,7 @@ import {
   EmptyState,
   linkClass,
   Marker,
+  OrganisationSwitch,
   PageHeader,
   Pager,
   SelectField,
@@ -155,20 +156,7 @@ export default function StaffQueue() {
   return (
     <div className="space-y-5">
       <PageHeader title="Ticket queue" eyebrow={org.name}>
-        {teams.length ? (
-          <nav aria-label="Organisations" className="flex flex-wrap gap-3 text-sm">
-            {teams.map((t) => (
-              <Link
-                key={t.slug}
-                to={`/staff/tickets?org=${t.slug}`}
-                aria-current={t.slug === org.slug ? 'page' : undefined}
-                className="text-indigo-800 underline-offset-4 hover:underline aria-[current=page]:font-semibold"
-              >
-                {t.name}
-              </Link>
-            ))}
-          </nav>
-        ) : null}
+        <OrganisationSwitch orgs={teams} current={org.slug} href={(slug) => `/staff/tickets?org=${slug}`} />
       </PageHeader>
 
       <Card className="!p-4">

@@ -11,17 +11,18 @@ import {
   DateTime,
   EmptyState,
   linkClass,
+  OrganisationSwitch,
   PageHeader,
   SelectField,
   SlaChip,
 } from '../components/ui.tsx'
 import { OPEN_STATUSES } from '../services/queue.server.ts'
 import { assign, changePriority, type TicketCommandResult } from '../services/tickets.server.ts'
-import { requireUser, staffMemberships, type SessionUser } from '../utils/auth.server.ts'
+import { requireUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
-import { roleHasPermission } from '../utils/permissions.ts'
+import { requireTeamPermission } from '../utils/permissions.server.ts'
 import { slaChip } from '../utils/sla.ts'
 import { parseForm, TriageSchema } from '../utils/validation.ts'
 
@@ -30,16 +31,9 @@ export const meta: MetaFunction = () => [{ title: 'Triage · Caseway' }]
 const SHOWN = 25
 const EXCERPT = 400
 
-/** Admins of the organisation chosen by ?org= (or their first), else 403. */
 function requireTriage(user: SessionUser, request: Request) {
-  const teams = staffMemberships(user)
-  if (!teams.length) throw new Response('Triage is for an organisation’s admins.', { status: 403 })
-  const orgSlug = new URL(request.url).searchParams.get('org')
-  const admin = teams.filter((m) => roleHasPermission(m.role, 'triage:queue:org'))
-  const team = orgSlug ? teams.find((m) => m.org.slug === orgSlug) : (admin[0] ?? teams[0])
-  if (!team) throw notFound('You are not on the team of that organisation.')
-  if (!roleHasPermission(team.role, 'triage:queue:org')) throw new Response('Only admins triage new tickets.', { status: 403 })
-  return { team, admin }
+  const { team, teams } = requireTeamPermission(user, request, 'triage:queue:org', 'Only admins triage new tickets.')
+  return { team, admin: teams }
 }
 
 /** Each team member's open tickets, and how many of those are at risk or breached. */
@@ -185,15 +179,7 @@ export default function Triage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Triage" eyebrow={org.name}>
-        {orgs.length ? (
-          <nav aria-label="Organisations" className="flex flex-wrap gap-3 text-sm">
-            {orgs.map((o) => (
-              <Link key={o.slug} to={`/staff/triage?org=${o.slug}`} aria-current={o.slug === org.slug ? 'page' : undefined} className={linkClass}>
-                {o.name}
-              </Link>
-            ))}
-          </nav>
-        ) : null}
+        <OrganisationSwitch orgs={orgs} current={org.slug} href={(slug) => `/staff/triage?org=${slug}`} />
       </PageHeader>
       <p className="text-slate-700">
         {waiting} new {waiting === 1 ? 'ticket waits' : 'tickets wait'} for an advocate, the first SLA due at the top.

@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import type { Db } from '../../../lib/db.ts'
+import { recordAudit, type AuditVia } from './audit.server.ts'
 
 const KEY_PREFIX = 'cwk_'
 const PREFIX_LENGTH = 12
@@ -35,15 +36,27 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex')
 }
 
+/** Makes a key, recorded in the audit trail as made by `createdById` through `via`. */
 export async function createApiKey(
   db: Db,
-  input: { orgId: string; name: string; createdById?: string | null },
+  input: { orgId: string; name: string; createdById?: string | null; via: AuditVia },
 ): Promise<CreatedApiKey> {
   const name = ApiKeyNameSchema.parse(input.name)
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`
-  const row = await db.apiKey.create({
-    data: { orgId: input.orgId, name, prefix: key.slice(0, PREFIX_LENGTH), hash: hashApiKey(key), createdById: input.createdById ?? null },
-    select: { id: true, name: true, prefix: true, createdAt: true },
+  const createdById = input.createdById ?? null
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { orgId: input.orgId, name, prefix: key.slice(0, PREFIX_LENGTH), hash: hashApiKey(key), createdById },
+      select: { id: true, name: true, prefix: true, createdAt: true },
+    })
+    await recordAudit(tx, {
+      orgId: input.orgId,
+      actorId: createdById,
+      via: input.via,
+      action: 'api_key.created',
+      data: { keyId: created.id, name: created.name, prefix: created.prefix },
+    })
+    return created
   })
   return { ...row, key }
 }
@@ -64,13 +77,27 @@ export async function listApiKeys(db: Db, orgId: string) {
   })
 }
 
-/** Revokes one of the organisation's keys, by id or prefix; false if it has no such active key. */
-export async function revokeApiKey(db: Db, input: { orgId: string } & ({ id: string } | { prefix: string })): Promise<boolean> {
-  const { count } = await db.apiKey.updateMany({
-    where: { orgId: input.orgId, revokedAt: null, ...('id' in input ? { id: input.id } : { prefix: input.prefix }) },
-    data: { revokedAt: new Date() },
+/** Revokes one of the organisation's keys, by id or prefix, and audits it; false if it has no such active key. */
+export async function revokeApiKey(
+  db: Db,
+  input: { orgId: string; actorId: string | null; via: AuditVia } & ({ id: string } | { prefix: string }),
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const revoked = await tx.apiKey.updateManyAndReturn({
+      where: { orgId: input.orgId, revokedAt: null, ...('id' in input ? { id: input.id } : { prefix: input.prefix }) },
+      data: { revokedAt: new Date() },
+      select: { id: true, name: true, prefix: true },
+    })
+    for (const key of revoked)
+      await recordAudit(tx, {
+        orgId: input.orgId,
+        actorId: input.actorId,
+        via: input.via,
+        action: 'api_key.revoked',
+        data: { keyId: key.id, name: key.name, prefix: key.prefix },
+      })
+    return revoked.length > 0
   })
-  return count > 0
 }
 
 export interface ApiPrincipal {

@@ -6,7 +6,7 @@
 import type { Role } from '../../../domain/ticket.ts'
 import { isStaffRole } from '../../../domain/ticket.ts'
 import type { CasewayContext } from '../context.ts'
-import { requireUser, type SessionUser } from './auth.server.ts'
+import { requireUser, staffMemberships, type SessionUser } from './auth.server.ts'
 import { notFound } from './http.ts'
 import { roleHasPermission, type Permission } from './permissions.ts'
 
@@ -50,4 +50,28 @@ export function requireTicketPermission(access: TicketAccess, permission: Permis
   if (!roleHasPermission(access.role, permission)) {
     throw new Response('You do not have permission to do that on this ticket', { status: 403 })
   }
+}
+
+/**
+ * An organisation-wide page for those with `permission` in it: the
+ * organisation chosen by ?org= (else their first where they have it). Anyone
+ * outside the team gets 403, a team member without the permission 403 with
+ * `refusal`, and ?org= naming an organisation they are not on 404. `teams` are
+ * the organisations where they have it, to switch between.
+ */
+export function requireTeamPermission(user: SessionUser, request: Request, permission: Permission, refusal: string) {
+  const teams = staffMemberships(user)
+  if (!teams.length) throw new Response(refusal, { status: 403 })
+  const orgSlug = new URL(request.url).searchParams.get('org')
+  const permitted = teams.filter((m) => roleHasPermission(m.role, permission))
+  const team = orgSlug ? teams.find((m) => m.org.slug === orgSlug) : (permitted[0] ?? teams[0])
+  if (!team) throw notFound('You are not on the team of that organisation.')
+  if (!roleHasPermission(team.role, permission)) throw new Response(refusal, { status: 403 })
+  return { team, teams: permitted }
+}
+
+/** The settings pages: admins of the organisation chosen by ?org=. */
+export async function requireSettingsAdmin(ctx: Ctx, request: Request) {
+  const user = await requireUser(ctx, request)
+  return { user, ...requireTeamPermission(user, request, 'manage:settings:org', 'Only the organisation’s admins can change its settings.') }
 }

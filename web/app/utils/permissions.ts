@@ -23,6 +23,7 @@ export type Permission =
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
+  | 'manage:settings:org'
 
 const FAMILY = ['create:ticket:own', 'read:ticket:own', 'reply:ticket:own', 'reopen:ticket:own'] as const satisfies readonly Permission[]
 
@@ -39,8 +40,15 @@ const STAFF = [
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage
-// page or the ticket) and can open the workflow behind a ticket in the Temporal UI.
-const ADMIN = [...STAFF, 'assign:ticket:any', 'triage:queue:org', 'inspect:workflow:org'] as const satisfies readonly Permission[]
+// page or the ticket), open the workflow behind a ticket in the Temporal UI, and
+// manage the organisation's settings (SLA policy, API keys).
+const ADMIN = [
+  ...STAFF,
+  'assign:ticket:any',
+  'triage:queue:org',
+  'inspect:workflow:org',
+  'manage:settings:org',
+] as const satisfies readonly Permission[]
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = { family: FAMILY, staff: STAFF, admin: ADMIN }
 

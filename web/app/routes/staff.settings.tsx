@@ -1,0 +1,39 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Outlet, useLoaderData, useLocation } from '@remix-run/react'
+import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
+import { OrganisationSwitch, PageHeader, TabNav } from '../components/ui.tsx'
+import { requireSettingsAdmin } from '../utils/permissions.server.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Settings · Caseway' }]
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { team, teams } = await requireSettingsAdmin(context, request)
+  const orgParam = teams.length > 1 ? `?org=${team.org.slug}` : ''
+  return {
+    org: team.org,
+    orgs: teams.length > 1 ? teams.map((m) => m.org) : [],
+    tabs: [
+      { key: 'sla-policy', label: 'SLA policy', href: `/staff/settings/sla-policy${orgParam}` },
+      { key: 'api-keys', label: 'API keys', href: `/staff/settings/api-keys${orgParam}` },
+    ],
+  }
+}
+
+export default function Settings() {
+  const { org, orgs, tabs } = useLoaderData<typeof loader>()
+  const { pathname } = useLocation()
+  const current = tabs.find((t) => pathname.startsWith(t.href.split('?')[0]!))?.key ?? ''
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Settings" eyebrow={org.name}>
+        <OrganisationSwitch orgs={orgs} current={org.slug} href={(slug) => `${pathname}?org=${slug}`} />
+      </PageHeader>
+      <TabNav label="Settings" tabs={tabs} current={current} />
+      <Outlet />
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}

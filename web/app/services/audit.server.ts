@@ -1,0 +1,62 @@
+/**
+ * The organisation's audit trail of settings changes: who saved or applied an
+ * SLA policy and who made or revoked an API key, from the portal, the API or
+ * the CLI. Written in the same transaction as the change it records, so neither
+ * exists without the other.
+ */
+import type { Prisma } from '../../../generated/prisma/client.ts'
+import type { Db } from '../../../lib/db.ts'
+import { formatDateTime } from '../utils/format.ts'
+
+export type AuditVia = 'portal' | 'api' | 'cli'
+
+export type AuditAction = 'sla_policy.saved' | 'sla_policy.applied' | 'api_key.created' | 'api_key.revoked'
+
+/** Who made a change: a person (null when it came from the CLI or a key without one) and the way in. */
+export interface AuditActor {
+  actorId: string | null
+  via: AuditVia
+}
+
+type Tx = Pick<Db, 'auditEvent'>
+
+export async function recordAudit(
+  db: Tx,
+  input: AuditActor & { orgId: string; action: AuditAction; data?: Prisma.InputJsonObject },
+): Promise<void> {
+  await db.auditEvent.create({
+    data: { orgId: input.orgId, actorId: input.actorId, via: input.via, action: input.action, data: input.data ?? {} },
+  })
+}
+
+/** The latest changes of the given kinds, newest first, described for the settings pages. */
+export async function recentChanges(db: Db, input: { orgId: string; actions: readonly AuditAction[]; timezone: string; take?: number }) {
+  const events = await db.auditEvent.findMany({
+    where: { orgId: input.orgId, action: { in: [...input.actions] } },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: input.take ?? 10,
+    select: { id: true, action: true, via: true, data: true, createdAt: true, actor: { select: { name: true } } },
+  })
+  return events.map((event) => ({
+    id: event.id,
+    who: event.actor?.name ?? (event.via === 'api' ? 'An API key' : 'An operator'),
+    what: describe(event.action as AuditAction, (event.data ?? {}) as Record<string, unknown>),
+    via: event.via,
+    at: formatDateTime(event.createdAt, input.timezone),
+  }))
+}
+
+function describe(action: AuditAction, data: Record<string, unknown>): string {
+  switch (action) {
+    case 'sla_policy.saved':
+      return 'saved the SLA policy'
+    case 'sla_policy.applied':
+      return `applied the SLA policy to ${Number(data.tickets ?? 0)} open tickets`
+    case 'api_key.created':
+      return `made the key “${String(data.name ?? '')}”`
+    case 'api_key.revoked':
+      return `revoked the key “${String(data.name ?? '')}”`
+    default:
+      return action
+  }
+}
