@@ -1,9 +1,20 @@
 /**
  * Demo data for a new local stack: one organisation with departments, an admin,
- * two advocates and two families. Only an empty database is seeded.
+ * two advocates and two families, then a handful of tickets at different points
+ * of their lives. Only an empty database is seeded.
  */
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
+import {
+  assign,
+  changeStatus,
+  createTicket,
+  linkCase,
+  postMessage,
+  type CreateTicketInput,
+  type TicketCommandResult,
+  type TicketContext,
+} from '../web/app/services/tickets.server.ts'
 
 // Printed by `npm start` next to the logins: this is local demo data.
 export const DEMO_PASSWORD = 'caseway-demo-2026'
@@ -41,4 +52,134 @@ export async function seedDemoData(db: Db): Promise<DemoLogin[] | undefined> {
     await createUser(db, { orgSlug: org.slug, password: DEMO_PASSWORD, ...person })
   }
   return DEMO_PEOPLE.map((person) => ({ ...person, password: DEMO_PASSWORD }))
+}
+
+type DemoStep = 'assign' | 'link-case' | 'note' | 'ask-family' | 'pending-family' | 'pending-la' | 'answer' | 'resolve'
+
+interface DemoTicket extends Omit<CreateTicketInput, 'orgId' | 'requesterId' | 'departmentId'> {
+  family: string
+  department: string
+  advocate?: string
+  steps: readonly DemoStep[]
+}
+
+const LA_DEADLINE_DAYS = 20
+
+// What families of an advocacy organisation ask about, each at a different point:
+// waiting for triage, being worked, waiting on the family or the LA, resolved.
+const DEMO_TICKETS: readonly DemoTicket[] = [
+  {
+    family: 'dana@family.example',
+    department: 'ehcp',
+    type: 'la_refusal',
+    priority: 'high',
+    subject: 'The LA refused to assess our son for an EHCP',
+    childName: 'Leo',
+    body: 'We got a letter today saying the local authority will not carry out an EHC needs assessment. School say he needs more support than they can give. Can we challenge this, and how long do we have?',
+    steps: [],
+  },
+  {
+    family: 'elliot@family.example',
+    department: 'general',
+    type: 'dla',
+    priority: 'low',
+    subject: 'Help with the DLA renewal form',
+    childName: 'Maya',
+    body: 'Maya’s DLA award ends in the spring and the renewal pack has arrived. It is 40 pages; where should we start?',
+    steps: [],
+  },
+  {
+    family: 'elliot@family.example',
+    department: 'ehcp',
+    type: 'annual_review',
+    subject: 'Annual review meeting next month',
+    childName: 'Maya',
+    body: 'School have set Maya’s annual review for the 15th. We would like an advocate to help us prepare our views.',
+    advocate: 'ben@brightpath.example',
+    steps: ['assign', 'ask-family', 'pending-family'],
+  },
+  {
+    family: 'dana@family.example',
+    department: 'ehcp',
+    type: 'ehcp',
+    subject: 'Draft EHCP has nothing specific in Section F',
+    childName: 'Leo',
+    body: 'The draft plan says Leo will get "access to speech and language support" but no hours or who provides it. We have 15 days to respond.',
+    advocate: 'ben@brightpath.example',
+    steps: ['assign', 'note', 'pending-la'],
+  },
+  {
+    family: 'dana@family.example',
+    department: 'tribunal',
+    type: 'tribunal',
+    priority: 'urgent',
+    subject: 'Tribunal hearing date set: we need help with the bundle',
+    childName: 'Leo',
+    body: 'The SEND tribunal has listed our appeal for hearing. The evidence deadline is close and we are not sure what to include.',
+    advocate: 'chloe@brightpath.example',
+    caseRef: 'BP-2026-014',
+    steps: ['assign', 'link-case', 'note'],
+  },
+  {
+    family: 'elliot@family.example',
+    department: 'general',
+    type: 'general',
+    subject: 'Is school transport part of the plan?',
+    childName: 'Maya',
+    body: 'Can home-to-school transport be written into an EHCP, or is that a separate application?',
+    advocate: 'chloe@brightpath.example',
+    steps: ['assign', 'answer', 'resolve'],
+  },
+]
+
+const STAFF_MESSAGES = {
+  'ask-family': 'Thank you. Could you send us the latest school report and any professional reports from this year, so we can prepare your views together?',
+  note: 'Checked the statutory timescales: we are within them. Next: draft the response with the family.',
+  answer: 'Transport is decided under the LA’s home-to-school transport policy, separately from the plan; the plan can record the need. The policy and the application form are on the LA’s website. Reply here if you would like help with the application.',
+}
+
+/**
+ * The demo tickets, each through the same services (and workflows) as real ones.
+ * Runs once the worker is up: the commands wait for their workflow's answer.
+ */
+export async function seedDemoTickets(ctx: TicketContext, report: (line: string) => void): Promise<void> {
+  const org = await ctx.db.organisation.findUniqueOrThrow({ where: { slug: 'brightpath' }, select: { id: true, departments: true } })
+  const people = new Map((await ctx.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.email, u.id]))
+  const admin = { id: people.get('admin@brightpath.example')! }
+  for (const { family, department, advocate, steps, ...request } of DEMO_TICKETS) {
+    const ticket = await createTicket(ctx, {
+      ...request,
+      orgId: org.id,
+      requesterId: people.get(family)!,
+      departmentId: org.departments.find((d) => d.slug === department)?.id,
+    })
+    const staff = { id: advocate ? people.get(advocate)! : admin.id }
+    const run = (step: DemoStep): Promise<TicketCommandResult> => {
+      switch (step) {
+        case 'assign':
+          return assign(ctx, { ticket, actor: admin, assigneeId: staff.id })
+        case 'link-case':
+          return linkCase(ctx, { ticket, actor: staff, caseRef: request.caseRef ?? null })
+        case 'note':
+          return postMessage(ctx, { ticket, author: staff, role: 'staff', body: STAFF_MESSAGES.note, visibility: 'internal' })
+        case 'ask-family':
+        case 'answer':
+          return postMessage(ctx, { ticket, author: staff, role: 'staff', body: STAFF_MESSAGES[step], visibility: 'public' })
+        case 'pending-family':
+          return changeStatus(ctx, { ticket, actor: staff, status: 'pending_family' })
+        case 'pending-la': {
+          const laDeadline = new Date(Date.now() + LA_DEADLINE_DAYS * 24 * 3_600_000)
+          return changeStatus(ctx, { ticket, actor: staff, status: 'pending_la', reason: 'Asked the LA to name the provision', laDeadline })
+        }
+        case 'resolve':
+          return changeStatus(ctx, { ticket, actor: staff, status: 'resolved' })
+      }
+    }
+    for (const step of steps) {
+      const result = await run(step)
+      if (result.status !== 'applied')
+        throw new Error(`Demo ticket #${ticket.number}: "${step}" was ${result.status}${'message' in result ? `: ${result.message}` : ''}`)
+    }
+    report(`#${ticket.number} ${request.subject}`)
+  }
 }

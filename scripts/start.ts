@@ -4,9 +4,13 @@
  */
 import { createDb } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
-import { seedDemoData } from '../prisma/seed.ts'
+import { Client, Connection } from '@temporalio/client'
+import { createLogger } from '../lib/log.ts'
+import { temporalConnectionOptions } from '../lib/temporal.ts'
+import { seedDemoData, seedDemoTickets } from '../prisma/seed.ts'
+import type { TicketContext } from '../web/app/services/tickets.server.ts'
 import { ActionableError, step } from './lib/progress.ts'
-import { startInfrastructure, startServices } from './lib/stack.ts'
+import { startInfrastructure, startServices, type Infrastructure } from './lib/stack.ts'
 
 const dev = process.argv.includes('--dev')
 
@@ -53,6 +57,16 @@ async function main() {
     startingUp = startServices(infra!, { dev }).then((started) => (services = started))
     await startingUp
     if (stopping) return
+    if (logins) {
+      // The demo is a convenience: if its tickets cannot all be made, the stack still runs.
+      startingUp = step('Demo tickets', (report) =>
+        withTicketContext(infra!, (ctx) => seedDemoTickets(ctx, report)).catch((error: unknown) =>
+          report(`not all demo tickets were made (${error instanceof Error ? error.message : String(error)}); the stack runs without them`),
+        ),
+      )
+      await startingUp
+      if (stopping) return
+    }
     console.log('')
     console.log(`  Portal       ${env.publicUrl}`)
     console.log(`  Temporal UI  ${env.temporalUiUrl}`)
@@ -69,6 +83,18 @@ async function main() {
     await services?.stop()
     await infra?.stop()
     throw error
+  }
+}
+
+/** The ticket services' context, as the web server builds it, for the demo tickets. */
+async function withTicketContext<T>(infra: Infrastructure, run: (ctx: TicketContext) => Promise<T>): Promise<T> {
+  const db = createDb(infra.databaseUrl, { max: 2 })
+  const connection = await Connection.connect(await temporalConnectionOptions(infra.env))
+  try {
+    const temporal = new Client({ connection, namespace: infra.env.TEMPORAL_NAMESPACE })
+    return await run({ db, temporal, env: infra.env, log: createLogger('seed', 'warn') })
+  } finally {
+    await Promise.allSettled([db.$disconnect(), connection.close()])
   }
 }
 

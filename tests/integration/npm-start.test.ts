@@ -10,6 +10,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDb } from '../../lib/db.ts'
+import { localDatabaseUrl } from '../../scripts/lib/local-database.ts'
 import { freePort } from '../../scripts/lib/ports.ts'
 
 const START = [process.execPath, '--import', 'tsx', 'scripts/start.ts']
@@ -81,7 +83,18 @@ describe('npm start', () => {
   it('comes up with demo data, and a signal stops every part of it', async () => {
     const { child, output } = await startStack('npm')
     expect(output()).toContain('Demo logins (created now')
+    expect(output()).not.toContain('not all demo tickets were made')
     expect(await healthz()).toBe(200)
+    // The demo tickets went through their workflows: each is where its story left it.
+    const db = createDb(localDatabaseUrl(ports.POSTGRES_PORT), { max: 1 })
+    try {
+      const tickets = await db.ticket.findMany({ orderBy: { number: 'asc' }, select: { status: true, assigneeId: true, caseRef: true } })
+      expect(tickets.map((t) => t.status)).toEqual(['new', 'new', 'pending_family', 'pending_la', 'in_progress', 'resolved'])
+      expect(tickets.filter((t) => t.assigneeId).length).toBe(4)
+      expect(tickets[4]!.caseRef).toBe('BP-2026-014')
+    } finally {
+      await db.$disconnect()
+    }
     // A workflow that no worker runs: it must outlive the restart below.
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` })
     await new Client({ connection }).workflow.start('nobodyRunsThis', { taskQueue: 'nobody-polls-this', workflowId })

@@ -108,7 +108,8 @@ export default function ApiKeys() {
 
       <Card aria-labelledby="new-key-heading">
         <CardTitle id="new-key-heading">Make a key</CardTitle>
-        <Form method="post" noValidate className="mt-3 flex flex-wrap items-end gap-4">
+        {/* Remounted after each key is made, so the name box is empty for the next. */}
+        <Form key={actionData?.created?.key ?? 'new'} method="post" noValidate className="mt-3 flex flex-wrap items-end gap-4">
           <input type="hidden" name="intent" value="create-key" />
           <div className="min-w-64 flex-1 sm:max-w-sm">
             <TextField label="Name" name="name" hint="What uses it, like “CRM sync”." errors={actionData?.nameErrors ?? undefined} required />
