@@ -294,6 +294,15 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.query(ticketViewQuery)
     },
   },
+  'case-linked-at-start': {
+    about: 'started with its case link, as the API starts a ticket with a caseRef; the case closes at once and the family writes again',
+    beforeWorker: (handle) => [handle.signal(caseLinkedSignal, { caseRef: 'CASE-3', actorId: null })],
+    async run(handle) {
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-3' })
+      // An update answers once its change is saved, so the history holds the first rounds whole.
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+    },
+  },
   'early-commands-before-slas': {
     about: 'the first version: a signal and updates that arrive with the start, in the first workflow task',
     beforeWorker: (handle) => earlyCommands(handle),

@@ -142,6 +142,8 @@ interface TicketTest extends ReturnType<typeof stubActivities> {
   /** The Monday 09:00 (London) the test starts at. */
   monday: number
   start(input?: Partial<TicketWorkflowInput>): Promise<Handle>
+  /** Starts a ticket already linked to `caseRef`, in one call, as the API does. */
+  startLinked(caseRef: string): Promise<Handle>
   /** Lets time pass until `day` days after Monday at `time` (London), firing every timer due meanwhile. */
   until(day: number, time: string): Promise<void>
   /** "<days after Monday> HH:mm" in London, for comparing instants with the calendar. */
@@ -175,6 +177,16 @@ async function runTicketTest(body: (t: TicketTest) => Promise<void>, policy: Sla
         taskQueue,
       })
       return handle
+    },
+    async startLinked(caseRef) {
+      const ticketId = randomUUID()
+      return env.client.workflow.signalWithStart(ticketWorkflow, {
+        args: [opening(ticketId, new Date(monday).toISOString())],
+        workflowId: ticketWorkflowId(ticketId),
+        taskQueue,
+        signal: caseLinkedSignal,
+        signalArgs: [{ caseRef, actorId: null }],
+      })
     },
     async until(day, time) {
       const [hour, minute] = time.split(':').map(Number)
@@ -661,6 +673,17 @@ describe('case closure', () => {
       await vi.waitFor(async () =>
         expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(false),
       )
+    })
+  })
+
+  test('a ticket started with its case link saves the link in its first save, so a closure right after finds it', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.startLinked('CASE-7')
+      await viewWhen(handle, { caseRef: 'CASE-7' })
+      await vi.waitFor(() => expect(t.saved.length).toBeGreaterThan(0))
+      // The read model (written from these snapshots) never shows the ticket without its case.
+      expect(t.saved[0]).toMatchObject({ caseRef: 'CASE-7', slaState: 'on_track' })
+      expect(t.kinds()).toEqual(['opened', 'case_linked'])
     })
   })
 

@@ -83,6 +83,8 @@ export const LIFECYCLE_PATCH = 'ticket-lifecycle'
 export const LIFECYCLE_UPGRADE_PATCH = 'ticket-lifecycle-upgrade'
 /** Marks runs whose activities are local activities. */
 export const LOCAL_ACTIVITIES_PATCH = 'ticket-local-activities'
+/** Marks runs that applied the commands and facts which came with the start before their first save. */
+export const EARLY_COMMANDS_FIRST_SAVE_PATCH = 'ticket-early-commands-first-save'
 
 const activityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -119,6 +121,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   // Commands wait for the policy (loaded a moment after the start), so that, say, a
   // ticket put in Pending family at once tells the family when it will close.
   const policyReady = () => !lifecycle || ticket.policy !== null || ticket.status === 'closed'
+  // Handlers waiting for that: the commands and facts that came with the start.
+  let waitingForPolicy = 0
 
   /** Refuses before the update reaches history. */
   function validate(command: TicketCommand): void {
@@ -129,7 +133,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   async function execute(command: TicketCommand): Promise<TicketView> {
     // Only when needed: the first version applied commands at once, and its runs must replay so.
-    if (!policyReady()) await condition(policyReady)
+    if (!policyReady()) {
+      waitingForPolicy++
+      await condition(policyReady)
+      waitingForPolicy--
+    }
     const at = now()
     ticket = applyDeadlines(ticket, at)
     const result = applyCommand(ticket, command, at)
@@ -143,7 +151,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   /** Integrations' facts: applied when valid, otherwise logged and ignored (a repeat, or too late). */
   async function applyFact(signal: string, command: TicketCommand): Promise<void> {
     // Waiting handlers resume in the order they arrived.
-    if (!policyReady()) await condition(policyReady)
+    if (!policyReady()) {
+      waitingForPolicy++
+      await condition(policyReady)
+      waitingForPolicy--
+    }
     const at = now()
     ticket = applyDeadlines(ticket, at)
     const result = applyCommand(ticket, command, at)
@@ -262,8 +274,13 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       const policy = await loadPolicy()
       const at = now()
       ticket = applyDeadlines(ticket, at)
-      if (ticket.policy === null) ticket = adoptSlaPolicy(ticket, policy, at)
-      else {
+      if (ticket.policy === null) {
+        ticket = adoptSlaPolicy(ticket, policy, at)
+        // What came with the start (a case link, an assignment) goes into the first
+        // save, so the read model never shows the ticket without it: closing a case
+        // just after a ticket was made for it must find the ticket.
+        if (waitingForPolicy > 0 && patched(EARLY_COMMANDS_FIRST_SAVE_PATCH)) await condition(() => waitingForPolicy === 0)
+      } else {
         const result = applyCommand(ticket, { kind: 'applySlaPolicy', policy, actorId: policyActorId }, at)
         if (result.ok) ticket = result.state
       }

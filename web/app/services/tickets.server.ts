@@ -159,6 +159,9 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
         priority,
         followUpOfId: input.followUpOfId ?? null,
         externalRef: input.externalRef ?? null,
+        // The workflow starts with this link (and saves it first): written now too, so
+        // closing the case the moment the ticket is acknowledged finds it.
+        caseRef: input.caseRef ?? null,
       },
       select: { id: true, orgId: true, number: true, createdAt: true },
     })
