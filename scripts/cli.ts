@@ -8,6 +8,7 @@ import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { AccountError, createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
 import { createApiKey, listApiKeys, revokeApiKey } from '../web/app/services/api-keys.server.ts'
+import { AUDIT_ACTIONS, recentChanges } from '../web/app/services/audit.server.ts'
 import { databaseUrlOf } from './lib/local-database.ts'
 
 interface Command {
@@ -99,7 +100,38 @@ const COMMANDS: Record<string, Command> = {
       console.log(`Revoked API key ${prefix}… of ${org.slug}`)
     },
   },
+  'audit list': {
+    usage: 'audit list --org <slug> [--limit <n>]',
+    summary: 'Who changed the organisation’s settings (SLA policy, API keys), when and through what; newest first.',
+    options: { org: { type: 'string' }, limit: { type: 'string' } },
+    optional: ['limit'],
+    async run(db, values) {
+      const org = await organisationBySlug(db, values.org!)
+      const take = LimitSchema.parse(values.limit ?? '20')
+      const changes = await recentChanges(db, { orgId: org.id, actions: AUDIT_ACTIONS, timezone: 'UTC', take })
+      if (!changes.length) console.log(`${org.slug} has no recorded settings changes`)
+      for (const change of changes) console.log(`${change.at.iso}  ${change.who} ${change.what} (via ${change.via})`)
+    },
+  },
+  'outbox list': {
+    usage: 'outbox list [--to <email>] [--limit <n>]',
+    summary: 'The mail Caseway has queued (password resets), newest first with its text: without a mail server this is where it waits.',
+    options: { to: { type: 'string' }, limit: { type: 'string' } },
+    optional: ['to', 'limit'],
+    async run(db, values) {
+      const take = LimitSchema.parse(values.limit ?? '10')
+      const to = values.to?.trim().toLowerCase()
+      const emails = await db.outboxEmail.findMany({ where: to ? { to } : {}, orderBy: { createdAt: 'desc' }, take })
+      if (!emails.length) console.log(to ? `No mail to ${to}` : 'The outbox is empty')
+      for (const email of emails)
+        console.log(
+          `── ${email.createdAt.toISOString()}  to ${email.to}${email.sentAt ? `  (sent ${email.sentAt.toISOString()})` : ''}\nSubject: ${email.subject}\n\n${email.text}\n`,
+        )
+    },
+  },
 }
+
+const LimitSchema = z.coerce.number({ error: '--limit must be a number' }).int('--limit must be a whole number').min(1).max(500)
 
 async function organisationBySlug(db: Db, slug: string) {
   const org = await db.organisation.findUnique({ where: { slug }, select: { id: true, slug: true } })

@@ -26,6 +26,7 @@ import {
 } from '../../web/api/schemas.ts'
 import { ErrorSchema } from '../../web/api/errors.ts'
 import { createApiKey, revokeApiKey } from '../../web/app/services/api-keys.server.ts'
+import { queueEmail } from '../../web/app/services/outbox.server.ts'
 import { MAX_FILE_BYTES, MAX_FILES } from '../../web/app/services/attachments.server.ts'
 import { ticketWorkflowId } from '../../workflows/ticket.messages.ts'
 import { eventually } from '../support/eventually.ts'
@@ -151,6 +152,25 @@ describe('authentication', () => {
     expect((await fromShell('GET', '/tickets')).status).toBe(200)
     await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'revoke', '--org', people.org.slug, '--prefix', key.slice(0, 12)], { env })
     expectError(await fromShell('GET', '/tickets'), 401, 'unauthorized')
+    // Both are in the organisation's audit trail, which the CLI reads too.
+    const audit = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'audit', 'list', '--org', people.org.slug, '--limit', '2'], { env })
+    expect(audit.stdout.trim().split('\n').map((line) => line.replace(/^\S+ {2}/, ''))).toEqual([
+      'An operator revoked the key “From the shell” (via cli)',
+      'An operator made the key “From the shell” (via cli)',
+    ])
+  })
+
+  it('shows the outbox: the mail a local stack keeps instead of sending', async () => {
+    const run = promisify(execFile)
+    const env = { ...process.env, DATABASE_URL: stack.stack.databaseUrl }
+    const to = `outbox-${Date.now()}@test.example`
+    await queueEmail({ ...stack.context }, { to, subject: 'Reset your Caseway password', text: 'Open https://caseway.test/reset?token=abc', dedupeKey: to })
+    const listed = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'outbox', 'list', '--to', to.toUpperCase()], { env })
+    expect(listed.stdout).toContain(`to ${to}`)
+    expect(listed.stdout).toContain('Subject: Reset your Caseway password')
+    expect(listed.stdout).toContain('https://caseway.test/reset?token=abc')
+    const none = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'outbox', 'list', '--to', `nobody-${to}`], { env })
+    expect(none.stdout.trim()).toBe(`No mail to nobody-${to}`)
   })
 
   it('fails with a non-zero exit code and says why when the organisation does not exist', async () => {

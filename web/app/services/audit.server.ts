@@ -10,7 +10,8 @@ import { formatDateTime } from '../utils/format.ts'
 
 export type AuditVia = 'portal' | 'api' | 'cli'
 
-export type AuditAction = 'sla_policy.saved' | 'sla_policy.applied' | 'api_key.created' | 'api_key.revoked'
+export const AUDIT_ACTIONS = ['sla_policy.saved', 'sla_policy.applied', 'api_key.created', 'api_key.revoked'] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** Who made a change: a person (null when it came from the CLI or a key without one) and the way in. */
 export interface AuditActor {
