@@ -414,11 +414,11 @@ describe('settings', () => {
   beforeAll(async () => {
     c = await createTestOrganisation(stack.db)
   })
-  const policyForm = async (changes: Record<string, string> = {}) => ({
-    intent: 'save-policy',
-    ...policyFormValues((await organisationSlaPolicy(stack.db, c.org.id)).policy),
-    ...changes,
-  })
+  // The form as the page fills it in from the stored policy, with the revision it came from.
+  const policyForm = async (changes: Record<string, string> = {}) => {
+    const { policy, revision } = await organisationSlaPolicy(stack.db, c.org.id)
+    return { intent: 'save-policy', revision, ...policyFormValues(policy), ...changes }
+  }
 
   it('are for the organisation’s admins only, on every page and action', async () => {
     for (const [route, url] of [
@@ -470,6 +470,18 @@ describe('settings', () => {
     expect(audit).toEqual([expect.objectContaining({ action: 'sla_policy.saved', actorId: c.admin.id, via: 'portal', data: { policy } })])
     const page = await load(settingsSlaPolicy, c.admin, SLA)
     expect(page.data).toMatchObject({ changes: [{ who: 'Ada Admin', what: 'saved the SLA policy', via: 'portal' }] })
+  })
+
+  it('a form filled in before someone else saved is refused, keeping what was typed; nothing is overwritten', async () => {
+    const stale = await policyForm({ 'low.first': '20' })
+    expect((await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'low.first': '30' }))).status).toBe(302)
+    const refused = await act(settingsSlaPolicy, c.admin, SLA, stale)
+    expect(refused.status).toBe(409)
+    expect(refused.data).toMatchObject({ formError: expect.stringContaining('Someone else saved the SLA policy'), values: { 'low.first': '20' } })
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).policy.targets.low.firstResponseMinutes).toBe(30 * 60)
+    // Reloaded, the same change goes through.
+    expect((await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'low.first': '20' }))).status).toBe(302)
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).policy.targets.low.firstResponseMinutes).toBe(20 * 60)
   })
 
   it('type overrides are added and removed without touching the rest of the policy', async () => {

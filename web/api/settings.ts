@@ -19,7 +19,8 @@ const getSlaPolicyRoute = defineRoute({
   responses: { 200: { description: 'The policy new tickets get.', schema: SlaPolicyEnvelope } },
   errors: {},
   async handle(ctx) {
-    return { status: 200, body: await organisationSlaPolicy(ctx.db, ctx.principal.orgId) }
+    const { policy, isDefault } = await organisationSlaPolicy(ctx.db, ctx.principal.orgId)
+    return { status: 200, body: { policy, isDefault } }
   },
 })
 

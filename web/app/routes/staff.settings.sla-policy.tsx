@@ -19,7 +19,7 @@ import {
   TextField,
 } from '../components/ui.tsx'
 import { recentChanges } from '../services/audit.server.ts'
-import { applySlaPolicy, organisationSlaPolicy, saveSlaPolicy } from '../services/sla-policy.server.ts'
+import { applySlaPolicy, organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../services/sla-policy.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
 import {
@@ -32,7 +32,7 @@ import {
   withTypeOverride,
 } from '../utils/sla-policy-form.ts'
 import { isTemporalUnreachable } from '../utils/temporal.server.ts'
-import { parseForm, type FieldErrors } from '../utils/validation.ts'
+import { formValues, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'SLA policy · Settings · Caseway' }]
 
@@ -45,7 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { team } = await requireSettingsAdmin(context, request)
   const orgId = team.orgId
   const org = await context.db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { timezone: true } })
-  const [{ policy, isDefault }, openTickets, changes] = await Promise.all([
+  const [{ policy, isDefault, revision }, openTickets, changes] = await Promise.all([
     organisationSlaPolicy(context.db, orgId),
     context.db.ticket.count({ where: { orgId, status: { not: 'closed' } } }),
     recentChanges(context.db, { orgId, actions: ['sla_policy.saved', 'sla_policy.applied'], timezone: org.timezone }),
@@ -53,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const zones = Intl.supportedValuesOf('timeZone')
   return {
     isDefault,
-    values: policyFormValues(policy),
+    values: { ...policyFormValues(policy), revision } as Record<string, string>,
     overrides: TICKET_TYPES.flatMap((type) =>
       PRIORITIES.filter((priority) => policy.typeOverrides[type]?.[priority]).map((priority) => {
         const target = policy.typeOverrides[type]![priority]!
@@ -76,7 +76,8 @@ type ActionData = { intent: string; fieldErrors: FieldErrors; formError?: string
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireSettingsAdmin(context, request)
-  const form = parseForm(await request.formData(), SlaSettingsActionSchema)
+  const formData = await request.formData()
+  const form = parseForm(formData, SlaSettingsActionSchema)
   if (!form.success)
     return data<ActionData>(
       { intent: form.values.intent ?? '', fieldErrors: form.fieldErrors, formError: form.formErrors[0], values: form.values },
@@ -86,26 +87,49 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor = { actorId: user.id, via: 'portal' as const }
   const here = new URL(request.url)
   const back = `${here.pathname}${here.search}`
-  const stored = (await organisationSlaPolicy(context.db, orgId)).policy
-  const save = (policy: SlaPolicyJson) => saveSlaPolicy(context, { orgId, policy, ...actor, applyToOpenTickets: false })
+  const save = (edit: (current: SlaPolicyJson) => SlaPolicyJson) =>
+    saveSlaPolicy(context, { orgId, policy: ({ policy }) => edit(policy), ...actor, applyToOpenTickets: false })
   const input = form.data
 
   switch (input.intent) {
     case 'save-policy': {
-      await save(policyFromForm(input, stored.typeOverrides))
+      try {
+        await saveSlaPolicy(context, {
+          orgId,
+          ...actor,
+          applyToOpenTickets: false,
+          policy: (current) => {
+            if (current.revision !== input.revision) throw new SlaPolicyConflictError()
+            return policyFromForm(input, current.policy.typeOverrides)
+          },
+        })
+      } catch (error) {
+        if (!(error instanceof SlaPolicyConflictError)) throw error
+        return data<ActionData>(
+          {
+            intent: 'save-policy',
+            fieldErrors: {},
+            formError:
+              'Someone else saved the SLA policy while you were editing it, so yours was not saved. Your changes are still below: ' +
+              'reload the page to see theirs, then make yours again.',
+            values: formValues(formData),
+          },
+          { status: 409 },
+        )
+      }
       if (!input.applyToOpenTickets)
         return redirectWithFlash(context, request, back, { kind: 'success', text: 'SLA policy saved. Tickets created from now on get it.' })
       return applyToOpenTickets({ saved: true })
     }
     case 'save-override': {
-      await save({ ...stored, typeOverrides: withTypeOverride(stored.typeOverrides, input) })
+      await save((current) => ({ ...current, typeOverrides: withTypeOverride(current.typeOverrides, input) }))
       return redirectWithFlash(context, request, back, {
         kind: 'success',
         text: `Targets for ${TYPE_LABELS[input.type]} at ${PRIORITY_LABELS[input.priority]} priority saved, for tickets created from now on.`,
       })
     }
     case 'remove-override': {
-      await save({ ...stored, typeOverrides: withTypeOverride(stored.typeOverrides, { ...input, target: null }) })
+      await save((current) => ({ ...current, typeOverrides: withTypeOverride(current.typeOverrides, { ...input, target: null }) }))
       return redirectWithFlash(context, request, back, {
         kind: 'success',
         text: `${TYPE_LABELS[input.type]} tickets at ${PRIORITY_LABELS[input.priority]} priority now follow the priority’s targets.`,
@@ -218,6 +242,7 @@ export default function SlaPolicySettings() {
   const overrideValues = actionData?.intent === 'save-override' ? actionData.values : {}
   const otherError = actionData && !['save-policy', 'save-override'].includes(actionData.intent) ? (actionData.formError ?? 'Check the form and try again.') : null
   const problems = Object.keys(policyErrors).length
+  const policyFormError = actionData?.intent === 'save-policy' ? actionData.formError : null
 
   return (
     <div className="space-y-6">
@@ -233,6 +258,8 @@ export default function SlaPolicySettings() {
           SLA policy
         </h2>
         <input type="hidden" name="intent" value="save-policy" />
+        <input type="hidden" name="revision" value={values.revision} />
+        {policyFormError ? <Alert kind="error">{policyFormError}</Alert> : null}
         {problems ? (
           <Alert kind="error">
             {problems === 1 ? 'One field needs' : `${problems} fields need`} a look before the policy can be saved.

@@ -4,35 +4,64 @@
  * after it; running tickets keep theirs unless the admin applies it to them
  * (each workflow then reloads it: see slaPolicyChangedSignal).
  */
+import { createHash } from 'node:crypto'
 import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicyJson } from '../../../domain/sla.ts'
 import { SlaPolicySchema } from '../../../domain/sla-schemas.ts'
 import type { Db } from '../../../lib/db.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 import { applySlaPolicyToOpenTickets, type TicketContext } from './tickets.server.ts'
 
+export interface StoredSlaPolicy {
+  policy: SlaPolicyJson
+  /** No policy stored (or an invalid one): the default, in the organisation's time zone. */
+  isDefault: boolean
+  /** Changes whenever the stored policy does: a form sends back the one it was filled from. */
+  revision: string
+}
+
+/** Someone saved the policy after the form being saved was filled in. */
+export class SlaPolicyConflictError extends Error {
+  override name = 'SlaPolicyConflictError'
+}
+
+function storedPolicy(org: { slaPolicy: unknown; timezone: string }): StoredSlaPolicy {
+  const revision = createHash('sha256').update(JSON.stringify(org.slaPolicy ?? null)).digest('hex').slice(0, 16)
+  const stored = org.slaPolicy === null ? null : SlaPolicySchema.safeParse(org.slaPolicy)
+  if (stored?.success) return { policy: stored.data, isDefault: false, revision }
+  return { policy: slaPolicyToJson(defaultSlaPolicy(org.timezone)), isDefault: true, revision }
+}
+
 /**
  * The policy new tickets of the organisation get, as the workflow's
  * loadSlaPolicy activity reads it: the stored one, or the default policy in the
  * organisation's time zone.
  */
-export async function organisationSlaPolicy(db: Db, orgId: string): Promise<{ policy: SlaPolicyJson; isDefault: boolean }> {
-  const org = await db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { slaPolicy: true, timezone: true } })
-  const stored = org.slaPolicy === null ? null : SlaPolicySchema.safeParse(org.slaPolicy)
-  if (stored?.success) return { policy: stored.data, isDefault: false }
-  return { policy: slaPolicyToJson(defaultSlaPolicy(org.timezone)), isDefault: true }
+export async function organisationSlaPolicy(db: Db, orgId: string): Promise<StoredSlaPolicy> {
+  return storedPolicy(await db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { slaPolicy: true, timezone: true } }))
 }
 
 /**
  * Stores a validated policy with its audit record; with `applyToOpenTickets`
  * every ticket that is not closed takes it too. Answers the numbers of the
- * tickets it was applied to.
+ * tickets it was applied to. Given a function, it is handed the current policy
+ * with the organisation's row locked, so edits of one part (a type override)
+ * never undo a concurrent save, and a form can refuse (SlaPolicyConflictError)
+ * when the policy changed since it was filled in.
  */
 export async function saveSlaPolicy(
   ctx: TicketContext,
-  input: AuditActor & { orgId: string; policy: SlaPolicyJson; applyToOpenTickets: boolean },
+  input: AuditActor & {
+    orgId: string
+    policy: SlaPolicyJson | ((current: StoredSlaPolicy) => SlaPolicyJson)
+    applyToOpenTickets: boolean
+  },
 ): Promise<{ appliedTo: number[] }> {
-  const { orgId, policy, actorId, via } = input
+  const { orgId, actorId, via } = input
   await ctx.db.$transaction(async (tx) => {
+    const [org] = await tx.$queryRaw<{ slaPolicy: unknown; timezone: string }[]>`
+      SELECT "slaPolicy", timezone FROM "Organisation" WHERE id = ${orgId}::uuid FOR UPDATE`
+    if (!org) throw new Error(`Organisation ${orgId} not found`)
+    const policy = typeof input.policy === 'function' ? input.policy(storedPolicy(org)) : input.policy
     await tx.organisation.update({ where: { id: orgId }, data: { slaPolicy: policy } })
     await recordAudit(tx, { orgId, actorId, via, action: 'sla_policy.saved', data: { policy } })
   })

@@ -118,6 +118,8 @@ const priorityTargetFields = Object.assign({}, ...PRIORITIES.map((priority) => t
 export const SlaPolicyFormSchema = z
   .object({
     intent: z.literal('save-policy'),
+    /** The stored policy's revision the form was filled from. */
+    revision: z.string().max(64).default(''),
     timezone: TimezoneSchema,
     ...dayFields,
     start: ClockTimeSchema,

@@ -148,10 +148,16 @@ export type FormResult<T> =
   | { success: true; data: T }
   | { success: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> }
 
-/** Parses a form's text fields; on failure returns the messages and what was typed, to fill the form again. */
-export function parseForm<S extends z.ZodType>(formData: FormData, schema: S): FormResult<z.output<S>> {
+/** A form's text fields (files left out), as typed. */
+export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {}
   for (const [key, value] of formData) if (typeof value === 'string') values[key] = value
+  return values
+}
+
+/** Parses a form's text fields; on failure returns the messages and what was typed, to fill the form again. */
+export function parseForm<S extends z.ZodType>(formData: FormData, schema: S): FormResult<z.output<S>> {
+  const values = formValues(formData)
   const parsed = schema.safeParse(values)
   if (parsed.success) return { success: true, data: parsed.data }
   const { fieldErrors, formErrors } = z.flattenError(parsed.error) as { fieldErrors: FieldErrors; formErrors: string[] }
