@@ -681,6 +681,20 @@ describe('the SLA policy', () => {
       expect(Math.abs(Date.parse(resolution.dueAt!) - (Date.now() + 600 * 60_000))).toBeLessThan(2 * 60_000)
     })
     expectError(await org.api('PUT', '/settings/sla-policy?applyToOpenTickets=yes', minutePolicy), 400, 'invalid_request')
+    // ETag and If-Match: a save based on a stale read is refused and changes nothing.
+    const read = await org.api('GET', '/settings/sla-policy')
+    const etag = read.headers.get('etag')!
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/)
+    const longer = { ...minutePolicy, reopenWindowDays: 9 }
+    const guarded = await org.api('PUT', '/settings/sla-policy', longer, { 'If-Match': etag })
+    expect(guarded.status).toBe(200)
+    const newEtag = guarded.headers.get('etag')
+    expect(newEtag).not.toBe(etag)
+    expect((await org.api('GET', '/settings/sla-policy')).headers.get('etag')).toBe(newEtag)
+    expectError(await org.api('PUT', '/settings/sla-policy', minutePolicy, { 'If-Match': etag }), 412, 'precondition_failed')
+    expect(SlaPolicyEnvelope.parse((await org.api('GET', '/settings/sla-policy')).json).policy.reopenWindowDays).toBe(9)
+    expect((await org.api('PUT', '/settings/sla-policy', minutePolicy, { 'If-Match': newEtag! })).status).toBe(200)
+
     // Each save and application is in the organisation's audit trail, made by the key's admin through the API.
     const audit = await stack.db.auditEvent.findMany({
       where: { orgId: org.org.id, action: { startsWith: 'sla_policy.' } },
@@ -691,6 +705,8 @@ describe('the SLA policy', () => {
       { action: 'sla_policy.saved', actorId: org.admin.id, via: 'api' },
       { action: 'sla_policy.saved', actorId: org.admin.id, via: 'api' },
       { action: 'sla_policy.applied', actorId: org.admin.id, via: 'api' },
+      { action: 'sla_policy.saved', actorId: org.admin.id, via: 'api' },
+      { action: 'sla_policy.saved', actorId: org.admin.id, via: 'api' },
     ])
   })
 })

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   idempotency_in_progress: 'A request with this Idempotency-Key is still running; retry after Retry-After.',
   payload_too_large: 'The body is larger than the limit.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different body.',
+  precondition_failed: 'The resource changed since the revision in `If-Match` was read.',
   unprocessable: 'The request is well-formed but refers to something that cannot be used (for example an unknown person).',
   rate_limited: 'Too many requests for this key; retry after Retry-After seconds.',
   unavailable: 'The ticket service did not answer in time; nothing was changed. Retry after Retry-After.',

@@ -55,6 +55,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not found in this organisation.',
   405: 'Method not allowed on this path.',
   409: 'Conflict: the ticket refused the change (the message is its reason), or an idempotent request is still running.',
+  412: 'The resource changed since the revision named in `If-Match` was read: read it again, then retry.',
   413: 'The body, or a file in it, is too large, or it carries too many files.',
   415: 'The body is not JSON (or, where files are taken, multipart/form-data).',
   422: 'Well-formed, but refers to something that cannot be used.',
@@ -112,17 +113,19 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
             },
           ]
         : []),
+      ...(route.requestHeaders ?? []).map((header) => ({ ...header, in: 'header', required: false })),
     ]
     const responses: Record<string, Json> = {}
     for (const [status, answer] of Object.entries(route.responses)) {
+      const headers = {
+        ...(route.idempotent && status === '201'
+          ? { 'Idempotent-Replayed': { description: '`true` when this is the answer to an earlier request with the same key.', schema: { type: 'string', enum: ['true'] } } }
+          : {}),
+        ...route.answerHeaders,
+      }
       responses[status] = {
         description: answer.description,
-        ...(route.idempotent && status === '201'
-          ? { headers: { 'Idempotent-Replayed': { description: '`true` when this is the answer to an earlier request with the same key.', schema: { type: 'string', enum: ['true'] } } } }
-          : {}),
-        ...(route.operationId === 'getTicket'
-          ? { headers: { 'Caseway-State': { description: '`live` from the workflow, or `saved` from the database when the workflow could not be asked.', schema: { type: 'string', enum: ['live', 'saved'] } } } }
-          : {}),
+        ...(Object.keys(headers).length ? { headers } : {}),
         content:
           'file' in answer
             ? { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }

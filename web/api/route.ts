@@ -55,6 +55,10 @@ export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, 
    * as `attachments` parts (attachments.server.ts says which and how large).
    */
   uploads?: boolean
+  /** Request headers it reads besides Authorization and Idempotency-Key, documented as optional header parameters. */
+  requestHeaders?: readonly { name: string; description: string; schema: Record<string, unknown> }[]
+  /** Headers its successful answers carry. */
+  answerHeaders?: Record<string, { description: string; schema: Record<string, unknown> }>
   /** Each answer's JSON schema, or `file` for a download. */
   responses: Record<number, { description: string; schema: Schema } | { description: string; file: true }>
   /** The error statuses this operation answers with, besides 401, 413, 429 and 500 that any may. */

@@ -5,9 +5,14 @@
  * (`applyToOpenTickets=true`).
  */
 import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
-import { organisationSlaPolicy, saveSlaPolicy } from '../app/services/sla-policy.server.ts'
+import { organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../app/services/sla-policy.server.ts'
+import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import { PutSlaPolicyQuery, SlaPolicyEnvelope, SlaPolicySavedSchema } from './schemas.ts'
+
+const ETAG_HEADER = { description: 'The policy’s revision; send it back as `If-Match` to save only over this one.', schema: { type: 'string' } }
+
+const etag = (revision: string) => `"${revision}"`
 
 const getSlaPolicyRoute = defineRoute({
   method: 'get',
@@ -16,11 +21,12 @@ const getSlaPolicyRoute = defineRoute({
   tag: 'Settings',
   summary: 'Read the organisation’s SLA policy',
   description: 'Targets by priority (optionally by ticket type), business hours, holidays, and the pending-family and reopen periods.',
+  answerHeaders: { ETag: ETAG_HEADER },
   responses: { 200: { description: 'The policy new tickets get.', schema: SlaPolicyEnvelope } },
   errors: {},
   async handle(ctx) {
-    const { policy, isDefault } = await organisationSlaPolicy(ctx.db, ctx.principal.orgId)
-    return { status: 200, body: { policy, isDefault } }
+    const { policy, isDefault, revision } = await organisationSlaPolicy(ctx.db, ctx.principal.orgId)
+    return { status: 200, body: { policy, isDefault }, headers: { ETag: etag(revision) } }
   },
 })
 
@@ -35,17 +41,35 @@ const putSlaPolicyRoute = defineRoute({
     'takes it too: each target keeps the business time it has used and gets its new budget.',
   query: PutSlaPolicyQuery,
   body: SlaPolicySchema,
+  requestHeaders: [
+    {
+      name: 'If-Match',
+      description:
+        'The `ETag` of the policy this one was based on (from `GET`): if someone changed it since, nothing is saved and the answer is 412.',
+      schema: { type: 'string', maxLength: 200 },
+    },
+  ],
+  answerHeaders: { ETag: ETAG_HEADER },
   responses: { 200: { description: 'The policy as stored.', schema: SlaPolicySavedSchema } },
-  errors: { 400: ['invalid_request', 'invalid_json'], 415: ['unsupported_media_type'], 503: ['unavailable'] },
-  async handle(ctx, { query, body }) {
-    const { appliedTo } = await saveSlaPolicy(ctx, {
-      orgId: ctx.principal.orgId,
-      policy: body,
-      actorId: ctx.principal.createdById,
-      via: 'api',
-      applyToOpenTickets: query.applyToOpenTickets === 'true',
-    })
-    return { status: 200, body: { policy: body, appliedTo } }
+  errors: { 400: ['invalid_request', 'invalid_json'], 412: ['precondition_failed'], 415: ['unsupported_media_type'], 503: ['unavailable'] },
+  async handle(ctx, { query, body, header }) {
+    const ifMatch = header('if-match')?.trim()
+    try {
+      const { appliedTo, revision } = await saveSlaPolicy(ctx, {
+        orgId: ctx.principal.orgId,
+        policy: (current) => {
+          if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etag(current.revision)) throw new SlaPolicyConflictError()
+          return body
+        },
+        actorId: ctx.principal.createdById,
+        via: 'api',
+        applyToOpenTickets: query.applyToOpenTickets === 'true',
+      })
+      return { status: 200, body: { policy: body, appliedTo }, headers: { ETag: etag(revision) } }
+    } catch (error) {
+      if (!(error instanceof SlaPolicyConflictError)) throw error
+      throw new ApiError(412, 'precondition_failed', 'The SLA policy changed since the ETag in If-Match was read; nothing was saved. GET it again, then retry.')
+    }
   },
 })
 

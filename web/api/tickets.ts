@@ -356,6 +356,12 @@ const getTicketRoute = defineRoute({
     'The ticket as its workflow holds it right now, SLA targets included (`Caseway-State: live`). If the workflow ' +
     'cannot be asked in time, the last saved state is returned instead (`Caseway-State: saved`).',
   params: TicketNumberParams,
+  answerHeaders: {
+    'Caseway-State': {
+      description: '`live` from the workflow, or `saved` from the database when the workflow could not be asked.',
+      schema: { type: 'string', enum: ['live', 'saved'] },
+    },
+  },
   responses: { 200: { description: 'The ticket.', schema: TicketEnvelope } },
   errors: { 400: ['invalid_request'], 404: ['not_found'] },
   async handle(ctx, { params }) {

@@ -55,19 +55,23 @@ export async function saveSlaPolicy(
     policy: SlaPolicyJson | ((current: StoredSlaPolicy) => SlaPolicyJson)
     applyToOpenTickets: boolean
   },
-): Promise<{ appliedTo: number[] }> {
+): Promise<{ appliedTo: number[]; revision: string }> {
   const { orgId, actorId, via } = input
-  await ctx.db.$transaction(async (tx) => {
+  const revision = await ctx.db.$transaction(async (tx) => {
     const [org] = await tx.$queryRaw<{ slaPolicy: unknown; timezone: string }[]>`
       SELECT "slaPolicy", timezone FROM "Organisation" WHERE id = ${orgId}::uuid FOR UPDATE`
     if (!org) throw new Error(`Organisation ${orgId} not found`)
     const policy = typeof input.policy === 'function' ? input.policy(storedPolicy(org)) : input.policy
-    await tx.organisation.update({ where: { id: orgId }, data: { slaPolicy: policy } })
+    // Read back as stored: jsonb orders the keys, and the revision is of what a later read sees.
+    const [saved] = await tx.$queryRaw<{ slaPolicy: unknown; timezone: string }[]>`
+      UPDATE "Organisation" SET "slaPolicy" = ${JSON.stringify(policy)}::jsonb WHERE id = ${orgId}::uuid
+      RETURNING "slaPolicy", timezone`
     await recordAudit(tx, { orgId, actorId, via, action: 'sla_policy.saved', data: { policy } })
+    return storedPolicy(saved!).revision
   })
   ctx.log.info({ orgId, actorId, via, applyToOpenTickets: input.applyToOpenTickets }, 'SLA policy saved')
-  if (!input.applyToOpenTickets) return { appliedTo: [] }
-  return { appliedTo: await applySlaPolicy(ctx, { orgId, actorId, via }) }
+  if (!input.applyToOpenTickets) return { appliedTo: [], revision }
+  return { appliedTo: await applySlaPolicy(ctx, { orgId, actorId, via }), revision }
 }
 
 /** Every open ticket of the organisation reloads the current policy; audited with how many took it. */
