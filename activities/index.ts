@@ -159,7 +159,8 @@ async function notificationText(db: Db, notification: TicketNotification, number
       : new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: timezone }).format(new Date(iso))
   const request = `request #${number}`
   switch (notification.kind) {
-    case 'staff_replied': {
+    case 'staff_replied':
+    case 'family_replied': {
       const actor = await db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } })
       if (!actor) throw notFound('User', notification.actorId)
       return `${actor.name} replied to ${request}`

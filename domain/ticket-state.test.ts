@@ -14,6 +14,7 @@ import {
   toTicketRecord,
   upgradeTicketState,
   type CarriedTicketState,
+  isFamilyMessage,
   notificationsFor,
   STATUS_TRANSITIONS,
   toTicketSnapshot,
@@ -472,6 +473,30 @@ describe('notificationsFor', () => {
         recipientIds: [REQUESTER],
       },
     ])
+  })
+
+  test('the assignee and watchers hear about family messages, in runs that tell them', () => {
+    let state = ticket()
+    const events: TicketEvent[] = []
+    for (const command of [assignTo(STAFF), familyMessage('m1'), internalNote('m2')]) {
+      const result = applyCommand(state, command, NOW)
+      if (!result.ok) throw new Error(result.reason)
+      state = result.state
+      events.push(...result.events)
+    }
+    const familyEvent = events.find(isFamilyMessage)!
+    expect(notificationsFor(state, events, { familyReplies: true })).toEqual([
+      {
+        dedupeKey: `ticket:ticket-1:event:${familyEvent.seq}`,
+        ticketId: 'ticket-1',
+        kind: 'family_replied',
+        actorId: REQUESTER,
+        recipientIds: [STAFF],
+        include: ['watchers'],
+      },
+    ])
+    // Runs recorded before this replay as they ran.
+    expect(notificationsFor(state, events)).toEqual([])
   })
 })
 

@@ -904,6 +904,7 @@ export type TicketNotification = {
   include?: ('watchers' | 'admins')[]
 } & (
   | { kind: 'staff_replied'; actorId: string }
+  | { kind: 'family_replied'; actorId: string }
   | { kind: 'ticket_resolved'; reason: string | null; reopenUntil: string | null }
   | { kind: 'awaiting_family'; autoCloseAt: string | null }
   | { kind: 'family_reminder'; autoCloseAt: string | null }
@@ -913,13 +914,24 @@ export type TicketNotification = {
 
 export type TicketNotificationKind = TicketNotification['kind']
 
+/** A message the family wrote (on the ticket, so public). */
+export function isFamilyMessage(event: TicketEvent): boolean {
+  return event.kind === 'message_posted' && !isStaffRole(event.data.authorRole)
+}
+
 /**
  * Who hears about these events: the family when staff reply, when the ticket
  * waits for them (with the date it will close), when reminded, and when it is
- * resolved (with the date reopening ends); the assignee, watchers and admins
- * when a target is breached; the assignee (else the admins) when the LA is overdue.
+ * resolved (with the date reopening ends); the assignee and watchers when the
+ * family writes (`familyReplies`: runs begun before this was added stay silent,
+ * see the workflow); the assignee, watchers and admins when a target is
+ * breached; the assignee (else the admins) when the LA is overdue.
  */
-export function notificationsFor(state: TicketState, events: readonly TicketEvent[]): TicketNotification[] {
+export function notificationsFor(
+  state: TicketState,
+  events: readonly TicketEvent[],
+  options: { familyReplies?: boolean } = {},
+): TicketNotification[] {
   const family = [state.requesterId]
   const assignee = state.assigneeId === null ? [] : [state.assigneeId]
   const key = (event: TicketEvent) => `ticket:${state.ticketId}:event:${event.seq}`
@@ -927,9 +939,10 @@ export function notificationsFor(state: TicketState, events: readonly TicketEven
     const base = { dedupeKey: key(event), ticketId: state.ticketId }
     switch (event.kind) {
       case 'message_posted':
-        return event.data.visibility === 'public' && isStaffRole(event.data.authorRole) && event.actorId !== null
-          ? [{ ...base, kind: 'staff_replied', actorId: event.actorId, recipientIds: family }]
-          : []
+        if (event.actorId === null) return []
+        if (isFamilyMessage(event))
+          return options.familyReplies ? [{ ...base, kind: 'family_replied', actorId: event.actorId, recipientIds: assignee, include: ['watchers'] }] : []
+        return event.data.visibility === 'public' ? [{ ...base, kind: 'staff_replied', actorId: event.actorId, recipientIds: family }] : []
       case 'status_changed':
         if (event.data.to === 'resolved')
           return [

@@ -37,6 +37,7 @@ import {
   applyDeadlines,
   caseOpen,
   initialTicketState,
+  isFamilyMessage,
   nextDeadlineMs,
   notificationsFor,
   toTicketRecord,
@@ -85,6 +86,8 @@ export const LIFECYCLE_UPGRADE_PATCH = 'ticket-lifecycle-upgrade'
 export const LOCAL_ACTIVITIES_PATCH = 'ticket-local-activities'
 /** Marks runs that applied the commands and facts which came with the start before their first save. */
 export const EARLY_COMMANDS_FIRST_SAVE_PATCH = 'ticket-early-commands-first-save'
+/** Marks runs that tell the assignee and watchers when the family writes. */
+export const FAMILY_REPLY_NOTICES_PATCH = 'ticket-family-reply-notices'
 
 const activityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -246,7 +249,9 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       upsertedAttributes = attributesKey
     }
 
-    for (const notification of notificationsFor(snapshot, snapshot.pendingEvents)) {
+    // Runs recorded before the assignee was told of family messages replay without those notifications.
+    const familyReplies = lifecycle && snapshot.pendingEvents.some(isFamilyMessage) && patched(FAMILY_REPLY_NOTICES_PATCH)
+    for (const notification of notificationsFor(snapshot, snapshot.pendingEvents, { familyReplies })) {
       // The first version told families about staff replies only; its runs keep to that while replayed.
       if (!lifecycle && notification.kind !== 'staff_replied') continue
       // A notification that cannot be sent (its author was deleted) must not end the ticket.

@@ -378,6 +378,18 @@ describe('reading tickets', () => {
 })
 
 describe('messages', () => {
+  it('a family message tells the assigned advocate, in the portal’s notifications', async () => {
+    const ticket = await createTicket()
+    expect((await api('POST', `/tickets/${ticket.number}/assign`, { assignee: { email: people.advocate.email } })).status).toBe(200)
+    const reply = await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.family.email }, body: 'The letter came today' })
+    expect(reply.status).toBe(201)
+    const { id: ticketId } = await ticketRow(ticket.number)
+    await eventually(async () => {
+      const told = await stack.db.notification.findMany({ where: { ticketId, kind: 'family_replied' }, select: { userId: true, text: true } })
+      expect(told).toEqual([{ userId: people.advocate.id, text: `${people.family.name} replied to request #${ticket.number}` }])
+    })
+  })
+
   it('lists the conversation, takes a staff reply and refuses what it must', async () => {
     const ticket = await createTicket()
     const listed = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json)
