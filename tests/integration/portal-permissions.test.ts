@@ -383,6 +383,45 @@ describe('the ticket page', () => {
   })
 })
 
+describe('watchers', () => {
+  it('the team watches a ticket and adds colleagues; nobody else can; each change is audited', async () => {
+    const watched = await createTicket(context, { orgId: a.org.id, requesterId: a.family.id, subject: 'Watchers: tribunal prep', type: 'tribunal', body: 'Help' })
+    const here = `/tickets/${a.org.slug}/${watched.number}`
+    const params = { orgSlug: a.org.slug, number: String(watched.number) }
+    const watch = (userId: string, watching = 'true') => ({ intent: 'watch', userId, watching })
+
+    expect((await act(ticketPage, a.family, here, watch(a.family.id), params)).status).toBe(403)
+    expect((await act(ticketPage, b.advocate, here, watch(b.advocate.id), params)).status).toBe(404)
+    const notTeam = await act(ticketPage, a.advocate, here, watch(a.family.id), params)
+    expect(notTeam).toMatchObject({ status: 400, data: { fieldErrors: { userId: ['Only members of the team can watch a ticket'] } } })
+
+    expect(await act(ticketPage, a.advocate, here, watch(a.advocate.id), params)).toMatchObject({ status: 302, location: here })
+    expect((await act(ticketPage, a.advocate, here, watch(a.admin.id), params)).status).toBe(302)
+    // Watching twice changes nothing and records nothing.
+    expect((await act(ticketPage, a.admin, here, watch(a.admin.id), params)).status).toBe(302)
+    const page = await load(ticketPage, a.advocate, here, params)
+    expect(page.data).toMatchObject({ watchers: [{ id: a.admin.id }, { id: a.advocate.id }], permissions: { watch: true } })
+    expect((await load(ticketPage, a.family, here, params)).data).not.toHaveProperty('watchers')
+
+    // A family message reaches the watchers (nobody is assigned yet).
+    const message = await postMessage(context, { ticket: watched, author: a.family, role: 'family', body: 'New letter', visibility: 'public' })
+    expect(message.status).toBe('applied')
+    await eventually(async () => {
+      const told = await stack.db.notification.findMany({ where: { ticketId: watched.id, kind: 'family_replied' }, select: { userId: true } })
+      expect(told.map((n) => n.userId).sort()).toEqual([a.admin.id, a.advocate.id].sort())
+    })
+
+    expect((await act(ticketPage, a.advocate, here, watch(a.admin.id, 'false'), params)).status).toBe(302)
+    expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: watched.id }, select: { userId: true } })).toEqual([{ userId: a.advocate.id }])
+    const audit = await stack.db.auditEvent.findMany({ where: { orgId: a.org.id, action: { startsWith: 'watcher.' } }, orderBy: { createdAt: 'asc' } })
+    expect(audit.map((e) => [e.action, e.actorId, (e.data as { userId: string }).userId])).toEqual([
+      ['watcher.added', a.advocate.id, a.advocate.id],
+      ['watcher.added', a.advocate.id, a.admin.id],
+      ['watcher.removed', a.advocate.id, a.admin.id],
+    ])
+  })
+})
+
 describe('attachments', () => {
   const fileUrl = (id: string) => `${path_}/attachments/${id}`
   const fileParams = (id: string) => ({ ...ticketParams(), attachmentId: id })

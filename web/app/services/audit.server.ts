@@ -1,7 +1,7 @@
 /**
- * The organisation's audit trail of settings changes: who saved or applied an
- * SLA policy and who made or revoked an API key, from the portal, the API or
- * the CLI. Written in the same transaction as the change it records, so neither
+ * The organisation's audit trail of changes outside tickets' lifecycles: who
+ * saved or applied an SLA policy, made or revoked an API key, or changed a
+ * ticket's watchers, from the portal, the API or the CLI. Written in the same transaction as the change it records, so neither
  * exists without the other.
  */
 import type { Prisma } from '../../../generated/prisma/client.ts'
@@ -10,7 +10,14 @@ import { formatDateTime } from '../utils/format.ts'
 
 export type AuditVia = 'portal' | 'api' | 'cli'
 
-export const AUDIT_ACTIONS = ['sla_policy.saved', 'sla_policy.applied', 'api_key.created', 'api_key.revoked'] as const
+export const AUDIT_ACTIONS = [
+  'sla_policy.saved',
+  'sla_policy.applied',
+  'api_key.created',
+  'api_key.revoked',
+  'watcher.added',
+  'watcher.removed',
+] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** Who made a change: a person (null when it came from the CLI or a key without one) and the way in. */
@@ -57,6 +64,10 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `made the key “${String(data.name ?? '')}”`
     case 'api_key.revoked':
       return `revoked the key “${String(data.name ?? '')}”`
+    case 'watcher.added':
+      return `added ${String(data.name ?? 'someone')} as a watcher of ticket #${Number(data.ticketNumber)}`
+    case 'watcher.removed':
+      return `removed ${String(data.name ?? 'someone')} as a watcher of ticket #${Number(data.ticketNumber)}`
     default:
       return action
   }

@@ -20,6 +20,7 @@ export type Permission =
   | 'change-type:ticket:org'
   | 'link-case:ticket:org'
   | 'assign:ticket:self'
+  | 'watch:ticket:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -37,6 +38,8 @@ const STAFF = [
   'change-type:ticket:org',
   'link-case:ticket:org',
   'assign:ticket:self',
+  // Any of the team may watch a ticket, or add a colleague (cover during absence).
+  'watch:ticket:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

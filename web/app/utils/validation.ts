@@ -124,12 +124,28 @@ export const LinkCaseSchema = z.object({
   caseRef: optionalText(100, 'A case reference is at most 100 characters'),
 })
 
+export const WatchSchema = z.object({
+  intent: z.literal('watch'),
+  userId: z.uuid({ error: 'Choose a team member' }),
+  watching: z.enum(['true', 'false'], { error: 'Say whether to start or stop watching' }).transform((v) => v === 'true'),
+})
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
 export const TicketActionSchema = z.discriminatedUnion(
   'intent',
-  [ReplySchema, ChangeStatusSchema, AssignSchema, ChangePrioritySchema, ChangeTypeSchema, LinkCaseSchema, ReopenSchema, LaResponseSchema],
+  [
+    ReplySchema,
+    ChangeStatusSchema,
+    AssignSchema,
+    ChangePrioritySchema,
+    ChangeTypeSchema,
+    LinkCaseSchema,
+    ReopenSchema,
+    LaResponseSchema,
+    WatchSchema,
+  ],
   { error: 'Unknown action' },
 )
 export type TicketAction = z.output<typeof TicketActionSchema>

@@ -33,6 +33,7 @@ import {
   reopenTicket,
   type TicketCommandResult,
 } from '../../services/tickets.server.ts'
+import { setWatching } from '../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel, statusTone } from '../../utils/format.ts'
 import { requireTicketAccess, requireTicketPermission, type TicketAccess } from '../../utils/permissions.server.ts'
@@ -174,6 +175,23 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       result = await linkCase(context, { ticket: access.ticket, actor, caseRef: command.caseRef ?? null })
       success = ({ view }) => (view.caseRef ? `Linked to case ${view.caseRef}.` : 'Case unlinked.')
       break
+    }
+    case 'watch': {
+      // Watchers are plain records, not lifecycle: no workflow command.
+      requireTicketPermission(access, 'watch:ticket:org')
+      const outcome = await setWatching(context.db, {
+        ticket: access.ticket,
+        userId: command.userId,
+        watching: command.watching,
+        actorId: actor.id,
+        via: 'portal',
+      })
+      if (outcome === 'not_on_team') return invalid('watch', { userId: ['Only members of the team can watch a ticket'] }, values)
+      const who = command.userId === actor.id ? 'You are' : 'They are'
+      return redirectWithFlash(context, request, new URL(request.url).pathname, {
+        kind: 'success',
+        text: command.watching ? `${who} watching this ticket.` : `${who} no longer watching this ticket.`,
+      })
     }
     case 'reopen': {
       requireTicketPermission(access, staff ? 'change-status:ticket:org' : 'reopen:ticket:own')
@@ -397,7 +415,8 @@ function SideCard({ title, id, children }: { title: string; id: string; children
 }
 
 function StaffTicket({ data }: { data: StaffData }) {
-  const { ticket, sla, live, conversation, notes, timeline, transitions, team, me, permissions, inspectUrl, attachments } = data
+  const { ticket, sla, live, conversation, notes, timeline, transitions, team, watchers, watchCandidates, me, permissions, inspectUrl, attachments } =
+    data
   const reply = useFormState('reply')
   const status = useFormState('change-status')
   const laResponse = useFormState('la-response')
@@ -405,6 +424,7 @@ function StaffTicket({ data }: { data: StaffData }) {
   const priority = useFormState('change-priority')
   const type = useFormState('change-type')
   const caseLink = useFormState('link-case')
+  const watch = useFormState('watch')
   const offersPendingLa = transitions.some((t) => t.value === 'pending_la')
   // A staff reply moves a New ticket to In progress first, from where both are allowed.
   const afterReply = ticket.status === 'new' ? ['pending_family', 'resolved'] : transitions.map((t) => t.value)
@@ -752,6 +772,64 @@ function StaffTicket({ data }: { data: StaffData }) {
                   {ticket.caseRef ? 'Update case link' : 'Link case'}
                 </Button>
               </Form>
+            </SideCard>
+          ) : null}
+
+          {permissions.watch ? (
+            <SideCard title="Watchers" id="watchers-heading">
+              <p className="text-sm text-slate-600">Told when the family writes or a target is breached, without being assigned.</p>
+              {watch.formError ? <Alert kind="error">{watch.formError}</Alert> : null}
+              {watchers.length ? (
+                <ul className="divide-y divide-slate-100 text-sm" aria-label="Watchers">
+                  {watchers.map((w) => (
+                    <li key={w.id} className="flex items-center justify-between gap-2 py-1.5">
+                      <span className="text-slate-900">{w.id === me.id ? `${w.name} (you)` : w.name}</span>
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="watch" />
+                        <input type="hidden" name="userId" value={w.id} />
+                        <input type="hidden" name="watching" value="false" />
+                        {w.id === me.id ? (
+                          <Button variant="quiet">Stop watching</Button>
+                        ) : (
+                          <Button variant="quiet" aria-label={`Remove ${w.name} as a watcher`}>
+                            Remove
+                          </Button>
+                        )}
+                      </Form>
+                    </li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="text-sm text-slate-700">Nobody is watching this ticket.</p>
+              )}
+              {watchCandidates.some((m) => m.id === me.id) ? (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="watch" />
+                  <input type="hidden" name="userId" value={me.id} />
+                  <input type="hidden" name="watching" value="true" />
+                  <Button variant="secondary" disabled={watch.submitting}>
+                    Watch this ticket
+                  </Button>
+                </Form>
+              ) : null}
+              {watchCandidates.some((m) => m.id !== me.id) ? (
+                <Form method="post" className="space-y-3" key={`w-${watchers.length}`} noValidate>
+                  <input type="hidden" name="intent" value="watch" />
+                  <input type="hidden" name="watching" value="true" />
+                  <SelectField
+                    id="watcher"
+                    label="Add a watcher"
+                    name="userId"
+                    placeholder="Choose a team member"
+                    options={watchCandidates.filter((m) => m.id !== me.id).map((m) => ({ value: m.id, label: m.name }))}
+                    errors={watch.fieldErrors.userId}
+                    required
+                  />
+                  <Button variant="secondary" disabled={watch.submitting}>
+                    Add watcher
+                  </Button>
+                </Form>
+              ) : null}
             </SideCard>
           ) : null}
 

@@ -11,6 +11,7 @@ import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../services/attachments.server.ts'
 import { OPEN_STATUSES } from '../../services/queue.server.ts'
 import { getTicketLiveView } from '../../services/tickets.server.ts'
+import { ticketWatchers } from '../../services/watchers.server.ts'
 import {
   familyReplied,
   familyStatusHint,
@@ -157,11 +158,14 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
   const type = view?.type ?? ticket.type
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
-  const team = await ctx.db.membership.findMany({
-    where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
-    select: { user: { select: { id: true, name: true } } },
-    orderBy: { user: { name: 'asc' } },
-  })
+  const [team, watchers] = await Promise.all([
+    ctx.db.membership.findMany({
+      where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
+      select: { user: { select: { id: true, name: true } } },
+      orderBy: { user: { name: 'asc' } },
+    }),
+    ticketWatchers(ctx.db, access.ticket.id),
+  ])
   const names = new Map<string, string>(team.map((m) => [m.user.id, m.user.name]))
   names.set(ticket.requesterId, ticket.requester.name)
   const unknownIds = new Set<string>()
@@ -262,6 +266,11 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
     })),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
     team: can('assign:ticket:any') ? team.map((m) => ({ id: m.user.id, name: m.user.name })) : [],
+    watchers,
+    // The team members who could be added as watchers: everyone not watching yet.
+    watchCandidates: can('watch:ticket:org')
+      ? team.filter((m) => !watchers.some((w) => w.id === m.user.id)).map((m) => ({ id: m.user.id, name: m.user.name }))
+      : [],
     me: { id: access.user.id },
     // Only what the rules allow now: nothing changes a closed ticket.
     permissions: {
@@ -274,6 +283,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
       linkCase: notClosed && can('link-case:ticket:org'),
       assignAny: notClosed && can('assign:ticket:any'),
       assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id,
+      watch: can('watch:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
