@@ -19,6 +19,10 @@ describe('roleHasPermission', () => {
     ['staff', 'link-case:ticket:org', true],
     ['staff', 'triage:queue:org', false],
     ['admin', 'triage:queue:org', true],
+    ['family', 'watch:ticket:org', false],
+    ['staff', 'watch:ticket:org', true],
+    ['staff', 'manage:settings:org', false],
+    ['admin', 'manage:settings:org', true],
   ] as const)('%s may %s: %s', (role, permission, expected) => {
     expect(roleHasPermission(role, permission)).toBe(expected)
   })
