@@ -322,3 +322,26 @@ describe('an admin’s settings', () => {
     expect(refused.status).toBe(401)
   })
 })
+
+describe('watchers', () => {
+  it('an advocate watches a ticket and adds a colleague from its page, and can stop again', async () => {
+    const org = await createTestOrganisation(stack.db)
+    const ticket = await createTicket(stack.context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Watch me', type: 'general', body: 'Hi' })
+    const advocate = await signIn(org.advocate.email)
+    await advocate.goto(`/tickets/${org.org.slug}/${ticket.number}`)
+    const card = advocate.getByRole('region', { name: 'Watchers' })
+    await card.getByText('Nobody is watching this ticket.').waitFor()
+    await submit(advocate, 'Watch this ticket', card)
+    await advocate.getByText('You are watching this ticket.').waitFor()
+    await card.getByLabel('Add a watcher').selectOption({ label: 'Ada Admin' })
+    await submit(advocate, 'Add watcher', card)
+    await advocate.getByText('They are watching this ticket.').waitFor()
+    expect(await card.getByRole('list', { name: 'Watchers' }).getByRole('listitem').allTextContents()).toEqual([
+      expect.stringContaining('Ada Admin'),
+      expect.stringContaining('Sam Advocate (you)'),
+    ])
+    await submit(advocate, 'Stop watching', card)
+    await advocate.getByText('You are no longer watching this ticket.').waitFor()
+    expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: ticket.id }, select: { userId: true } })).toEqual([{ userId: org.admin.id }])
+  })
+})
