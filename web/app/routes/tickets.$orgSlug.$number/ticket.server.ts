@@ -283,7 +283,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
       linkCase: notClosed && can('link-case:ticket:org'),
       assignAny: notClosed && can('assign:ticket:any'),
       assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id,
-      watch: can('watch:ticket:org'),
+      // A closed ticket has nothing left to hear about.
+      watch: notClosed && can('watch:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
