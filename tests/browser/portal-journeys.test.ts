@@ -345,3 +345,27 @@ describe('watchers', () => {
     expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: ticket.id }, select: { userId: true } })).toEqual([{ userId: org.admin.id }])
   })
 })
+
+describe('saved replies', () => {
+  it('an admin saves a reply; an advocate puts it in the reply box, edits it and sends it', async () => {
+    const org = await createTestOrganisation(stack.db)
+    const ticket = await createTicket(stack.context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Refused', type: 'la_refusal', body: 'Help' })
+    const admin = await signIn(org.admin.email)
+    await admin.goto('/staff/settings/saved-replies')
+    await admin.getByLabel('Title').fill('Ask for the decision letter')
+    await admin.getByLabel('Reply text').fill('Could you send us the decision letter?')
+    await submit(admin, 'Add saved reply')
+    await admin.getByText('Saved reply “Ask for the decision letter” added.').waitFor()
+
+    const advocate = await signIn(org.advocate.email)
+    await advocate.goto(`/tickets/${org.org.slug}/${ticket.number}`)
+    await advocate.getByLabel('Saved reply', { exact: true }).selectOption({ label: 'Ask for the decision letter' })
+    await Promise.all([advocate.waitForURL(/savedReply=/), advocate.getByRole('button', { name: 'Use saved reply' }).click()])
+    await expect.poll(() => advocate.getByLabel('Message').inputValue()).toBe('Could you send us the decision letter?')
+    await advocate.getByLabel('Message').fill('Could you send us the decision letter, and the date it came?')
+    await submit(advocate, 'Send reply')
+    await advocate.getByText(/^Reply sent\./).waitFor()
+    const bodies = await stack.db.message.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: 'asc' }, select: { body: true } })
+    expect(bodies.at(-1)?.body).toBe('Could you send us the decision letter, and the date it came?')
+  })
+})

@@ -24,6 +24,7 @@ import * as resetPassword from '../../web/app/routes/reset-password.tsx'
 import * as signup from '../../web/app/routes/signup.tsx'
 import * as settingsApiKeys from '../../web/app/routes/staff.settings.api-keys.tsx'
 import * as settingsIndex from '../../web/app/routes/staff.settings._index.tsx'
+import * as settingsSavedReplies from '../../web/app/routes/staff.settings.saved-replies.tsx'
 import * as settingsSlaPolicy from '../../web/app/routes/staff.settings.sla-policy.tsx'
 import * as settings from '../../web/app/routes/staff.settings.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
@@ -380,6 +381,38 @@ describe('the ticket page', () => {
     })
     const back = await act(ticketPage, a.advocate, path_, { intent: 'la-response' }, ticketParams())
     expect(back.status).toBe(302)
+  })
+})
+
+describe('saved replies', () => {
+  const REPLIES = '/staff/settings/saved-replies'
+  it('admins keep them; staff put one in the reply box of their own organisation’s tickets only; audited', async () => {
+    const reply = { intent: 'create-reply', title: 'Ask for the decision letter', body: 'Could you send us the LA’s decision letter?' }
+    expect((await load(settingsSavedReplies, a.advocate, REPLIES)).status).toBe(403)
+    expect((await act(settingsSavedReplies, a.advocate, REPLIES, reply)).status).toBe(403)
+    expect((await act(settingsSavedReplies, b.admin, `${REPLIES}?org=${a.org.slug}`, reply)).status).toBe(404)
+    expect((await act(settingsSavedReplies, a.admin, REPLIES, { ...reply, body: ' ' })).status).toBe(400)
+    expect((await act(settingsSavedReplies, a.admin, REPLIES, reply)).status).toBe(302)
+    const again = await act(settingsSavedReplies, a.admin, REPLIES, reply)
+    expect(again).toMatchObject({ status: 409, data: { fieldErrors: { title: ['There is already a saved reply with this title'] } } })
+    const saved = await stack.db.savedReply.findFirstOrThrow({ where: { orgId: a.org.id, title: reply.title } })
+
+    const page = await load(ticketPage, a.advocate, `${path_}?savedReply=${saved.id}`, ticketParams())
+    expect(page.data).toMatchObject({ savedReplies: [{ id: saved.id, title: reply.title }], replyDraft: { id: saved.id, body: reply.body } })
+    // Another organisation's reply, or a made-up id, fills nothing.
+    const theirs = await stack.db.savedReply.create({ data: { orgId: b.org.id, title: 'Theirs', body: 'Not for you' } })
+    expect((await load(ticketPage, a.advocate, `${path_}?savedReply=${theirs.id}`, ticketParams())).data).toMatchObject({ replyDraft: null })
+    expect((await load(ticketPage, a.advocate, `${path_}?savedReply=nonsense`, ticketParams())).data).toMatchObject({ replyDraft: null })
+    expect((await load(ticketPage, a.family, `${path_}?savedReply=${saved.id}`, ticketParams())).data).not.toHaveProperty('replyDraft')
+
+    expect((await act(settingsSavedReplies, b.admin, REPLIES, { intent: 'delete-reply', replyId: saved.id })).status).toBe(404)
+    expect((await act(settingsSavedReplies, a.admin, REPLIES, { intent: 'delete-reply', replyId: saved.id })).status).toBe(302)
+    expect(await stack.db.savedReply.count({ where: { id: saved.id } })).toBe(0)
+    const audit = await stack.db.auditEvent.findMany({ where: { orgId: a.org.id, action: { startsWith: 'saved_reply.' } }, orderBy: { createdAt: 'asc' } })
+    expect(audit.map((e) => [e.action, e.actorId])).toEqual([
+      ['saved_reply.created', a.admin.id],
+      ['saved_reply.deleted', a.admin.id],
+    ])
   })
 })
 

@@ -14,6 +14,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     orgs: teams.length > 1 ? teams.map((m) => m.org) : [],
     tabs: [
       { key: 'sla-policy', label: 'SLA policy', href: `/staff/settings/sla-policy${orgParam}` },
+      { key: 'saved-replies', label: 'Saved replies', href: `/staff/settings/saved-replies${orgParam}` },
       { key: 'api-keys', label: 'API keys', href: `/staff/settings/api-keys${orgParam}` },
     ],
   }

@@ -37,7 +37,7 @@ import { setWatching } from '../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel, statusTone } from '../../utils/format.ts'
 import { requireTicketAccess, requireTicketPermission, type TicketAccess } from '../../utils/permissions.server.ts'
-import { parseForm, TicketActionSchema, type FieldErrors, type TicketAction } from '../../utils/validation.ts'
+import { formValues, parseForm, TicketActionSchema, type FieldErrors, type TicketAction } from '../../utils/validation.ts'
 import { familyTicketData, staffTicketData } from './ticket.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -47,18 +47,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 // One page, two audiences: the family of the ticket, and its organisation's team.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireTicketAccess(context, request, params)
-  return access.role === 'family' ? familyTicketData(context, access) : staffTicketData(context, access)
+  return access.role === 'family' ? familyTicketData(context, access) : staffTicketData(context, access, new URL(request.url).searchParams)
 }
 
 type Intent = TicketAction['intent']
 type Applied = Extract<TicketCommandResult, { status: 'applied' }>
 type ActionData = { intent: Intent; fieldErrors: FieldErrors; formError: string | null; values: Record<string, string> }
 
-function formValues(formData: FormData): Record<string, string> {
-  const values: Record<string, string> = {}
-  for (const [key, value] of formData) if (typeof value === 'string') values[key] = value
-  return values
-}
 
 function invalid(intent: Intent, fieldErrors: FieldErrors, values: Record<string, string>, formError: string | null = null) {
   return data<ActionData>({ intent, fieldErrors, formError, values }, { status: 400 })
@@ -415,8 +410,24 @@ function SideCard({ title, id, children }: { title: string; id: string; children
 }
 
 function StaffTicket({ data }: { data: StaffData }) {
-  const { ticket, sla, live, conversation, notes, timeline, transitions, team, watchers, watchCandidates, me, permissions, inspectUrl, attachments } =
-    data
+  const {
+    ticket,
+    sla,
+    live,
+    conversation,
+    notes,
+    timeline,
+    transitions,
+    team,
+    watchers,
+    watchCandidates,
+    savedReplies,
+    replyDraft,
+    me,
+    permissions,
+    inspectUrl,
+    attachments,
+  } = data
   const reply = useFormState('reply')
   const status = useFormState('change-status')
   const laResponse = useFormState('la-response')
@@ -566,7 +577,30 @@ function StaffTicket({ data }: { data: StaffData }) {
           {permissions.reply ? (
             <Card aria-labelledby="reply-heading">
               <CardTitle id="reply-heading">Reply or add a note</CardTitle>
-              <Form method="post" encType="multipart/form-data" className="mt-4 space-y-4" key={conversation.length + notes.length} noValidate>
+              {savedReplies.length ? (
+                // A plain GET: works without scripts, and the page comes back with the text in the box.
+                <Form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Use a saved reply">
+                  <div className="min-w-56 flex-1">
+                    <SelectField
+                      id="saved-reply"
+                      label="Saved reply"
+                      name="savedReply"
+                      placeholder="Choose a saved reply"
+                      options={savedReplies.map((r) => ({ value: r.id, label: r.title }))}
+                      defaultValue={replyDraft?.id}
+                      required={false}
+                    />
+                  </div>
+                  <Button variant="secondary">Use saved reply</Button>
+                </Form>
+              ) : null}
+              <Form
+                method="post"
+                encType="multipart/form-data"
+                className="mt-4 space-y-4"
+                key={`${conversation.length + notes.length}-${replyDraft?.id ?? ''}`}
+                noValidate
+              >
                 <input type="hidden" name="intent" value="reply" />
                 {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
                 {permissions.note ? (
@@ -600,7 +634,14 @@ function StaffTicket({ data }: { data: StaffData }) {
                 ) : (
                   <input type="hidden" name="visibility" value="public" />
                 )}
-                <TextAreaField label="Message" name="body" rows={5} defaultValue={reply.values.body} errors={reply.fieldErrors.body} required />
+                <TextAreaField
+                  label="Message"
+                  name="body"
+                  rows={5}
+                  defaultValue={reply.values.body ?? replyDraft?.body}
+                  errors={reply.fieldErrors.body}
+                  required
+                />
                 <FileField label="Attachments" name="attachments" accept={attachments.accept} hint={attachments.hint} errors={reply.fieldErrors.attachments} required={false} />
                 {permissions.changeStatus && replyThen.length ? (
                   <SelectField

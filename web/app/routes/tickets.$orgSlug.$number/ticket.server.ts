@@ -10,6 +10,7 @@ import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../services/attachments.server.ts'
 import { OPEN_STATUSES } from '../../services/queue.server.ts'
+import { savedReplies, savedReply } from '../../services/saved-replies.server.ts'
 import { getTicketLiveView } from '../../services/tickets.server.ts'
 import { ticketWatchers } from '../../services/watchers.server.ts'
 import {
@@ -115,7 +116,8 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
   }
 }
 
-export async function staffTicketData(ctx: CasewayContext, access: TicketAccess) {
+/** The page for the organisation's team; `?savedReply=<id>` puts that saved reply in the reply box. */
+export async function staffTicketData(ctx: CasewayContext, access: TicketAccess, search: URLSearchParams = new URLSearchParams()) {
   const can = (p: Parameters<typeof roleHasPermission>[1]) => roleHasPermission(access.role, p)
   const [ticket, live] = await Promise.all([
     ctx.db.ticket.findUniqueOrThrow({
@@ -158,13 +160,16 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
   const type = view?.type ?? ticket.type
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
-  const [team, watchers] = await Promise.all([
+  const chosenReply = search.get('savedReply')
+  const [team, watchers, replies, replyDraft] = await Promise.all([
     ctx.db.membership.findMany({
       where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
       select: { user: { select: { id: true, name: true } } },
       orderBy: { user: { name: 'asc' } },
     }),
     ticketWatchers(ctx.db, access.ticket.id),
+    savedReplies(ctx.db, access.ticket.orgId),
+    chosenReply ? savedReply(ctx.db, access.ticket.orgId, chosenReply) : null,
   ])
   const names = new Map<string, string>(team.map((m) => [m.user.id, m.user.name]))
   names.set(ticket.requesterId, ticket.requester.name)
@@ -266,6 +271,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess)
     })),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
     team: can('assign:ticket:any') ? team.map((m) => ({ id: m.user.id, name: m.user.name })) : [],
+    savedReplies: replies.map((r) => ({ id: r.id, title: r.title })),
+    replyDraft: replyDraft ? { id: replyDraft.id, body: replyDraft.body } : null,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
