@@ -76,15 +76,23 @@ beforeAll(async () => {
   workflowBundle = await bundleTicketWorkflows()
 })
 
+/** The SDK gives the test server 5 s to start; its JVM can need longer on a busy machine, so a slow start is tried again. */
+const SERVER_START_ATTEMPTS = 3
+
 /**
  * A fresh time-skipping server (about a second to start). Sharing one across
  * tests that each skip weeks made later sleeps hang: timers and timeouts left by
  * earlier tests' tickets came due on task queues nobody polled any more.
  */
 async function startServer(): Promise<TestWorkflowEnvironment> {
-  const server = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: serverPath } },
-  })
+  let server: TestWorkflowEnvironment | undefined
+  for (let attempt = 1; !server; attempt++) {
+    try {
+      server = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: serverPath } } })
+    } catch (error) {
+      if (attempt >= SERVER_START_ATTEMPTS || !String(error).includes('did not start within')) throw error
+    }
+  }
   await server.connection.operatorService.addSearchAttributes({
     namespace: server.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
