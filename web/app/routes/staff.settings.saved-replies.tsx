@@ -5,16 +5,25 @@ import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Alert, Button, Card, CardTitle, RecentChanges, TextAreaField, TextField } from '../components/ui.tsx'
 import { recentChanges } from '../services/audit.server.ts'
-import { createSavedReply, deleteSavedReply, SavedReplySchema, savedReplies } from '../services/saved-replies.server.ts'
+import { createSavedReply, deleteSavedReply, savedReplies } from '../services/saved-replies.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
-import { parseForm } from '../utils/validation.ts'
+import { MESSAGE_MAX, parseForm } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Saved replies · Settings · Caseway' }]
 
 const SavedReplyActionSchema = z.discriminatedUnion(
   'intent',
-  [SavedReplySchema, z.object({ intent: z.literal('delete-reply'), replyId: z.uuid({ error: 'Unknown saved reply' }) })],
+  [
+    z.object({
+      intent: z.literal('create-reply'),
+      title: z.string({ error: 'Give it a title' }).trim().min(1, 'Give it a title').max(100, 'Keep the title under 100 characters'),
+      body: z
+        .string({ error: 'Write the reply' })
+        .trim()
+        .min(1, 'Write the reply')
+        .max(MESSAGE_MAX, `Keep the reply under ${MESSAGE_MAX} characters`),
+    }), z.object({ intent: z.literal('delete-reply'), replyId: z.uuid({ error: 'Unknown saved reply' }) })],
   { error: 'Unknown action' },
 )
 

@@ -68,12 +68,12 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `revoked the key “${String(data.name ?? '')}”`
     case 'watcher.added':
       return `added ${String(data.name ?? 'someone')} as a watcher of ticket #${Number(data.ticketNumber)}`
+    case 'watcher.removed':
+      return `removed ${String(data.name ?? 'someone')} as a watcher of ticket #${Number(data.ticketNumber)}`
     case 'saved_reply.created':
       return `added the saved reply “${String(data.title ?? '')}”`
     case 'saved_reply.deleted':
       return `deleted the saved reply “${String(data.title ?? '')}”`
-    case 'watcher.removed':
-      return `removed ${String(data.name ?? 'someone')} as a watcher of ticket #${Number(data.ticketNumber)}`
     default:
       return action
   }

@@ -6,14 +6,7 @@
 import { z } from 'zod'
 import { Prisma } from '../../../generated/prisma/client.ts'
 import type { Db } from '../../../lib/db.ts'
-import { MESSAGE_MAX } from '../utils/validation.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
-
-export const SavedReplySchema = z.object({
-  intent: z.literal('create-reply'),
-  title: z.string({ error: 'Give it a title' }).trim().min(1, 'Give it a title').max(100, 'Keep the title under 100 characters'),
-  body: z.string({ error: 'Write the reply' }).trim().min(1, 'Write the reply').max(MESSAGE_MAX, `Keep the reply under ${MESSAGE_MAX} characters`),
-})
 
 export async function savedReplies(db: Db, orgId: string) {
   return db.savedReply.findMany({ where: { orgId }, orderBy: { title: 'asc' }, select: { id: true, title: true, body: true } })
