@@ -26,8 +26,8 @@ import { PRIORITIES, TICKET_TYPES as TYPES } from '../domain/ticket.ts'
 import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { databaseUrlOf } from '../scripts/lib/local-database.ts'
-import { createApiKey } from '../web/app/services/api-keys.server.ts'
-import { createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
+import { createApiKey } from '../services/api-keys.server.ts'
+import { createOrganisation, createUser } from '../services/accounts.server.ts'
 
 const HELP = `Usage: npm run bench   (with the stack running: npm start)
 

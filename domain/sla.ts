@@ -35,6 +35,8 @@ export type TargetCalendar = (typeof TARGET_CALENDARS)[number]
  */
 export const SLA_STATES = ['on_track', 'at_risk', 'breached', 'met', 'paused'] as const
 export type SlaState = (typeof SLA_STATES)[number]
+/** The states a queue filters on: a ticket's worst running target. */
+export const SLA_FILTER_STATES = ['on_track', 'at_risk', 'breached', 'paused'] as const satisfies readonly SlaState[]
 
 // ---------------------------------------------------------------------------
 // Policy

@@ -8,6 +8,7 @@
  * The workflow applies deadlines due at `now` before each command
  * (`applyDeadlines`, then `applyCommand`), and sleeps until `nextDeadlineMs`.
  */
+import { CASE_REF_MAX } from './limits.ts'
 import {
   isStaffRole,
   PRIORITIES,
@@ -82,7 +83,6 @@ export const STATUS_REASONS = {
 export const REFUSAL_CODES = ['ticket_closed', 'invalid_transition', 'not_allowed', 'invalid_input', 'no_change'] as const
 export type RefusalCode = (typeof REFUSAL_CODES)[number]
 
-const CASE_REF_MAX_LENGTH = 100
 /** Ids remembered to make repeats harmless; older ones are forgotten so a ticket's state stays small for years. */
 const MESSAGE_IDS_KEPT = 2000
 const COMMAND_IDS_KEPT = 200
@@ -506,7 +506,7 @@ function linkCase(state: TicketState, command: Command<'linkCase'>, now: string)
   if (state.status === 'closed') return closedRefusal()
   const caseRef = normaliseCaseRef(command.caseRef)
   if (caseRef === undefined)
-    return refused(`A case reference is 1 to ${CASE_REF_MAX_LENGTH} characters`, 'invalid_input')
+    return refused(`A case reference is 1 to ${CASE_REF_MAX} characters`, 'invalid_input')
   if (caseRef === state.caseRef) return unchanged(state)
   const draft = draftOf(state)
   link(draft, caseRef, command.actorId)
@@ -546,7 +546,7 @@ function recordLaResponse(state: TicketState, command: Command<'recordLaResponse
 function closeCase(state: TicketState, command: Command<'closeCase'>, now: string): CommandResult {
   if (state.status === 'closed') return unchanged(state)
   const caseRef = command.caseRef === undefined || command.caseRef === null ? null : normaliseCaseRef(command.caseRef)
-  if (caseRef === undefined) return refused(`A case reference is 1 to ${CASE_REF_MAX_LENGTH} characters`, 'invalid_input')
+  if (caseRef === undefined) return refused(`A case reference is 1 to ${CASE_REF_MAX} characters`, 'invalid_input')
   if (caseRef !== null && state.caseRef !== null && caseRef !== state.caseRef)
     return refused(`This ticket is linked to case ${state.caseRef}, not ${caseRef}`, 'invalid_input')
   const draft = draftOf(state)
@@ -785,7 +785,7 @@ function normaliseCaseRef(caseRef: string | null): string | null | undefined {
   if (caseRef === null) return null
   if (typeof caseRef !== 'string') return undefined
   const trimmed = caseRef.trim()
-  return trimmed.length >= 1 && trimmed.length <= CASE_REF_MAX_LENGTH ? trimmed : undefined
+  return trimmed.length >= 1 && trimmed.length <= CASE_REF_MAX ? trimmed : undefined
 }
 
 function isInstant(value: unknown): value is string {

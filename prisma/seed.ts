@@ -4,7 +4,8 @@
  * of their lives. Only an empty database is seeded.
  */
 import type { Db } from '../lib/db.ts'
-import { createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
+import { createOrganisation, createUser } from '../services/accounts.server.ts'
+import type { ServiceContext } from '../services/context.ts'
 import {
   assign,
   changeStatus,
@@ -13,8 +14,7 @@ import {
   postMessage,
   type CreateTicketInput,
   type TicketCommandResult,
-  type TicketContext,
-} from '../web/app/services/tickets.server.ts'
+} from '../services/tickets.server.ts'
 
 // Printed by `npm start` next to the logins: this is local demo data.
 export const DEMO_PASSWORD = 'caseway-demo-2026'
@@ -142,7 +142,7 @@ const STAFF_MESSAGES = {
  * The demo tickets, each through the same services (and workflows) as real ones.
  * Runs once the worker is up: the commands wait for their workflow's answer.
  */
-export async function seedDemoTickets(ctx: TicketContext, report: (line: string) => void): Promise<void> {
+export async function seedDemoTickets(ctx: ServiceContext, report: (line: string) => void): Promise<void> {
   const org = await ctx.db.organisation.findUniqueOrThrow({ where: { slug: 'brightpath' }, select: { id: true, departments: true } })
   const people = new Map((await ctx.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.email, u.id]))
   const admin = { id: people.get('admin@brightpath.example')! }

@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
-import { AccountError, createOrganisation, createUser } from '../web/app/services/accounts.server.ts'
-import { createApiKey, listApiKeys, revokeApiKey } from '../web/app/services/api-keys.server.ts'
-import { AUDIT_ACTIONS, recentChanges } from '../web/app/services/audit.server.ts'
+import { AccountError, createOrganisation, createUser } from '../services/accounts.server.ts'
+import { createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.server.ts'
+import { AUDIT_ACTIONS, recentChanges } from '../services/audit.server.ts'
 import { databaseUrlOf } from './lib/local-database.ts'
 
 interface Command {
@@ -108,9 +108,9 @@ const COMMANDS: Record<string, Command> = {
     async run(db, values) {
       const org = await organisationBySlug(db, values.org!)
       const take = LimitSchema.parse(values.limit ?? '20')
-      const changes = await recentChanges(db, { orgId: org.id, actions: AUDIT_ACTIONS, timezone: 'UTC', take })
+      const changes = await recentChanges(db, { orgId: org.id, actions: AUDIT_ACTIONS, take })
       if (!changes.length) console.log(`${org.slug} has no recorded settings changes`)
-      for (const change of changes) console.log(`${change.at.iso}  ${change.who} ${change.what} (via ${change.via})`)
+      for (const change of changes) console.log(`${change.at.toISOString()}  ${change.who} ${change.what} (via ${change.via})`)
     },
   },
   'outbox list': {

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client'
 import { createLogger } from '../lib/log.ts'
 import { temporalConnectionOptions } from '../lib/temporal.ts'
 import { seedDemoData, seedDemoTickets } from '../prisma/seed.ts'
-import type { TicketContext } from '../web/app/services/tickets.server.ts'
+import type { ServiceContext } from '../services/context.ts'
 import { ActionableError, step } from './lib/progress.ts'
 import { startInfrastructure, startServices, type Infrastructure } from './lib/stack.ts'
 
@@ -60,7 +60,7 @@ async function main() {
     if (logins) {
       // The demo is a convenience: if its tickets cannot all be made, the stack still runs.
       startingUp = step('Demo tickets', (report) =>
-        withTicketContext(infra!, (ctx) => seedDemoTickets(ctx, report)).catch((error: unknown) =>
+        withServiceContext(infra!, (ctx) => seedDemoTickets(ctx, report)).catch((error: unknown) =>
           report(`not all demo tickets were made (${error instanceof Error ? error.message : String(error)}); the stack runs without them`),
         ),
       )
@@ -87,7 +87,7 @@ async function main() {
 }
 
 /** The ticket services' context, as the web server builds it, for the demo tickets. */
-async function withTicketContext<T>(infra: Infrastructure, run: (ctx: TicketContext) => Promise<T>): Promise<T> {
+async function withServiceContext<T>(infra: Infrastructure, run: (ctx: ServiceContext) => Promise<T>): Promise<T> {
   const db = createDb(infra.databaseUrl, { max: 2 })
   const connection = await Connection.connect(await temporalConnectionOptions(infra.env))
   try {

@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorSchema } from '../../web/api/errors.ts'
-import { createApiKey } from '../../web/app/services/api-keys.server.ts'
+import { createApiKey } from '../../services/api-keys.server.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'

@@ -10,7 +10,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApiKey } from '../../web/app/services/api-keys.server.ts'
+import { createApiKey } from '../../services/api-keys.server.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'

@@ -25,9 +25,9 @@ import {
   TicketListSchema,
 } from '../../web/api/schemas.ts'
 import { ErrorSchema } from '../../web/api/errors.ts'
-import { createApiKey, revokeApiKey } from '../../web/app/services/api-keys.server.ts'
-import { queueEmail } from '../../web/app/services/outbox.server.ts'
-import { MAX_FILE_BYTES, MAX_FILES } from '../../web/app/services/attachments.server.ts'
+import { createApiKey, revokeApiKey } from '../../services/api-keys.server.ts'
+import { queueEmail } from '../../services/outbox.server.ts'
+import { MAX_FILE_BYTES, MAX_FILES } from '../../services/attachments.server.ts'
 import { ticketWorkflowId } from '../../workflows/ticket.messages.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'

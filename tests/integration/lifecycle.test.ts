@@ -15,7 +15,7 @@ import {
   createTicket,
   postMessageOrFollowUp,
   type CreatedTicket,
-} from '../../web/app/services/tickets.server.ts'
+} from '../../services/tickets.server.ts'
 import {
   applySlaPolicyUpdate,
   caseClosedSignal,

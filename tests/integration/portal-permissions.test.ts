@@ -32,9 +32,10 @@ import * as triage from '../../web/app/routes/staff.triage.tsx'
 import * as attachmentFile from '../../web/app/routes/tickets.$orgSlug.$number_.attachments.$attachmentId.ts'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
-import { authenticateApiKey } from '../../web/app/services/api-keys.server.ts'
-import { organisationSlaPolicy } from '../../web/app/services/sla-policy.server.ts'
-import { createTicket, postMessage, type TicketContext } from '../../web/app/services/tickets.server.ts'
+import { authenticateApiKey } from '../../services/api-keys.server.ts'
+import { organisationSlaPolicy } from '../../services/sla-policy.server.ts'
+import type { ServiceContext } from '../../services/context.ts'
+import { createTicket, postMessage } from '../../services/tickets.server.ts'
 import { policyFormValues } from '../../web/app/utils/sla-policy-form.ts'
 import { sessionCookie } from '../../web/app/utils/cookies.server.ts'
 import { eventually } from '../support/eventually.ts'
@@ -42,7 +43,7 @@ import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
-let context: TicketContext
+let context: ServiceContext
 let dataDir: string
 let a: Awaited<ReturnType<typeof createTestOrganisation>>
 let b: Awaited<ReturnType<typeof createTestOrganisation>>

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Prisma } from '../../generated/prisma/client.ts'
-import { parseQueueQuery, queuePage, queueSql, type QueueQuery } from '../../web/app/services/queue.server.ts'
+import { parseQueueQuery, queuePage, queueSql, type QueueQuery } from '../../services/queue.server.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 

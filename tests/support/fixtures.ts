@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../lib/db.ts'
-import { createOrganisation, createUser } from '../../web/app/services/accounts.server.ts'
+import { createOrganisation, createUser } from '../../services/accounts.server.ts'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
 

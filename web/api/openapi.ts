@@ -6,7 +6,7 @@
  * as they come back (io: 'output').
  */
 import { z } from 'zod'
-import { ATTACHMENT_HINT, MAX_FILES } from '../app/services/attachments.server.ts'
+import { ATTACHMENT_HINT, MAX_FILES } from '../../services/attachments.server.ts'
 import { ERROR_CODES, ErrorSchema, type ErrorCode } from './errors.ts'
 import type { ApiRoute } from './route.ts'
 

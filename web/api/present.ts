@@ -8,7 +8,7 @@ import { SLA_KINDS, SLA_STATES, type SlaState } from '../../domain/sla.ts'
 import { isStaffRole, type Role } from '../../domain/ticket.ts'
 import type { TicketView } from '../../domain/ticket-state.ts'
 import type { Prisma } from '../../generated/prisma/client.ts'
-import type { TicketContext } from '../app/services/tickets.server.ts'
+import type { ServiceContext } from '../../services/context.ts'
 import type { MessageJson, TicketJson } from './schemas.ts'
 
 export const ticketRowSelect = {
@@ -115,7 +115,7 @@ export function ticketFromView(row: TicketContent, view: TicketView, assignee: {
 }
 
 /** The live ticket, looking up its assignee when the view names someone the row does not (yet). */
-export async function presentView(ctx: TicketContext, row: TicketContent, view: TicketView): Promise<TicketJson> {
+export async function presentView(ctx: ServiceContext, row: TicketContent, view: TicketView): Promise<TicketJson> {
   const assignee =
     view.assigneeId === null
       ? null
@@ -168,7 +168,7 @@ type MessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>
  * else is the family.
  */
 export async function presentMessages(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   ticket: { orgId: string; number: number },
   messages: MessageRow[],
 ): Promise<MessageJson[]> {

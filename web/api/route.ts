@@ -4,12 +4,12 @@
  * the OpenAPI document (openapi.ts) describes it from the same declaration.
  */
 import type { z } from 'zod'
-import type { ApiPrincipal } from '../app/services/api-keys.server.ts'
-import type { Upload } from '../app/services/attachments.server.ts'
-import type { TicketContext } from '../app/services/tickets.server.ts'
+import type { ApiPrincipal } from '../../services/api-keys.server.ts'
+import type { Upload } from '../../services/attachments.server.ts'
+import type { ServiceContext } from '../../services/context.ts'
 import type { ErrorCode } from './errors.ts'
 
-export interface ApiContext extends TicketContext {
+export interface ApiContext extends ServiceContext {
   principal: ApiPrincipal
 }
 

@@ -9,51 +9,29 @@ import { z } from 'zod'
 import { SLA_KINDS, SLA_STATES } from '../../domain/sla.ts'
 import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
 import { PRIORITIES, ROLES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../domain/ticket.ts'
-import { MESSAGE_MAX } from '../app/utils/validation.ts'
+import { caseRef, EmailSchema, messageBody, requiredText } from '../../domain/input-schemas.ts'
+import { NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
 
 // ---------------------------------------------------------------------------
 // Building blocks
 
-const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-// eslint-disable-next-line no-control-regex
-const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
-// eslint-disable-next-line no-control-regex
-const ANY_CONTROL = /[\u0000-\u001F\u007F]/
-
-function wellFormed(schema: z.ZodString, multiline: boolean) {
-  return schema
-    .refine((text) => !UNPAIRED_SURROGATE.test(text), { error: 'Contains an unpaired surrogate (not valid Unicode)' })
-    .refine((text) => !(multiline ? CONTROL_EXCEPT_WHITESPACE : ANY_CONTROL).test(text), {
-      error: multiline ? 'Contains control characters' : 'Must be a single line without control characters',
-    })
-}
-
 /** Required single-line text, trimmed. */
 function line(max: number) {
-  return wellFormed(z.string().trim().min(1, 'Must not be blank').max(max, `At most ${max} characters`), false)
+  return requiredText(max, { multiline: false, tooLong: `At most ${max} characters` })
 }
 
 /** Required text that may span lines, trimmed. */
 function paragraphs(max: number) {
-  return wellFormed(z.string().trim().min(1, 'Must not be blank').max(max, `At most ${max} characters`), true)
+  return requiredText(max, { multiline: true, tooLong: `At most ${max} characters` })
 }
-
-const Email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, 'At most 254 characters')
-  .email({ error: 'Must be an email address like name@example.com' })
 
 /** An instant with its offset: `2026-05-01T09:30:00Z` or `2026-05-01T10:30:00+01:00`. */
 const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:30:00Z' })
 
-export const CASE_REF_MAX = 100
-
-const CaseRef = line(CASE_REF_MAX).describe('The case management system’s reference for the case.')
+const CaseRef = caseRef().describe('The case management system’s reference for the case.')
 
 export const PersonRefSchema = z
-  .strictObject({ email: Email })
+  .strictObject({ email: EmailSchema })
   .describe('A person, by the email address they have in Caseway.')
 
 const ActorField = PersonRefSchema.optional().describe(
@@ -78,14 +56,14 @@ export const CaseRefParams = z.strictObject({ caseRef: CaseRef })
 export const CreateTicketBody = z
   .strictObject({
     requester: z
-      .strictObject({ email: Email, name: line(120) })
+      .strictObject({ email: EmailSchema, name: line(NAME_MAX) })
       .describe('The family the ticket is for. A new email address gets an account (the name is used only then).'),
-    subject: line(200),
-    body: paragraphs(MESSAGE_MAX).describe('The family’s request: the ticket’s first message.'),
+    subject: line(SUBJECT_MAX),
+    body: messageBody().describe('The family’s request: the ticket’s first message.'),
     type: z.enum(TICKET_TYPES),
     priority: z.enum(PRIORITIES).default('normal'),
     department: z.string().max(50).optional().describe('The slug of one of the organisation’s departments (teams).'),
-    childName: line(120).optional(),
+    childName: line(NAME_MAX).optional(),
     externalRef: line(200).optional().describe('Your own reference for this ticket, kept and returned as it is.'),
     caseRef: CaseRef.optional().describe('Links the ticket to a case from the start.'),
   })
@@ -99,7 +77,7 @@ export const ListTicketsQuery = z.strictObject({
   status: EnumFilter(TICKET_STATUSES),
   slaState: EnumFilter(SLA_STATES),
   assignee: z
-    .union([z.literal('none'), Email])
+    .union([z.literal('none'), EmailSchema])
     .optional()
     .describe('An assignee’s email address, or `none` for unassigned tickets.'),
   type: EnumFilter(TICKET_TYPES),
@@ -117,7 +95,7 @@ export const ListTicketsQuery = z.strictObject({
 
 export const PostMessageBody = z.strictObject({
   author: PersonRefSchema.describe('The ticket’s family, or a member of the organisation’s staff.'),
-  body: paragraphs(MESSAGE_MAX),
+  body: messageBody(),
   visibility: z.enum(VISIBILITIES).default('public').describe('`internal` notes are for staff only.'),
 })
 
@@ -141,7 +119,7 @@ export const LinkCaseBody = z.strictObject({
 })
 
 export const LaResponseBody = z.strictObject({
-  note: paragraphs(MESSAGE_MAX).optional().describe('What the local authority said: kept as an internal note.'),
+  note: messageBody().optional().describe('What the local authority said: kept as an internal note.'),
   receivedAt: Instant.optional().describe('When the response arrived; recorded with the note.'),
   actor: PersonRefSchema.optional().describe(
     'The member of staff recording it. The note needs an author: this, or the admin who created the key.',

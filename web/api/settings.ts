@@ -5,7 +5,7 @@
  * (`applyToOpenTickets=true`).
  */
 import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
-import { organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../app/services/sla-policy.server.ts'
+import { organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../../services/sla-policy.server.ts'
 import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import { PutSlaPolicyQuery, SlaPolicyEnvelope, SlaPolicySavedSchema } from './schemas.ts'

@@ -24,9 +24,9 @@ import {
   recordLaResponse,
   TicketServiceError,
   type TicketCommandResult,
-} from '../app/services/tickets.server.ts'
-import { attachmentDownload } from '../app/services/attachments.server.ts'
-import { organisationSlaPolicy } from '../app/services/sla-policy.server.ts'
+} from '../../services/tickets.server.ts'
+import { attachmentDownload } from '../../services/attachments.server.ts'
+import { organisationSlaPolicy } from '../../services/sla-policy.server.ts'
 import { ApiError, invalidRequest, notFound, type ErrorCode } from './errors.ts'
 import {
   claimIdempotencyKey,

@@ -1,22 +1,11 @@
 /**
  * What every loader and action receives as `context`, built once per request by
- * web/server/main.ts (getLoadContext). Tests call loaders and actions directly
- * with an object of this shape.
+ * web/server/main.ts (getLoadContext): the services' context and the page's CSP
+ * nonce. Tests call loaders and actions directly with an object of this shape.
  */
-import type { Client } from '@temporalio/client'
-import type { Db } from '../../lib/db.ts'
-import type { Env } from '../../lib/env.ts'
-import type { Logger } from '../../lib/log.ts'
+import type { ServiceContext } from '../../services/context.ts'
 
-// A type alias, not an interface: AppLoadContext has an index signature, which
-// only object type aliases satisfy implicitly.
-export type CasewayContext = {
-  db: Db
-  /** Temporal client: every call through it is bounded (utils/temporal.server.ts). */
-  temporal: Client
-  env: Env
-  /** The request's logger (pino-http child with the request id). */
-  log: Logger
+export type CasewayContext = ServiceContext & {
   /** Per-request nonce for the Content-Security-Policy; absent in direct calls from tests. */
   cspNonce?: string
 }

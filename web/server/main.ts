@@ -27,7 +27,7 @@ import { temporalConnectionOptions } from '../../lib/temporal.ts'
 import { createApiRouter } from '../api/router.ts'
 import type { CasewayContext } from '../app/context.ts'
 import { sessionSecrets } from '../app/utils/cookies.server.ts'
-import { withDeadline } from '../app/utils/temporal.server.ts'
+import { withDeadline } from '../../services/temporal.server.ts'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const buildDir = path.join(projectRoot, 'build')

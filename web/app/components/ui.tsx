@@ -5,7 +5,8 @@
  */
 import { Link } from '@remix-run/react'
 import type { ButtonHTMLAttributes, ReactNode } from 'react'
-import type { SlaChip as SlaChipData, SlaTone } from '../utils/sla.ts'
+import { formatDateTime } from '../utils/format.ts'
+import type { SlaChip as SlaChipData, SlaTone } from '../utils/sla-chips.ts'
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-sm ' +
@@ -301,8 +302,11 @@ export function OrganisationSwitch({
 /** The audit trail of a settings page: who changed what, from where, when. */
 export function RecentChanges({
   changes,
+  timezone,
 }: {
-  changes: readonly { id: string; who: string; what: string; via: string; at: { iso: string; text: string; title?: string } }[]
+  changes: readonly { id: string; who: string; what: string; via: string; at: string | Date }[]
+  /** The organisation's, for the times shown. */
+  timezone: string
 }) {
   return (
     <Card aria-labelledby="changes-heading">
@@ -312,7 +316,7 @@ export function RecentChanges({
           {changes.map((c) => (
             <li key={c.id} className="py-2">
               <span className="font-medium text-slate-900">{c.who}</span> {c.what} <span className="text-slate-600">via {c.via}</span> ·{' '}
-              <DateTime value={c.at} />
+              <DateTime value={formatDateTime(c.at, timezone)} />
             </li>
           ))}
         </ul>

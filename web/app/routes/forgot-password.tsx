@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { Alert, Button, Card, TextField, linkClass } from '../components/ui.tsx'
-import { requestPasswordReset } from '../services/password-reset.server.ts'
+import { requestPasswordReset } from '../../../services/password-reset.server.ts'
 import { ForgotPasswordSchema, parseForm } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Forgot your password · Caseway' }]

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Alert, Button, Card, TextField, linkClass } from '../components/ui.tsx'
-import { findUsableResetToken, resetPassword } from '../services/password-reset.server.ts'
+import { findUsableResetToken, resetPassword } from '../../../services/password-reset.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { parseForm, ResetPasswordSchema } from '../utils/validation.ts'
 

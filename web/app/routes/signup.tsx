@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Alert, Button, Card, TextField, linkClass } from '../components/ui.tsx'
-import { AccountError, createAccount } from '../services/accounts.server.ts'
+import { AccountError, createAccount } from '../../../services/accounts.server.ts'
 import { createSessionAndRedirect, getUser, homePath } from '../utils/auth.server.ts'
 import { safeRedirect } from '../utils/http.ts'
 import { parseForm, SignUpSchema, type FieldErrors } from '../utils/validation.ts'

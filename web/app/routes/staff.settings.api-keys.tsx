@@ -4,8 +4,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Alert, Badge, Button, Card, CardTitle, DateTime, linkClass, RecentChanges, TableHead, TextField } from '../components/ui.tsx'
-import { ApiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from '../services/api-keys.server.ts'
-import { recentChanges } from '../services/audit.server.ts'
+import { ApiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from '../../../services/api-keys.server.ts'
+import { recentChanges } from '../../../services/audit.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
@@ -27,7 +27,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const org = await context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { timezone: true } })
   const [keys, changes] = await Promise.all([
     listApiKeys(context.db, team.orgId),
-    recentChanges(context.db, { orgId: team.orgId, actions: ['api_key.created', 'api_key.revoked'], timezone: org.timezone }),
+    recentChanges(context.db, { orgId: team.orgId, actions: ['api_key.created', 'api_key.revoked'] }),
   ])
   const at = (date: Date | null) => (date ? formatDateTime(date, org.timezone) : null)
   return {
@@ -42,6 +42,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       revokedAt: at(k.revokedAt),
     })),
     changes,
+    timezone: org.timezone,
   }
 }
 
@@ -70,7 +71,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ApiKeys() {
-  const { apiUrl, keys, changes } = useLoaderData<typeof loader>()
+  const { apiUrl, keys, changes, timezone } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const creating = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'create-key'
@@ -173,7 +174,7 @@ export default function ApiKeys() {
         )}
       </Card>
 
-      <RecentChanges changes={changes} />
+      <RecentChanges changes={changes} timezone={timezone} />
     </div>
   )
 }

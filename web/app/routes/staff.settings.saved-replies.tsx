@@ -4,11 +4,12 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Alert, Button, Card, CardTitle, RecentChanges, TextAreaField, TextField } from '../components/ui.tsx'
-import { recentChanges } from '../services/audit.server.ts'
-import { createSavedReply, deleteSavedReply, savedReplies } from '../services/saved-replies.server.ts'
+import { recentChanges } from '../../../services/audit.server.ts'
+import { createSavedReply, deleteSavedReply, savedReplies } from '../../../services/saved-replies.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
-import { MESSAGE_MAX, parseForm } from '../utils/validation.ts'
+import { messageBody } from '../../../domain/input-schemas.ts'
+import { parseForm } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Saved replies · Settings · Caseway' }]
 
@@ -18,11 +19,7 @@ const SavedReplyActionSchema = z.discriminatedUnion(
     z.object({
       intent: z.literal('create-reply'),
       title: z.string({ error: 'Give it a title' }).trim().min(1, 'Give it a title').max(100, 'Keep the title under 100 characters'),
-      body: z
-        .string({ error: 'Write the reply' })
-        .trim()
-        .min(1, 'Write the reply')
-        .max(MESSAGE_MAX, `Keep the reply under ${MESSAGE_MAX} characters`),
+      body: messageBody('Write the reply'),
     }), z.object({ intent: z.literal('delete-reply'), replyId: z.uuid({ error: 'Unknown saved reply' }) })],
   { error: 'Unknown action' },
 )
@@ -32,9 +29,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const org = await context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { timezone: true } })
   const [replies, changes] = await Promise.all([
     savedReplies(context.db, team.orgId),
-    recentChanges(context.db, { orgId: team.orgId, actions: ['saved_reply.created', 'saved_reply.deleted'], timezone: org.timezone }),
+    recentChanges(context.db, { orgId: team.orgId, actions: ['saved_reply.created', 'saved_reply.deleted'] }),
   ])
-  return { replies, changes }
+  return { replies, changes, timezone: org.timezone }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -56,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SavedReplies() {
-  const { replies, changes } = useLoaderData<typeof loader>()
+  const { replies, changes, timezone } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const adding = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'create-reply'
@@ -106,7 +103,7 @@ export default function SavedReplies() {
           <p className="mt-3 text-sm text-slate-700">No saved replies yet.</p>
         )}
       </Card>
-      <RecentChanges changes={changes} />
+      <RecentChanges changes={changes} timezone={timezone} />
     </div>
   )
 }

@@ -18,8 +18,8 @@ import {
   TextAreaField,
   TextField,
 } from '../components/ui.tsx'
-import { recentChanges } from '../services/audit.server.ts'
-import { applySlaPolicy, organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../services/sla-policy.server.ts'
+import { recentChanges } from '../../../services/audit.server.ts'
+import { applySlaPolicy, organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../../../services/sla-policy.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
 import {
@@ -31,7 +31,7 @@ import {
   WEEKDAYS,
   withTypeOverride,
 } from '../utils/sla-policy-form.ts'
-import { isTemporalUnreachable } from '../utils/temporal.server.ts'
+import { isTemporalUnreachable } from '../../../services/temporal.server.ts'
 import { formValues, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'SLA policy · Settings · Caseway' }]
@@ -48,7 +48,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [{ policy, isDefault, revision }, openTickets, changes] = await Promise.all([
     organisationSlaPolicy(context.db, orgId),
     context.db.ticket.count({ where: { orgId, status: { not: 'closed' } } }),
-    recentChanges(context.db, { orgId, actions: ['sla_policy.saved', 'sla_policy.applied'], timezone: org.timezone }),
+    recentChanges(context.db, { orgId, actions: ['sla_policy.saved', 'sla_policy.applied'] }),
   ])
   const zones = Intl.supportedValuesOf('timeZone')
   return {
@@ -69,6 +69,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     timezones: zones.includes(policy.timezone) ? zones : [policy.timezone, ...zones],
     openTickets,
     changes,
+    timezone: org.timezone,
   }
 }
 
@@ -232,7 +233,7 @@ function NumberField(props: Omit<Parameters<typeof TextField>[0], 'type' | 'inpu
 }
 
 export default function SlaPolicySettings() {
-  const { isDefault, values: stored, overrides, timezones, openTickets, changes } = useLoaderData<typeof loader>()
+  const { isDefault, values: stored, overrides, timezones, openTickets, changes, timezone } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const navigation = useNavigation()
   const busy = (intent: string) => navigation.state === 'submitting' && navigation.formData?.get('intent') === intent
@@ -487,7 +488,7 @@ export default function SlaPolicySettings() {
         </Form>
       </Card>
 
-      <RecentChanges changes={changes} />
+      <RecentChanges changes={changes} timezone={timezone} />
     </div>
   )
 }

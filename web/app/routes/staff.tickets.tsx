@@ -36,12 +36,13 @@ import {
   type QueueQuery,
   type QueueSort,
   type QueueTab,
-} from '../services/queue.server.ts'
+} from '../../../services/queue.server.ts'
 import { requireUser, staffMemberships } from '../utils/auth.server.ts'
 import { familyReplied, formatShortDateTime, staffStatusLabel, statusTone } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
-import { SLA_FILTER_STATES, SLA_STATE_LABELS, slaChip } from '../utils/sla.ts'
+import { SLA_STATE_LABELS, slaChip } from '../utils/sla-chips.ts'
+import { SLA_FILTER_STATES } from '../../../domain/sla.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ticket queue · Caseway' }]
 

@@ -16,14 +16,14 @@ import {
   SelectField,
   SlaChip,
 } from '../components/ui.tsx'
-import { OPEN_STATUSES } from '../services/queue.server.ts'
-import { assign, changePriority, type TicketCommandResult } from '../services/tickets.server.ts'
+import { OPEN_STATUSES } from '../../../services/queue.server.ts'
+import { assign, changePriority, type TicketCommandResult } from '../../../services/tickets.server.ts'
 import { requireUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { requireTeamPermission } from '../utils/permissions.server.ts'
-import { slaChip } from '../utils/sla.ts'
+import { slaChip } from '../utils/sla-chips.ts'
 import { parseForm, TriageSchema } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Triage · Caseway' }]

@@ -4,7 +4,7 @@
  * staff for every file. Anything else is 404, like the ticket itself.
  */
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { attachmentDownload } from '../services/attachments.server.ts'
+import { attachmentDownload } from '../../../services/attachments.server.ts'
 import { isUuid } from '../utils/auth.server.ts'
 import { notFound } from '../utils/http.ts'
 import { requireTicketAccess } from '../utils/permissions.server.ts'

@@ -8,7 +8,7 @@ import { isStaffRole } from '../../../domain/ticket.ts'
 import type { CasewayContext } from '../context.ts'
 import { SESSION_MAX_AGE_SECONDS, sessionCookie } from './cookies.server.ts'
 import { safeRedirect } from './http.ts'
-import { hashPassword, verifyPassword } from './password.server.ts'
+import { hashPassword, verifyPassword } from '../../../services/password.server.ts'
 import { clearSignInFailures, recordSignInFailure, signInRetryAfterMs } from './sign-in-throttle.server.ts'
 
 type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>

@@ -3,32 +3,25 @@
  * for the person filling the form in. The same schemas serve the HTTP API.
  */
 import { z } from 'zod'
+import { caseRef, EmailSchema, messageBody, wellFormed } from '../../../domain/input-schemas.ts'
+import { NAME_MAX, SUBJECT_MAX } from '../../../domain/limits.ts'
 import { PRIORITIES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../../domain/ticket.ts'
+
+export { EmailSchema }
 
 /** Required text: trimmed, with one message for missing, blank and too long. */
 function requiredText(message: string, max: number, tooLong = `Keep this under ${max} characters`) {
-  return z.string({ error: message }).trim().min(1, message).max(max, tooLong)
+  return wellFormed(z.string({ error: message }).trim().min(1, message).max(max, tooLong), false)
 }
 
 /** Optional text: blank becomes undefined. */
 function optionalText(max: number, tooLong = `Keep this under ${max} characters`) {
-  return z
-    .string()
-    .trim()
-    .max(max, tooLong)
+  return wellFormed(z.string().trim().max(max, tooLong), false)
     .optional()
     .transform((v) => (v ? v : undefined))
 }
 
-export const EmailSchema = z
-  .string({ error: 'Enter your email address' })
-  .trim()
-  .toLowerCase()
-  .min(1, 'Enter your email address')
-  .max(254, 'That email address is too long')
-  .pipe(z.email({ error: 'Enter an email address like name@example.com' }))
-
-export const NameSchema = requiredText('Enter your name', 120, 'Keep your name under 120 characters')
+export const NameSchema = requiredText('Enter your name', NAME_MAX, `Keep your name under ${NAME_MAX} characters`)
 
 /** A new password: long rather than complicated (NIST SP 800-63B). */
 export const NewPasswordSchema = z
@@ -68,19 +61,17 @@ export const LoginSchema = z.object({
   redirectTo: z.string().optional(),
 })
 
-export const MESSAGE_MAX = 20_000
-
 export const TicketRequestSchema = z.object({
   type: z.enum(TICKET_TYPES, { error: 'Choose what you need help with' }),
-  subject: requiredText('Give your request a short subject', 200),
-  childName: optionalText(120),
+  subject: requiredText('Give your request a short subject', SUBJECT_MAX),
+  childName: optionalText(NAME_MAX),
   departmentId: optionalText(64).pipe(z.uuid({ error: 'Choose a team from the list' }).optional()),
-  message: requiredText('Tell us what is happening and how we can help', MESSAGE_MAX),
+  message: messageBody('Tell us what is happening and how we can help'),
 })
 
 export const ReplySchema = z.object({
   intent: z.literal('reply'),
-  body: requiredText('Write a message before sending', MESSAGE_MAX),
+  body: messageBody('Write a message before sending'),
   // Families never choose: their replies are always public (the action enforces it).
   visibility: z.enum(VISIBILITIES, { error: 'Choose Reply or Internal note' }).default('public'),
   // Staff: a reply that asks the family something, or closes the matter, sets the status too.
@@ -121,7 +112,11 @@ export const ChangeTypeSchema = z.object({
 export const LinkCaseSchema = z.object({
   intent: z.literal('link-case'),
   // Blank unlinks.
-  caseRef: optionalText(100, 'A case reference is at most 100 characters'),
+  caseRef: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || undefined)
+    .pipe(caseRef().optional()),
 })
 
 export const WatchSchema = z.object({

@@ -21,7 +21,7 @@ import {
   TextAreaField,
   TextField,
 } from '../../components/ui.tsx'
-import { readFormWithFiles } from '../../services/attachments.server.ts'
+import { readFormWithFiles } from '../../../../services/attachments.server.ts'
 import {
   assign,
   changePriority,
@@ -32,8 +32,8 @@ import {
   recordLaResponse,
   reopenTicket,
   type TicketCommandResult,
-} from '../../services/tickets.server.ts'
-import { setWatching } from '../../services/watchers.server.ts'
+} from '../../../../services/tickets.server.ts'
+import { setWatching } from '../../../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel, statusTone } from '../../utils/format.ts'
 import { requireTicketAccess, requireTicketPermission, type TicketAccess } from '../../utils/permissions.server.ts'

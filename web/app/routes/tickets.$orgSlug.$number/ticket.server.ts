@@ -8,11 +8,11 @@ import { allowedTransitions, type TicketView } from '../../../../domain/ticket-s
 import { workflowUiUrl } from '../../../../lib/temporal.ts'
 import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
-import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../services/attachments.server.ts'
-import { OPEN_STATUSES } from '../../services/queue.server.ts'
-import { savedReplies, savedReply } from '../../services/saved-replies.server.ts'
-import { getTicketLiveView } from '../../services/tickets.server.ts'
-import { ticketWatchers } from '../../services/watchers.server.ts'
+import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../../../services/attachments.server.ts'
+import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
+import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
+import { getTicketLiveView } from '../../../../services/tickets.server.ts'
+import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import {
   familyReplied,
   familyStatusHint,
@@ -23,7 +23,7 @@ import {
 } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
-import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla.ts'
+import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chips.ts'
 
 const ticketSelect = {
   id: true,

@@ -4,9 +4,8 @@
  * ticket's watchers, from the portal, the API or the CLI. Written in the same transaction as the change it records, so neither
  * exists without the other.
  */
-import type { Prisma } from '../../../generated/prisma/client.ts'
-import type { Db } from '../../../lib/db.ts'
-import { formatDateTime } from '../utils/format.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
+import type { Db } from '../lib/db.ts'
 
 export type AuditVia = 'portal' | 'api' | 'cli'
 
@@ -40,7 +39,7 @@ export async function recordAudit(
 }
 
 /** The latest changes of the given kinds, newest first, described for the settings pages. */
-export async function recentChanges(db: Db, input: { orgId: string; actions: readonly AuditAction[]; timezone: string; take?: number }) {
+export async function recentChanges(db: Db, input: { orgId: string; actions: readonly AuditAction[]; take?: number }) {
   const events = await db.auditEvent.findMany({
     where: { orgId: input.orgId, action: { in: [...input.actions] } },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -52,7 +51,7 @@ export async function recentChanges(db: Db, input: { orgId: string; actions: rea
     who: event.actor?.name ?? (event.via === 'api' ? 'An API key' : 'An operator'),
     what: describe(event.action as AuditAction, (event.data ?? {}) as Record<string, unknown>),
     via: event.via,
-    at: formatDateTime(event.createdAt, input.timezone),
+    at: event.createdAt,
   }))
 }
 

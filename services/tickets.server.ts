@@ -13,9 +13,9 @@ import {
   type WorkflowUpdateHandle,
 } from '@temporalio/client'
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common'
-import { isStaffRole, type Priority, type Role, type TicketType, type Visibility } from '../../../domain/ticket.ts'
-import type { RefusalCode, TicketView } from '../../../domain/ticket-state.ts'
-import type { Prisma } from '../../../generated/prisma/client.ts'
+import { isStaffRole, type Priority, type Role, type TicketType, type Visibility } from '../domain/ticket.ts'
+import type { RefusalCode, TicketView } from '../domain/ticket-state.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
 import {
   assignTicketUpdate,
   caseClosedSignal,
@@ -35,8 +35,8 @@ import {
   ticketWorkflowId,
   type LinkCaseInput,
   type TicketWorkflowInput,
-} from '../../../workflows/ticket.messages.ts'
-import type { CasewayContext } from '../context.ts'
+} from '../workflows/ticket.messages.ts'
+import type { ServiceContext } from './context.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
 import {
   isTemporalUnreachable,
@@ -45,9 +45,7 @@ import {
   TEMPORAL_QUERY_TIMEOUT_MS,
   TEMPORAL_START_TIMEOUT_MS,
   withDeadline,
-} from '../utils/temporal.server.ts'
-
-export type TicketContext = Pick<CasewayContext, 'db' | 'temporal' | 'env' | 'log'>
+} from './temporal.server.ts'
 
 /** The workflow type registered by the worker (workflows/ticket.workflow.ts). */
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow'
@@ -117,7 +115,7 @@ export interface CreatedTicket {
  * workflow. If the workflow cannot be started, the rows are deleted again (the
  * number stays used: numbers are never reused) and a TicketServiceError says so.
  */
-export async function createTicket(ctx: TicketContext, input: CreateTicketInput): Promise<CreatedTicket> {
+export async function createTicket(ctx: ServiceContext, input: CreateTicketInput): Promise<CreatedTicket> {
   const priority = input.priority ?? 'normal'
   // Bytes first, rows second: a row never points at a file that is not there.
   const files = await storeUploads(ctx, input.attachments ?? [])
@@ -236,7 +234,7 @@ export async function createTicket(ctx: TicketContext, input: CreateTicketInput)
   return { id: ticket.id, orgId: ticket.orgId, number: ticket.number }
 }
 
-async function terminateQuietly(ctx: TicketContext, workflowId: string) {
+async function terminateQuietly(ctx: ServiceContext, workflowId: string) {
   try {
     await withDeadline(ctx.temporal, TEMPORAL_QUERY_TIMEOUT_MS, () =>
       ctx.temporal.workflow.getHandle(workflowId).terminate('ticket creation was rolled back'),
@@ -266,7 +264,7 @@ export interface PostMessageInput {
  * cannot be reached before accepting it, the row (and its attachments) is
  * deleted again.
  */
-export async function postMessage(ctx: TicketContext, input: PostMessageInput): Promise<TicketCommandResult> {
+export async function postMessage(ctx: ServiceContext, input: PostMessageInput): Promise<TicketCommandResult> {
   if (input.visibility === 'internal' && !isStaffRole(input.role)) {
     return { status: 'refused', message: 'Only staff can write internal notes.' }
   }
@@ -305,7 +303,7 @@ export async function postMessage(ctx: TicketContext, input: PostMessageInput): 
 }
 
 export async function changeStatus(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: {
     ticket: { id: string }
     actor: { id: string }
@@ -324,14 +322,14 @@ export async function changeStatus(
 }
 
 export async function changePriority(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { ticket: { id: string }; actor: { id: string }; priority: Priority },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, changePriorityUpdate, { priority: input.priority, actorId: input.actor.id })
 }
 
 export async function changeType(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { ticket: { id: string }; actor: { id: string }; type: TicketType },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, changeTypeUpdate, { type: input.type, actorId: input.actor.id })
@@ -339,7 +337,7 @@ export async function changeType(
 
 /** Links the ticket to a case (the "Case open" badge), or unlinks it with null. A null actor is an integration. */
 export async function linkCase(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { ticket: { id: string }; actor: { id: string } | null; caseRef: string | null },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, linkCaseUpdate, { caseRef: input.caseRef, actorId: input.actor?.id ?? null })
@@ -347,7 +345,7 @@ export async function linkCase(
 
 /** A resolved ticket back in progress: a family within the reopen window, staff at any time. */
 export async function reopenTicket(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { ticket: { id: string }; actor: { id: string }; role: Role },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, reopenTicketUpdate, { actorId: input.actor.id, actorRole: input.role })
@@ -355,7 +353,7 @@ export async function reopenTicket(
 
 /** The local authority answered: a Pending LA ticket goes back to In progress. A null actor is an integration. */
 export async function recordLaResponse(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { ticket: { id: string }; actor: { id: string } | null },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, recordLaResponseUpdate, { actorId: input.actor?.id ?? null })
@@ -363,7 +361,7 @@ export async function recordLaResponse(
 
 /** Assigns the ticket to a member of its organisation's team (staff or admin). */
 export async function assign(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { ticket: { id: string; orgId: string }; actor: { id: string }; assigneeId: string },
 ): Promise<TicketCommandResult> {
   const member = await ctx.db.membership.findFirst({
@@ -382,7 +380,7 @@ export async function assign(
  * cover assignment yet, so the portal writes these, keyed on the ticket's state
  * version: a retried call cannot notify twice.
  */
-async function notifyAssignment(ctx: TicketContext, ticketId: string, view: TicketView, actorId: string): Promise<void> {
+async function notifyAssignment(ctx: ServiceContext, ticketId: string, view: TicketView, actorId: string): Promise<void> {
   if (!view.assigneeId) return
   try {
     const ticket = await ctx.db.ticket.findUnique({
@@ -419,7 +417,7 @@ async function notifyAssignment(ctx: TicketContext, ticketId: string, view: Tick
 export type LiveViewResult = { status: 'ok'; view: TicketView } | { status: 'unavailable'; message: string }
 
 /** The ticket as its workflow sees it right now; the database row may lag behind by a moment. */
-export async function getTicketLiveView(ctx: TicketContext, ticket: { id: string }): Promise<LiveViewResult> {
+export async function getTicketLiveView(ctx: ServiceContext, ticket: { id: string }): Promise<LiveViewResult> {
   try {
     const view = await withDeadline(ctx.temporal, TEMPORAL_QUERY_TIMEOUT_MS, () =>
       ctx.temporal.workflow.getHandle(ticketWorkflowId(ticket.id)).query(ticketViewQuery),
@@ -443,7 +441,7 @@ export async function getTicketLiveView(ctx: TicketContext, ticket: { id: string
  * an acknowledged closure is never lost, even while no worker runs. Answers the
  * numbers of the tickets it was sent to; repeating it changes nothing.
  */
-export async function closeCase(ctx: TicketContext, input: { orgId: string; caseRef: string }): Promise<number[]> {
+export async function closeCase(ctx: ServiceContext, input: { orgId: string; caseRef: string }): Promise<number[]> {
   const tickets = await ctx.db.ticket.findMany({
     where: { orgId: input.orgId, caseRef: input.caseRef, status: { notIn: ['resolved', 'closed'] } },
     select: { id: true, number: true },
@@ -458,7 +456,7 @@ export async function closeCase(ctx: TicketContext, input: { orgId: string; case
  * numbers of the tickets told.
  */
 export async function applySlaPolicyToOpenTickets(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: { orgId: string; actor: { id: string } | null },
 ): Promise<number[]> {
   const tickets = await ctx.db.ticket.findMany({
@@ -471,7 +469,7 @@ export async function applySlaPolicyToOpenTickets(
 
 /** A few signals at a time; a ticket whose workflow has already finished is left out of the answer. */
 async function signalEach<Arg>(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   tickets: { id: string; number: number }[],
   signal: SignalDefinition<[Arg]>,
   arg: Arg,
@@ -498,7 +496,7 @@ async function signalEach<Arg>(
 const SIGNAL_BATCH = 16
 
 async function sendUpdate<Arg>(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   ticketId: string,
   update: UpdateDefinition<TicketView, [Arg]>,
   arg: Arg,
@@ -545,7 +543,7 @@ async function sendUpdate<Arg>(
   }
 }
 
-function refused(ctx: TicketContext, ticketId: string, update: string, error: WorkflowUpdateFailedError): TicketCommandResult {
+function refused(ctx: ServiceContext, ticketId: string, update: string, error: WorkflowUpdateFailedError): TicketCommandResult {
   // The workflow's own refusals carry a reason written for people; any other
   // failure (a missing handler, a bug) is logged and reported without details.
   if (error.cause instanceof ApplicationFailure && error.cause.type === commandRefusedFailureType) {
@@ -566,7 +564,7 @@ function refused(ctx: TicketContext, ticketId: string, update: string, error: Wo
  * requests, or Temporal is unreachable).
  */
 export async function postMessageOrFollowUp(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: PostMessageInput,
 ): Promise<TicketCommandResult | { status: 'followed_up'; ticket: CreatedTicket }> {
   const result = await postMessage(ctx, input)

@@ -5,11 +5,11 @@
  * person, so whoever knew the old password is signed out too.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { CasewayContext } from '../context.ts'
-import { hashPassword } from '../utils/password.server.ts'
+import type { ServiceContext } from './context.ts'
+import { hashPassword } from './password.server.ts'
 import { queueEmail } from './outbox.server.ts'
 
-type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>
+type Ctx = Pick<ServiceContext, 'db' | 'env' | 'log'>
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000
 /** Links asked for one account per hour: enough for a lost email, too few to flood an inbox. */
@@ -62,7 +62,7 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
 }
 
 /** The token's row if it can still be used. */
-export async function findUsableResetToken(ctx: Pick<CasewayContext, 'db'>, token: string) {
+export async function findUsableResetToken(ctx: Pick<ServiceContext, 'db'>, token: string) {
   if (!token || token.length > 200) return null
   const row = await ctx.db.passwordResetToken.findUnique({
     where: { tokenHash: hashResetToken(token) },

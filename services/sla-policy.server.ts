@@ -5,11 +5,12 @@
  * (each workflow then reloads it: see slaPolicyChangedSignal).
  */
 import { createHash } from 'node:crypto'
-import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicyJson } from '../../../domain/sla.ts'
-import { SlaPolicySchema } from '../../../domain/sla-schemas.ts'
-import type { Db } from '../../../lib/db.ts'
+import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicyJson } from '../domain/sla.ts'
+import { SlaPolicySchema } from '../domain/sla-schemas.ts'
+import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
-import { applySlaPolicyToOpenTickets, type TicketContext } from './tickets.server.ts'
+import type { ServiceContext } from './context.ts'
+import { applySlaPolicyToOpenTickets } from './tickets.server.ts'
 
 export interface StoredSlaPolicy {
   policy: SlaPolicyJson
@@ -49,7 +50,7 @@ export async function organisationSlaPolicy(db: Db, orgId: string): Promise<Stor
  * when the policy changed since it was filled in.
  */
 export async function saveSlaPolicy(
-  ctx: TicketContext,
+  ctx: ServiceContext,
   input: AuditActor & {
     orgId: string
     policy: SlaPolicyJson | ((current: StoredSlaPolicy) => SlaPolicyJson)
@@ -75,7 +76,7 @@ export async function saveSlaPolicy(
 }
 
 /** Every open ticket of the organisation reloads the current policy; audited with how many took it. */
-export async function applySlaPolicy(ctx: TicketContext, input: AuditActor & { orgId: string }): Promise<number[]> {
+export async function applySlaPolicy(ctx: ServiceContext, input: AuditActor & { orgId: string }): Promise<number[]> {
   const appliedTo = await applySlaPolicyToOpenTickets(ctx, { orgId: input.orgId, actor: input.actorId ? { id: input.actorId } : null })
   await recordAudit(ctx.db, { ...input, action: 'sla_policy.applied', data: { tickets: appliedTo.length } })
   ctx.log.info({ orgId: input.orgId, tickets: appliedTo.length }, 'SLA policy applied to open tickets')

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { Readable } from 'node:stream'
-import type { Env } from '../../../lib/env.ts'
+import type { Env } from '../lib/env.ts'
 
 export interface FileStore {
   /** Stores the bytes under `key`, all or nothing. */

@@ -4,8 +4,8 @@
  * Plain records, not lifecycle: written here with an audit record in the same
  * transaction.
  */
-import { isStaffRole } from '../../../domain/ticket.ts'
-import type { Db } from '../../../lib/db.ts'
+import { isStaffRole } from '../domain/ticket.ts'
+import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 
 export type WatchResult = 'changed' | 'unchanged' | 'not_on_team'

@@ -4,8 +4,8 @@
  * Plain records, audited with the change.
  */
 import { z } from 'zod'
-import { Prisma } from '../../../generated/prisma/client.ts'
-import type { Db } from '../../../lib/db.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 
 export async function savedReplies(db: Db, orgId: string) {

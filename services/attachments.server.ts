@@ -11,7 +11,7 @@ import {
   unstable_parseMultipartFormData,
   type UploadHandler,
 } from '@remix-run/node'
-import type { CasewayContext } from '../context.ts'
+import type { ServiceContext } from './context.ts'
 import { fileStoreFor } from './file-store.server.ts'
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -163,7 +163,7 @@ const MAX_TEXT_FIELD_BYTES = 200_000
 const MAX_TEXT_FIELDS = 50
 
 /** Writes the uploads to the file store; if one fails, those already written are removed. */
-export async function storeUploads(ctx: Pick<CasewayContext, 'env'>, uploads: readonly Upload[]): Promise<StoredUpload[]> {
+export async function storeUploads(ctx: Pick<ServiceContext, 'env'>, uploads: readonly Upload[]): Promise<StoredUpload[]> {
   const store = fileStoreFor(ctx.env)
   const stored: StoredUpload[] = []
   // A millisecond apart at least: files are listed by createdAt, in the order they were sent.
@@ -189,7 +189,7 @@ export async function storeUploads(ctx: Pick<CasewayContext, 'env'>, uploads: re
 }
 
 /** Removes files whose rows were never written or were rolled back. Best effort: a leftover file harms nobody. */
-export async function removeStoredFiles(ctx: Pick<CasewayContext, 'env'> & Partial<Pick<CasewayContext, 'log'>>, files: readonly { storageKey: string }[]) {
+export async function removeStoredFiles(ctx: Pick<ServiceContext, 'env'> & Partial<Pick<ServiceContext, 'log'>>, files: readonly { storageKey: string }[]) {
   const store = fileStoreFor(ctx.env)
   await Promise.all(
     files.map((file) =>
@@ -210,7 +210,7 @@ export function formatBytes(size: number): string {
  * page of this site.
  */
 export async function attachmentDownload(
-  ctx: Pick<CasewayContext, 'env'>,
+  ctx: Pick<ServiceContext, 'env'>,
   attachment: { filename: string; contentType: string; size: number; storageKey: string },
 ): Promise<Response | null> {
   const body = await fileStoreFor(ctx.env).get(attachment.storageKey)

@@ -20,9 +20,6 @@ export const SLA_KIND_LABELS: Record<SlaKind, string> = {
   resolution: 'Resolution',
 }
 
-/** The states a queue filters on: a ticket's worst running target. */
-export const SLA_FILTER_STATES = ['on_track', 'at_risk', 'breached', 'paused'] as const satisfies readonly SlaState[]
-
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR

@@ -3,9 +3,10 @@
  * and the portal's sign-up create them.
  */
 import { z } from 'zod'
-import type { Db } from '../../../lib/db.ts'
-import { ROLES } from '../../../domain/ticket.ts'
-import { hashPassword } from '../utils/password.server.ts'
+import type { Db } from '../lib/db.ts'
+import { EmailSchema } from '../domain/input-schemas.ts'
+import { ROLES } from '../domain/ticket.ts'
+import { hashPassword } from './password.server.ts'
 
 export const OrganisationInput = z.strictObject({
   slug: z
@@ -20,7 +21,7 @@ export const OrganisationInput = z.strictObject({
 export const UserInput = z.strictObject({
   orgSlug: z.string(),
   role: z.enum(ROLES),
-  email: z.email().transform((email) => email.toLowerCase()),
+  email: EmailSchema,
   name: z.string().trim().min(1).max(120),
   password: z.string().min(10, 'Use at least 10 characters').max(200),
 })
@@ -67,7 +68,7 @@ export async function createUser(db: Db, input: z.input<typeof UserInput>) {
 }
 
 export const SignUpInput = z.strictObject({
-  email: z.email().transform((email) => email.toLowerCase()),
+  email: EmailSchema,
   name: z.string().trim().min(1).max(120),
   password: z.string().min(10, 'Use at least 10 characters').max(200),
 })

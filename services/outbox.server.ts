@@ -3,7 +3,7 @@
  * sends it (and sets sentAt), the table is the local outbox: `npm start`
  * users and tests read links from it. The dedupe key makes a retry a no-op.
  */
-import type { CasewayContext } from '../context.ts'
+import type { ServiceContext } from './context.ts'
 
 export interface Email {
   to: string
@@ -12,7 +12,7 @@ export interface Email {
   dedupeKey: string
 }
 
-export async function queueEmail(ctx: Pick<CasewayContext, 'db' | 'log'>, email: Email): Promise<void> {
+export async function queueEmail(ctx: Pick<ServiceContext, 'db' | 'log'>, email: Email): Promise<void> {
   await ctx.db.outboxEmail.createMany({ data: [email], skipDuplicates: true })
   // The address and subject only: the text may hold a secret link.
   ctx.log.info({ to: email.to, subject: email.subject, dedupeKey: email.dedupeKey }, 'email queued in the outbox')

@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import type { Db } from '../../../lib/db.ts'
+import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditVia } from './audit.server.ts'
 
 const KEY_PREFIX = 'cwk_'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { shortDuration, slaChip } from './sla.ts'
+import { shortDuration, slaChip } from './sla-chips.ts'
 
 const now = Date.parse('2026-11-23T12:00:00Z')
 const inHours = (h: number) => new Date(now + h * 3_600_000).toISOString()

@@ -9,8 +9,8 @@
  * only uses a partial index when it can see that the query implies the index's
  * WHERE clause.
  */
-import { Prisma } from '../../../generated/prisma/client.ts'
-import type { SlaState } from '../../../domain/sla.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import { SLA_FILTER_STATES, type SlaState } from '../domain/sla.ts'
 import {
   PRIORITIES,
   TICKET_STATUSES,
@@ -19,9 +19,8 @@ import {
   type Priority,
   type TicketStatus,
   type TicketType,
-} from '../../../domain/ticket.ts'
-import type { CasewayContext } from '../context.ts'
-import { SLA_FILTER_STATES } from '../utils/sla.ts'
+} from '../domain/ticket.ts'
+import type { ServiceContext } from './context.ts'
 
 export const OPEN_STATUSES = ['new', 'in_progress', 'pending_family', 'pending_la'] as const satisfies readonly TicketStatus[]
 export const DONE_STATUSES = ['resolved', 'closed'] as const satisfies readonly TicketStatus[]
@@ -342,7 +341,7 @@ export function queueSql(input: { orgId: string; userId: string; query: QueueQue
 }
 
 export async function queuePage(
-  ctx: Pick<CasewayContext, 'db'>,
+  ctx: Pick<ServiceContext, 'db'>,
   input: { orgId: string; userId: string; query: QueueQuery; pageSize?: number },
 ): Promise<QueuePage> {
   const grouped = await ctx.db.$queryRaw<{ status: TicketStatus; count: bigint }[]>(queueSql(input).counts)

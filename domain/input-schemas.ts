@@ -1,0 +1,59 @@
+/**
+ * The inputs every edge shares (email addresses, messages, case references),
+ * validated with zod: the portal's forms and the API's schemas both build on
+ * these, with the limits of limits.ts. Apart from the rules, like
+ * sla-schemas.ts, to keep zod out of the workflow bundle.
+ */
+import { z } from 'zod'
+import { CASE_REF_MAX, EMAIL_MAX, MESSAGE_MAX } from './limits.ts'
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+// eslint-disable-next-line no-control-regex
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/
+// eslint-disable-next-line no-control-regex
+const ANY_CONTROL = /[\u0000-\u001F\u007F]/
+
+/**
+ * Refuses unpaired surrogates and control characters (PostgreSQL refuses NUL,
+ * and a reader downstream chokes on the rest); text over several lines keeps
+ * its line breaks and tabs.
+ */
+export function wellFormed(schema: z.ZodString, multiline: boolean) {
+  return schema
+    .refine((text) => !UNPAIRED_SURROGATE.test(text), { error: 'Contains an unpaired surrogate (not valid Unicode)' })
+    .refine((text) => !(multiline ? CONTROL_EXCEPT_WHITESPACE : ANY_CONTROL).test(text), {
+      error: multiline ? 'Contains control characters' : 'Must be a single line without control characters',
+    })
+}
+
+/** Required text, trimmed, with one message for missing and blank, and one for too long. */
+export function requiredText(max: number, options: { multiline: boolean; required?: string; tooLong?: string }) {
+  const required = options.required ?? 'Must not be blank'
+  return wellFormed(
+    z
+      .string({ error: required })
+      .trim()
+      .min(1, required)
+      .max(max, options.tooLong ?? `Keep this under ${max} characters`),
+    options.multiline,
+  )
+}
+
+/** An email address, trimmed and lower-cased: how accounts are stored and found. */
+export const EmailSchema = z
+  .string({ error: 'Enter an email address' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Enter an email address')
+  .max(EMAIL_MAX, `An email address is at most ${EMAIL_MAX} characters`)
+  .pipe(z.email({ error: 'Enter an email address like name@example.com' }))
+
+/** A message or note; `required` is what to say when it is blank. */
+export function messageBody(required = 'Write a message') {
+  return requiredText(MESSAGE_MAX, { multiline: true, required, tooLong: `Keep the message under ${MESSAGE_MAX} characters` })
+}
+
+/** A case reference, on one line. */
+export function caseRef(required = 'Enter a case reference') {
+  return requiredText(CASE_REF_MAX, { multiline: false, required, tooLong: `A case reference is at most ${CASE_REF_MAX} characters` })
+}

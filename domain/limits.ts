@@ -1,0 +1,16 @@
+/**
+ * How long what people type may be, everywhere: the portal's forms, the API's
+ * schemas and the ticket rules read these, so no edge accepts what another
+ * refuses. Plain numbers, so the workflow bundle may import them without zod.
+ */
+
+/** A message or internal note. */
+export const MESSAGE_MAX = 20_000
+/** A case management system's reference for a case. */
+export const CASE_REF_MAX = 100
+/** RFC 5321's limit on a forward path. */
+export const EMAIL_MAX = 254
+/** A person's name. */
+export const NAME_MAX = 120
+/** A ticket's subject. */
+export const SUBJECT_MAX = 200
