@@ -1,13 +1,14 @@
 /**
  * The ticket workflow's effects on the world. Each one is safe to retry: Temporal
  * runs an activity at least once, so a repeat must change nothing. What retrying
- * cannot fix (a missing row, an invalid stored policy) fails non-retryably.
+ * cannot fix (a missing row) fails non-retryably.
  */
 import { ApplicationFailure } from '@temporalio/activity'
 import { Prisma } from '../generated/prisma/client.ts'
-import { defaultSlaPolicy, slaPolicyToJson, type SlaKind, type SlaPolicyJson } from '../domain/sla.ts'
-import { SlaPolicySchema } from '../domain/sla-schemas.ts'
-import type { TicketNotification, TicketSnapshot } from '../domain/ticket-state.ts'
+import type { SlaKind } from '../domain/sla.ts'
+import { effectiveSlaPolicy, type SlaPolicyJson } from '../domain/sla-schemas.ts'
+import type { TicketNotification } from '../domain/ticket-notifications.ts'
+import type { TicketSnapshot } from '../domain/ticket-record.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
 
@@ -24,21 +25,16 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
     },
 
     /**
-     * The organisation's SLA policy as stored (null means the default policy, in
-     * the organisation's time zone). Read once when a ticket starts and when an
+     * The policy the organisation's tickets run (effectiveSlaPolicy: the stored one,
+     * or the default in its time zone). Read once when a ticket starts and when an
      * admin applies a changed policy to running tickets.
      */
     async loadSlaPolicy(orgId: string): Promise<SlaPolicyJson> {
       const org = await db.organisation.findUnique({ where: { id: orgId }, select: { slaPolicy: true, timezone: true } })
       if (!org) throw notFound('Organisation', orgId)
-      if (org.slaPolicy === null) return slaPolicyToJson(defaultSlaPolicy(org.timezone))
-      const parsed = SlaPolicySchema.safeParse(org.slaPolicy)
-      if (!parsed.success)
-        throw ApplicationFailure.nonRetryable(
-          `Organisation ${orgId} has an invalid SLA policy: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-          'InvalidSlaPolicy',
-        )
-      return parsed.data
+      const { policy, problem } = effectiveSlaPolicy(org.slaPolicy, org.timezone)
+      if (problem) log.warn({ orgId, problem }, 'the stored SLA policy is not valid; tickets get the default policy')
+      return policy
     },
 
     /**

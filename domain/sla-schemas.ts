@@ -9,7 +9,7 @@
 import { IANAZone } from 'luxon'
 import { z } from 'zod'
 import { DEFAULT_TIMEZONE } from './business-calendar.ts'
-import { TARGET_CALENDARS } from './sla.ts'
+import { defaultSlaPolicy, slaPolicyToJson, TARGET_CALENDARS } from './sla.ts'
 import { PRIORITIES, TICKET_TYPES } from './ticket.ts'
 
 // ---------------------------------------------------------------------------
@@ -77,3 +77,17 @@ export const SlaPolicySchema = z.strictObject({
   reopenWindowDays: z.int().min(0).max(365),
 })
 export type SlaPolicyJson = z.output<typeof SlaPolicySchema>
+
+/**
+ * The policy an organisation's new tickets run: the stored one, or the default
+ * in the organisation's time zone when none is stored or the stored one is not
+ * valid (`problem` says why). The one rule for the settings screens, the API and
+ * the workflow's loadSlaPolicy activity, so what the web shows is what tickets run.
+ */
+export function effectiveSlaPolicy(stored: unknown, timezone: string): { policy: SlaPolicyJson; isDefault: boolean; problem?: string } {
+  const parsed = stored === null || stored === undefined ? null : SlaPolicySchema.safeParse(stored)
+  if (parsed?.success) return { policy: parsed.data, isDefault: false }
+  const policy = slaPolicyToJson(defaultSlaPolicy(timezone))
+  if (!parsed) return { policy, isDefault: true }
+  return { policy, isDefault: true, problem: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') }
+}

@@ -4,6 +4,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
+import { CRASH_POINTS } from './faults.ts'
 
 const port = z.coerce.number().int().min(1).max(65535)
 
@@ -27,6 +28,10 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** A ticket row its workflow has not saved after this long is opened by the worker's sweep. */
+  TICKET_START_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Tests only (NODE_ENV=test): the process kills itself at this point (lib/faults.ts). */
+  CASEWAY_FAULT: z.enum(CRASH_POINTS).optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema> & {

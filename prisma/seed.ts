@@ -6,15 +6,8 @@
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../services/accounts.server.ts'
 import type { ServiceContext } from '../services/context.ts'
-import {
-  assign,
-  changeStatus,
-  createTicket,
-  linkCase,
-  postMessage,
-  type CreateTicketInput,
-  type TicketCommandResult,
-} from '../services/tickets.server.ts'
+import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
+import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
 
 // Printed by `npm start` next to the logins: this is local demo data.
 export const DEMO_PASSWORD = 'caseway-demo-2026'

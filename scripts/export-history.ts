@@ -22,13 +22,9 @@ import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from
 import type { TicketActivities } from '../activities/index.ts'
 import type { TicketStatus } from '../domain/ticket.ts'
 import { defaultSlaPolicy, slaPolicyToJson } from '../domain/sla.ts'
-import {
-  adoptSlaPolicy,
-  applyCommand,
-  initialTicketState,
-  type TicketCommand,
-  type TicketState,
-} from '../domain/ticket-state.ts'
+import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
+import { adoptSlaPolicy } from '../domain/ticket-deadlines.ts'
+import { initialTicketState, type TicketState } from '../domain/ticket-state.ts'
 import { bundleFoundationWorkflow } from '../tests/histories/foundation-workflow.ts'
 import { HISTORIES_DIR, writeHistory } from '../tests/histories/history-json.ts'
 import { bundleTicketWorkflows } from '../worker/run-worker.ts'

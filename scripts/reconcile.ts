@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util'
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client'
 import { saveTicketRecord } from '../activities/index.ts'
-import { diffTicketRecord, type RecordDifference, type TicketRecord } from '../domain/ticket-state.ts'
+import { diffTicketRecord, type RecordDifference, type TicketRecord } from '../domain/ticket-record.ts'
 import type { SlaChip } from '../domain/ticket-sla.ts'
 import { createDb, type Db } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'

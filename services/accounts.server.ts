@@ -1,11 +1,12 @@
 /**
- * Organisations, people and their roles: the one place the CLI, the demo seed
- * and the portal's sign-up create them.
+ * Organisations, people and their roles: the one place the CLI, the demo seed,
+ * the portal's sign-up and the API's requests for new families create them.
  */
 import { z } from 'zod'
+import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import { EmailSchema } from '../domain/input-schemas.ts'
-import { ROLES } from '../domain/ticket.ts'
+import { isStaffRole, ROLES } from '../domain/ticket.ts'
 import { hashPassword } from './password.server.ts'
 
 export const OrganisationInput = z.strictObject({
@@ -90,4 +91,24 @@ export async function createAccount(db: Db, input: z.input<typeof SignUpInput>) 
       throw new AccountError('An account with this email already exists')
     throw error
   }
+}
+
+/**
+ * The family a request is made for, by email, inside the request's own
+ * transaction: found, or given an account (without a password: they set one
+ * from a reset link) when new to Caseway, so a request that fails leaves no
+ * account behind. A member of the organisation's staff is refused: tickets are
+ * requested by families.
+ */
+export async function familyForRequest(tx: Prisma.TransactionClient, orgId: string, person: { email: string; name: string }): Promise<string> {
+  // ON CONFLICT DO NOTHING: a concurrent request for the same new family waits for
+  // this one and then finds its account, rather than failing the transaction.
+  await tx.user.createMany({ data: [{ email: person.email, name: person.name }], skipDuplicates: true })
+  const user = await tx.user.findUniqueOrThrow({
+    where: { email: person.email },
+    select: { id: true, memberships: { where: { orgId }, select: { role: true } } },
+  })
+  const role = user.memberships[0]?.role
+  if (role && isStaffRole(role)) throw new AccountError(`${person.email} is on this organisation’s staff; a ticket is requested by a family.`)
+  return user.id
 }

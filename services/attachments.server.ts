@@ -1,16 +1,9 @@
 /**
  * Attachments on requests and replies: what may be uploaded (checked on the
- * server, whatever the browser let through), how uploads are read from a
- * multipart form without holding more than the limits allow, and storing and
- * removing their bytes.
+ * server, whatever the browser let through), and storing and removing their
+ * bytes. Reading them from a multipart body is the web's (web/shared/multipart.ts).
  */
 import { randomUUID } from 'node:crypto'
-import {
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
-  type UploadHandler,
-} from '@remix-run/node'
 import type { ServiceContext } from './context.ts'
 import { fileStoreFor } from './file-store.server.ts'
 
@@ -94,73 +87,6 @@ export function checkUpload(name: string, bytes: Uint8Array): { ok: true; upload
     return { ok: false, error: `${filename} does not look like a .${ext} file. Please check it and try again.` }
   return { ok: true, upload: { filename, contentType: kind.type, bytes } }
 }
-
-/** `tooLarge`: the body broke a size or count limit, rather than holding a file that may not be attached. */
-export type FormWithFiles =
-  | { ok: true; formData: FormData; uploads: Upload[] }
-  | { ok: false; formData: FormData; error: string; tooLarge: boolean }
-
-/**
- * Reads a form that may carry files in `field`. Multipart bodies are parsed
- * with Remix's memory upload handler: a file over the size limit or one file
- * too many stops the parse at once, so no request holds more than
- * MAX_FILES × MAX_FILE_BYTES. Other bodies are read as plain forms.
- */
-export async function readFormWithFiles(request: Request, field = 'attachments'): Promise<FormWithFiles> {
-  const contentType = request.headers.get('Content-Type') ?? ''
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) return { ok: true, formData: await request.formData(), uploads: [] }
-  let files = 0
-  let fields = 0
-  // The text fields read so far: kept when a file is refused mid-parse, so the
-  // person's message is not lost with it.
-  const text = new FormData()
-  const fileHandler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES })
-  // Text fields are small (a message is at most 20,000 characters); a body of
-  // many or huge ones is refused like an oversized file.
-  const textHandler = unstable_createMemoryUploadHandler({ maxPartSize: MAX_TEXT_FIELD_BYTES })
-  const handler: UploadHandler = async (part) => {
-    if (part.filename === undefined) {
-      if (++fields > MAX_TEXT_FIELDS) throw new TooManyPartsError()
-      const value = await textHandler(part)
-      if (typeof value === 'string') text.append(part.name, value)
-      return value
-    }
-    if (part.name !== field) return undefined
-    // An empty file input still sends one nameless, empty part: it is no file.
-    if (part.filename !== '' && ++files > MAX_FILES) throw new TooManyPartsError()
-    return fileHandler(part)
-  }
-  let formData: FormData
-  try {
-    formData = await unstable_parseMultipartFormData(request, handler)
-  } catch (error) {
-    if (error instanceof MaxPartSizeExceededError)
-      return { ok: false, formData: text, error: `Each file must be ${MAX_FILE_BYTES / 1024 / 1024} MB or smaller.`, tooLarge: true }
-    if (error instanceof TooManyPartsError)
-      return { ok: false, formData: text, error: `Attach at most ${MAX_FILES} files at a time.`, tooLarge: true }
-    throw error
-  }
-  const uploads: Upload[] = []
-  const errors: string[] = []
-  for (const value of formData.getAll(field)) {
-    if (typeof value === 'string') continue
-    // Browsers send an unnamed empty part when no file was chosen.
-    if (!value.name && value.size === 0) continue
-    const checked = checkUpload(value.name, new Uint8Array(await value.arrayBuffer()))
-    if (checked.ok) uploads.push(checked.upload)
-    else errors.push(checked.error)
-  }
-  formData.delete(field)
-  if (errors.length) return { ok: false, formData, error: errors.join(' '), tooLarge: false }
-  return { ok: true, formData, uploads }
-}
-
-class TooManyPartsError extends Error {
-  override name = 'TooManyPartsError'
-}
-
-const MAX_TEXT_FIELD_BYTES = 200_000
-const MAX_TEXT_FIELDS = 50
 
 /** Writes the uploads to the file store; if one fails, those already written are removed. */
 export async function storeUploads(ctx: Pick<ServiceContext, 'env'>, uploads: readonly Upload[]): Promise<StoredUpload[]> {

@@ -5,12 +5,11 @@
  * (each workflow then reloads it: see slaPolicyChangedSignal).
  */
 import { createHash } from 'node:crypto'
-import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicyJson } from '../domain/sla.ts'
-import { SlaPolicySchema } from '../domain/sla-schemas.ts'
+import { effectiveSlaPolicy, type SlaPolicyJson } from '../domain/sla-schemas.ts'
 import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 import type { ServiceContext } from './context.ts'
-import { applySlaPolicyToOpenTickets } from './tickets.server.ts'
+import { applySlaPolicyToOpenTickets } from './ticket-signals.server.ts'
 
 export interface StoredSlaPolicy {
   policy: SlaPolicyJson
@@ -27,9 +26,8 @@ export class SlaPolicyConflictError extends Error {
 
 function storedPolicy(org: { slaPolicy: unknown; timezone: string }): StoredSlaPolicy {
   const revision = createHash('sha256').update(JSON.stringify(org.slaPolicy ?? null)).digest('hex').slice(0, 16)
-  const stored = org.slaPolicy === null ? null : SlaPolicySchema.safeParse(org.slaPolicy)
-  if (stored?.success) return { policy: stored.data, isDefault: false, revision }
-  return { policy: slaPolicyToJson(defaultSlaPolicy(org.timezone)), isDefault: true, revision }
+  const { policy, isDefault } = effectiveSlaPolicy(org.slaPolicy, org.timezone)
+  return { policy, isDefault, revision }
 }
 
 /**

@@ -3,6 +3,7 @@
  * and the stack or a test can run it beside other things and stop it by aborting.
  */
 import { fileURLToPath } from 'node:url'
+import { Client } from '@temporalio/client'
 import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/common'
 import {
   bundleWorkflowCode,
@@ -18,6 +19,7 @@ import { createDb } from '../lib/db.ts'
 import { requireDatabaseUrl, type Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
 import { temporalConnectionOptions } from '../lib/temporal.ts'
+import { sweepUnstartedTickets } from './ticket-sweep.ts'
 
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url))
 
@@ -58,7 +60,15 @@ export async function runWorker({ env, log, signal, workflowBundle }: RunWorkerO
       const running = worker.run()
       // Aborted while connecting: the listener came too late, and run() had to start before it can stop.
       if (signal.aborted) stop()
-      await running
+      const sweepStop = new AbortController()
+      const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
+      const sweeping = sweepUnstartedTickets({ db, temporal, env, log: log.child({ component: 'sweep' }) }, sweepStop.signal)
+      try {
+        await running
+      } finally {
+        sweepStop.abort()
+        await sweeping
+      }
       log.info('worker stopped')
     } finally {
       await connection.close()

@@ -12,12 +12,18 @@
 import { ApplicationFailure, defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common'
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow'
 import type { Priority, Role, TicketStatus, TicketType, Visibility } from '../domain/ticket.ts'
-import type { CarriedTicketState, RefusalCode, TicketRecord, TicketView } from '../domain/ticket-state.ts'
+import type { TicketRecord } from '../domain/ticket-record.ts'
+import type { CarriedTicketState, RefusalCode, TicketView } from '../domain/ticket-state.ts'
 
 export const TICKET_TASK_QUEUE_DEFAULT = 'caseway-tickets'
 
 export function ticketWorkflowId(ticketId: string): string {
   return `ticket-${ticketId}`
+}
+
+/** The id of a ticket's openTicket update: a creator's retry, or the sweeper's, is the same update. */
+export function openTicketUpdateId(ticketId: string): string {
+  return `open-${ticketId}`
 }
 
 export interface TicketWorkflowInput {
@@ -33,6 +39,11 @@ export interface TicketWorkflowInput {
   followUpOfId?: string | null
   /** Present after continue-as-new: the state to resume from. */
   carried?: CarriedTicketState
+}
+
+export interface OpenTicketInput {
+  /** A case to link from the start: it is in the ticket's first save. */
+  caseRef?: string | null
 }
 
 /** Every command may carry an id of the caller's choosing; a repeat of an applied id changes nothing. */
@@ -121,6 +132,12 @@ export function refusalDetailsOf(failure: unknown): CommandRefusalDetails | unde
 }
 
 // Updates: the web, for people who need the result or the reason at once.
+/**
+ * Sent with the start (update-with-start) by whoever creates the ticket: answers
+ * with the ticket as its first save left it, so the creator shows what the
+ * workflow computed (status, SLA targets) and reads its own write.
+ */
+export const openTicketUpdate = defineUpdate<TicketView, [OpenTicketInput]>('openTicket')
 export const postMessageUpdate = defineUpdate<TicketView, [PostMessageInput]>('postMessage')
 export const assignTicketUpdate = defineUpdate<TicketView, [AssignTicketInput]>('assignTicket')
 export const changeStatusUpdate = defineUpdate<TicketView, [ChangeStatusInput]>('changeStatus')

@@ -14,16 +14,11 @@ import { DateTime } from 'luxon'
 import { beforeAll, describe, expect, test, vi } from 'vitest'
 import type { TicketActivities } from '../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyToJson, type SlaPolicy } from '../domain/sla.ts'
-import {
-  adoptSlaPolicy,
-  applyCommand,
-  initialTicketState,
-  type TicketCommand,
-  type TicketNotification,
-  type TicketSnapshot,
-  type TicketState,
-  type TicketView,
-} from '../domain/ticket-state.ts'
+import type { TicketNotification } from '../domain/ticket-notifications.ts'
+import type { TicketSnapshot } from '../domain/ticket-record.ts'
+import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
+import { adoptSlaPolicy } from '../domain/ticket-deadlines.ts'
+import { initialTicketState, type TicketState, type TicketView } from '../domain/ticket-state.ts'
 import type { TicketStatus } from '../domain/ticket.ts'
 import { ensureTimeSkippingServer } from '../scripts/lib/test-server.ts'
 import { bundleFoundationWorkflow } from '../tests/histories/foundation-workflow.ts'

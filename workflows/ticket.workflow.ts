@@ -1,6 +1,6 @@
 /**
  * One ticket, start to close. The workflow holds the ticket's state, applies
- * commands and deadlines through the domain (domain/ticket-state.ts holds every
+ * commands and deadlines through the domain (domain/ticket-*.ts hold every
  * rule), saves every change before an update returns, so the web reads its own
  * writes from Postgres, and sleeps until the next deadline: an SLA target
  * changing state, a reminder, an auto-close, an LA deadline, the end of the
@@ -31,22 +31,16 @@ import {
 } from '@temporalio/workflow'
 import type { TicketActivities } from '../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyFromJson, type SlaPolicy } from '../domain/sla.ts'
+import { isFamilyMessage, notificationsFor } from '../domain/ticket-notifications.ts'
+import { toTicketRecord, toTicketSnapshot, withEventsSaved } from '../domain/ticket-record.ts'
+import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
+import { adoptSlaPolicy, applyDeadlines, nextDeadlineMs } from '../domain/ticket-deadlines.ts'
 import {
-  adoptSlaPolicy,
-  applyCommand,
-  applyDeadlines,
   caseOpen,
   initialTicketState,
-  isFamilyMessage,
-  nextDeadlineMs,
-  notificationsFor,
-  toTicketRecord,
-  toTicketSnapshot,
   toTicketView,
   upgradeTicketState,
-  withEventsSaved,
   type Refusal,
-  type TicketCommand,
   type TicketState,
   type TicketView,
 } from '../domain/ticket-state.ts'
@@ -61,6 +55,7 @@ import {
   commandRefusedFailureType,
   linkCaseUpdate,
   messagePostedSignal,
+  openTicketUpdate,
   postMessageUpdate,
   priorityChangedSignal,
   recordLaResponseUpdate,
@@ -92,8 +87,8 @@ export const FAMILY_REPLY_NOTICES_PATCH = 'ticket-family-reply-notices'
 const activityOptions = {
   startToCloseTimeout: '30 seconds',
   // No attempt limit: a change must reach the database, however long it is down.
-  // What retrying cannot fix (a missing row, an invalid policy) fails at once:
-  // the activities throw non-retryable failures.
+  // What retrying cannot fix (a missing row) fails at once: the activities throw
+  // non-retryable failures.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const
 /**
@@ -196,7 +191,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   handleFact(caseLinkedSignal, (link) => ({ ...link, kind: 'linkCase' }))
   handleFact(ticketReopenedSignal, (reopening) => ({ ...reopening, kind: 'reopen' }))
   handleFact(laRespondedSignal, (response) => ({ ...response, kind: 'recordLaResponse' }))
-  handleFact(caseClosedSignal, (closure) => ({ ...closure, kind: 'closeCase' }))
+  handleFact(caseClosedSignal, (closure) => ({ ...closure, kind: 'caseClosed' }))
 
   // The policy is read by an activity, which only the main loop runs, so commands stay in one order.
   setHandler(
@@ -218,6 +213,14 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     policyRequests++
   })
 
+  // The creator's call, sent with the start: the case link that came with the
+  // request goes into the first save, and the answer is the ticket that save wrote.
+  setHandler(openTicketUpdate, async ({ caseRef }) => {
+    if (caseRef) await applyFact(openTicketUpdate.name, { kind: 'linkCase', caseRef, actorId: null })
+    await condition(() => ticket.status === 'closed' || (ticket.policy !== null && savedVersion >= ticket.version))
+    return toTicketView(ticket, now())
+  })
+
   setHandler(ticketViewQuery, () => toTicketView(ticket, now()))
   setHandler(ticketRecordQuery, () => toTicketRecord(ticket))
 
@@ -225,7 +228,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     try {
       return slaPolicyFromJson(await loadSlaPolicy(ticket.orgId))
     } catch (error) {
-      // The organisation is gone or its stored policy is invalid: the ticket still deserves targets.
+      // The organisation is gone (or, in runs recorded before the activity fell back
+      // itself, its stored policy was invalid): the ticket still deserves targets.
       if (!activityGaveUp(error)) throw error
       log.warn('SLA policy not loaded; the default policy applies', {
         ticketId: ticket.ticketId,

@@ -6,16 +6,10 @@
  * repairs a row that drifted from its workflow, and a family writing on a closed
  * ticket starts a follow-up.
  */
-import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { defaultSlaPolicy, slaPolicyToJson } from '../../domain/sla.ts'
-import {
-  assign,
-  changeStatus,
-  createTicket,
-  postMessageOrFollowUp,
-  type CreatedTicket,
-} from '../../services/tickets.server.ts'
+import { assign, changeStatus, postMessageOrFollowUp } from '../../services/ticket-commands.server.ts'
+import { createTicket, type CreatedTicket } from '../../services/ticket-creation.server.ts'
 import {
   applySlaPolicyUpdate,
   caseClosedSignal,
@@ -26,6 +20,7 @@ import {
   ticketWorkflowId,
 } from '../../workflows/ticket.messages.ts'
 import { eventually } from '../support/eventually.ts'
+import { reconcile } from '../support/scripts.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
@@ -161,21 +156,21 @@ describe('npm run reconcile', () => {
     const ticket = await request('Drifting row', other.org.id, other.family.id)
     await assign(stack.context, { ticket, actor: other.admin, assigneeId: other.advocate.id })
     const saved = await savedRow(ticket)
-    expect(await reconcile(['--org', other.org.slug])).toMatchObject({ code: 0 })
+    expect(await reconcile(stack.stack, ['--org', other.org.slug])).toMatchObject({ code: 0 })
 
     // Someone "fixed" the row by hand.
     await stack.db.ticket.update({ where: { id: ticket.id }, data: { status: 'new', slaState: null, slaTargets: [] } })
-    const report = await reconcile(['--org', other.org.slug])
+    const report = await reconcile(stack.stack, ['--org', other.org.slug])
     expect(report.code).toBe(1)
     expect(report.stdout).toMatch(new RegExp(`${other.org.slug} #${ticket.number}\\s+status\\s+new\\s+in_progress`))
     expect(report.stdout).toContain('slaTargets')
 
-    const repair = await reconcile(['--org', other.org.slug, '--repair'])
+    const repair = await reconcile(stack.stack, ['--org', other.org.slug, '--repair'])
     expect(repair.code).toBe(0)
     expect(repair.stdout).toContain(`${other.org.slug} #${ticket.number}: repaired`)
     const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })
     expect(row).toMatchObject({ status: 'in_progress', slaState: saved.slaState, slaTargets: saved.slaTargets })
-    expect(await reconcile(['--org', other.org.slug])).toMatchObject({ code: 0 })
+    expect(await reconcile(stack.stack, ['--org', other.org.slug])).toMatchObject({ code: 0 })
   })
 })
 
@@ -220,24 +215,3 @@ describe('a family writing on a closed ticket', () => {
     expect(staffReply.status).toBe('refused')
   })
 })
-
-/** `npm run reconcile` against the test stack, as an operator would run it. */
-function reconcile(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: stack.stack.databaseUrl,
-        TEMPORAL_ADDRESS: stack.stack.temporalAddress,
-        TEMPORAL_NAMESPACE: stack.stack.namespace,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}

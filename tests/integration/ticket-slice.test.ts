@@ -4,7 +4,8 @@
  * update and the read model follows; killing the worker loses nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { changeStatus, createTicket, getTicketLiveView, postMessage } from '../../services/tickets.server.ts'
+import { changeStatus, getTicketLiveView, postMessage } from '../../services/ticket-commands.server.ts'
+import { createTicket } from '../../services/ticket-creation.server.ts'
 import { messagePostedSignal, searchAttributes, ticketWorkflowId } from '../../workflows/ticket.messages.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'

@@ -6,14 +6,14 @@
  * ticket, or 422 if their body differs.
  *
  * The record is pointed at the ticket inside the transaction that creates it
- * (createTicket's `inTransaction`), and marked done once the workflow started.
+ * (createTicket's `inTransaction`), and marked done once the workflow answered.
  * A failed creation deletes the record, so a retry can try again.
  */
 import { createHash } from 'node:crypto'
 import { Prisma } from '../../generated/prisma/client.ts'
 import type { Db } from '../../lib/db.ts'
 
-/** Longer than any creation can take (a transaction and a 5 s workflow start): a record this old with no answer was abandoned. */
+/** Longer than any creation can take (a transaction and the workflow's first save, 10 s at most): a record this old with no answer was abandoned. */
 const ABANDONED_AFTER_MS = 60_000
 const POLL_MS = 50
 

@@ -15,7 +15,8 @@ import type { Db } from '../../lib/db.ts'
 import type { Env } from '../../lib/env.ts'
 import type { Logger } from '../../lib/log.ts'
 import { authenticateApiKey, type ApiPrincipal } from '../../services/api-keys.server.ts'
-import { readFormWithFiles, type Upload } from '../../services/attachments.server.ts'
+import type { Upload } from '../../services/attachments.server.ts'
+import { readMultipart } from '../shared/multipart.ts'
 import { ApiError, apiErrorHandler, BODY_LIMIT_BYTES, invalidRequest, sendError } from './errors.ts'
 import { buildOpenApiDocument } from './openapi.ts'
 import type { ApiRoute } from './route.ts'
@@ -237,15 +238,7 @@ async function bodyOf(req: Request, route: ApiRoute): Promise<{ rawBody: unknown
 }
 
 async function multipartBodyOf(req: Request): Promise<{ rawBody: unknown; uploads: Upload[] }> {
-  const request = new globalThis.Request(`http://api.invalid${req.originalUrl}`, {
-    method: req.method,
-    headers: new Headers(
-      Object.entries(req.headers).flatMap(([name, value]): [string, string][] => (value === undefined ? [] : [[name, String(value)]])),
-    ),
-    body: Readable.toWeb(req) as ReadableStream,
-    duplex: 'half',
-  } as RequestInit)
-  const form = await readFormWithFiles(request, 'attachments').catch((error: unknown) => {
+  const form = await readMultipart(req.get('content-type') ?? '', req).catch((error: unknown) => {
     throw new ApiError(400, 'invalid_request', `The multipart body could not be read: ${error instanceof Error ? error.message : error}`)
   })
   if (!form.ok) {

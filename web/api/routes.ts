@@ -1,6 +1,9 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
+import { caseRoutes } from './cases.ts'
+import { commandRoutes } from './commands.ts'
+import { messageRoutes } from './messages.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
 import { ticketRoutes } from './tickets.ts'
 
-export const apiRoutes: readonly ApiRoute[] = [...ticketRoutes, ...settingsRoutes]
+export const apiRoutes: readonly ApiRoute[] = [...ticketRoutes, ...messageRoutes, ...commandRoutes, ...caseRoutes, ...settingsRoutes]

@@ -5,8 +5,9 @@ import { TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Alert, Button, Card, FileField, SelectField, TextAreaField, TextField, linkClass } from '../components/ui.tsx'
 import { AccountError, createAccount } from '../../../services/accounts.server.ts'
-import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, readFormWithFiles } from '../../../services/attachments.server.ts'
-import { createTicket, TicketServiceError } from '../../../services/tickets.server.ts'
+import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT } from '../../../services/attachments.server.ts'
+import { readFormWithFiles } from '../../shared/multipart.ts'
+import { createTicket, TicketServiceError } from '../../../services/ticket-creation.server.ts'
 import { createSession, getUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireOrganisation } from '../utils/organisations.server.ts'
@@ -118,7 +119,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       `/tickets/${org.slug}/${ticket.number}`,
       {
         kind: 'success',
-        text: `Request sent to ${org.name}${user ? '' : ', and your account is ready'}. They usually respond ${org.responseTime}; you will see their reply here.`,
+        text: `Request sent to ${org.name}${user ? '' : ', and your account is ready'}. They usually respond ${org.responseTime}; you will see their reply here.${ticket.view ? '' : ' It may take a moment to show its progress.'}`,
       },
       { headers },
     )

@@ -1,23 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import type { ReactNode } from 'react'
 import type { SlaPolicyJson } from '../../../domain/sla.ts'
-import { PRIORITIES, PRIORITY_LABELS, TICKET_TYPES, TYPE_LABELS, type Priority, type TicketType } from '../../../domain/ticket.ts'
+import { PRIORITIES, PRIORITY_LABELS, TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import {
-  Alert,
-  Button,
-  Card,
-  CardTitle,
-  CheckboxField,
-  ErrorList,
-  RecentChanges,
-  SelectField,
-  TableHead,
-  TextAreaField,
-  TextField,
-} from '../components/ui.tsx'
+import { CheckboxField, ErrorList, SelectField, TextAreaField, TextField } from '../components/form-fields.tsx'
+import { CALENDAR_OPTIONS, TargetsByPriorityCard, TypeOverridesCard, WaitingCard } from '../components/sla-policy-fields.tsx'
+import { Alert, Button, Card, CardTitle, RecentChanges } from '../components/ui.tsx'
 import { recentChanges } from '../../../services/audit.server.ts'
 import { applySlaPolicy, organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../../../services/sla-policy.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
@@ -35,11 +24,6 @@ import { isTemporalUnreachable } from '../../../services/temporal.server.ts'
 import { formValues, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'SLA policy · Settings · Caseway' }]
-
-const CALENDAR_OPTIONS = [
-  { value: 'business', label: 'Business hours' },
-  { value: '24x7', label: 'Around the clock' },
-]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { team } = await requireSettingsAdmin(context, request)
@@ -162,76 +146,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-type CellProps = { name: string; label: string; defaultValue?: string; errors?: readonly string[] }
-
-const cellControlClass =
-  'block rounded-md border border-slate-300 bg-white px-2 py-1.5 text-base shadow-sm focus:border-indigo-600 focus:outline-none ' +
-  'focus:ring-2 focus:ring-indigo-600/30 aria-[invalid=true]:border-red-600 sm:text-sm'
-
-/** One field of a targets table: labelled for screen readers (the column and row say it to the eye), its error below. */
-function Cell({ name, label, errors, children }: Omit<CellProps, 'defaultValue'> & { children: ReactNode }) {
-  return (
-    <td className="px-2 py-2 align-top">
-      <label htmlFor={name} className="sr-only">
-        {label}
-      </label>
-      {children}
-      <ErrorList id={`${name}-error`} errors={errors} />
-    </td>
-  )
-}
-
-const controlProps = ({ name, defaultValue, errors }: CellProps) => ({
-  id: name,
-  name,
-  defaultValue,
-  'aria-invalid': errors?.length ? true : undefined,
-  'aria-describedby': errors?.length ? `${name}-error` : undefined,
-})
-
-function HoursCell(props: CellProps) {
-  return (
-    <Cell {...props}>
-      <input type="number" inputMode="decimal" min="0.01" step="any" {...controlProps(props)} className={`w-24 ${cellControlClass}`} />
-    </Cell>
-  )
-}
-
-function CalendarCell(props: CellProps) {
-  return (
-    <Cell {...props}>
-      <select {...controlProps(props)} className={cellControlClass}>
-        {CALENDAR_OPTIONS.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </Cell>
-  )
-}
-
-const TARGET_COLUMNS = [
-  ...TARGET_FIELDS.map(({ field, label }) => ({ key: field, label: `${label} (hours)` })),
-  { key: 'calendar', label: 'Counted in' },
-]
-
-const PERIOD_FIELDS = [
-  { name: 'reminderDays', label: 'Remind the family after (working days)', min: '1' },
-  { name: 'autoCloseDays', label: 'Close the ticket after (days)', min: '1', hint: 'Calendar days without an answer from the family.' },
-  {
-    name: 'reopenWindowDays',
-    label: 'A reply reopens a resolved ticket within (days)',
-    min: '0',
-    hint: '0: a reply after resolution starts a new ticket.',
-  },
-] as const
-
-/** Hours, percentages and days: whole numbers or decimals typed in a number box. */
-function NumberField(props: Omit<Parameters<typeof TextField>[0], 'type' | 'inputMode'>) {
-  return <TextField type="number" inputMode="numeric" required {...props} />
-}
-
 export default function SlaPolicySettings() {
   const { isDefault, values: stored, overrides, timezones, openTickets, changes, timezone } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
@@ -303,61 +217,9 @@ export default function SlaPolicySettings() {
           </div>
         </Card>
 
-        <Card aria-labelledby="targets-heading">
-          <CardTitle id="targets-heading">Targets by priority</CardTitle>
-          <p className="mt-1 text-sm text-slate-600">
-            In hours: business hours for targets counted in business hours (a working day of 9:00 to 17:00 is 8), clock hours for those
-            counted around the clock.
-          </p>
-          <div className="mt-3 overflow-x-auto">
-            <table className="text-sm">
-              <TableHead columns={[{ key: 'priority', label: 'Priority' }, ...TARGET_COLUMNS]} />
-              <tbody>
-                {PRIORITIES.map((priority) => (
-                  <tr key={priority} className="border-t border-slate-100">
-                    <th scope="row" className="px-2 py-3 text-left align-top font-medium text-slate-900">
-                      {PRIORITY_LABELS[priority]}
-                    </th>
-                    {TARGET_FIELDS.map(({ field, label }) => (
-                      <HoursCell
-                        key={field}
-                        name={`${priority}.${field}`}
-                        label={`${PRIORITY_LABELS[priority]}: ${label}, hours`}
-                        defaultValue={values[`${priority}.${field}`]}
-                        errors={policyErrors[`${priority}.${field}`]}
-                      />
-                    ))}
-                    <CalendarCell
-                      name={`${priority}.calendar`}
-                      label={`${PRIORITY_LABELS[priority]}: counted in`}
-                      defaultValue={values[`${priority}.calendar`]}
-                      errors={policyErrors[`${priority}.calendar`]}
-                    />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="mt-4 max-w-xs">
-            <NumberField
-              label="At risk when less than this share is left (%)"
-              name="atRiskPercent"
-              min="0"
-              max="100"
-              defaultValue={values.atRiskPercent}
-              errors={policyErrors.atRiskPercent}
-            />
-          </div>
-        </Card>
+        <TargetsByPriorityCard values={values} errors={policyErrors} />
 
-        <Card aria-labelledby="waiting-heading">
-          <CardTitle id="waiting-heading">Waiting on the family, and reopening</CardTitle>
-          <div className="mt-4 grid gap-4 sm:grid-cols-3">
-            {PERIOD_FIELDS.map((field) => (
-              <NumberField key={field.name} {...field} max="365" defaultValue={values[field.name]} errors={policyErrors[field.name]} />
-            ))}
-          </div>
-        </Card>
+        <WaitingCard values={values} errors={policyErrors} />
 
         <div className="flex flex-wrap items-center gap-4">
           <CheckboxField
@@ -370,109 +232,7 @@ export default function SlaPolicySettings() {
         </div>
       </Form>
 
-      <Card aria-labelledby="overrides-heading">
-        <CardTitle id="overrides-heading">Targets for one type of request</CardTitle>
-        <p className="mt-1 text-sm text-slate-600">
-          Replace a priority’s targets for one ticket type, for example faster targets for tribunal deadlines.
-        </p>
-        {overrides.length ? (
-          <div className="mt-3 overflow-x-auto">
-            <table className="text-sm">
-              <caption className="sr-only">Targets by ticket type</caption>
-              <TableHead
-                columns={[
-                  { key: 'row', label: 'Type and priority' },
-                  ...TARGET_COLUMNS,
-                  { key: 'remove', label: 'Remove', srOnly: true },
-                ]}
-              />
-              <tbody>
-                {overrides.map((o) => (
-                  <tr key={`${o.type}-${o.priority}`} className="border-t border-slate-100">
-                    <th scope="row" className="px-2 py-2 text-left font-medium text-slate-900">
-                      {o.label}
-                    </th>
-                    {o.hours.map((hours, i) => (
-                      <td key={TARGET_FIELDS[i]!.field} className="px-2 py-2">
-                        {hours}
-                      </td>
-                    ))}
-                    <td className="px-2 py-2">{o.calendar}</td>
-                    <td className="px-2 py-2">
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="remove-override" />
-                        <input type="hidden" name="type" value={o.type} />
-                        <input type="hidden" name="priority" value={o.priority} />
-                        <Button variant="quiet" aria-label={`Remove the targets for ${o.label}`}>
-                          Remove
-                        </Button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : (
-          <p className="mt-3 text-sm text-slate-700">None yet: every type follows its priority’s targets.</p>
-        )}
-        <Form method="post" noValidate className="mt-4 space-y-3" aria-labelledby="add-override-heading">
-          <h3 id="add-override-heading" className="font-semibold text-slate-900">
-            Add or replace
-          </h3>
-          <input type="hidden" name="intent" value="save-override" />
-          <div className="grid gap-4 sm:grid-cols-2 lg:max-w-xl">
-            <SelectField
-              label="Ticket type"
-              name="type"
-              placeholder="Choose a type"
-              options={TICKET_TYPES.map((t: TicketType) => ({ value: t, label: TYPE_LABELS[t] }))}
-              defaultValue={overrideValues.type}
-              errors={overrideErrors.type}
-              required
-            />
-            <SelectField
-              label="Priority"
-              name="priority"
-              placeholder="Choose a priority"
-              options={PRIORITIES.map((p: Priority) => ({ value: p, label: PRIORITY_LABELS[p] }))}
-              defaultValue={overrideValues.priority}
-              errors={overrideErrors.priority}
-              required
-            />
-          </div>
-          <div className="overflow-x-auto">
-            <table className="text-sm">
-              <TableHead columns={[{ key: 'row', label: 'Targets', srOnly: true }, ...TARGET_COLUMNS]} />
-              <tbody>
-                <tr>
-                  <th scope="row" className="px-2 py-3 text-left align-top font-medium text-slate-900">
-                    New targets
-                  </th>
-                  {TARGET_FIELDS.map(({ field, label }) => (
-                    <HoursCell
-                      key={field}
-                      name={`override.${field}`}
-                      label={`${label}, hours`}
-                      defaultValue={overrideValues[`override.${field}`]}
-                      errors={overrideErrors[`override.${field}`]}
-                    />
-                  ))}
-                  <CalendarCell
-                    name="override.calendar"
-                    label="Counted in"
-                    defaultValue={overrideValues['override.calendar'] ?? 'business'}
-                    errors={overrideErrors['override.calendar']}
-                  />
-                </tr>
-              </tbody>
-            </table>
-          </div>
-          <Button variant="secondary" disabled={busy('save-override')}>
-            {busy('save-override') ? 'Saving…' : 'Save these targets'}
-          </Button>
-        </Form>
-      </Card>
+      <TypeOverridesCard overrides={overrides} values={overrideValues} errors={overrideErrors} saving={busy('save-override')} />
 
       <Card aria-labelledby="apply-heading">
         <CardTitle id="apply-heading">Open tickets</CardTitle>

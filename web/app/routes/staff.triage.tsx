@@ -17,7 +17,7 @@ import {
   SlaChip,
 } from '../components/ui.tsx'
 import { OPEN_STATUSES } from '../../../services/queue.server.ts'
-import { assign, changePriority, type TicketCommandResult } from '../../../services/tickets.server.ts'
+import { assign, changePriority, type TicketCommandResult } from '../../../services/ticket-commands.server.ts'
 import { requireUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { formatDateTime } from '../utils/format.ts'

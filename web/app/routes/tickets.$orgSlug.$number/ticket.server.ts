@@ -11,7 +11,7 @@ import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../../../services/attachments.server.ts'
 import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
 import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
-import { getTicketLiveView } from '../../../../services/tickets.server.ts'
+import { getTicketLiveView } from '../../../../services/ticket-commands.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import {
   familyReplied,

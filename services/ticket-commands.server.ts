@@ -1,7 +1,7 @@
 /**
- * The one way in to tickets for the portal and the HTTP API. Content (the
- * ticket row, messages) is written here; every change to a ticket's lifecycle
- * goes to its workflow as an update, whose answer (the new TicketView, or the
+ * Commands to one ticket, for the portal and the HTTP API. Content (a message
+ * row, its files) is written here; every change to the ticket's lifecycle goes
+ * to its workflow as an update, whose answer (the new TicketView, or the
  * refusal) is returned as it is. Lifecycle columns are written only by the
  * workflow's activities.
  */
@@ -12,14 +12,11 @@ import {
   WorkflowUpdateStage,
   type WorkflowUpdateHandle,
 } from '@temporalio/client'
-import type { SignalDefinition, UpdateDefinition } from '@temporalio/common'
+import type { UpdateDefinition } from '@temporalio/common'
 import { isStaffRole, type Priority, type Role, type TicketType, type Visibility } from '../domain/ticket.ts'
 import type { RefusalCode, TicketView } from '../domain/ticket-state.ts'
-import type { Prisma } from '../generated/prisma/client.ts'
 import {
   assignTicketUpdate,
-  caseClosedSignal,
-  caseLinkedSignal,
   changePriorityUpdate,
   changeStatusUpdate,
   changeTypeUpdate,
@@ -29,40 +26,13 @@ import {
   recordLaResponseUpdate,
   refusalDetailsOf,
   reopenTicketUpdate,
-  searchAttributes,
-  slaPolicyChangedSignal,
   ticketViewQuery,
   ticketWorkflowId,
-  type LinkCaseInput,
-  type TicketWorkflowInput,
 } from '../workflows/ticket.messages.ts'
-import type { ServiceContext } from './context.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
-import {
-  isTemporalUnreachable,
-  rootMessage,
-  TEMPORAL_COMMAND_TIMEOUT_MS,
-  TEMPORAL_QUERY_TIMEOUT_MS,
-  TEMPORAL_START_TIMEOUT_MS,
-  withDeadline,
-} from './temporal.server.ts'
-
-/** The workflow type registered by the worker (workflows/ticket.workflow.ts). */
-export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow'
-
-export type TicketServiceErrorCode = 'not_accepting' | 'invalid' | 'unavailable'
-
-/** A ticket could not be created; `message` is written for the person who tried. */
-export class TicketServiceError extends Error {
-  override name = 'TicketServiceError'
-  constructor(
-    readonly code: TicketServiceErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
-}
+import type { ServiceContext } from './context.ts'
+import { createTicket, type CreatedTicket } from './ticket-creation.server.ts'
+import { isTemporalUnreachable, rootMessage, TEMPORAL_COMMAND_TIMEOUT_MS, TEMPORAL_QUERY_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
 
 /**
  * The answer to a command sent to a ticket's workflow:
@@ -79,173 +49,7 @@ export type TicketCommandResult =
   | { status: 'refused'; message: string; code?: RefusalCode }
   | { status: 'unavailable'; message: string }
 
-export interface CreateTicketInput {
-  orgId: string
-  requesterId: string
-  subject: string
-  type: TicketType
-  /** The family's first message. */
-  body: string
-  childName?: string
-  departmentId?: string
-  priority?: Priority
-  /** Files sent with the request (already checked: attachments.server.ts checkUpload). */
-  attachments?: readonly Upload[]
-  /** The closed ticket of the same family this request follows up. */
-  followUpOfId?: string
-  /** An integration's own reference for the ticket (content, kept as given). */
-  externalRef?: string
-  /** A case to link from the start: the workflow starts with the link (signal-with-start). */
-  caseRef?: string
-  /**
-   * Runs inside the creating transaction, so what it writes commits or rolls back
-   * with the ticket: the API's idempotency record points at the ticket this way.
-   */
-  inTransaction?: (tx: Prisma.TransactionClient, ticket: { id: string; number: number; createdAt: Date }) => Promise<void>
-}
-
-export interface CreatedTicket {
-  id: string
-  orgId: string
-  number: number
-}
-
-/**
- * A new ticket: its number, row and first message in one transaction, then its
- * workflow. If the workflow cannot be started, the rows are deleted again (the
- * number stays used: numbers are never reused) and a TicketServiceError says so.
- */
-export async function createTicket(ctx: ServiceContext, input: CreateTicketInput): Promise<CreatedTicket> {
-  const priority = input.priority ?? 'normal'
-  // Bytes first, rows second: a row never points at a file that is not there.
-  const files = await storeUploads(ctx, input.attachments ?? [])
-  const { ticket, joinedOrg } = await ctx.db.$transaction(async (tx) => {
-    if (input.departmentId) {
-      const department = await tx.department.findFirst({ where: { id: input.departmentId, orgId: input.orgId }, select: { id: true } })
-      if (!department) throw new TicketServiceError('invalid', 'That team is not part of this organisation.')
-    }
-    // A family becomes a client of the organisation with its first request.
-    const joined = await tx.membership.createMany({
-      data: [{ orgId: input.orgId, userId: input.requesterId, role: 'family' }],
-      skipDuplicates: true,
-    })
-    if (input.followUpOfId) {
-      const previous = await tx.ticket.findFirst({
-        where: { id: input.followUpOfId, orgId: input.orgId, requesterId: input.requesterId },
-        select: { id: true },
-      })
-      if (!previous) throw new TicketServiceError('invalid', 'The request this one follows up was not found.')
-    }
-    // The row lock taken by this UPDATE serialises concurrent submissions to one
-    // organisation until the transaction ends, so each gets the next number. It
-    // comes as late as it can: every statement after it is time no other
-    // request of the organisation can be numbered.
-    const [allocated] = await tx.$queryRaw<{ lastTicketNumber: number }[]>`
-      UPDATE "Organisation" SET "lastTicketNumber" = "lastTicketNumber" + 1
-      WHERE id = ${input.orgId}::uuid AND "acceptsRequests"
-      RETURNING "lastTicketNumber"`
-    if (!allocated) throw new TicketServiceError('not_accepting', 'This organisation is not accepting new requests at the moment.')
-    const created = await tx.ticket.create({
-      data: {
-        orgId: input.orgId,
-        number: allocated.lastTicketNumber,
-        departmentId: input.departmentId ?? null,
-        requesterId: input.requesterId,
-        subject: input.subject,
-        childName: input.childName ?? null,
-        type: input.type,
-        priority,
-        followUpOfId: input.followUpOfId ?? null,
-        externalRef: input.externalRef ?? null,
-        // The workflow starts with this link (and saves it first): written now too, so
-        // closing the case the moment the ticket is acknowledged finds it.
-        caseRef: input.caseRef ?? null,
-      },
-      select: { id: true, orgId: true, number: true, createdAt: true },
-    })
-    const message = await tx.message.create({
-      data: { ticketId: created.id, authorId: input.requesterId, body: input.body, visibility: 'public' },
-      select: { id: true },
-    })
-    if (files.length)
-      await tx.attachment.createMany({
-        data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: input.requesterId })),
-      })
-    await input.inTransaction?.(tx, created)
-    return { ticket: created, joinedOrg: joined.count > 0 }
-  }).catch(async (error: unknown) => {
-    await removeStoredFiles(ctx, files)
-    throw error
-  })
-
-  const workflowId = ticketWorkflowId(ticket.id)
-  const workflowInput: TicketWorkflowInput = {
-    ticketId: ticket.id,
-    orgId: ticket.orgId,
-    number: ticket.number,
-    requesterId: input.requesterId,
-    type: input.type,
-    priority,
-    createdAt: ticket.createdAt.toISOString(),
-    followUpOfId: input.followUpOfId ?? null,
-  }
-  const startOptions = {
-    workflowId,
-    taskQueue: ctx.env.TEMPORAL_TASK_QUEUE,
-    args: [workflowInput] as [TicketWorkflowInput],
-    memo: { subject: input.subject },
-    typedSearchAttributes: [
-      { key: searchAttributes.ticketNumber, value: ticket.number },
-      { key: searchAttributes.orgId, value: ticket.orgId },
-      { key: searchAttributes.ticketStatus, value: 'new' },
-      { key: searchAttributes.ticketPriority, value: priority },
-      { key: searchAttributes.ticketType, value: input.type },
-    ],
-  }
-  const caseRef = input.caseRef
-  try {
-    await withDeadline(ctx.temporal, TEMPORAL_START_TIMEOUT_MS, async () => {
-      type Workflow = (input: TicketWorkflowInput) => Promise<void>
-      // One call: the workflow never exists without its case link.
-      if (caseRef)
-        await ctx.temporal.workflow.signalWithStart<Workflow, [LinkCaseInput]>(TICKET_WORKFLOW_TYPE, {
-          ...startOptions,
-          signal: caseLinkedSignal,
-          signalArgs: [{ caseRef, actorId: null }],
-        })
-      else await ctx.temporal.workflow.start<Workflow>(TICKET_WORKFLOW_TYPE, startOptions)
-    })
-  } catch (error) {
-    ctx.log.error({ err: error, ticketId: ticket.id, workflowId }, 'starting the ticket workflow failed; removing the ticket')
-    await ctx.db.ticket.delete({ where: { id: ticket.id } })
-    await removeStoredFiles(ctx, files)
-    if (joinedOrg) await ctx.db.membership.deleteMany({ where: { orgId: input.orgId, userId: input.requesterId, role: 'family' } })
-    // A start that timed out may still have happened: stop that workflow too.
-    if (isTemporalUnreachable(error)) await terminateQuietly(ctx, workflowId)
-    throw new TicketServiceError(
-      'unavailable',
-      isTemporalUnreachable(error)
-        ? 'We could not reach the ticket service, so your request was not sent. Please try again in a few minutes.'
-        : `Your request could not be started, so it was not sent: ${rootMessage(error)}`,
-      { cause: error },
-    )
-  }
-  ctx.log.info({ ticketId: ticket.id, orgId: ticket.orgId, number: ticket.number }, 'ticket created')
-  return { id: ticket.id, orgId: ticket.orgId, number: ticket.number }
-}
-
-async function terminateQuietly(ctx: ServiceContext, workflowId: string) {
-  try {
-    await withDeadline(ctx.temporal, TEMPORAL_QUERY_TIMEOUT_MS, () =>
-      ctx.temporal.workflow.getHandle(workflowId).terminate('ticket creation was rolled back'),
-    )
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return
-    ctx.log.error({ err: error, workflowId }, 'could not terminate the workflow of a rolled-back ticket; terminate it by hand')
-  }
-}
-
-export interface PostMessageInput {
+export interface NewMessage {
   ticket: { id: string }
   author: { id: string }
   /** The author's role towards this ticket. */
@@ -264,7 +68,7 @@ export interface PostMessageInput {
  * cannot be reached before accepting it, the row (and its attachments) is
  * deleted again.
  */
-export async function postMessage(ctx: ServiceContext, input: PostMessageInput): Promise<TicketCommandResult> {
+export async function postMessage(ctx: ServiceContext, input: NewMessage): Promise<TicketCommandResult> {
   if (input.visibility === 'internal' && !isStaffRole(input.role)) {
     return { status: 'refused', message: 'Only staff can write internal notes.' }
   }
@@ -435,66 +239,6 @@ export async function getTicketLiveView(ctx: ServiceContext, ticket: { id: strin
   }
 }
 
-/**
- * The case system closed a case: every open ticket linked to it is resolved
- * ("case closed"). Sent as signals, which Temporal records before answering, so
- * an acknowledged closure is never lost, even while no worker runs. Answers the
- * numbers of the tickets it was sent to; repeating it changes nothing.
- */
-export async function closeCase(ctx: ServiceContext, input: { orgId: string; caseRef: string }): Promise<number[]> {
-  const tickets = await ctx.db.ticket.findMany({
-    where: { orgId: input.orgId, caseRef: input.caseRef, status: { notIn: ['resolved', 'closed'] } },
-    select: { id: true, number: true },
-    orderBy: { number: 'asc' },
-  })
-  return signalEach(ctx, tickets, caseClosedSignal, { caseRef: input.caseRef })
-}
-
-/**
- * Running tickets keep the SLA policy they started with; this tells every ticket
- * of the organisation that is not closed to take its current one. Answers the
- * numbers of the tickets told.
- */
-export async function applySlaPolicyToOpenTickets(
-  ctx: ServiceContext,
-  input: { orgId: string; actor: { id: string } | null },
-): Promise<number[]> {
-  const tickets = await ctx.db.ticket.findMany({
-    where: { orgId: input.orgId, status: { not: 'closed' } },
-    select: { id: true, number: true },
-    orderBy: { number: 'asc' },
-  })
-  return signalEach(ctx, tickets, slaPolicyChangedSignal, { actorId: input.actor?.id ?? null })
-}
-
-/** A few signals at a time; a ticket whose workflow has already finished is left out of the answer. */
-async function signalEach<Arg>(
-  ctx: ServiceContext,
-  tickets: { id: string; number: number }[],
-  signal: SignalDefinition<[Arg]>,
-  arg: Arg,
-): Promise<number[]> {
-  const sent: number[] = []
-  for (let i = 0; i < tickets.length; i += SIGNAL_BATCH) {
-    await Promise.all(
-      tickets.slice(i, i + SIGNAL_BATCH).map(async (ticket) => {
-        try {
-          await withDeadline(ctx.temporal, TEMPORAL_COMMAND_TIMEOUT_MS, () =>
-            ctx.temporal.workflow.getHandle(ticketWorkflowId(ticket.id)).signal(signal, arg),
-          )
-          sent.push(ticket.number)
-        } catch (error) {
-          if (!(error instanceof WorkflowNotFoundError)) throw error
-          ctx.log.info({ ticketId: ticket.id, signal: signal.name }, 'signal not sent: the ticket workflow has finished')
-        }
-      }),
-    )
-  }
-  return sent.sort((a, b) => a - b)
-}
-
-const SIGNAL_BATCH = 16
-
 async function sendUpdate<Arg>(
   ctx: ServiceContext,
   ticketId: string,
@@ -565,7 +309,7 @@ function refused(ctx: ServiceContext, ticketId: string, update: string, error: W
  */
 export async function postMessageOrFollowUp(
   ctx: ServiceContext,
-  input: PostMessageInput,
+  input: NewMessage,
 ): Promise<TicketCommandResult | { status: 'followed_up'; ticket: CreatedTicket }> {
   const result = await postMessage(ctx, input)
   if (result.status !== 'refused' || isStaffRole(input.role)) return result

@@ -1,0 +1,152 @@
+/**
+ * Commands to one ticket over HTTP: status, assignment, priority, the case link
+ * and the local authority's response. Each goes to the ticket's workflow, which
+ * applies it or refuses it with a reason (409, 403, 422).
+ */
+import {
+  assign,
+  changePriority,
+  changeStatus,
+  linkCase,
+  postMessage,
+  recordLaResponse,
+} from '../../services/ticket-commands.server.ts'
+import { ApiError } from './errors.ts'
+import { defineRoute } from './route.ts'
+import { AssignBody, ChangePriorityBody, ChangeStatusBody, LaResponseBody, LinkCaseBody, TicketNumberParams } from './schemas.ts'
+import {
+  actorFor,
+  commandAnswer,
+  COMMAND_ERRORS,
+  findTicket,
+  requiredActor,
+  staffMember,
+  ticketAnswers,
+  unprocessable,
+  UNAVAILABLE_RETRY_AFTER_S,
+} from './ticket-steps.ts'
+import { throughTicketGate } from './ticket-gate.ts'
+
+const changeStatusRoute = defineRoute({
+  method: 'post',
+  path: '/tickets/{number}/status',
+  operationId: 'changeStatus',
+  tag: 'Tickets',
+  summary: 'Change a ticket’s status',
+  description:
+    'The same rules as the portal: only the transitions the ticket allows now (409 with the reason otherwise). ' +
+    'With `pending_la`, `laDeadline` records when the local authority must answer.',
+  params: TicketNumberParams,
+  body: ChangeStatusBody,
+  responses: ticketAnswers,
+  errors: COMMAND_ERRORS,
+  async handle(ctx, { params, body }) {
+    const row = await findTicket(ctx, params.number)
+    const actor = await requiredActor(ctx, body.actor)
+    const laDeadline = body.laDeadline === undefined ? undefined : new Date(body.laDeadline)
+    const result = await throughTicketGate(row.id, () =>
+      changeStatus(ctx, { ticket: row, actor, status: body.status, reason: body.reason, laDeadline }),
+    )
+    return commandAnswer(ctx, row, result)
+  },
+})
+
+const assignRoute = defineRoute({
+  method: 'post',
+  path: '/tickets/{number}/assign',
+  operationId: 'assignTicket',
+  tag: 'Tickets',
+  summary: 'Assign a ticket to a member of staff',
+  description: 'A new ticket moves to in progress when assigned.',
+  params: TicketNumberParams,
+  body: AssignBody,
+  responses: ticketAnswers,
+  errors: COMMAND_ERRORS,
+  async handle(ctx, { params, body }) {
+    const row = await findTicket(ctx, params.number)
+    const assignee = await staffMember(ctx, body.assignee.email, 'body.assignee.email')
+    const actor = await requiredActor(ctx, body.actor)
+    const result = await throughTicketGate(row.id, () => assign(ctx, { ticket: row, actor, assigneeId: assignee.id }))
+    return commandAnswer(ctx, row, result)
+  },
+})
+
+const changePriorityRoute = defineRoute({
+  method: 'post',
+  path: '/tickets/{number}/priority',
+  operationId: 'changePriority',
+  tag: 'Tickets',
+  summary: 'Change a ticket’s priority',
+  description: 'SLA due times are recomputed from the business time already used, not from scratch.',
+  params: TicketNumberParams,
+  body: ChangePriorityBody,
+  responses: ticketAnswers,
+  errors: COMMAND_ERRORS,
+  async handle(ctx, { params, body }) {
+    const row = await findTicket(ctx, params.number)
+    const actor = await requiredActor(ctx, body.actor)
+    const result = await throughTicketGate(row.id, () => changePriority(ctx, { ticket: row, actor, priority: body.priority }))
+    return commandAnswer(ctx, row, result)
+  },
+})
+
+const linkCaseRoute = defineRoute({
+  method: 'post',
+  path: '/tickets/{number}/case',
+  operationId: 'linkCase',
+  tag: 'Cases',
+  summary: 'Link a ticket to a case (or unlink it)',
+  description: 'Closing the case later (`POST /cases/{caseRef}/close`) resolves every open ticket linked to it.',
+  params: TicketNumberParams,
+  body: LinkCaseBody,
+  responses: ticketAnswers,
+  errors: COMMAND_ERRORS,
+  async handle(ctx, { params, body }) {
+    const row = await findTicket(ctx, params.number)
+    const actor = await actorFor(ctx, body.actor)
+    const result = await throughTicketGate(row.id, () => linkCase(ctx, { ticket: row, actor, caseRef: body.caseRef }))
+    return commandAnswer(ctx, row, result)
+  },
+})
+
+const laResponseRoute = defineRoute({
+  method: 'post',
+  path: '/tickets/{number}/la-response',
+  operationId: 'recordLaResponse',
+  tag: 'Tickets',
+  summary: 'Report that the local authority responded',
+  description:
+    'Ends a pending-LA wait: the ticket goes back to in progress, awaiting staff. 409 when the ticket is not ' +
+    'waiting on the local authority. A `note` is kept as an internal note.',
+  params: TicketNumberParams,
+  body: LaResponseBody,
+  bodyOptional: true,
+  responses: ticketAnswers,
+  errors: COMMAND_ERRORS,
+  async handle(ctx, { params, body }) {
+    const row = await findTicket(ctx, params.number)
+    const actor = await actorFor(ctx, body.actor)
+    const note =
+      body.note === undefined && body.receivedAt === undefined
+        ? null
+        : [`Local authority response${body.receivedAt ? ` received ${body.receivedAt}` : ''}.`, body.note].filter(Boolean).join('\n\n')
+    if (note !== null && actor === null)
+      throw unprocessable('body.actor', 'The note needs an author: say which member of staff records it in `actor.email`.')
+    return throughTicketGate(row.id, async () => {
+      const answer = await commandAnswer(ctx, row, await recordLaResponse(ctx, { ticket: row, actor }))
+      if (note === null || actor === null) return answer
+      const noted = await postMessage(ctx, { ticket: row, author: actor, role: actor.role, body: note, visibility: 'internal' })
+      if (noted.status === 'applied' || noted.status === 'pending') return commandAnswer(ctx, row, noted)
+      ctx.log.warn({ ticketId: row.id, outcome: noted.status }, 'LA response recorded but its note was not')
+      throw new ApiError(
+        503,
+        'unavailable',
+        'The local authority’s response was recorded, but its note was not saved: send the note again as an internal message.',
+        undefined,
+        { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S },
+      )
+    })
+  },
+})
+
+export const commandRoutes = [changeStatusRoute, assignRoute, changePriorityRoute, linkCaseRoute, laResponseRoute]

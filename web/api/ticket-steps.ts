@@ -1,0 +1,112 @@
+/**
+ * The steps the API's ticket operations share: finding the key's organisation's
+ * ticket (404 for any other), the people a request names, and answering with the
+ * workflow's result or its refusal.
+ */
+import { isStaffRole, type Role } from '../../domain/ticket.ts'
+import type { RefusalCode } from '../../domain/ticket-state.ts'
+import { getTicketLiveView, type TicketCommandResult } from '../../services/ticket-commands.server.ts'
+import { ApiError, notFound, type ErrorCode } from './errors.ts'
+import { presentView, ticketFromRow, ticketRowSelect, type TicketRow } from './present.ts'
+import type { ApiAnswer, ApiContext } from './route.ts'
+import { PendingTicketEnvelope, TicketEnvelope } from './schemas.ts'
+
+export const UNAVAILABLE_RETRY_AFTER_S = '5'
+
+export async function findTicket(ctx: ApiContext, number: number): Promise<TicketRow> {
+  const row = await ctx.db.ticket.findUnique({
+    where: { orgId_number: { orgId: ctx.principal.orgId, number } },
+    select: ticketRowSelect,
+  })
+  if (!row) throw notFound()
+  return row
+}
+
+export function unprocessable(path: string, message: string): ApiError {
+  return new ApiError(422, 'unprocessable', message, [{ path, message }])
+}
+
+/** A member of the organisation's staff (or an admin), by email. */
+export async function staffMember(ctx: ApiContext, email: string, path: string): Promise<{ id: string; role: Role }> {
+  const user = await ctx.db.user.findUnique({
+    where: { email },
+    select: { id: true, memberships: { where: { orgId: ctx.principal.orgId }, select: { role: true } } },
+  })
+  const role = user?.memberships[0]?.role
+  if (!user || !role || !isStaffRole(role)) throw unprocessable(path, `${email} is not a member of this organisation’s staff.`)
+  return { id: user.id, role }
+}
+
+/**
+ * Who makes a change: `actor` when given, else the admin who created the key
+ * (while still on the team). Status, assignment and priority changes are a
+ * person's decision and need one; facts from integrations may have nobody.
+ */
+export async function actorFor(ctx: ApiContext, actor: { email: string } | undefined): Promise<{ id: string; role: Role } | null> {
+  if (actor) return staffMember(ctx, actor.email, 'body.actor.email')
+  const creatorId = ctx.principal.createdById
+  if (!creatorId) return null
+  const membership = await ctx.db.membership.findUnique({
+    where: { orgId_userId: { orgId: ctx.principal.orgId, userId: creatorId } },
+    select: { role: true },
+  })
+  return membership && isStaffRole(membership.role) ? { id: creatorId, role: membership.role } : null
+}
+
+export async function requiredActor(ctx: ApiContext, actor: { email: string } | undefined) {
+  const found = await actorFor(ctx, actor)
+  if (!found)
+    throw unprocessable(
+      'body.actor',
+      'Say which member of staff makes this change in `actor.email`: this API key was not created by a member of staff.',
+    )
+  return found
+}
+
+const REFUSAL_ANSWERS: Record<RefusalCode, { status: number; code: ErrorCode }> = {
+  invalid_transition: { status: 409, code: 'invalid_transition' },
+  ticket_closed: { status: 409, code: 'ticket_closed' },
+  no_change: { status: 409, code: 'no_change' },
+  not_allowed: { status: 403, code: 'forbidden' },
+  invalid_input: { status: 422, code: 'unprocessable' },
+}
+
+/** 200 with the ticket as the workflow left it; 202 when it accepted the change but had not confirmed it in time. */
+export async function commandAnswer(ctx: ApiContext, row: TicketRow, result: TicketCommandResult): Promise<ApiAnswer> {
+  switch (result.status) {
+    case 'applied':
+      return { status: 200, body: { ticket: await presentView(ctx, row, result.view) } }
+    case 'pending':
+      return { status: 202, body: { ticket: ticketFromRow(await findTicket(ctx, row.number)), message: result.message } }
+    case 'refused': {
+      const answer = REFUSAL_ANSWERS[result.code ?? 'invalid_transition']
+      throw new ApiError(answer.status, answer.code, result.message)
+    }
+    case 'unavailable':
+      throw new ApiError(503, 'unavailable', result.message, undefined, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
+  }
+}
+
+export const TICKET_ERRORS = { 400: ['invalid_request', 'invalid_json'], 404: ['not_found'] } as const
+export const COMMAND_ERRORS = {
+  ...TICKET_ERRORS,
+  409: ['invalid_transition', 'ticket_closed', 'no_change'],
+  415: ['unsupported_media_type'],
+  422: ['unprocessable'],
+  503: ['unavailable'],
+} as const
+
+export const ticketAnswers = {
+  200: { description: 'The change reached the ticket; this is the ticket afterwards.', schema: TicketEnvelope },
+  202: { description: 'The ticket accepted the change but did not confirm it in time; it will show shortly.', schema: PendingTicketEnvelope },
+}
+
+/** The live ticket; the saved row when its workflow cannot be asked (the header says which). */
+export async function readTicket(ctx: ApiContext, number: number): Promise<ApiAnswer> {
+  const row = await findTicket(ctx, number)
+  const live = await getTicketLiveView(ctx, row)
+  if (live.status === 'ok')
+    return { status: 200, body: { ticket: await presentView(ctx, row, live.view) }, headers: { 'Caseway-State': 'live' } }
+  return { status: 200, body: { ticket: ticketFromRow(row) }, headers: { 'Caseway-State': 'saved' } }
+}
+

@@ -1,0 +1,184 @@
+/**
+ * The ticket page's action, one handler per intent: each checks the person may
+ * do it, calls the service, and hands back the result (route.tsx turns it into
+ * a flash and a redirect) or a response of its own.
+ */
+import type { ActionFunctionArgs } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { DateTime as Luxon } from 'luxon'
+import { PRIORITY_LABELS, STATUS_LABELS, TYPE_LABELS } from '../../../../domain/ticket.ts'
+import type { Upload } from '../../../../services/attachments.server.ts'
+import { assign, changePriority, changeStatus, changeType, linkCase, postMessageOrFollowUp, recordLaResponse, reopenTicket, type TicketCommandResult } from '../../../../services/ticket-commands.server.ts'
+import { setWatching } from '../../../../services/watchers.server.ts'
+import { redirectWithFlash } from '../../utils/flash.server.ts'
+import { familyStatusLabel } from '../../utils/format.ts'
+import { requireTicketPermission, type TicketAccess } from '../../utils/permissions.server.ts'
+import type { FieldErrors, TicketAction } from '../../utils/validation.ts'
+import type { ActionData, Intent } from './types.ts'
+
+export type Applied = Extract<TicketCommandResult, { status: 'applied' }>
+
+/** One submission: the ticket and who acts on it (already allowed to see it), and what they sent. */
+export interface TicketActionArgs {
+  context: ActionFunctionArgs['context']
+  request: Request
+  params: ActionFunctionArgs['params']
+  access: TicketAccess
+  actor: { id: string }
+  /** Staff or admin of the ticket's organisation, rather than its family. */
+  staff: boolean
+  uploads: Upload[]
+  values: Record<string, string>
+}
+
+/** A handler's answer: a command's result with the words for success, or a response of its own. */
+export type Handled =
+  | { result: TicketCommandResult; success: (r: Applied) => string }
+  | { response: Response | ReturnType<typeof invalid> }
+
+type Command<I extends Intent> = Extract<TicketAction, { intent: I }>
+
+export function invalid(intent: Intent, fieldErrors: FieldErrors, values: Record<string, string>, formError: string | null = null) {
+  return data<ActionData>({ intent, fieldErrors, formError, values }, { status: 400 })
+}
+
+/** The end of `date` (YYYY-MM-DD) in the organisation's zone: the local authority has the whole day. */
+async function laDeadlineOf(context: ActionFunctionArgs['context'], access: TicketAccess, date: string) {
+  const org = await context.db.organisation.findUniqueOrThrow({ where: { id: access.ticket.orgId }, select: { timezone: true } })
+  const end = Luxon.fromISO(date, { zone: org.timezone }).endOf('day')
+  return end.isValid ? end.toJSDate() : null
+}
+
+export async function handleReply(
+  { context, request, params, access, actor, staff, uploads }: TicketActionArgs,
+  command: Command<'reply'>,
+): Promise<Handled> {
+  requireTicketPermission(
+    access,
+    command.visibility === 'internal' ? 'note:ticket:org' : staff ? 'reply:ticket:org' : 'reply:ticket:own',
+  )
+  const files = uploads.length
+  const posted = await postMessageOrFollowUp(context, {
+    ticket: access.ticket,
+    author: actor,
+    role: access.role,
+    body: command.body,
+    visibility: command.visibility,
+    attachments: uploads,
+  })
+  // A family writing on a closed ticket starts a follow-up ticket linked to it.
+  if (posted.status === 'followed_up') {
+    return {
+      response: await redirectWithFlash(context, request, `/tickets/${params.orgSlug}/${posted.ticket.number}`, {
+        kind: 'success',
+        text: `This request was closed, so your message started a new request, #${posted.ticket.number}.`,
+      }),
+    }
+  }
+  let result: TicketCommandResult = posted
+  const attached = files ? ` ${files} file${files === 1 ? '' : 's'} attached.` : ''
+  // "Send and set Pending family / Resolved": the reply first, then the status, each the workflow's answer.
+  if (result.status === 'applied' && staff && command.visibility === 'public' && command.thenStatus) {
+    requireTicketPermission(access, 'change-status:ticket:org')
+    const then = await changeStatus(context, { ticket: access.ticket, actor, status: command.thenStatus })
+    if (then.status !== 'applied') {
+      const why = then.status === 'pending' ? then.message : `the status was not changed: ${then.message}`
+      return {
+        response: await redirectWithFlash(context, request, new URL(request.url).pathname, {
+          kind: then.status === 'pending' ? 'info' : 'error',
+          text: `Reply sent.${attached} But ${why}`,
+        }),
+      }
+    }
+    result = then
+  }
+  return {
+    result,
+    success: ({ view }) =>
+      command.visibility === 'internal'
+        ? `Internal note added.${attached}`
+        : staff
+          ? `Reply sent. Status: ${STATUS_LABELS[view.status]}.${attached}`
+          : `Message sent. Status: ${familyStatusLabel(view.status, view.awaiting)}.${attached}`,
+  }
+}
+
+export async function handleChangeStatus({ context, access, actor, values }: TicketActionArgs, command: Command<'change-status'>): Promise<Handled> {
+  requireTicketPermission(access, 'change-status:ticket:org')
+  let laDeadline: Date | null = null
+  if (command.laDeadline) {
+    if (command.status !== 'pending_la')
+      return { response: invalid(command.intent, { laDeadline: ['An LA deadline goes with Pending LA: choose that status, or clear the date'] }, values) }
+    laDeadline = await laDeadlineOf(context, access, command.laDeadline)
+    if (!laDeadline || laDeadline.getTime() < Date.now())
+      return { response: invalid(command.intent, { laDeadline: ['The LA deadline must be today or later'] }, values) }
+  }
+  const result = await changeStatus(context, { ticket: access.ticket, actor, status: command.status, reason: command.reason, laDeadline })
+  return { result, success: ({ view }) => `Status changed to ${STATUS_LABELS[view.status]}.${laDeadline ? ' LA deadline recorded.' : ''}` }
+}
+
+export async function handleLaResponse({ context, access, actor }: TicketActionArgs): Promise<Handled> {
+  requireTicketPermission(access, 'change-status:ticket:org')
+  const result = await recordLaResponse(context, { ticket: access.ticket, actor })
+  return { result, success: ({ view }) => `LA response recorded. Status: ${STATUS_LABELS[view.status]}.` }
+}
+
+export async function handleAssign({ context, access, actor }: TicketActionArgs, command: Command<'assign'>): Promise<Handled> {
+  requireTicketPermission(access, command.assigneeId === actor.id ? 'assign:ticket:self' : 'assign:ticket:any')
+  const result = await assign(context, { ticket: access.ticket, actor, assigneeId: command.assigneeId })
+  return {
+    result,
+    success: ({ view }) =>
+      `${command.assigneeId === actor.id ? 'Assigned to you' : 'Assigned'}. Status: ${STATUS_LABELS[view.status]}. The family has been told.`,
+  }
+}
+
+export async function handleChangePriority({ context, access, actor }: TicketActionArgs, command: Command<'change-priority'>): Promise<Handled> {
+  requireTicketPermission(access, 'change-priority:ticket:org')
+  const result = await changePriority(context, { ticket: access.ticket, actor, priority: command.priority })
+  return { result, success: ({ view }) => `Priority changed to ${PRIORITY_LABELS[view.priority]}. SLA targets updated.` }
+}
+
+export async function handleChangeType({ context, access, actor }: TicketActionArgs, command: Command<'change-type'>): Promise<Handled> {
+  requireTicketPermission(access, 'change-type:ticket:org')
+  const result = await changeType(context, { ticket: access.ticket, actor, type: command.type })
+  return { result, success: ({ view }) => `Type changed to ${TYPE_LABELS[view.type]}.` }
+}
+
+export async function handleLinkCase({ context, access, actor }: TicketActionArgs, command: Command<'link-case'>): Promise<Handled> {
+  requireTicketPermission(access, 'link-case:ticket:org')
+  const result = await linkCase(context, { ticket: access.ticket, actor, caseRef: command.caseRef ?? null })
+  return { result, success: ({ view }) => (view.caseRef ? `Linked to case ${view.caseRef}.` : 'Case unlinked.') }
+}
+
+/** Watchers are plain records, not lifecycle: no workflow command, so the handler answers itself. */
+export async function handleWatch({ context, request, access, actor, values }: TicketActionArgs, command: Command<'watch'>): Promise<Handled> {
+  requireTicketPermission(access, 'watch:ticket:org')
+  const outcome = await setWatching(context.db, {
+    ticket: access.ticket,
+    userId: command.userId,
+    watching: command.watching,
+    actorId: actor.id,
+    via: 'portal',
+  })
+  if (outcome === 'not_on_team') return { response: invalid('watch', { userId: ['Only members of the team can watch a ticket'] }, values) }
+  const who = command.userId === actor.id ? 'You are' : 'They are'
+  return {
+    response: await redirectWithFlash(context, request, new URL(request.url).pathname, {
+      kind: 'success',
+      text: command.watching ? `${who} watching this ticket.` : `${who} no longer watching this ticket.`,
+    }),
+  }
+}
+
+export async function handleReopen({ context, access, actor, staff }: TicketActionArgs): Promise<Handled> {
+  requireTicketPermission(access, staff ? 'change-status:ticket:org' : 'reopen:ticket:own')
+  const result = await reopenTicket(context, { ticket: access.ticket, actor, role: access.role })
+  return {
+    result,
+    success: ({ view }) =>
+      staff
+        ? `Reopened. Status: ${STATUS_LABELS[view.status]}.`
+        : `Reopened. Status: ${familyStatusLabel(view.status, view.awaiting)}. Your advocate will pick it up again.`,
+  }
+}

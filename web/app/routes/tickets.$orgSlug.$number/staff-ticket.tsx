@@ -1,0 +1,278 @@
+/** The ticket as its organisation's team sees it: details, targets, the conversation and notes, a reply, and the side cards. */
+import { Form, Link } from '@remix-run/react'
+import { FileField, SelectField, TextAreaField } from '../../components/form-fields.tsx'
+import { Alert, Badge, Button, Card, CardTitle, DateTime, DetailList, linkClass, Marker, SlaChip } from '../../components/ui.tsx'
+import { statusTone } from '../../utils/format.ts'
+import { MessageList, useFormState } from './conversation.tsx'
+import {
+  AssignmentCard,
+  CaseCard,
+  LocalAuthorityCard,
+  PriorityAndTypeCard,
+  StatusCard,
+  TimelineCard,
+  WatchersCard,
+} from './staff-side-cards.tsx'
+import type { StaffData } from './types.ts'
+
+export function StaffTicket({ data }: { data: StaffData }) {
+  const {
+    ticket,
+    sla,
+    live,
+    conversation,
+    notes,
+    timeline,
+    transitions,
+    team,
+    watchers,
+    watchCandidates,
+    savedReplies,
+    replyDraft,
+    me,
+    permissions,
+    inspectUrl,
+    attachments,
+  } = data
+  const reply = useFormState('reply')
+  // A staff reply moves a New ticket to In progress first, from where both are allowed.
+  const afterReply = ticket.status === 'new' ? ['pending_family', 'resolved'] : transitions.map((t) => t.value)
+  const replyThen = [
+    { value: 'pending_family', label: 'Set to Pending family (waiting for their answer)' },
+    { value: 'resolved', label: 'Set to Resolved' },
+  ].filter((option) => afterReply.includes(option.value as (typeof transitions)[number]['value']))
+  return (
+    <div className="space-y-6">
+      <div>
+        <p className="text-sm text-slate-600">
+          <Link to="/staff/tickets" className={linkClass}>
+            Ticket queue
+          </Link>{' '}
+          · #{ticket.number} · {ticket.organisation.name}
+        </p>
+        <h1 className="mt-1 break-words text-2xl font-bold text-slate-900">{ticket.subject}</h1>
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <Badge tone={statusTone(ticket.status)}>
+            <span role="status">{ticket.statusLabel}</span>
+          </Badge>
+          {ticket.familyReplied ? <Marker tone="violet">Family replied</Marker> : null}
+          {ticket.caseOpen ? <Marker tone="teal">Case open</Marker> : null}
+          {ticket.laOverdue ? <Marker tone="slate">LA overdue</Marker> : null}
+          <span className="text-sm text-slate-700">Priority: {ticket.priority}</span>
+          {inspectUrl ? (
+            <a href={inspectUrl} target="_blank" rel="noreferrer" className={`${linkClass} ml-auto text-sm`}>
+              Inspect workflow<span className="sr-only"> (opens the Temporal UI in a new tab)</span>
+            </a>
+          ) : null}
+        </div>
+        {ticket.statusReason ? <p className="mt-1 text-sm text-slate-700">Why: {ticket.statusReason}</p> : null}
+      </div>
+
+      {live.available ? null : <Alert kind="info">Live state unavailable: {live.message}</Alert>}
+
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="min-w-0 space-y-6">
+          <Card aria-labelledby="details-heading">
+            <h2 id="details-heading" className="sr-only">
+              Details
+            </h2>
+            <DetailList
+              items={[
+                { label: 'Family', value: `${ticket.family.name} (${ticket.family.email})` },
+                { label: 'Child', value: ticket.childName ?? '–' },
+                { label: 'Type', value: ticket.type },
+                ...(ticket.department ? [{ label: 'Team', value: ticket.department }] : []),
+                { label: 'Priority', value: ticket.priority },
+                { label: 'Assignee', value: ticket.assignee ?? 'Unassigned' },
+                { label: 'Waiting on', value: ticket.awaiting === 'staff' ? 'The team' : ticket.awaiting === 'family' ? 'The family' : '–' },
+                { label: 'Case', value: ticket.caseRef ?? 'Not linked' },
+                { label: 'Received', value: <DateTime value={ticket.createdAt} /> },
+                ...(ticket.laDeadline
+                  ? [{ label: 'LA deadline', value: <>{<DateTime value={ticket.laDeadline} />}{ticket.laOverdue ? ' (overdue)' : ''}</> }]
+                  : []),
+                ...(ticket.autoCloseAt ? [{ label: 'Closes without a reply', value: <DateTime value={ticket.autoCloseAt} /> }] : []),
+                ...(ticket.reopenUntil ? [{ label: 'Family can reopen until', value: <DateTime value={ticket.reopenUntil} /> }] : []),
+                ...(ticket.closeReason ? [{ label: 'Closed because', value: ticket.closeReason }] : []),
+                ...(ticket.followUpOf
+                  ? [
+                      {
+                        label: 'Follows up',
+                        value: (
+                          <Link to={ticket.followUpOf.href} className={linkClass}>
+                            #{ticket.followUpOf.number} {ticket.followUpOf.subject}
+                          </Link>
+                        ),
+                      },
+                    ]
+                  : []),
+              ]}
+            />
+          </Card>
+
+          <Card aria-labelledby="sla-heading">
+            <CardTitle id="sla-heading">Service level targets</CardTitle>
+            {sla.targets.length ? (
+              <table className="mt-3 w-full text-left text-sm">
+                <caption className="sr-only">Each SLA target, its state and when it is due</caption>
+                <thead className="text-xs uppercase tracking-wide text-slate-600">
+                  <tr>
+                    <th scope="col" className="py-2 pr-3">Target</th>
+                    <th scope="col" className="py-2 pr-3">State</th>
+                    <th scope="col" className="py-2">Due</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {sla.targets.map((t) => (
+                    <tr key={t.key} className="align-top">
+                      <th scope="row" className="py-2 pr-3 font-medium text-slate-900">
+                        {t.label}
+                        {t.calendar ? <span className="block text-xs font-normal text-slate-600">{t.calendar}</span> : null}
+                      </th>
+                      <td className="py-2 pr-3">
+                        <SlaChip chip={t.chip} />
+                      </td>
+                      <td className="py-2 text-slate-800">
+                        {t.due ? (
+                          <DateTime value={t.due} />
+                        ) : t.stopped ? (
+                          <>
+                            Done <DateTime value={t.stopped} />
+                          </>
+                        ) : t.paused ? (
+                          'Paused while waiting'
+                        ) : (
+                          '–'
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
+              <p className="mt-2 text-sm text-slate-600">No targets yet.</p>
+            )}
+            {live.available ? (
+              <p className="mt-3 text-xs text-slate-600">
+                Live from the ticket workflow (version {live.version}, last change <DateTime value={live.updatedAt} />).
+              </p>
+            ) : null}
+          </Card>
+
+          <section aria-labelledby="conversation-heading" className="space-y-4">
+            <h2 id="conversation-heading" className="text-lg font-semibold text-slate-900">
+              Conversation with the family
+            </h2>
+            <MessageList messages={conversation} empty="No messages yet." />
+          </section>
+
+          <section aria-labelledby="notes-heading" className="space-y-4">
+            <h2 id="notes-heading" className="text-lg font-semibold text-slate-900">
+              Notes for the team <span className="text-sm font-normal text-slate-600">(staff only, never shown to the family)</span>
+            </h2>
+            <MessageList messages={notes} empty="No notes yet." />
+          </section>
+
+          {permissions.reply ? (
+            <Card aria-labelledby="reply-heading">
+              <CardTitle id="reply-heading">Reply or add a note</CardTitle>
+              {savedReplies.length ? (
+                // A plain GET: works without scripts, and the page comes back with the text in the box.
+                <Form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Use a saved reply">
+                  <div className="min-w-56 flex-1">
+                    <SelectField
+                      id="saved-reply"
+                      label="Saved reply"
+                      name="savedReply"
+                      placeholder="Choose a saved reply"
+                      options={savedReplies.map((r) => ({ value: r.id, label: r.title }))}
+                      defaultValue={replyDraft?.id}
+                      required={false}
+                    />
+                  </div>
+                  <Button variant="secondary">Use saved reply</Button>
+                </Form>
+              ) : null}
+              <Form
+                method="post"
+                encType="multipart/form-data"
+                className="mt-4 space-y-4"
+                key={`${conversation.length + notes.length}-${replyDraft?.id ?? ''}`}
+                noValidate
+              >
+                <input type="hidden" name="intent" value="reply" />
+                {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
+                {permissions.note ? (
+                  <fieldset>
+                    <legend className="text-sm font-medium text-slate-800">Send as</legend>
+                    <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
+                      {[
+                        { value: 'public', label: 'Reply', hint: 'the family sees it' },
+                        { value: 'internal', label: 'Internal note', hint: 'staff only' },
+                      ].map((option) => (
+                        <div key={option.value} className="inline-flex min-h-10 items-center gap-2">
+                          <input
+                            type="radio"
+                            id={`visibility-${option.value}`}
+                            name="visibility"
+                            value={option.value}
+                            defaultChecked={(reply.values.visibility || 'public') === option.value}
+                            aria-describedby={`visibility-${option.value}-hint`}
+                            className="size-5 accent-indigo-700"
+                          />
+                          <label htmlFor={`visibility-${option.value}`} className="text-slate-900">
+                            {option.label}
+                          </label>
+                          <span id={`visibility-${option.value}-hint`} className="text-sm text-slate-600">
+                            ({option.hint})
+                          </span>
+                        </div>
+                      ))}
+                    </div>
+                  </fieldset>
+                ) : (
+                  <input type="hidden" name="visibility" value="public" />
+                )}
+                <TextAreaField
+                  label="Message"
+                  name="body"
+                  rows={5}
+                  defaultValue={reply.values.body ?? replyDraft?.body}
+                  errors={reply.fieldErrors.body}
+                  required
+                />
+                <FileField label="Attachments" name="attachments" accept={attachments.accept} hint={attachments.hint} errors={reply.fieldErrors.attachments} required={false} />
+                {permissions.changeStatus && replyThen.length ? (
+                  <SelectField
+                    label="After sending"
+                    name="thenStatus"
+                    options={[{ value: '', label: 'Keep the status as it is' }, ...replyThen]}
+                    defaultValue={reply.values.thenStatus ?? ''}
+                    errors={reply.fieldErrors.thenStatus}
+                    hint="Ignored for internal notes."
+                  />
+                ) : null}
+                <Button disabled={reply.submitting}>{reply.submitting ? 'Sending…' : 'Send reply'}</Button>
+              </Form>
+            </Card>
+          ) : null}
+        </div>
+
+        <div className="space-y-6">
+          {permissions.changeStatus ? <StatusCard ticket={ticket} transitions={transitions} /> : null}
+
+          {permissions.laResponse ? <LocalAuthorityCard ticket={ticket} /> : null}
+
+          {permissions.assignAny || permissions.assignSelf ? <AssignmentCard ticket={ticket} team={team} me={me} permissions={permissions} /> : null}
+
+          {permissions.changePriority || permissions.changeType ? <PriorityAndTypeCard ticket={ticket} permissions={permissions} /> : null}
+
+          {permissions.linkCase ? <CaseCard ticket={ticket} /> : null}
+
+          {permissions.watch ? <WatchersCard watchers={watchers} watchCandidates={watchCandidates} me={me} /> : null}
+
+          <TimelineCard timeline={timeline} />
+        </div>
+      </div>
+    </div>
+  )
+}
