@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { Connection } from '@temporalio/client'
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js'
+import type { SearchAttributeType } from '@temporalio/common'
+// CommonJS: its namespaces are only reachable through the default export under Node's ESM.
+import proto from '@temporalio/proto'
 import type { Env } from '../../lib/env.ts'
 import { temporalConnectionOptions } from '../../lib/temporal.ts'
 import { searchAttributes } from '../../workflows/ticket.messages.ts'
@@ -62,12 +64,18 @@ export async function startTemporalDevServer(options: {
   await assertPortFree(options.port, 'TEMPORAL_PORT')
   await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT')
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--ui-port', String(options.uiPort),
-    '--namespace', options.namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--ui-port',
+    String(options.uiPort),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
   ]
   if (options.dbFile) {
     await mkdir(path.dirname(options.dbFile), { recursive: true })
@@ -111,6 +119,27 @@ export async function startTemporalDevServer(options: {
   }
 }
 
+type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType
+const { IndexedValueType } = proto.temporal.api.enums.v1
+
+const indexedValueTypeOf: Record<SearchAttributeType, IndexedValueType> = {
+  TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+}
+
+/**
+ * Search attribute keys as `operatorService.addSearchAttributes` takes them (name
+ * to indexed value type), here and on the time-skipping test server.
+ */
+export function indexedValueTypes(keys: { name: string; type: SearchAttributeType }[]): Record<string, IndexedValueType> {
+  return Object.fromEntries(keys.map((key) => [key.name, indexedValueTypeOf[key.type]]))
+}
+
 /**
  * Registers the custom search attributes the ticket workflow upserts (declared
  * once, in workflows/ticket.messages.ts), on a dev server or a cluster alike.
@@ -125,7 +154,7 @@ export async function ensureSearchAttributes(env: Env): Promise<string[]> {
     if (missing.length > 0)
       await connection.operatorService.addSearchAttributes({
         namespace: env.TEMPORAL_NAMESPACE,
-        searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
+        searchAttributes: indexedValueTypes(missing),
       })
     return missing.map((key) => key.name)
   } finally {

@@ -1,6 +1,6 @@
 /**
  * The frozen first version of the ticket workflow (./foundation-workflow/), bundled
- * for a worker, so tests and scripts/export-history.ts can start tickets the way
+ * for a worker, so tests and ./export.ts can start tickets the way
  * that version did and hand them to the current code.
  */
 import { fileURLToPath } from 'node:url'

@@ -1,12 +1,12 @@
 /**
- * Every recorded history (tests/histories/, written by scripts/export-history.ts
- * from this and earlier versions of the workflow) replays against the current
- * code: a change that would break a running ticket fails here, not in production.
+ * Every recorded history (this folder, written by ./export.ts from this and
+ * earlier versions of the workflow) replays against the current code: a change
+ * that would break a running ticket fails here, not in production.
  */
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { beforeAll, expect, test } from 'vitest'
-import { recordedHistories } from '../tests/histories/history-json.ts'
-import { bundleTicketWorkflows } from '../worker/run-worker.ts'
+import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
+import { recordedHistories } from './history-json.ts'
 
 let workflowBundle: WorkflowBundleWithSourceMap
 

@@ -1,33 +1,17 @@
 /**
- * Records representative ticket histories for the replay test:
- * `tsx scripts/export-history.ts [--tag <tag>] [--only <scenario,...>]`.
- *
- * Each scenario drives one ticket workflow on its own Temporal time-skipping
- * test server (days and weeks pass in moments) with in-memory activities, and
- * writes its history to tests/histories/<tag>-<scenario>.json. Histories
- * recorded from older workflow code are kept (foundation-*.json came from the
- * first version, before SLAs): workflows/ticket.replay.test.ts replays every
- * file against the current code, so a change that would break a running ticket
- * fails the build. After a change made compatible with patched(), record again
- * under a new tag and keep the old files.
+ * The tickets tests/histories/export.ts records, one history each: every path a
+ * ticket can take (clocks, waits, reopen, case closure, integration signals,
+ * commands arriving with the start, a first-version ticket taken over, a ticket
+ * opened by its creator's update-with-start).
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir } from 'node:fs/promises'
-import path from 'node:path'
-import { parseArgs } from 'node:util'
 import type { WorkflowHandle } from '@temporalio/client'
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js'
-import { TestWorkflowEnvironment } from '@temporalio/testing'
-import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
-import type { TicketActivities } from '../activities/index.ts'
-import type { TicketStatus } from '../domain/ticket.ts'
-import { defaultSlaPolicy, slaPolicyToJson } from '../domain/sla.ts'
-import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
-import { adoptSlaPolicy } from '../domain/ticket-deadlines.ts'
-import { initialTicketState, type TicketState } from '../domain/ticket-state.ts'
-import { bundleFoundationWorkflow } from '../tests/histories/foundation-workflow.ts'
-import { HISTORIES_DIR, writeHistory } from '../tests/histories/history-json.ts'
-import { bundleTicketWorkflows } from '../worker/run-worker.ts'
+import type { TestWorkflowEnvironment } from '@temporalio/testing'
+import type { TicketStatus } from '../../domain/ticket.ts'
+import { defaultSlaPolicy } from '../../domain/sla.ts'
+import { applyCommand, type TicketCommand } from '../../domain/ticket-commands.ts'
+import { adoptSlaPolicy } from '../../domain/ticket-deadlines.ts'
+import { initialTicketState, type TicketState } from '../../domain/ticket-state.ts'
 import {
   applySlaPolicyUpdate,
   assignTicketUpdate,
@@ -43,36 +27,36 @@ import {
   priorityChangedSignal,
   recordLaResponseUpdate,
   reopenTicketUpdate,
-  searchAttributes,
   slaPolicyChangedSignal,
   statusChangedSignal,
   ticketAssignedSignal,
   ticketReopenedSignal,
   ticketViewQuery,
-  ticketWorkflowId,
   typeChangedSignal,
+  type OpenTicketInput,
   type PostMessageInput,
   type TicketWorkflowInput,
-} from '../workflows/ticket.messages.ts'
-import type { ticketWorkflow } from '../workflows/ticket.workflow.ts'
-import { projectRoot } from './lib/paths.ts'
-import { ensureTimeSkippingServer } from './lib/test-server.ts'
+} from '../../workflows/ticket.messages.ts'
+import type { ticketWorkflow } from '../../workflows/ticket.workflow.ts'
 
-const TASK_QUEUE = 'ticket-history-export'
-/** The workflow code the histories come from; bump it when recording after a patched change. */
-const DEFAULT_TAG = 'lifecycle'
-
-const REQUESTER = '00000000-0000-4000-8000-000000000001'
+export const REQUESTER = '00000000-0000-4000-8000-000000000001'
 const STAFF = '00000000-0000-4000-8000-000000000002'
 const OTHER_STAFF = '00000000-0000-4000-8000-000000000003'
-const ORG = '00000000-0000-4000-8000-0000000000aa'
+export const ORG = '00000000-0000-4000-8000-0000000000aa'
 
-type Handle = WorkflowHandle<typeof ticketWorkflow>
+export type Handle = WorkflowHandle<typeof ticketWorkflow>
 
-interface Scenario {
+export interface Scenario {
   /** What the history shows. */
   about: string
   input?: Partial<TicketWorkflowInput>
+  /**
+   * Opened as creators open a ticket now: the start carries the openTicket update
+   * (update-with-start), which answers once the first save is made. The Java
+   * time-skipping server runs update-with-start (ExecuteMultiOperation) itself, so
+   * this is the creator's own call, not a start followed by the update.
+   */
+  openTicket?: OpenTicketInput
   /**
    * Sent before any worker polls, so they reach the ticket's first workflow task
    * together with its start. Returns what to await once a worker runs.
@@ -110,7 +94,7 @@ async function refused(update: Promise<unknown>): Promise<void> {
 }
 
 /** No workflow task or activity outstanding. */
-async function idle(handle: Handle): Promise<void> {
+export async function idle(handle: Handle): Promise<void> {
   for (;;) {
     const { raw } = await handle.describe()
     if (!raw.pendingWorkflowTask && (raw.pendingActivities ?? []).length === 0) return
@@ -126,7 +110,7 @@ async function completion(handle: Handle): Promise<void> {
   }
 }
 
-const SCENARIOS: Record<string, Scenario> = {
+export const SCENARIOS: Record<string, Scenario> = {
   'new-ticket': {
     about: 'a ticket opened and left waiting on staff (still running)',
     async run(handle) {
@@ -231,7 +215,10 @@ const SCENARIOS: Record<string, Scenario> = {
       await handle.signal(laRespondedSignal, { actorId: null, commandId: 'la-1' })
       await refused(handle.executeUpdate(recordLaResponseUpdate, { args: [{ actorId: STAFF }] }))
       await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la'))
-      await handle.executeUpdate(changeStatusUpdate, moveTo('pending_la', { laDeadline: new Date((await env.currentTimeMs()) + 30 * 24 * 3_600_000).toISOString() }))
+      await handle.executeUpdate(
+        changeStatusUpdate,
+        moveTo('pending_la', { laDeadline: new Date((await env.currentTimeMs()) + 30 * 24 * 3_600_000).toISOString() }),
+      )
       await handle.executeUpdate(recordLaResponseUpdate, { args: [{ actorId: STAFF }] })
       await handle.query(ticketViewQuery)
     },
@@ -321,6 +308,27 @@ const SCENARIOS: Record<string, Scenario> = {
       await completion(handle)
     },
   },
+  'opened-new-ticket': {
+    about: 'opened by update-with-start (openTicket), then a staff reply, a family reply, and resolved (still running)',
+    // Update-with-start, as services/ticket-creation.server.ts sends it (the test server supports it).
+    openTicket: { caseRef: null },
+    async run(handle) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'opened-with-case': {
+    about: 'opened by update-with-start with a case in openTicket; the case closes, then the reopen window ends',
+    // Update-with-start, as services/ticket-creation.server.ts sends it (the test server supports it).
+    openTicket: { caseRef: 'CASE-4' },
+    async run(handle, env) {
+      await handle.signal(caseClosedSignal, { caseRef: 'CASE-4' })
+      await env.sleep('8 days')
+      await completion(handle)
+    },
+  },
 }
 
 function earlyCommands(handle: Handle): Promise<unknown>[] {
@@ -335,25 +343,18 @@ function earlyCommands(handle: Handle): Promise<unknown>[] {
 /** A ticket's state part-way through its life, as a previous run would carry it. */
 function carriedState(commands: TicketCommand[]): TicketState {
   const input = opening()
-  return commands.reduce((state, command) => {
-    const result = applyCommand(state, command, new Date().toISOString())
-    if (!result.ok) throw new Error(result.reason)
-    return result.state
-  }, adoptSlaPolicy(initialTicketState(input), defaultSlaPolicy(), input.createdAt))
-}
-
-/** In-memory activities: the histories record what the workflow asked for, not what the database did. */
-function stubActivities(): TicketActivities {
-  return {
-    async saveTicketState() {},
-    async notifyUsers() {},
-    async loadSlaPolicy() {
-      return slaPolicyToJson(defaultSlaPolicy())
+  return commands.reduce(
+    (state, command) => {
+      const result = applyCommand(state, command, new Date().toISOString())
+      if (!result.ok) throw new Error(result.reason)
+      return result.state
     },
-  }
+    adoptSlaPolicy(initialTicketState(input), defaultSlaPolicy(), input.createdAt),
+  )
 }
 
-function opening(overrides: Partial<TicketWorkflowInput> = {}): TicketWorkflowInput {
+/** The ticket a scenario starts: its own id, and what the scenario sets. */
+export function opening(overrides: Partial<TicketWorkflowInput> = {}): TicketWorkflowInput {
   return {
     ticketId: randomUUID(),
     orgId: ORG,
@@ -365,94 +366,3 @@ function opening(overrides: Partial<TicketWorkflowInput> = {}): TicketWorkflowIn
     ...overrides,
   }
 }
-
-async function record(name: string, scenario: Scenario, tag: string, server: string, bundles: Bundles): Promise<string> {
-  // A server per scenario: tickets left running by one must not fire timers into the next.
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
-  try {
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(
-        Object.values(searchAttributes).map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
-      ),
-    })
-    // A carried state names its own ticket: the run must be that ticket's.
-    const input = opening({ ...scenario.input, ...(scenario.input?.carried && { ticketId: scenario.input.carried.ticketId }) })
-    const start = () =>
-      env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
-        args: [input],
-        workflowId: ticketWorkflowId(input.ticketId),
-        taskQueue: TASK_QUEUE,
-      })
-    const handle: Handle = await start()
-    const early = scenario.beforeWorker?.(handle) ?? []
-    // Let the server take them in before the first workflow task is polled.
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    if (scenario.underFoundation) {
-      const foundation = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: TASK_QUEUE,
-        workflowBundle: await bundles.foundation(),
-        activities: stubActivities(),
-        // No sticky cache: the next worker must get the whole history.
-        maxCachedWorkflows: 0,
-      })
-      await foundation.runUntil(async () => {
-        await Promise.all(early.splice(0))
-        await scenario.underFoundation!(handle, env)
-        // A deploy lets the old worker finish what it started.
-        await idle(handle)
-      })
-    }
-    if (scenario.run) {
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: TASK_QUEUE,
-        workflowBundle: bundles.current,
-        activities: stubActivities(),
-      })
-      await worker.runUntil(async () => {
-        await Promise.all(early)
-        await scenario.run!(handle, env)
-      })
-    }
-    // A history the first version made alone is the first version's, whatever the tag.
-    const file = path.join(HISTORIES_DIR, `${scenario.run ? tag : 'foundation'}-${name}.json`)
-    await writeHistory(file, await handle.fetchHistory())
-    return file
-  } finally {
-    await env.teardown()
-  }
-}
-
-interface Bundles {
-  current: WorkflowBundleWithSourceMap
-  foundation(): Promise<WorkflowBundleWithSourceMap>
-}
-
-async function main() {
-  const { values } = parseArgs({
-    options: { tag: { type: 'string', default: DEFAULT_TAG }, only: { type: 'string' } },
-    strict: true,
-  })
-  const tag = values.tag!
-  const only = values.only?.split(',')
-  const names = Object.keys(SCENARIOS).filter((name) => !only || only.includes(name))
-  if (only && names.length !== only.length) throw new Error(`Unknown scenario in --only; known: ${Object.keys(SCENARIOS).join(', ')}`)
-
-  Runtime.install({
-    logger: new DefaultLogger('WARN'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
-  })
-  const server = await ensureTimeSkippingServer()
-  let foundation: Promise<WorkflowBundleWithSourceMap> | undefined
-  const bundles: Bundles = { current: await bundleTicketWorkflows(), foundation: () => (foundation ??= bundleFoundationWorkflow()) }
-  await mkdir(HISTORIES_DIR, { recursive: true })
-  for (const name of names) {
-    const scenario = SCENARIOS[name]!
-    const file = await record(name, scenario, tag, server, bundles)
-    console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
-  }
-}
-
-await main()

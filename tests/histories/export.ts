@@ -1,0 +1,178 @@
+/**
+ * Records representative ticket histories for the replay test:
+ * `node --import tsx tests/histories/export.ts [--tag <tag>] [--only <scenario,...>]`.
+ *
+ * Each scenario (./scenarios.ts) drives one ticket workflow on its own Temporal
+ * time-skipping test server (days and weeks pass in moments) with in-memory
+ * activities, and writes its history to tests/histories/<tag>-<scenario>.json.
+ * Histories recorded from older workflow code are kept (foundation-*.json came
+ * from the first version, before SLAs): ./replay.test.ts replays every file
+ * against the current code, so a change that would break a running ticket fails
+ * the build. After a change made compatible with patched(), record again under a
+ * new tag and keep the old files.
+ */
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { WithStartWorkflowOperation } from '@temporalio/client'
+import { TestWorkflowEnvironment } from '@temporalio/testing'
+import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import type { TicketActivities } from '../../activities/index.ts'
+import { defaultSlaPolicy, slaPolicyToJson } from '../../domain/sla.ts'
+import { projectRoot } from '../../scripts/lib/paths.ts'
+import { indexedValueTypes } from '../../scripts/lib/temporal-server.ts'
+import { ensureTimeSkippingServer } from '../../scripts/lib/test-server.ts'
+import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
+import {
+  openTicketUpdate,
+  openTicketUpdateId,
+  searchAttributes,
+  ticketWorkflowId,
+  type TicketWorkflowInput,
+} from '../../workflows/ticket.messages.ts'
+import type { ticketWorkflow } from '../../workflows/ticket.workflow.ts'
+import { bundleFoundationWorkflow } from './foundation-workflow.ts'
+import { HISTORIES_DIR, writeHistory } from './history-json.ts'
+import { idle, opening, SCENARIOS, type Handle, type Scenario } from './scenarios.ts'
+
+const TASK_QUEUE = 'ticket-history-export'
+/** The workflow code the histories come from; bump it when recording after a patched change. */
+const DEFAULT_TAG = 'lifecycle'
+
+/** In-memory activities: the histories record what the workflow asked for, not what the database did. */
+function stubActivities(): TicketActivities {
+  return {
+    async saveTicketState() {},
+    async notifyUsers() {},
+    async loadSlaPolicy() {
+      return slaPolicyToJson(defaultSlaPolicy())
+    },
+  }
+}
+
+/**
+ * Starts the scenario's ticket. With `openTicket`, the way the creator does
+ * (services/ticket-creation.server.ts): update-with-start, which the Java
+ * time-skipping server runs as the real one does (ExecuteMultiOperation). Its
+ * answer needs a worker, so it is left among what to await once one runs.
+ */
+async function startTicket(
+  env: TestWorkflowEnvironment,
+  scenario: Scenario,
+  input: TicketWorkflowInput,
+): Promise<{ handle: Handle; opened: Promise<unknown>[] }> {
+  const workflowId = ticketWorkflowId(input.ticketId)
+  if (!scenario.openTicket) {
+    const handle = await env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+      args: [input],
+      workflowId,
+      taskQueue: TASK_QUEUE,
+    })
+    return { handle, opened: [] }
+  }
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof ticketWorkflow>('ticketWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUE,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    typedSearchAttributes: [
+      { key: searchAttributes.ticketNumber, value: input.number },
+      { key: searchAttributes.orgId, value: input.orgId },
+      { key: searchAttributes.ticketStatus, value: 'new' },
+      { key: searchAttributes.ticketPriority, value: input.priority },
+      { key: searchAttributes.ticketType, value: input.type },
+    ],
+  })
+  const opened = env.client.workflow.executeUpdateWithStart(openTicketUpdate, {
+    args: [scenario.openTicket],
+    updateId: openTicketUpdateId(input.ticketId),
+    startWorkflowOperation,
+  })
+  // Awaited with the early commands once a worker runs; until then its failure is not unhandled.
+  opened.catch(() => undefined)
+  return { handle: env.client.workflow.getHandle<typeof ticketWorkflow>(workflowId), opened: [opened] }
+}
+
+async function record(name: string, scenario: Scenario, tag: string, server: string, bundles: Bundles): Promise<string> {
+  // A server per scenario: tickets left running by one must not fire timers into the next.
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: indexedValueTypes(Object.values(searchAttributes)),
+    })
+    // A carried state names its own ticket: the run must be that ticket's.
+    const input = opening({ ...scenario.input, ...(scenario.input?.carried && { ticketId: scenario.input.carried.ticketId }) })
+    const { handle, opened } = await startTicket(env, scenario, input)
+    const early = [...opened, ...(scenario.beforeWorker?.(handle) ?? [])]
+    // Let the server take them in before the first workflow task is polled.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    if (scenario.underFoundation) {
+      const foundation = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: await bundles.foundation(),
+        activities: stubActivities(),
+        // No sticky cache: the next worker must get the whole history.
+        maxCachedWorkflows: 0,
+      })
+      await foundation.runUntil(async () => {
+        await Promise.all(early.splice(0))
+        await scenario.underFoundation!(handle, env)
+        // A deploy lets the old worker finish what it started.
+        await idle(handle)
+      })
+    }
+    if (scenario.run) {
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: TASK_QUEUE,
+        workflowBundle: bundles.current,
+        activities: stubActivities(),
+      })
+      await worker.runUntil(async () => {
+        await Promise.all(early)
+        await scenario.run!(handle, env)
+      })
+    }
+    // A history the first version made alone is the first version's, whatever the tag.
+    const file = path.join(HISTORIES_DIR, `${scenario.run ? tag : 'foundation'}-${name}.json`)
+    await writeHistory(file, await handle.fetchHistory())
+    return file
+  } finally {
+    await env.teardown()
+  }
+}
+
+interface Bundles {
+  current: WorkflowBundleWithSourceMap
+  foundation(): Promise<WorkflowBundleWithSourceMap>
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { tag: { type: 'string', default: DEFAULT_TAG }, only: { type: 'string' } },
+    strict: true,
+  })
+  const tag = values.tag!
+  const only = values.only?.split(',')
+  const names = Object.keys(SCENARIOS).filter((name) => !only || only.includes(name))
+  if (only && names.length !== only.length) throw new Error(`Unknown scenario in --only; known: ${Object.keys(SCENARIOS).join(', ')}`)
+
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  })
+  const server = await ensureTimeSkippingServer()
+  let foundation: Promise<WorkflowBundleWithSourceMap> | undefined
+  const bundles: Bundles = { current: await bundleTicketWorkflows(), foundation: () => (foundation ??= bundleFoundationWorkflow()) }
+  await mkdir(HISTORIES_DIR, { recursive: true })
+  for (const name of names) {
+    const scenario = SCENARIOS[name]!
+    const file = await record(name, scenario, tag, server, bundles)
+    console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
+  }
+}
+
+await main()
