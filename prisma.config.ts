@@ -17,7 +17,8 @@ export default defineConfig({
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
     const url = process.env.DATABASE_URL
-    if (!url || url === PLACEHOLDER_URL) throw new Error('DATABASE_URL is not set: run through `npm start`, or export it for the Prisma CLI')
+    if (!url || url === PLACEHOLDER_URL)
+      throw new Error('DATABASE_URL is not set: run through `npm start`, or export it for the Prisma CLI')
     return migrationAdapter(url)
   },
 })

@@ -192,8 +192,20 @@ async function run(db: Db) {
   const stamp = Date.now().toString(36)
   const org = await createOrganisation(db, { slug: `bench-${stamp}`, name: `Benchmark ${stamp}` })
   const password = randomUUID()
-  const admin = await createUser(db, { orgSlug: org.slug, role: 'admin', email: `admin@bench-${stamp}.example`, name: 'Bench Admin', password })
-  const advocate = await createUser(db, { orgSlug: org.slug, role: 'staff', email: `advocate@bench-${stamp}.example`, name: 'Bench Advocate', password })
+  const admin = await createUser(db, {
+    orgSlug: org.slug,
+    role: 'admin',
+    email: `admin@bench-${stamp}.example`,
+    name: 'Bench Admin',
+    password,
+  })
+  const advocate = await createUser(db, {
+    orgSlug: org.slug,
+    role: 'staff',
+    email: `advocate@bench-${stamp}.example`,
+    name: 'Bench Advocate',
+    password,
+  })
   const { key } = await createApiKey(db, { orgId: org.id, name: 'Benchmark', createdById: admin.user.id, via: 'cli' })
   const api = apiClient(key)
   const familyEmail = (i: number) => `family-${i % settings.families}@bench-${stamp}.example`
@@ -231,7 +243,10 @@ async function run(db: Db) {
   const commandNumbers = numbers.slice(0, settings.commandTickets)
   const commandSeconds = await pool('commands', commandNumbers.length, settings.concurrency, async (i) => {
     const number = commandNumbers[i]!
-    const reply = await api('POST', `/tickets/${number}/messages`, { author: { email: advocate.user.email }, body: 'Thanks: could you send us the refusal letter?' })
+    const reply = await api('POST', `/tickets/${number}/messages`, {
+      author: { email: advocate.user.email },
+      body: 'Thanks: could you send us the refusal letter?',
+    })
     if (reply.status !== 201) return message.fail(`${reply.status} ${reply.json?.error?.code ?? ''}`.trim())
     message.add(reply.ms)
     visible.add(await timeToVisible(api, number, performance.now(), (t) => t.awaiting === 'family' && t.status === 'in_progress'))
@@ -244,7 +259,12 @@ async function run(db: Db) {
   // 4. Baseline: the same rows with plain Prisma, at the same concurrency.
   console.log('▸ Baseline: the same rows with plain Prisma transactions')
   const baselineOrg = await createOrganisation(db, { slug: `bench-${stamp}-baseline`, name: `Benchmark baseline ${stamp}` })
-  const families = new Map((await db.user.findMany({ where: { email: { endsWith: `@bench-${stamp}.example` } }, select: { id: true, email: true } })).map((u) => [u.email, u.id]))
+  const families = new Map(
+    (await db.user.findMany({ where: { email: { endsWith: `@bench-${stamp}.example` } }, select: { id: true, email: true } })).map((u) => [
+      u.email,
+      u.id,
+    ]),
+  )
   const baseline = new Latencies()
   const baselineSeconds = await pool('baseline', settings.tickets, settings.concurrency, async (i) => {
     const started = performance.now()
@@ -266,7 +286,9 @@ async function run(db: Db) {
         },
         select: { id: true },
       })
-      await tx.message.create({ data: { ticketId: ticket.id, authorId: requesterId, body: `Benchmark request ${i}`, visibility: 'public' } })
+      await tx.message.create({
+        data: { ticketId: ticket.id, authorId: requesterId, body: `Benchmark request ${i}`, visibility: 'public' },
+      })
     })
     baseline.add(performance.now() - started)
   })
@@ -292,9 +314,17 @@ async function run(db: Db) {
     },
   }
   const targets = {
-    ticketsPerSecond: { target: `≥ ${TARGETS.ticketsPerSecond}`, measured: result.create.ticketsPerSecond, met: perSecond >= TARGETS.ticketsPerSecond },
+    ticketsPerSecond: {
+      target: `≥ ${TARGETS.ticketsPerSecond}`,
+      measured: result.create.ticketsPerSecond,
+      met: perSecond >= TARGETS.ticketsPerSecond,
+    },
     ratio: { target: `≤ ${TARGETS.ratio}x`, measured: result.ratio.perTicket, met: result.ratio.perTicket <= TARGETS.ratio },
-    visibleP99Ms: { target: `< ${TARGETS.visibleP99Ms}`, measured: result.visibleAfterCommandMs.p99, met: result.visibleAfterCommandMs.p99 < TARGETS.visibleP99Ms },
+    visibleP99Ms: {
+      target: `< ${TARGETS.visibleP99Ms}`,
+      measured: result.visibleAfterCommandMs.p99,
+      met: result.visibleAfterCommandMs.p99 < TARGETS.visibleP99Ms,
+    },
   }
 
   const rows: [string, string][] = [

@@ -19,16 +19,7 @@ const LONDON = 'Europe/London'
 const MINUTE = 60_000
 
 // England and Wales bank holidays, 2026.
-const BANK_HOLIDAYS_2026 = [
-  '2026-01-01',
-  '2026-04-03',
-  '2026-04-06',
-  '2026-05-04',
-  '2026-05-25',
-  '2026-08-31',
-  '2026-12-25',
-  '2026-12-28',
-]
+const BANK_HOLIDAYS_2026 = ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28']
 
 const office: BusinessHoursCalendar = {
   timezone: LONDON,
@@ -224,20 +215,11 @@ describe('BusinessHoursCalendarSchema', () => {
 // ---------------------------------------------------------------------------
 // Properties, over random calendars in zones with and without DST
 
-const ZONES = [
-  'Europe/London',
-  'America/New_York',
-  'Australia/Sydney',
-  'Asia/Kolkata',
-  'UTC',
-  'America/Santiago',
-  'Pacific/Chatham',
-]
+const ZONES = ['Europe/London', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC', 'America/Santiago', 'Pacific/Chatham']
 const FROM = at('2026-01-01T00:00')
 const TO = at('2028-01-01T00:00')
 
-const hhmm = (minute: number) =>
-  `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`
 
 function hoursCalendar(zones: string[], earliestStart = 0): fc.Arbitrary<BusinessHoursCalendar> {
   return fc
@@ -282,13 +264,9 @@ describe('properties', () => {
   test('adding a then b is adding a + b', () => {
     fc.assert(
       fc.property(
-        calendarArb.chain((calendar) =>
-          fc.tuple(fc.constant(calendar), instantArb, durationArb(calendar), durationArb(calendar)),
-        ),
+        calendarArb.chain((calendar) => fc.tuple(fc.constant(calendar), instantArb, durationArb(calendar), durationArb(calendar))),
         ([calendar, from, a, b]) => {
-          expect(addBusinessMs(calendar, addBusinessMs(calendar, from, a), b)).toBe(
-            addBusinessMs(calendar, from, a + b),
-          )
+          expect(addBusinessMs(calendar, addBusinessMs(calendar, from, a), b)).toBe(addBusinessMs(calendar, from, a + b))
         },
       ),
     )

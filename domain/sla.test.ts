@@ -51,9 +51,7 @@ function at(local: string): number {
 }
 
 function london(ms: number | null): string | null {
-  return ms === null
-    ? null
-    : DateTime.fromMillis(ms, { zone: LONDON }).toISO({ suppressSeconds: true, suppressMilliseconds: true })
+  return ms === null ? null : DateTime.fromMillis(ms, { zone: LONDON }).toISO({ suppressSeconds: true, suppressMilliseconds: true })
 }
 
 describe('policy', () => {
@@ -99,10 +97,7 @@ describe('policy', () => {
     ['an unknown priority', (json) => (json.targets.critical = json.targets.urgent)],
     ['an unknown calendar', (json) => (json.targets.low.calendar = 'weekdays')],
     ['an override for an unknown type', (json) => (json.typeOverrides.parking = { normal: json.targets.normal })],
-    [
-      'an override for an unknown priority',
-      (json) => (json.typeOverrides.tribunal = { critical: json.targets.normal }),
-    ],
+    ['an override for an unknown priority', (json) => (json.typeOverrides.tribunal = { critical: json.targets.normal })],
     ['an unknown zone', (json) => (json.timezone = 'London')],
     ['hours that close before they open', (json) => (json.businessHours.end = '08:00')],
     ['zone or holidays inside business hours', (json) => (json.businessHours.timezone = LONDON)],
@@ -138,11 +133,7 @@ describe('policy', () => {
   test('only resolution pauses, and only while waiting on the family or the local authority', () => {
     const pausing = TICKET_STATUSES.filter((status) => clockPausedIn('resolution', status))
     expect(pausing).toEqual(['pending_family', 'pending_la'])
-    expect(
-      TICKET_STATUSES.some(
-        (status) => clockPausedIn('first_response', status) || clockPausedIn('next_response', status),
-      ),
-    ).toBe(false)
+    expect(TICKET_STATUSES.some((status) => clockPausedIn('first_response', status) || clockPausedIn('next_response', status))).toBe(false)
   })
 
   test('families are reminded after 5 working days, the ticket closes after 14 calendar days, reopens within 7', () => {
@@ -287,7 +278,11 @@ describe('paused time and restarting', () => {
     expect(restartClock(again, policy, at('2026-03-17T10:00'))).toBe(again)
     expect(restartClock(paused, policy, at('2026-03-17T10:00'))).toBe(paused)
 
-    const tight = stopClock(startClock('resolution', { ...normal, resolutionMinutes: 60 }, policy, at('2026-03-09T09:00')), policy, at('2026-03-09T11:00'))
+    const tight = stopClock(
+      startClock('resolution', { ...normal, resolutionMinutes: 60 }, policy, at('2026-03-09T09:00')),
+      policy,
+      at('2026-03-09T11:00'),
+    )
     expect(clockState(restartClock(tight, policy, at('2026-03-10T09:00')), at('2026-03-10T09:00'))).toBe('breached')
   })
 
@@ -382,11 +377,7 @@ describe('ticketSlaState', () => {
 
 describe('clocks survive JSON', () => {
   test('a clock is plain data', () => {
-    const clock = pauseClock(
-      startClock('resolution', normal, policy, at('2026-03-09T09:00')),
-      policy,
-      at('2026-03-10T10:00'),
-    )
+    const clock = pauseClock(startClock('resolution', normal, policy, at('2026-03-09T09:00')), policy, at('2026-03-10T10:00'))
     expect(JSON.parse(JSON.stringify(clock))).toEqual(clock)
   })
 })
@@ -476,8 +467,7 @@ describe('properties', () => {
           const clock = startClock(kind, target, shared, FROM + startOffset)
           const now = clock.startedAt + age
           const left = remainingMs(clock, shared, now)
-          const expected: SlaState =
-            left <= 0 ? 'breached' : left <= Math.floor(clock.budgetMs * atRiskShare) ? 'at_risk' : 'on_track'
+          const expected: SlaState = left <= 0 ? 'breached' : left <= Math.floor(clock.budgetMs * atRiskShare) ? 'at_risk' : 'on_track'
           expect(clockState(clock, now)).toBe(expected)
 
           const next = nextTransitionAt(clock, now)

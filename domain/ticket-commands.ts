@@ -169,8 +169,7 @@ function changeStatus(state: TicketState, command: Command<'changeStatus'>, now:
 function changePriority(state: TicketState, command: Command<'changePriority'>, now: string): CommandResult {
   if (state.status === 'closed') return closedRefusal()
   if (!PRIORITIES.includes(command.priority)) return refused(`Unknown priority "${command.priority}"`, 'invalid_input')
-  if (command.priority === state.priority)
-    return refused(`Priority is already ${PRIORITY_LABELS[command.priority]}`, 'no_change')
+  if (command.priority === state.priority) return refused(`Priority is already ${PRIORITY_LABELS[command.priority]}`, 'no_change')
   const draft = draftOf(state)
   draft.state.priority = command.priority
   draft.events.push({ kind: 'priority_changed', actorId: command.actorId, data: { from: state.priority, to: command.priority } })
@@ -192,8 +191,7 @@ function changeType(state: TicketState, command: Command<'changeType'>, now: str
 function linkCase(state: TicketState, command: Command<'linkCase'>, now: string): CommandResult {
   if (state.status === 'closed') return closedRefusal()
   const caseRef = normaliseCaseRef(command.caseRef)
-  if (caseRef === undefined)
-    return refused(`A case reference is 1 to ${CASE_REF_MAX} characters`, 'invalid_input')
+  if (caseRef === undefined) return refused(`A case reference is 1 to ${CASE_REF_MAX} characters`, 'invalid_input')
   if (caseRef === state.caseRef) return unchanged(state)
   const draft = draftOf(state)
   link(draft, caseRef, command.actorId)

@@ -5,13 +5,7 @@
  * ticket's rules: only ticket-commands.ts and ticket-deadlines.ts use it.
  */
 import type { TicketStatus } from './ticket.ts'
-import {
-  pendingFamilyAutoCloseAt,
-  pendingFamilyReminderAt,
-  reopenWindowEndsAt,
-  resolveTargets,
-  type SlaTarget,
-} from './sla.ts'
+import { pendingFamilyAutoCloseAt, pendingFamilyReminderAt, reopenWindowEndsAt, resolveTargets, type SlaTarget } from './sla.ts'
 import { evaluateSla, statusChanged, type SlaTargetRecord } from './ticket-sla.ts'
 import { transitionRefusal, type TicketEvent, type TicketEventBody, type TicketState } from './ticket-state.ts'
 

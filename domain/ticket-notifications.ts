@@ -57,12 +57,20 @@ export function notificationsFor(
       case 'message_posted':
         if (event.actorId === null) return []
         if (isFamilyMessage(event))
-          return options.familyReplies ? [{ ...base, kind: 'family_replied', actorId: event.actorId, recipientIds: assignee, include: ['watchers'] }] : []
+          return options.familyReplies
+            ? [{ ...base, kind: 'family_replied', actorId: event.actorId, recipientIds: assignee, include: ['watchers'] }]
+            : []
         return event.data.visibility === 'public' ? [{ ...base, kind: 'staff_replied', actorId: event.actorId, recipientIds: family }] : []
       case 'status_changed':
         if (event.data.to === 'resolved')
           return [
-            { ...base, kind: 'ticket_resolved', reason: event.data.reason, reopenUntil: event.data.reopenUntil ?? null, recipientIds: family },
+            {
+              ...base,
+              kind: 'ticket_resolved',
+              reason: event.data.reason,
+              reopenUntil: event.data.reopenUntil ?? null,
+              recipientIds: family,
+            },
           ]
         if (event.data.to === 'pending_family')
           return [{ ...base, kind: 'awaiting_family', autoCloseAt: event.data.autoCloseAt ?? null, recipientIds: family }]

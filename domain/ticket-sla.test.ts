@@ -91,18 +91,39 @@ describe('a ticket’s targets', () => {
   })
 
   test.each([
-    ['new, never answered', { status: 'new' as const, firstStaffReplyAtMs: null, awaitingStaff: true }, [['first_response', 1, 'running'], ['resolution', 1, 'running']]],
+    [
+      'new, never answered',
+      { status: 'new' as const, firstStaffReplyAtMs: null, awaitingStaff: true },
+      [
+        ['first_response', 1, 'running'],
+        ['resolution', 1, 'running'],
+      ],
+    ],
     [
       'answered, and the family wrote again',
       { status: 'in_progress' as const, firstStaffReplyAtMs: at('2026-03-09T10:00'), awaitingStaff: true },
-      [['first_response', 1, 'stopped'], ['next_response', 1, 'running'], ['resolution', 1, 'running']],
+      [
+        ['first_response', 1, 'stopped'],
+        ['next_response', 1, 'running'],
+        ['resolution', 1, 'running'],
+      ],
     ],
     [
       'answered, waiting on the family',
       { status: 'pending_family' as const, firstStaffReplyAtMs: at('2026-03-09T10:00'), awaitingStaff: false },
-      [['first_response', 1, 'stopped'], ['resolution', 1, 'running']],
+      [
+        ['first_response', 1, 'stopped'],
+        ['resolution', 1, 'running'],
+      ],
     ],
-    ['resolved', { status: 'resolved' as const, firstStaffReplyAtMs: null, awaitingStaff: false }, [['first_response', 1, 'stopped'], ['resolution', 1, 'stopped']]],
+    [
+      'resolved',
+      { status: 'resolved' as const, firstStaffReplyAtMs: null, awaitingStaff: false },
+      [
+        ['first_response', 1, 'stopped'],
+        ['resolution', 1, 'stopped'],
+      ],
+    ],
   ])('a ticket from before SLAs, %s, starts the clocks its past implies', (_, history, expected) => {
     const now = at('2026-03-12T09:00')
     const sla = adoptTicketSla(policy, normal, { createdAtMs: at('2026-03-09T09:00'), ...history }, now)

@@ -67,8 +67,10 @@ export interface SlaHistory {
 /** A new ticket: first response and resolution run from its creation. */
 export function startTicketSla(policy: SlaPolicy, target: SlaTarget, createdAtMs: number): TicketSla {
   return {
-    targets: [record('first_response', 1, startClock('first_response', target, policy, createdAtMs)),
-      record('resolution', 1, startClock('resolution', target, policy, createdAtMs))],
+    targets: [
+      record('first_response', 1, startClock('first_response', target, policy, createdAtMs)),
+      record('resolution', 1, startClock('resolution', target, policy, createdAtMs)),
+    ],
     state: 'on_track',
   }
 }
@@ -94,9 +96,7 @@ export function adoptTicketSla(policy: SlaPolicy, target: SlaTarget, history: Sl
 
 /** A public staff reply answers whatever response was owed. */
 export function staffReplied(sla: TicketSla, policy: SlaPolicy, nowMs: number): TicketSla {
-  return mapTargets(sla, (target) =>
-    target.kind === 'resolution' ? target.clock : stopClock(target.clock, policy, nowMs),
-  )
+  return mapTargets(sla, (target) => (target.kind === 'resolution' ? target.clock : stopClock(target.clock, policy, nowMs)))
 }
 
 /**
@@ -105,9 +105,7 @@ export function staffReplied(sla: TicketSla, policy: SlaPolicy, nowMs: number): 
  * running, which already covers it.
  */
 export function familyWrote(sla: TicketSla, policy: SlaPolicy, target: SlaTarget, nowMs: number): TicketSla {
-  const owed = sla.targets.some(
-    (existing) => existing.kind !== 'resolution' && existing.clock.stoppedAt === null,
-  )
+  const owed = sla.targets.some((existing) => existing.kind !== 'resolution' && existing.clock.stoppedAt === null)
   if (owed) return sla
   const previous = sla.targets.find((existing) => existing.kind === 'next_response')
   const next = record('next_response', (previous?.cycle ?? 0) + 1, startClock('next_response', target, policy, nowMs))
@@ -118,13 +116,7 @@ export function familyWrote(sla: TicketSla, policy: SlaPolicy, target: SlaTarget
  * Resolution pauses while the ticket waits on someone else and runs again after;
  * resolving or closing stops every target, and reopening continues resolution.
  */
-export function statusChanged(
-  sla: TicketSla,
-  policy: SlaPolicy,
-  from: TicketStatus,
-  to: TicketStatus,
-  nowMs: number,
-): TicketSla {
+export function statusChanged(sla: TicketSla, policy: SlaPolicy, from: TicketStatus, to: TicketStatus, nowMs: number): TicketSla {
   if (from === to) return sla
   const done = to === 'resolved' || to === 'closed'
   return mapTargets(sla, ({ kind, clock }) => {
@@ -154,10 +146,7 @@ export function retargeted(
  * the first time (their breach is recorded now, so it is reported once);
  * `changed` says whether anything the queue shows is different.
  */
-export function evaluateSla(
-  sla: TicketSla,
-  nowMs: number,
-): { sla: TicketSla; changed: boolean; breaches: SlaTargetRecord[] } {
+export function evaluateSla(sla: TicketSla, nowMs: number): { sla: TicketSla; changed: boolean; breaches: SlaTargetRecord[] } {
   const breaches: SlaTargetRecord[] = []
   let changed = false
   const targets = sla.targets.map((target) => {

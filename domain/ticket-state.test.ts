@@ -315,7 +315,8 @@ describe('SLA targets on a ticket', () => {
 })
 
 describe('waiting on the family', () => {
-  const waiting = () => act(act(opened(), staffReply('m1'), '2026-03-09T10:00:00.000Z'), moveTo('pending_family'), '2026-03-09T13:00:00.000Z')
+  const waiting = () =>
+    act(act(opened(), staffReply('m1'), '2026-03-09T10:00:00.000Z'), moveTo('pending_family'), '2026-03-09T13:00:00.000Z')
 
   test('the family is told when the ticket will close, reminded after 5 working days, and it closes after 14 days', () => {
     const state = waiting()
@@ -343,7 +344,11 @@ describe('waiting on the family', () => {
     expect(closed).toMatchObject({ status: 'closed', statusReason: 'no response', awaiting: null, closedAt: '2026-03-23T13:00:00.000Z' })
     expect(toTicketRecord(closed)).toMatchObject({ closeReason: 'no response', autoCloseAt: null, slaState: 'met' })
     expect(closed.pendingEvents).toEqual([
-      expect.objectContaining({ kind: 'status_changed', actorId: null, data: { from: 'pending_family', to: 'closed', reason: 'no response' } }),
+      expect.objectContaining({
+        kind: 'status_changed',
+        actorId: null,
+        data: { from: 'pending_family', to: 'closed', reason: 'no response' },
+      }),
     ])
     expect(nextDeadlineMs(closed, Date.parse('2026-03-23T13:00:00.000Z'))).toBeNull()
   })
@@ -413,10 +418,16 @@ describe('waiting on the local authority', () => {
 
   test('staff can record or correct the deadline while the wait goes on', () => {
     const state = withoutPending(applyDeadlines(withoutPending(waiting()), deadline))
-    const later = act(state, { kind: 'changeStatus', status: 'pending_la', actorId: STAFF, laDeadline: '2026-05-01T16:00:00.000Z' }, '2026-04-11T09:00:00.000Z')
+    const later = act(
+      state,
+      { kind: 'changeStatus', status: 'pending_la', actorId: STAFF, laDeadline: '2026-05-01T16:00:00.000Z' },
+      '2026-04-11T09:00:00.000Z',
+    )
     expect(later).toMatchObject({ laDeadline: '2026-05-01T16:00:00.000Z', laOverdue: false })
     expect(later.pendingEvents.map((e) => e.kind)).toEqual(['la_deadline_set'])
-    expect(applyCommand(later, { kind: 'changeStatus', status: 'pending_la', actorId: STAFF, laDeadline: '2026-05-01T16:00:00.000Z' }, NOW)).toEqual({ ok: true, state: later, events: [] })
+    expect(
+      applyCommand(later, { kind: 'changeStatus', status: 'pending_la', actorId: STAFF, laDeadline: '2026-05-01T16:00:00.000Z' }, NOW),
+    ).toEqual({ ok: true, state: later, events: [] })
   })
 })
 
@@ -443,7 +454,13 @@ describe('resolution and reopening', () => {
 
   test('a family reply inside the window reopens it, and resolution continues from the time it used', () => {
     const reopened = act(resolved(), familyMessage('m2'), '2026-03-16T10:00:00.000Z')
-    expect(reopened).toMatchObject({ status: 'in_progress', statusReason: 'family replied', awaiting: 'staff', resolvedAt: null, reopenUntil: null })
+    expect(reopened).toMatchObject({
+      status: 'in_progress',
+      statusReason: 'family replied',
+      awaiting: 'staff',
+      resolvedAt: null,
+      reopenUntil: null,
+    })
     // 9 business hours used before it was resolved; 71 left from Monday 16 March 10:00:
     // 7 that day, 32 to Friday, 32 more to Thursday 26 March 17:00.
     expect(target(reopened, 'resolution')!.clock).toMatchObject({ elapsedMs: 9 * HOUR, stoppedAt: null })
@@ -479,7 +496,9 @@ describe('case closure', () => {
   test.each(['new', 'in_progress', 'pending_family', 'pending_la'] as const)(
     'resolves a ticket in %s with "case closed" and tells the family',
     (status) => {
-      const before = withoutPending(act(inStatus[status](), { kind: 'linkCase', caseRef: 'CASE-7', actorId: STAFF }, '2026-03-09T11:00:00.000Z'))
+      const before = withoutPending(
+        act(inStatus[status](), { kind: 'linkCase', caseRef: 'CASE-7', actorId: STAFF }, '2026-03-09T11:00:00.000Z'),
+      )
       expect(caseOpen(before)).toBe(true)
       const after = act(before, { kind: 'caseClosed', caseRef: 'CASE-7' }, at)
       expect(after).toMatchObject({ status: 'resolved', statusReason: 'case closed', awaiting: null, pendingSince: null })

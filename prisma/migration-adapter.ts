@@ -30,6 +30,7 @@ function relabelCatalogTypes(res: pg.QueryResult | undefined) {
 class CatalogTextClient extends pg.Client {
   // pg's overloaded query() cannot be narrowed in a subclass: forward everything,
   // relabelling results both for promise callers and for the pool's callback form.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: pg's overloads
   override query(...args: any[]): any {
     const callback = args.at(-1)
     if (typeof callback === 'function') {

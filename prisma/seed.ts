@@ -32,8 +32,7 @@ export async function seedDemoData(db: Db): Promise<DemoLogin[] | undefined> {
   const org = await createOrganisation(db, {
     slug: 'brightpath',
     name: 'Brightpath SEND Advocacy',
-    about:
-      'Independent advocates helping families through EHC needs assessments, annual reviews, DLA claims and SEND tribunal appeals.',
+    about: 'Independent advocates helping families through EHC needs assessments, annual reviews, DLA claims and SEND tribunal appeals.',
     responseTime: 'within one working day',
     departments: [
       { slug: 'ehcp', name: 'EHCP and assessments' },
@@ -126,9 +125,11 @@ const DEMO_TICKETS: readonly DemoTicket[] = [
 ]
 
 const STAFF_MESSAGES = {
-  'ask-family': 'Thank you. Could you send us the latest school report and any professional reports from this year, so we can prepare your views together?',
+  'ask-family':
+    'Thank you. Could you send us the latest school report and any professional reports from this year, so we can prepare your views together?',
   note: 'Checked the statutory timescales: we are within them. Next: draft the response with the family.',
-  answer: 'Transport is decided under the LA’s home-to-school transport policy, separately from the plan; the plan can record the need. The policy and the application form are on the LA’s website. Reply here if you would like help with the application.',
+  answer:
+    'Transport is decided under the LA’s home-to-school transport policy, separately from the plan; the plan can record the need. The policy and the application form are on the LA’s website. Reply here if you would like help with the application.',
 }
 
 /**

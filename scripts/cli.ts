@@ -96,7 +96,8 @@ const COMMANDS: Record<string, Command> = {
     async run(db, values) {
       const org = await organisationBySlug(db, values.org!)
       const prefix = values.prefix!.replace(/…$/, '')
-      if (!(await revokeApiKey(db, { orgId: org.id, prefix, actorId: null, via: 'cli' }))) throw new AccountError(`${org.slug} has no active API key ${prefix}`)
+      if (!(await revokeApiKey(db, { orgId: org.id, prefix, actorId: null, via: 'cli' })))
+        throw new AccountError(`${org.slug} has no active API key ${prefix}`)
       console.log(`Revoked API key ${prefix}… of ${org.slug}`)
     },
   },
@@ -142,9 +143,7 @@ async function organisationBySlug(db: Db, slug: string) {
 function help() {
   console.log('Usage: npm run cli -- <command> [options]\n\nCommands:')
   for (const command of Object.values(COMMANDS)) console.log(`  ${command.usage}\n      ${command.summary}`)
-  console.log(
-    '\nThe CLI uses DATABASE_URL, or the local stack started by `npm start` (POSTGRES_PORT, default 5433).',
-  )
+  console.log('\nThe CLI uses DATABASE_URL, or the local stack started by `npm start` (POSTGRES_PORT, default 5433).')
 }
 
 async function main(argv: string[]) {

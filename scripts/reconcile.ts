@@ -83,8 +83,15 @@ async function main(argv: string[]): Promise<number> {
 
     for (const { ticket, finding } of unchecked)
       if (finding.kind === 'unchecked') console.error(`${ticket.label}: not checked: ${finding.reason}`)
-    console.log(`${tickets.length} open tickets checked, ${differing.length} differ from their workflow${unchecked.length ? `, ${unchecked.length} not checked` : ''}.`)
-    if (differing.length > 0) printTable(differing.flatMap(({ ticket, finding }) => (finding.kind === 'different' ? finding.differences.map((d) => ({ ticket, ...d })) : [])))
+    console.log(
+      `${tickets.length} open tickets checked, ${differing.length} differ from their workflow${unchecked.length ? `, ${unchecked.length} not checked` : ''}.`,
+    )
+    if (differing.length > 0)
+      printTable(
+        differing.flatMap(({ ticket, finding }) =>
+          finding.kind === 'different' ? finding.differences.map((d) => ({ ticket, ...d })) : [],
+        ),
+      )
 
     let unrepaired = 0
     if (values.repair)
@@ -191,8 +198,11 @@ async function inBatches<T>(tickets: Ticket[], run: (ticket: Ticket) => Promise<
 }
 
 function printTable(lines: ({ ticket: Ticket } & RecordDifference)[]): void {
-  const show = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined')
-  const rows = [['Ticket', 'Field', 'Database', 'Workflow'], ...lines.map((line) => [line.ticket.label, line.field, show(line.database), show(line.workflow)])]
+  const show = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'undefined'))
+  const rows = [
+    ['Ticket', 'Field', 'Database', 'Workflow'],
+    ...lines.map((line) => [line.ticket.label, line.field, show(line.database), show(line.workflow)]),
+  ]
   const widths = rows[0]!.map((_, column) => Math.min(60, Math.max(...rows.map((row) => row[column]!.length))))
   const format = (row: string[]) => row.map((cell, column) => cell.slice(0, 60).padEnd(widths[column]!)).join('  ')
   console.log(format(rows[0]!))

@@ -27,7 +27,13 @@ const totals = { passed: 0, failed: 0 }
 
 async function vitest(projects: string[], reportDir: string): Promise<void> {
   const outputFile = path.join(reportDir, `${projects.join('-')}.json`)
-  const args = ['run', ...projects.flatMap((p) => ['--project', p]), '--reporter=default', '--reporter=json', `--outputFile.json=${outputFile}`]
+  const args = [
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${outputFile}`,
+  ]
   const { spawn } = await import('node:child_process')
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(path.join(binDir, 'vitest'), args, { cwd: projectRoot, stdio: 'inherit' })
@@ -51,7 +57,20 @@ async function main() {
     await step('Tools: Temporal CLI', ensureTemporalCli)
     await step('Tools: Java time-skipping test server', ensureTimeSkippingServer)
     await step('Tools: Chromium', ensureChromium)
-    await step('Type check (tsc)', async () => void (await runCommand(path.join(binDir, 'tsc'), ['--noEmit', '-p', '.'], { cwd: projectRoot })))
+    await step(
+      'Type check (tsc)',
+      async () => void (await runCommand(path.join(binDir, 'tsc'), ['--noEmit', '-p', '.'], { cwd: projectRoot })),
+    )
+    // ESLint, then dependency-cruiser's import boundaries (.dependency-cruiser.cjs).
+    await step('Lint and import boundaries (npm run lint)', async () => {
+      await runCommand('npm', ['run', '--silent', 'lint'], {
+        cwd: projectRoot,
+        hint: 'docs/architecture.md says which folder may import which.',
+      })
+    })
+    await step('Formatting (Prettier)', async () => {
+      await runCommand(path.join(binDir, 'prettier'), ['--check', '.'], { cwd: projectRoot, hint: 'Run `npm run format` to format them.' })
+    })
     await step('Unit and workflow tests', () => vitest(['unit', 'workflow'], reportDir))
     await step('Integration and browser tests (real Temporal, PostgreSQL, Chromium)', () => vitest(['stack'], reportDir))
   } finally {

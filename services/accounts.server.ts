@@ -10,9 +10,7 @@ import { isStaffRole, ROLES } from '../domain/ticket.ts'
 import { hashPassword } from './password.server.ts'
 
 export const OrganisationInput = z.strictObject({
-  slug: z
-    .string()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Use 1–50 lowercase letters, digits and hyphens'),
+  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Use 1–50 lowercase letters, digits and hyphens'),
   name: z.string().trim().min(2).max(120),
   about: z.string().trim().max(2000).optional(),
   responseTime: z.string().trim().max(120).optional(),
@@ -84,7 +82,10 @@ export async function createAccount(db: Db, input: z.input<typeof SignUpInput>) 
   if (existing) throw new AccountError('An account with this email already exists')
   const passwordHash = await hashPassword(data.password)
   try {
-    return await db.user.create({ data: { email: data.email, name: data.name, passwordHash }, select: { id: true, email: true, name: true } })
+    return await db.user.create({
+      data: { email: data.email, name: data.name, passwordHash },
+      select: { id: true, email: true, name: true },
+    })
   } catch (error) {
     // Two sign-ups with the same email at once: the unique index decides.
     if (error instanceof Error && 'code' in error && (error as { code?: string }).code === 'P2002')
@@ -100,7 +101,11 @@ export async function createAccount(db: Db, input: z.input<typeof SignUpInput>) 
  * account behind. A member of the organisation's staff is refused: tickets are
  * requested by families.
  */
-export async function familyForRequest(tx: Prisma.TransactionClient, orgId: string, person: { email: string; name: string }): Promise<string> {
+export async function familyForRequest(
+  tx: Prisma.TransactionClient,
+  orgId: string,
+  person: { email: string; name: string },
+): Promise<string> {
   // ON CONFLICT DO NOTHING: a concurrent request for the same new family waits for
   // this one and then finds its account, rather than failing the transaction.
   await tx.user.createMany({ data: [{ email: person.email, name: person.name }], skipDuplicates: true })
@@ -109,6 +114,7 @@ export async function familyForRequest(tx: Prisma.TransactionClient, orgId: stri
     select: { id: true, memberships: { where: { orgId }, select: { role: true } } },
   })
   const role = user.memberships[0]?.role
-  if (role && isStaffRole(role)) throw new AccountError(`${person.email} is on this organisation’s staff; a ticket is requested by a family.`)
+  if (role && isStaffRole(role))
+    throw new AccountError(`${person.email} is on this organisation’s staff; a ticket is requested by a family.`)
   return user.id
 }

@@ -115,11 +115,16 @@ export async function storeUploads(ctx: Pick<ServiceContext, 'env'>, uploads: re
 }
 
 /** Removes files whose rows were never written or were rolled back. Best effort: a leftover file harms nobody. */
-export async function removeStoredFiles(ctx: Pick<ServiceContext, 'env'> & Partial<Pick<ServiceContext, 'log'>>, files: readonly { storageKey: string }[]) {
+export async function removeStoredFiles(
+  ctx: Pick<ServiceContext, 'env'> & Partial<Pick<ServiceContext, 'log'>>,
+  files: readonly { storageKey: string }[],
+) {
   const store = fileStoreFor(ctx.env)
   await Promise.all(
     files.map((file) =>
-      store.delete(file.storageKey).catch((error: unknown) => ctx.log?.warn({ err: error, storageKey: file.storageKey }, 'could not remove a stored file')),
+      store
+        .delete(file.storageKey)
+        .catch((error: unknown) => ctx.log?.warn({ err: error, storageKey: file.storageKey }, 'could not remove a stored file')),
     ),
   )
 }

@@ -15,7 +15,12 @@ describe('parseQueueQuery', () => {
 
   it('ignores values it does not know', () => {
     const query = parseQueueQuery(new URLSearchParams('status=bogus&type=x&priority=1&sla=meh&sort=id&dir=up&assignee=all'))
-    expect(query).toMatchObject({ tab: 'open', sort: 'activity', dir: 'desc', filters: { type: null, priority: null, sla: null, assignee: 'any' } })
+    expect(query).toMatchObject({
+      tab: 'open',
+      sort: 'activity',
+      dir: 'desc',
+      filters: { type: null, priority: null, sla: null, assignee: 'any' },
+    })
   })
 
   it('round-trips through the address, leaving defaults out', () => {

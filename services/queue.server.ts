@@ -111,7 +111,12 @@ export function queueSearchParams(query: Omit<QueueQuery, 'after' | 'before'>, p
 
 export function hasFilters(filters: QueueFilters): boolean {
   return (
-    filters.assignee !== 'any' || filters.type !== null || filters.priority !== null || filters.sla !== null || filters.familyReplied || filters.q !== ''
+    filters.assignee !== 'any' ||
+    filters.type !== null ||
+    filters.priority !== null ||
+    filters.sla !== null ||
+    filters.familyReplied ||
+    filters.q !== ''
   )
 }
 

@@ -22,7 +22,10 @@ export async function savedReply(db: Db, orgId: string, id: string) {
 export async function createSavedReply(db: Db, input: AuditActor & { orgId: string; title: string; body: string }): Promise<boolean> {
   try {
     await db.$transaction(async (tx) => {
-      const created = await tx.savedReply.create({ data: { orgId: input.orgId, title: input.title, body: input.body }, select: { id: true } })
+      const created = await tx.savedReply.create({
+        data: { orgId: input.orgId, title: input.title, body: input.body },
+        select: { id: true },
+      })
       await recordAudit(tx, { ...input, action: 'saved_reply.created', data: { savedReplyId: created.id, title: input.title } })
     })
     return true

@@ -25,7 +25,10 @@ export class SlaPolicyConflictError extends Error {
 }
 
 function storedPolicy(org: { slaPolicy: unknown; timezone: string }): StoredSlaPolicy {
-  const revision = createHash('sha256').update(JSON.stringify(org.slaPolicy ?? null)).digest('hex').slice(0, 16)
+  const revision = createHash('sha256')
+    .update(JSON.stringify(org.slaPolicy ?? null))
+    .digest('hex')
+    .slice(0, 16)
   const { policy, isDefault } = effectiveSlaPolicy(org.slaPolicy, org.timezone)
   return { policy, isDefault, revision }
 }

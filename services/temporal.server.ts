@@ -3,11 +3,7 @@
  * and a page must answer anyway. These helpers put a deadline on a call and
  * sort its failures into "Temporal did not answer" and the rest.
  */
-import {
-  isGrpcServiceError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client'
+import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client'
 
 /** Sending an update and waiting for its result (the workflow saves before answering). */
 export const TEMPORAL_COMMAND_TIMEOUT_MS = 10_000

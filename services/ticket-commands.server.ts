@@ -32,7 +32,13 @@ import {
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
 import type { ServiceContext } from './context.ts'
 import { createTicket, type CreatedTicket } from './ticket-creation.server.ts'
-import { isTemporalUnreachable, rootMessage, TEMPORAL_COMMAND_TIMEOUT_MS, TEMPORAL_QUERY_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
+import {
+  isTemporalUnreachable,
+  rootMessage,
+  TEMPORAL_COMMAND_TIMEOUT_MS,
+  TEMPORAL_QUERY_TIMEOUT_MS,
+  withDeadline,
+} from './temporal.server.ts'
 
 /**
  * The answer to a command sent to a ticket's workflow:

@@ -22,7 +22,13 @@ import {
 import { familyForRequest } from './accounts.server.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
 import type { ServiceContext } from './context.ts'
-import { isTemporalUnreachable, rootMessage, TEMPORAL_COMMAND_TIMEOUT_MS, TEMPORAL_QUERY_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
+import {
+  isTemporalUnreachable,
+  rootMessage,
+  TEMPORAL_COMMAND_TIMEOUT_MS,
+  TEMPORAL_QUERY_TIMEOUT_MS,
+  withDeadline,
+} from './temporal.server.ts'
 
 /** The workflow type registered by the worker (workflows/ticket.workflow.ts). */
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow'
@@ -240,11 +246,17 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
   } catch (error) {
     // Temporal may have started it before the answer was lost; if not, the sweep will.
     if (isTemporalUnreachable(error)) {
-      ctx.log.warn({ err: error, ticketId: ticket.id }, 'the ticket workflow did not confirm its start in time; the sweep opens it if needed')
+      ctx.log.warn(
+        { err: error, ticketId: ticket.id },
+        'the ticket workflow did not confirm its start in time; the sweep opens it if needed',
+      )
       return { status: 'unconfirmed', error }
     }
     const started = await Promise.race([
-      startWorkflowOperation.workflowHandle().then(() => true, () => false),
+      startWorkflowOperation.workflowHandle().then(
+        () => true,
+        () => false,
+      ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), TEMPORAL_QUERY_TIMEOUT_MS).unref()),
     ])
     // Started, but its first update failed (a worker of an older version, say): the workflow owns the ticket now.
@@ -286,7 +298,10 @@ export async function openUnstartedTickets(ctx: ServiceContext, input: { olderTh
       opened++
       ctx.log.info({ ticketId: row.id, orgId: row.orgId, number: row.number }, 'sweep: opened a ticket whose workflow had not saved it')
     } else if (result.status === 'refused') {
-      ctx.log.error({ err: result.error, ticketId: row.id }, 'sweep: Temporal refused the ticket workflow; terminate it or remove the ticket by hand')
+      ctx.log.error(
+        { err: result.error, ticketId: row.id },
+        'sweep: Temporal refused the ticket workflow; terminate it or remove the ticket by hand',
+      )
     }
   }
   return opened

@@ -68,4 +68,3 @@ async function signalEach<Arg>(
 }
 
 const SIGNAL_BATCH = 16
-

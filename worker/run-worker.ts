@@ -53,10 +53,7 @@ export async function runWorker({ env, log, signal, workflowBundle }: RunWorkerO
       // The runtime's own signal handlers, when installed, may be stopping it already.
       const stop = () => worker.getState() === 'RUNNING' && worker.shutdown()
       signal.addEventListener('abort', stop, { once: true })
-      log.info(
-        { address: env.temporalAddress, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
-        'worker running',
-      )
+      log.info({ address: env.temporalAddress, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker running')
       const running = worker.run()
       // Aborted while connecting: the listener came too late, and run() had to start before it can stop.
       if (signal.aborted) stop()

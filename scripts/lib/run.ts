@@ -21,9 +21,7 @@ export function runCommand(
     }
     child.stdout?.on('data', collect)
     child.stderr?.on('data', collect)
-    child.on('error', (error) =>
-      reject(new ActionableError(`Could not run ${command}: ${error.message}${hint ? `\n${hint}` : ''}`)),
-    )
+    child.on('error', (error) => reject(new ActionableError(`Could not run ${command}: ${error.message}${hint ? `\n${hint}` : ''}`)))
     child.on('close', (code) => {
       if (code === 0) resolve(output)
       else

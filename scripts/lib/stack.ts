@@ -56,7 +56,9 @@ export async function startInfrastructure(env: Env, options: StackOptions): Prom
     if (env.TEMPORAL_ADDRESS) {
       await step(`Temporal at ${env.TEMPORAL_ADDRESS}`, async () => {
         const connection = await Connection.connect(await temporalConnectionOptions(env)).catch((error: Error) => {
-          throw new ActionableError(`Cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: ${error.message}. Check TEMPORAL_ADDRESS and its TLS/API key settings.`)
+          throw new ActionableError(
+            `Cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: ${error.message}. Check TEMPORAL_ADDRESS and its TLS/API key settings.`,
+          )
         })
         await connection.close()
       })

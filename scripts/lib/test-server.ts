@@ -42,8 +42,7 @@ async function prepare(report: (line: string) => void): Promise<string> {
   if (!(await classpathIsCurrent())) {
     if (!(await onPath('mvn')))
       throw new ActionableError(
-        "Maven is needed once to fetch Temporal's test server. " +
-          `Install it (\`apt-get install maven\`), then run:\n  ${resolveCommand}`,
+        "Maven is needed once to fetch Temporal's test server. " + `Install it (\`apt-get install maven\`), then run:\n  ${resolveCommand}`,
       )
     report('fetching io.temporal:temporal-test-server from Maven Central with mvn (once: the jars stay in ~/.m2)')
     await mkdir(serverDir, { recursive: true })
@@ -69,7 +68,7 @@ async function prepare(report: (line: string) => void): Promise<string> {
 function wrapperScript(): string {
   return [
     '#!/bin/sh',
-    '# Written by scripts/lib/test-server.ts: Temporal\'s time-skipping test server.',
+    "# Written by scripts/lib/test-server.ts: Temporal's time-skipping test server.",
     `exec java -cp "$(cat '${classpathFile}')" io.temporal.testserver.TestServer "$@"`,
     '',
   ].join('\n')

@@ -5,7 +5,16 @@ import { runCommand } from './run.ts'
 
 const serverBuild = path.join(projectRoot, 'build', 'server', 'index.js')
 // Everything the Remix build bundles.
-const buildInputs = ['web/app', 'domain', 'lib', 'workflows/ticket.messages.ts', 'vite.config.ts', 'generated/prisma']
+const buildInputs = [
+  'web/app',
+  'web/shared',
+  'services',
+  'domain',
+  'lib',
+  'workflows/ticket.messages.ts',
+  'vite.config.ts',
+  'generated/prisma',
+]
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0

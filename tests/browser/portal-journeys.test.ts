@@ -92,7 +92,10 @@ describe('a family, its advocate and the admin', () => {
     await expect.poll(() => family.getByRole('link', { name: 'refusal-letter.pdf' }).count()).toBe(1)
 
     // The letter downloads for the family, byte for byte.
-    const [download] = await Promise.all([family.waitForEvent('download'), family.getByRole('link', { name: 'refusal-letter.pdf' }).click()])
+    const [download] = await Promise.all([
+      family.waitForEvent('download'),
+      family.getByRole('link', { name: 'refusal-letter.pdf' }).click(),
+    ])
     expect(download.suggestedFilename()).toBe('refusal-letter.pdf')
   })
 
@@ -190,7 +193,9 @@ describe('what people must not see', () => {
     await advocate.goto(ticketPath)
     await advocate.getByLabel('Internal note').check()
     await advocate.getByLabel('Message').fill('Internal: the family may qualify for the higher rate.')
-    await advocate.getByLabel('Attachments').setInputFiles({ name: 'assessment-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('private notes') })
+    await advocate
+      .getByLabel('Attachments')
+      .setInputFiles({ name: 'assessment-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('private notes') })
     await submit(advocate, 'Send reply')
     expect(await advocate.getByText('Internal note added.').count()).toBe(1)
     const fileHref = await advocate.getByRole('link', { name: 'assessment-notes.txt' }).getAttribute('href')
@@ -216,8 +221,13 @@ describe('without JavaScript', () => {
     await family.getByLabel('Type').selectOption({ label: 'Tribunal' })
     await family.getByLabel('Subject').fill('Tribunal bundle without scripts')
     await family.getByLabel('Message').fill('Our hearing is in March.')
-    await family.getByLabel('Attachments').setInputFiles({ name: 'hearing.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]) })
-    await Promise.all([family.waitForURL(new RegExp(`/tickets/${people.org.slug}/\\d+$`)), family.getByRole('button', { name: 'Send request' }).click()])
+    await family
+      .getByLabel('Attachments')
+      .setInputFiles({ name: 'hearing.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]) })
+    await Promise.all([
+      family.waitForURL(new RegExp(`/tickets/${people.org.slug}/\\d+$`)),
+      family.getByRole('button', { name: 'Send request' }).click(),
+    ])
     const ticketPath = new URL(family.url()).pathname
     expect(await family.getByRole('link', { name: 'hearing.png' }).count()).toBe(1)
 
@@ -226,9 +236,14 @@ describe('without JavaScript', () => {
     await advocate.getByLabel('Search').fill('without scripts')
     await Promise.all([advocate.waitForURL(/q=without/), advocate.getByRole('button', { name: 'Apply filters' }).click()])
     expect(new URL(advocate.url()).search).toBe('?q=without+scripts')
-    await Promise.all([advocate.waitForURL(`**${ticketPath}`), advocate.getByRole('link', { name: 'Tribunal bundle without scripts' }).click()])
+    await Promise.all([
+      advocate.waitForURL(`**${ticketPath}`),
+      advocate.getByRole('link', { name: 'Tribunal bundle without scripts' }).click(),
+    ])
     await advocate.getByLabel('Message').fill('We will prepare the bundle with you.')
-    await advocate.getByLabel('Attachments').setInputFiles({ name: 'bundle-checklist.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Decision letter') })
+    await advocate
+      .getByLabel('Attachments')
+      .setInputFiles({ name: 'bundle-checklist.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Decision letter') })
     await Promise.all([advocate.waitForNavigation(), advocate.getByRole('button', { name: 'Send reply' }).click()])
     expect(await advocate.getByText('Reply sent. Status: In progress. 1 file attached.').count()).toBe(1)
     await advocate.getByLabel('New status').selectOption({ label: 'Pending LA' })
@@ -248,9 +263,13 @@ describe('without JavaScript', () => {
     await family.getByLabel('Type').selectOption({ label: 'General' })
     await family.getByLabel('Subject').fill('A program')
     await family.getByLabel('Message').fill('Please run this.')
-    await family.getByLabel('Attachments').setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })
+    await family
+      .getByLabel('Attachments')
+      .setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') })
     await Promise.all([family.waitForNavigation(), family.getByRole('button', { name: 'Send request' }).click()])
-    expect(await family.getByRole('alert').allTextContents()).toContainEqual(expect.stringContaining('setup.exe: this kind of file cannot be attached'))
+    expect(await family.getByRole('alert').allTextContents()).toContainEqual(
+      expect.stringContaining('setup.exe: this kind of file cannot be attached'),
+    )
     expect(await family.getByLabel('Message').inputValue()).toBe('Please run this.')
     expect(await family.getByLabel('Attachments').getAttribute('aria-invalid')).toBe('true')
   })
@@ -259,7 +278,13 @@ describe('without JavaScript', () => {
 describe('an admin’s settings', () => {
   it('the admin edits the SLA policy, applies it to open tickets and sees the change in the API through a key made here', async () => {
     const org = await createTestOrganisation(stack.db)
-    const open = await createTicket(stack.context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Open', type: 'general', body: 'Hi' })
+    const open = await createTicket(stack.context, {
+      orgId: org.org.id,
+      requesterId: org.family.id,
+      subject: 'Open',
+      type: 'general',
+      body: 'Hi',
+    })
     const dueBefore = await eventually(async () => {
       const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true } })
       expect(row.slaDueAt).not.toBeNull()
@@ -305,7 +330,12 @@ describe('an admin’s settings', () => {
     expect(policy.targets.normal.firstResponseMinutes).toBe(120)
     expect(policy.businessHours.days).toEqual([1, 2, 3, 4, 5, 6])
     expect(policy.holidays).toEqual(['2026-12-25', '2026-12-28'])
-    expect(policy.typeOverrides.tribunal.high).toEqual({ firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 1440, calendar: 'business' })
+    expect(policy.typeOverrides.tribunal.high).toEqual({
+      firstResponseMinutes: 60,
+      nextResponseMinutes: 120,
+      resolutionMinutes: 1440,
+      calendar: 'business',
+    })
     // The open ticket took the new policy: its first response is due sooner.
     await eventually(async () => {
       const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true } })
@@ -326,7 +356,13 @@ describe('an admin’s settings', () => {
 describe('watchers', () => {
   it('an advocate watches a ticket and adds a colleague from its page, and can stop again', async () => {
     const org = await createTestOrganisation(stack.db)
-    const ticket = await createTicket(stack.context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Watch me', type: 'general', body: 'Hi' })
+    const ticket = await createTicket(stack.context, {
+      orgId: org.org.id,
+      requesterId: org.family.id,
+      subject: 'Watch me',
+      type: 'general',
+      body: 'Hi',
+    })
     const advocate = await signIn(org.advocate.email)
     await advocate.goto(`/tickets/${org.org.slug}/${ticket.number}`)
     const card = advocate.getByRole('region', { name: 'Watchers' })
@@ -342,14 +378,22 @@ describe('watchers', () => {
     ])
     await submit(advocate, 'Stop watching', card)
     await advocate.getByText('You are no longer watching this ticket.').waitFor()
-    expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: ticket.id }, select: { userId: true } })).toEqual([{ userId: org.admin.id }])
+    expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: ticket.id }, select: { userId: true } })).toEqual([
+      { userId: org.admin.id },
+    ])
   })
 })
 
 describe('saved replies', () => {
   it('an admin saves a reply; an advocate puts it in the reply box, edits it and sends it', async () => {
     const org = await createTestOrganisation(stack.db)
-    const ticket = await createTicket(stack.context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Refused', type: 'la_refusal', body: 'Help' })
+    const ticket = await createTicket(stack.context, {
+      orgId: org.org.id,
+      requesterId: org.family.id,
+      subject: 'Refused',
+      type: 'la_refusal',
+      body: 'Help',
+    })
     const admin = await signIn(org.admin.email)
     await admin.goto('/staff/settings/saved-replies')
     await admin.getByLabel('Title').fill('Ask for the decision letter')
@@ -365,7 +409,11 @@ describe('saved replies', () => {
     await advocate.getByLabel('Message').fill('Could you send us the decision letter, and the date it came?')
     await submit(advocate, 'Send reply')
     await advocate.getByText(/^Reply sent\./).waitFor()
-    const bodies = await stack.db.message.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: 'asc' }, select: { body: true } })
+    const bodies = await stack.db.message.findMany({
+      where: { ticketId: ticket.id },
+      orderBy: { createdAt: 'asc' },
+      select: { body: true },
+    })
     expect(bodies.at(-1)?.body).toBe('Could you send us the decision letter, and the date it came?')
   })
 })

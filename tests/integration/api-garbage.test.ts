@@ -138,14 +138,17 @@ const statuses = fc.constantFrom('new', 'in_progress', 'pending_family', 'pendin
 const priorities = fc.constantFrom('urgent', 'high', 'normal', 'low', 'critical')
 const types = fc.constantFrom('ehcp', 'dla', 'tribunal', 'annual_review', 'la_refusal', 'general', 'EHCP')
 const person = almost({ email })
-const instant = fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), nastyText)
+const instant = fc.oneof(
+  fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+  nastyText,
+)
 
 /** A path segment: mostly odd numbers, sometimes raw junk (including invalid percent-encoding). */
 const segment = fc.oneof(
   fc.constant(() => String(ticketNumber)),
-  fc.oneof(fc.integer(), fc.bigInt(), nastyText, fc.constantFrom('%', '%zz', '%E0%A4%A', '..', '0', '-1', '1e3', ' 1')).map(
-    (value) => () => (typeof value === 'string' && value.startsWith('%') ? value : pathSegment(String(value))),
-  ),
+  fc
+    .oneof(fc.integer(), fc.bigInt(), nastyText, fc.constantFrom('%', '%zz', '%E0%A4%A', '..', '0', '-1', '1e3', ' 1'))
+    .map((value) => () => (typeof value === 'string' && value.startsWith('%') ? value : pathSegment(String(value)))),
 )
 
 /** Percent-encoded; an unpaired surrogate (which encodeURIComponent refuses) goes as the bytes of one, which are not UTF-8. */
@@ -171,15 +174,20 @@ const endpoints: { name: string; request: fc.Arbitrary<() => Promise<Sent>> }[] 
         }),
         fc.option(fc.string({ unit: 'binary-ascii', maxLength: 20 }).map((k) => k.replace(/[^\x21-\x7e]/g, ''))),
       )
-      .map(([body, idempotencyKey]) => () =>
-        send('POST', '/tickets', { ...body, headers: idempotencyKey === null ? {} : { 'Idempotency-Key': idempotencyKey } }),
+      .map(
+        ([body, idempotencyKey]) =>
+          () =>
+            send('POST', '/tickets', { ...body, headers: idempotencyKey === null ? {} : { 'Idempotency-Key': idempotencyKey } }),
       ),
   },
   {
     name: 'GET /tickets',
     request: fc
       .dictionary(
-        fc.oneof(fc.constantFrom('status', 'slaState', 'assignee', 'type', 'priority', 'updatedSince', 'cursor', 'limit'), fc.string({ maxLength: 6 })),
+        fc.oneof(
+          fc.constantFrom('status', 'slaState', 'assignee', 'type', 'priority', 'updatedSince', 'cursor', 'limit'),
+          fc.string({ maxLength: 6 }),
+        ),
         fc.oneof(statuses, types, priorities, nastyText, fc.integer().map(String), instant),
         { maxKeys: 4 },
       )
@@ -190,42 +198,67 @@ const endpoints: { name: string; request: fc.Arbitrary<() => Promise<Sent>> }[] 
   {
     name: 'POST /tickets/{number}/messages',
     request: fc
-      .tuple(segment, anyBody({ author: person, body: fc.oneof(fc.constant('Hello'), nastyText), visibility: fc.constantFrom('public', 'internal', 'secret') }))
-      .map(([n, body]) => () => send('POST', `/tickets/${n()}/messages`, body)),
+      .tuple(
+        segment,
+        anyBody({
+          author: person,
+          body: fc.oneof(fc.constant('Hello'), nastyText),
+          visibility: fc.constantFrom('public', 'internal', 'secret'),
+        }),
+      )
+      .map(
+        ([n, body]) =>
+          () =>
+            send('POST', `/tickets/${n()}/messages`, body),
+      ),
   },
   {
     name: 'POST /tickets/{number}/status',
-    request: fc
-      .tuple(segment, anyBody({ status: statuses, reason: nastyText, laDeadline: instant, actor: person }))
-      .map(([n, body]) => () => send('POST', `/tickets/${n()}/status`, body)),
+    request: fc.tuple(segment, anyBody({ status: statuses, reason: nastyText, laDeadline: instant, actor: person })).map(
+      ([n, body]) =>
+        () =>
+          send('POST', `/tickets/${n()}/status`, body),
+    ),
   },
   {
     name: 'POST /tickets/{number}/assign',
-    request: fc
-      .tuple(segment, anyBody({ assignee: person, actor: person }))
-      .map(([n, body]) => () => send('POST', `/tickets/${n()}/assign`, body)),
+    request: fc.tuple(segment, anyBody({ assignee: person, actor: person })).map(
+      ([n, body]) =>
+        () =>
+          send('POST', `/tickets/${n()}/assign`, body),
+    ),
   },
   {
     name: 'POST /tickets/{number}/priority',
-    request: fc.tuple(segment, anyBody({ priority: priorities, actor: person })).map(([n, body]) => () => send('POST', `/tickets/${n()}/priority`, body)),
+    request: fc.tuple(segment, anyBody({ priority: priorities, actor: person })).map(
+      ([n, body]) =>
+        () =>
+          send('POST', `/tickets/${n()}/priority`, body),
+    ),
   },
   {
     name: 'POST /tickets/{number}/case',
-    request: fc
-      .tuple(segment, anyBody({ caseRef: fc.oneof(nastyText, fc.constant(null)), actor: person }))
-      .map(([n, body]) => () => send('POST', `/tickets/${n()}/case`, body)),
+    request: fc.tuple(segment, anyBody({ caseRef: fc.oneof(nastyText, fc.constant(null)), actor: person })).map(
+      ([n, body]) =>
+        () =>
+          send('POST', `/tickets/${n()}/case`, body),
+    ),
   },
   {
     name: 'POST /tickets/{number}/la-response',
-    request: fc
-      .tuple(segment, anyBody({ note: nastyText, receivedAt: instant, actor: person }))
-      .map(([n, body]) => () => send('POST', `/tickets/${n()}/la-response`, body)),
+    request: fc.tuple(segment, anyBody({ note: nastyText, receivedAt: instant, actor: person })).map(
+      ([n, body]) =>
+        () =>
+          send('POST', `/tickets/${n()}/la-response`, body),
+    ),
   },
   {
     name: 'POST /cases/{caseRef}/close',
-    request: fc
-      .tuple(segment, fc.oneof(fc.constant({}), anyBody({})))
-      .map(([ref, body]) => () => send('POST', `/cases/${ref()}/close`, body)),
+    request: fc.tuple(segment, fc.oneof(fc.constant({}), anyBody({}))).map(
+      ([ref, body]) =>
+        () =>
+          send('POST', `/cases/${ref()}/close`, body),
+    ),
   },
   {
     name: 'PUT /settings/sla-policy',
@@ -233,17 +266,33 @@ const endpoints: { name: string; request: fc.Arbitrary<() => Promise<Sent>> }[] 
       .tuple(
         anyBody({
           timezone: fc.constantFrom('Europe/London', 'Nowhere/Land'),
-          businessHours: almost({ days: fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 8 }), start: fc.constantFrom('09:00', '25:00'), end: nastyText }),
+          businessHours: almost({
+            days: fc.array(fc.integer({ min: -1, max: 9 }), { maxLength: 8 }),
+            start: fc.constantFrom('09:00', '25:00'),
+            end: nastyText,
+          }),
           holidays: fc.array(fc.oneof(fc.constant('2026-12-25'), fc.constant('2026-02-30'), nastyText), { maxLength: 3 }),
           atRiskShare: fc.double(),
-          targets: fc.dictionary(priorities, almost({ firstResponseMinutes: fc.integer(), nextResponseMinutes: fc.integer(), resolutionMinutes: fc.integer(), calendar: fc.constantFrom('business', '24x7', 'lunar') })),
+          targets: fc.dictionary(
+            priorities,
+            almost({
+              firstResponseMinutes: fc.integer(),
+              nextResponseMinutes: fc.integer(),
+              resolutionMinutes: fc.integer(),
+              calendar: fc.constantFrom('business', '24x7', 'lunar'),
+            }),
+          ),
           typeOverrides: fc.dictionary(types, garbageValue),
           pendingFamily: almost({ reminderDays: fc.integer(), autoCloseDays: fc.integer() }),
           reopenWindowDays: fc.integer(),
         }),
         fc.constantFrom('', '?applyToOpenTickets=true', '?applyToOpenTickets=1', '?x=y'),
       )
-      .map(([body, query]) => () => send('PUT', `/settings/sla-policy${query}`, body)),
+      .map(
+        ([body, query]) =>
+          () =>
+            send('PUT', `/settings/sla-policy${query}`, body),
+      ),
   },
 ]
 

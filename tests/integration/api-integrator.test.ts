@@ -89,7 +89,9 @@ async function call(operationId: string, input: Call = {}): Promise<{ status: nu
   if (documented?.content?.['application/json']) {
     const ref = `openapi.json#/${pointer('paths', path, method, 'responses', String(response.status), 'content', 'application/json', 'schema')}`
     const validate = ajv.getSchema(ref) ?? ajv.compile({ $ref: ref })
-    expect(validate(json), `${operationId} ${response.status} does not match its schema: ${ajv.errorsText(validate.errors)}\n${text}`).toBe(true)
+    expect(validate(json), `${operationId} ${response.status} does not match its schema: ${ajv.errorsText(validate.errors)}\n${text}`).toBe(
+      true,
+    )
   }
   return { status: response.status, json }
 }
@@ -116,7 +118,8 @@ describe('an integrator working from the OpenAPI document', () => {
     expect(live.json.ticket.sla.state).toBe('on_track')
     const kinds = live.json.ticket.sla.targets.map((t: { kind: string }) => t.kind)
     expect(kinds).toEqual(expect.arrayContaining(['first_response', 'resolution']))
-    for (const target of live.json.ticket.sla.targets) expect(Date.parse(target.dueAt)).toBeGreaterThan(Date.parse(live.json.ticket.createdAt))
+    for (const target of live.json.ticket.sla.targets)
+      expect(Date.parse(target.dueAt)).toBeGreaterThan(Date.parse(live.json.ticket.createdAt))
     // Lists come from the read model, which the workflows write a moment after they start.
     await eventually(async () => {
       const onTrack = await call('listTickets', { query: { slaState: 'on_track', type: 'tribunal' } })
@@ -124,7 +127,10 @@ describe('an integrator working from the OpenAPI document', () => {
     })
 
     // A second ticket for the case, and the case closes the moment it is acknowledged: both are resolved.
-    const second = await call('createTicket', { body: { ...request, subject: 'Working document' }, headers: { 'Idempotency-Key': `${caseRef}-2` } })
+    const second = await call('createTicket', {
+      body: { ...request, subject: 'Working document' },
+      headers: { 'Idempotency-Key': `${caseRef}-2` },
+    })
     const numbers = [first.json.ticket.number, second.json.ticket.number] as number[]
 
     const closed = await call('closeCase', { params: { caseRef } })

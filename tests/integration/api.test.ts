@@ -61,7 +61,7 @@ function clientFor(baseUrl: string, key: string | null): Client {
               : JSON.stringify(body),
     })
     const text = await response.text()
-    let json: unknown = null
+    let json: unknown
     try {
       json = text ? JSON.parse(text) : null
     } catch {
@@ -145,26 +145,43 @@ describe('authentication', () => {
   it('creates a key from the CLI and prints it alone on the last line; the CLI revokes it', async () => {
     const run = promisify(execFile)
     const env = { ...process.env, DATABASE_URL: stack.stack.databaseUrl }
-    const created = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'create', '--org', people.org.slug, '--name', 'From the shell'], { env })
+    const created = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'create', '--org', people.org.slug, '--name', 'From the shell'],
+      { env },
+    )
     const key = created.stdout.trim().split('\n').pop()!
     expect(key).toMatch(/^cwk_[\w-]{43}$/)
     const fromShell = clientFor(stack.stack.webUrl, key)
     expect((await fromShell('GET', '/tickets')).status).toBe(200)
-    await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'revoke', '--org', people.org.slug, '--prefix', key.slice(0, 12)], { env })
+    await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'revoke', '--org', people.org.slug, '--prefix', key.slice(0, 12)],
+      { env },
+    )
     expectError(await fromShell('GET', '/tickets'), 401, 'unauthorized')
     // Both are in the organisation's audit trail, which the CLI reads too.
-    const audit = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'audit', 'list', '--org', people.org.slug, '--limit', '2'], { env })
-    expect(audit.stdout.trim().split('\n').map((line) => line.replace(/^\S+ {2}/, ''))).toEqual([
-      'An operator revoked the key “From the shell” (via cli)',
-      'An operator made the key “From the shell” (via cli)',
-    ])
+    const audit = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cli.ts', 'audit', 'list', '--org', people.org.slug, '--limit', '2'],
+      { env },
+    )
+    expect(
+      audit.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.replace(/^\S+ {2}/, '')),
+    ).toEqual(['An operator revoked the key “From the shell” (via cli)', 'An operator made the key “From the shell” (via cli)'])
   })
 
   it('shows the outbox: the mail a local stack keeps instead of sending', async () => {
     const run = promisify(execFile)
     const env = { ...process.env, DATABASE_URL: stack.stack.databaseUrl }
     const to = `outbox-${Date.now()}@test.example`
-    await queueEmail({ ...stack.context }, { to, subject: 'Reset your Caseway password', text: 'Open https://caseway.test/reset?token=abc', dedupeKey: to })
+    await queueEmail(
+      { ...stack.context },
+      { to, subject: 'Reset your Caseway password', text: 'Open https://caseway.test/reset?token=abc', dedupeKey: to },
+    )
     const listed = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'outbox', 'list', '--to', to.toUpperCase()], { env })
     expect(listed.stdout).toContain(`to ${to}`)
     expect(listed.stdout).toContain('Subject: Reset your Caseway password')
@@ -176,7 +193,11 @@ describe('authentication', () => {
   it('fails with a non-zero exit code and says why when the organisation does not exist', async () => {
     const run = promisify(execFile)
     const env = { ...process.env, DATABASE_URL: stack.stack.databaseUrl }
-    const failed = await run(process.execPath, ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'create', '--org', 'no-such-org', '--name', 'Nowhere'], { env }).then(
+    const failed = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/cli.ts', 'apikey', 'create', '--org', 'no-such-org', '--name', 'Nowhere'],
+      { env },
+    ).then(
       () => null,
       (error: { code: number; stderr: string }) => error,
     )
@@ -188,7 +209,11 @@ describe('authentication', () => {
 describe('POST /tickets', () => {
   it('creates the ticket, an account for a new family, and the workflow; answers with its SLA targets', async () => {
     const email = `new-family-${Date.now()}@test.example`
-    const answer = await api('POST', '/tickets', newTicket({ requester: { email: email.toUpperCase(), name: 'Nia New' }, priority: 'high', externalRef: 'CRM-42', childName: 'Tom' }))
+    const answer = await api(
+      'POST',
+      '/tickets',
+      newTicket({ requester: { email: email.toUpperCase(), name: 'Nia New' }, priority: 'high', externalRef: 'CRM-42', childName: 'Tom' }),
+    )
     expect(answer.status, JSON.stringify(answer.json)).toBe(201)
     const { ticket } = TicketEnvelope.parse(answer.json)
     expect(ticket).toMatchObject({
@@ -225,13 +250,21 @@ describe('POST /tickets', () => {
     await stack.db.department.create({ data: { orgId: org.org.id, slug: 'tribunals', name: 'Tribunals' } })
     const { key } = await createApiKey(stack.db, { orgId: org.org.id, name: 'k', createdById: org.admin.id, via: 'cli' })
     const client = clientFor(stack.stack.webUrl, key)
-    const ticket = await createTicket(client, { requester: { email: org.family.email, name: 'x' }, department: 'tribunals', caseRef: 'CASE-1' })
+    const ticket = await createTicket(client, {
+      requester: { email: org.family.email, name: 'x' },
+      department: 'tribunals',
+      caseRef: 'CASE-1',
+    })
     expect(ticket).toMatchObject({ department: 'tribunals', caseRef: 'CASE-1' })
     await eventually(async () => {
       const read = TicketEnvelope.parse((await client('GET', `/tickets/${ticket.number}`)).json).ticket
       expect(read.caseRef).toBe('CASE-1')
     })
-    expectError(await client('POST', '/tickets', newTicket({ requester: { email: org.family.email, name: 'x' }, department: 'nope' })), 422, 'unprocessable')
+    expectError(
+      await client('POST', '/tickets', newTicket({ requester: { email: org.family.email, name: 'x' }, department: 'nope' })),
+      422,
+      'unprocessable',
+    )
   })
 
   it('names every field problem in one 400 and writes nothing', async () => {
@@ -248,7 +281,11 @@ describe('POST /tickets', () => {
   it('refuses malformed JSON, other media types, huge or badly encoded bodies with a clear 4xx', async () => {
     const before = await stack.db.ticket.count({ where: { orgId: people.org.id } })
     expectError(await api('POST', '/tickets', '{"subject": '), 400, 'invalid_json')
-    expectError(await api('POST', '/tickets', 'subject=hello', { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type')
+    expectError(
+      await api('POST', '/tickets', 'subject=hello', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      415,
+      'unsupported_media_type',
+    )
     expectError(await api('POST', '/tickets', JSON.stringify(newTicket()), { 'Content-Type': 'text/plain' }), 415, 'unsupported_media_type')
     expectError(await api('POST', '/tickets'), 400, 'invalid_request')
     expectError(await api('POST', '/tickets', '[1, 2]'), 400, 'invalid_request')
@@ -283,7 +320,11 @@ describe('Idempotency-Key', () => {
     expect(second.status).toBe(201)
     expect(second.headers.get('idempotent-replayed')).toBe('true')
     expect(second.json.ticket.number).toBe(first.json.ticket.number)
-    expectError(await api('POST', '/tickets', newTicket({ subject: 'Something else' }), { 'Idempotency-Key': key }), 422, 'idempotency_key_reused')
+    expectError(
+      await api('POST', '/tickets', newTicket({ subject: 'Something else' }), { 'Idempotency-Key': key }),
+      422,
+      'idempotency_key_reused',
+    )
     expectError(await api('POST', '/tickets', newTicket(), { 'Idempotency-Key': 'no spaces allowed' }), 400, 'invalid_request')
     expect(await stack.db.ticket.count({ where: { orgId: people.org.id, subject: 'Retried once' } })).toBe(1)
   })
@@ -291,7 +332,9 @@ describe('Idempotency-Key', () => {
   it('makes one ticket and one workflow from 10 concurrent retries', async () => {
     const org = await orgWithKey()
     const body = newTicket({ requester: { email: org.family.email, name: 'Fran' }, subject: 'Ten at once' })
-    const answers = await Promise.all(Array.from({ length: 10 }, () => org.api('POST', '/tickets', body, { 'Idempotency-Key': 'same-key' })))
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => org.api('POST', '/tickets', body, { 'Idempotency-Key': 'same-key' })),
+    )
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201))
     expect(new Set(answers.map((a) => a.json.ticket.number))).toEqual(new Set([1]))
     expect(await stack.db.ticket.count({ where: { orgId: org.org.id } })).toBe(1)
@@ -337,7 +380,10 @@ describe('reading tickets', () => {
     } while (cursor)
     expect(pages.sort()).toEqual([1, 2, 3, 4, 5])
 
-    const numbers = async (query: string) => TicketListSchema.parse((await org.api('GET', `/tickets?${query}`)).json).tickets.map((t) => t.number).sort()
+    const numbers = async (query: string) =>
+      TicketListSchema.parse((await org.api('GET', `/tickets?${query}`)).json)
+        .tickets.map((t) => t.number)
+        .sort()
     expect(await numbers('type=dla')).toEqual([2, 3, 5])
     expect(await numbers('priority=urgent')).toEqual([1])
     expect(await numbers(`assignee=${encodeURIComponent(org.advocate.email)}`)).toEqual([1])
@@ -348,7 +394,16 @@ describe('reading tickets', () => {
     expect(await numbers(`assignee=${encodeURIComponent('nobody@test.example')}`)).toEqual([])
     await eventually(async () => expect(await numbers('slaState=on_track')).toEqual([1, 2, 3, 4, 5]))
 
-    for (const query of ['limit=0', 'limit=101', 'limit=ten', 'status=open', 'cursor=garbage', 'color=red', 'type=dla&type=ehcp', 'updatedSince=yesterday'])
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=ten',
+      'status=open',
+      'cursor=garbage',
+      'color=red',
+      'type=dla&type=ehcp',
+      'updatedSince=yesterday',
+    ])
       expectError(await org.api('GET', `/tickets?${query}`), 400, 'invalid_request')
   })
 
@@ -369,7 +424,11 @@ describe('reading tickets', () => {
     expect(TicketListSchema.parse((await other.api('GET', '/tickets')).json).tickets).toEqual([])
     // Our staff are not theirs.
     const theirs = await createTicket(other.api, { requester: { email: other.family.email, name: 'x' } })
-    expectError(await other.api('POST', `/tickets/${theirs.number}/assign`, { assignee: { email: people.advocate.email } }), 422, 'unprocessable')
+    expectError(
+      await other.api('POST', `/tickets/${theirs.number}/assign`, { assignee: { email: people.advocate.email } }),
+      422,
+      'unprocessable',
+    )
     // Closing a case closes only this organisation's tickets.
     await api('POST', `/tickets/${ours.number}/case`, { caseRef: 'SHARED-REF' })
     expect((await other.api('POST', '/cases/SHARED-REF/close')).json).toEqual({ resolved: [] })
@@ -381,11 +440,17 @@ describe('messages', () => {
   it('a family message tells the assigned advocate, in the portal’s notifications', async () => {
     const ticket = await createTicket()
     expect((await api('POST', `/tickets/${ticket.number}/assign`, { assignee: { email: people.advocate.email } })).status).toBe(200)
-    const reply = await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.family.email }, body: 'The letter came today' })
+    const reply = await api('POST', `/tickets/${ticket.number}/messages`, {
+      author: { email: people.family.email },
+      body: 'The letter came today',
+    })
     expect(reply.status).toBe(201)
     const { id: ticketId } = await ticketRow(ticket.number)
     await eventually(async () => {
-      const told = await stack.db.notification.findMany({ where: { ticketId, kind: 'family_replied' }, select: { userId: true, text: true } })
+      const told = await stack.db.notification.findMany({
+        where: { ticketId, kind: 'family_replied' },
+        select: { userId: true, text: true },
+      })
       expect(told).toEqual([{ userId: people.advocate.id, text: `${people.family.name} replied to request #${ticket.number}` }])
     })
   })
@@ -395,27 +460,61 @@ describe('messages', () => {
     const listed = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json)
     expect(listed.messages).toMatchObject([{ author: { email: people.family.email, role: 'family' }, visibility: 'public' }])
 
-    const reply = await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.advocate.email }, body: 'Could you send the refusal letter?' })
+    const reply = await api('POST', `/tickets/${ticket.number}/messages`, {
+      author: { email: people.advocate.email },
+      body: 'Could you send the refusal letter?',
+    })
     expect(reply.status, JSON.stringify(reply.json)).toBe(201)
     const created = MessageCreatedSchema.parse(reply.json)
     expect(created.message).toMatchObject({ author: { email: people.advocate.email, role: 'staff' }, visibility: 'public' })
     expect(created.ticket).toMatchObject({ status: 'in_progress', awaiting: 'family' })
 
-    const note = await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.admin.email }, body: 'Chase in a week', visibility: 'internal' })
+    const note = await api('POST', `/tickets/${ticket.number}/messages`, {
+      author: { email: people.admin.email },
+      body: 'Chase in a week',
+      visibility: 'internal',
+    })
     expect(note.status).toBe(201)
     expect(note.json.message.author.role).toBe('admin')
 
-    const familyReply = await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.family.email }, body: 'Attached, thanks' })
+    const familyReply = await api('POST', `/tickets/${ticket.number}/messages`, {
+      author: { email: people.family.email },
+      body: 'Attached, thanks',
+    })
     expect(familyReply.json.ticket).toMatchObject({ status: 'in_progress', awaiting: 'staff' })
 
     const count = await stack.db.message.count({ where: { ticketId: (await ticketRow(ticket.number)).id } })
-    expectError(await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.family.email }, body: 'psst', visibility: 'internal' }), 403, 'forbidden')
-    expectError(await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.otherFamily.email }, body: 'Not my ticket' }), 422, 'unprocessable')
-    expectError(await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: 'stranger@test.example' }, body: 'Hi' }), 422, 'unprocessable')
-    expectError(await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.advocate.email } }), 400, 'invalid_request')
+    expectError(
+      await api('POST', `/tickets/${ticket.number}/messages`, {
+        author: { email: people.family.email },
+        body: 'psst',
+        visibility: 'internal',
+      }),
+      403,
+      'forbidden',
+    )
+    expectError(
+      await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.otherFamily.email }, body: 'Not my ticket' }),
+      422,
+      'unprocessable',
+    )
+    expectError(
+      await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: 'stranger@test.example' }, body: 'Hi' }),
+      422,
+      'unprocessable',
+    )
+    expectError(
+      await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.advocate.email } }),
+      400,
+      'invalid_request',
+    )
 
     expect((await api('POST', `/tickets/${ticket.number}/status`, { status: 'closed' })).status).toBe(200)
-    expectError(await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.advocate.email }, body: 'Too late' }), 409, 'ticket_closed')
+    expectError(
+      await api('POST', `/tickets/${ticket.number}/messages`, { author: { email: people.advocate.email }, body: 'Too late' }),
+      409,
+      'ticket_closed',
+    )
     expect(await stack.db.message.count({ where: { ticketId: (await ticketRow(ticket.number)).id } })).toBe(count)
 
     const all = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json).messages
@@ -430,7 +529,10 @@ describe('messages', () => {
   it('starts a follow-up when the family writes on a closed ticket', async () => {
     const closed = await createTicket()
     expect((await api('POST', `/tickets/${closed.number}/status`, { status: 'closed' })).status).toBe(200)
-    const answer = await api('POST', `/tickets/${closed.number}/messages`, { author: { email: people.family.email }, body: 'It happened again' })
+    const answer = await api('POST', `/tickets/${closed.number}/messages`, {
+      author: { email: people.family.email },
+      body: 'It happened again',
+    })
     expect(answer.status, JSON.stringify(answer.json)).toBe(201)
     const { message, ticket } = MessageCreatedSchema.parse(answer.json)
     expect(ticket).toMatchObject({ followUpOf: closed.number, type: closed.type, status: 'new', awaiting: 'staff' })
@@ -481,7 +583,11 @@ describe('messages', () => {
     }
     const path = `/tickets/${ticket.number}/messages`
     expectError(await api('POST', path, withFiles([['big.pdf', new Uint8Array(MAX_FILE_BYTES + 1).fill(0x25)]])), 413, 'payload_too_large')
-    expectError(await api('POST', path, withFiles(Array.from({ length: MAX_FILES + 1 }, (_, i) => [`n${i}.txt`, 'note'] as [string, string]))), 413, 'payload_too_large')
+    expectError(
+      await api('POST', path, withFiles(Array.from({ length: MAX_FILES + 1 }, (_, i) => [`n${i}.txt`, 'note'] as [string, string]))),
+      413,
+      'payload_too_large',
+    )
     expectError(await api('POST', path, withFiles([['run.exe', 'MZ']])), 422, 'unprocessable')
     expectError(await api('POST', path, withFiles([['fake.pdf', 'not a pdf']])), 422, 'unprocessable')
     expectError(await api('POST', path, withFiles([['a.txt', 'a']], null)), 400, 'invalid_request')
@@ -528,9 +634,17 @@ describe('commands', () => {
   it('changes status with the portal’s rules, and refuses with the workflow’s reason', async () => {
     const ticket = await createTicket()
     const deadline = new Date(Date.now() + 20 * 24 * 3600_000).toISOString()
-    const pendingLa = await api('POST', `/tickets/${ticket.number}/status`, { status: 'pending_la', reason: 'Assessment requested', laDeadline: deadline })
+    const pendingLa = await api('POST', `/tickets/${ticket.number}/status`, {
+      status: 'pending_la',
+      reason: 'Assessment requested',
+      laDeadline: deadline,
+    })
     expect(pendingLa.status, JSON.stringify(pendingLa.json)).toBe(200)
-    expect(TicketEnvelope.parse(pendingLa.json).ticket).toMatchObject({ status: 'pending_la', laDeadline: deadline, sla: { state: expect.any(String) } })
+    expect(TicketEnvelope.parse(pendingLa.json).ticket).toMatchObject({
+      status: 'pending_la',
+      laDeadline: deadline,
+      sla: { state: expect.any(String) },
+    })
 
     const same = await api('POST', `/tickets/${ticket.number}/status`, { status: 'pending_la' })
     expectError(same, 409, 'no_change')
@@ -543,7 +657,11 @@ describe('commands', () => {
     expectError(invalid, 409, 'invalid_transition')
     expect(invalid.json.error.message).toBe('A ticket in Resolved cannot move to Pending family')
     expectError(await api('POST', `/tickets/${other.number}/status`, { status: 'lost' }), 400, 'invalid_request')
-    expectError(await api('POST', `/tickets/${other.number}/status`, { status: 'closed', actor: { email: people.family.email } }), 422, 'unprocessable')
+    expectError(
+      await api('POST', `/tickets/${other.number}/status`, { status: 'closed', actor: { email: people.family.email } }),
+      422,
+      'unprocessable',
+    )
   })
 
   it('needs a member of staff behind a change when the key was made without one', async () => {
@@ -552,7 +670,10 @@ describe('commands', () => {
     const answer = await org.api('POST', `/tickets/${ticket.number}/status`, { status: 'in_progress' })
     expectError(answer, 422, 'unprocessable')
     expect(answer.json.error.details[0].path).toBe('body.actor')
-    const withActor = await org.api('POST', `/tickets/${ticket.number}/status`, { status: 'in_progress', actor: { email: org.advocate.email } })
+    const withActor = await org.api('POST', `/tickets/${ticket.number}/status`, {
+      status: 'in_progress',
+      actor: { email: org.advocate.email },
+    })
     expect(withActor.status).toBe(200)
   })
 
@@ -578,11 +699,18 @@ describe('commands', () => {
     const ticket = await createTicket()
     expectError(await api('POST', `/tickets/${ticket.number}/la-response`, {}), 409, 'invalid_transition')
     await api('POST', `/tickets/${ticket.number}/status`, { status: 'pending_la' })
-    const answer = await api('POST', `/tickets/${ticket.number}/la-response`, { note: 'Assessment agreed', receivedAt: '2026-03-02T10:00:00Z' })
+    const answer = await api('POST', `/tickets/${ticket.number}/la-response`, {
+      note: 'Assessment agreed',
+      receivedAt: '2026-03-02T10:00:00Z',
+    })
     expect(answer.status, JSON.stringify(answer.json)).toBe(200)
     expect(answer.json.ticket).toMatchObject({ status: 'in_progress', awaiting: 'staff' })
     const messages = MessageListSchema.parse((await api('GET', `/tickets/${ticket.number}/messages`)).json).messages
-    expect(messages.at(-1)).toMatchObject({ visibility: 'internal', author: { email: people.admin.email }, body: expect.stringContaining('Assessment agreed') })
+    expect(messages.at(-1)).toMatchObject({
+      visibility: 'internal',
+      author: { email: people.admin.email },
+      body: expect.stringContaining('Assessment agreed'),
+    })
   })
 })
 
@@ -611,7 +739,9 @@ describe('cases', () => {
         expect(read.status).toBe('resolved')
       })
     expect((await api('GET', `/tickets/${unrelated.number}`)).json.ticket.status).toBe('new')
-    await eventually(async () => expect((await api('POST', `/cases/${encodeURIComponent(caseRef)}/close`, {})).json).toEqual({ resolved: [] }))
+    await eventually(async () =>
+      expect((await api('POST', `/cases/${encodeURIComponent(caseRef)}/close`, {})).json).toEqual({ resolved: [] }),
+    )
     expect((await api('POST', '/cases/NO-SUCH-CASE/close')).json).toEqual({ resolved: [] })
     expectError(await api('POST', '/cases/X/close', { extra: true }), 400, 'invalid_request')
     expectError(await api('POST', `/cases/${'x'.repeat(101)}/close`), 400, 'invalid_request')
@@ -634,7 +764,10 @@ describe('the SLA policy', () => {
     holidays: ['2026-12-25'],
     atRiskShare: 0.25,
     targets: Object.fromEntries(
-      ['urgent', 'high', 'normal', 'low'].map((p) => [p, { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 600, calendar: '24x7' }]),
+      ['urgent', 'high', 'normal', 'low'].map((p) => [
+        p,
+        { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 600, calendar: '24x7' },
+      ]),
     ),
     typeOverrides: { tribunal: { urgent: { firstResponseMinutes: 5, nextResponseMinutes: 5, resolutionMinutes: 50, calendar: '24x7' } } },
     pendingFamily: { reminderDays: 3, autoCloseDays: 10 },
@@ -770,7 +903,8 @@ describe('the OpenAPI document', () => {
     const mounted = new Set<string>()
     for (const layer of router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]) {
       if (!layer.route) continue
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') mounted.add(`${method} ${layer.route.path}`)
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') mounted.add(`${method} ${layer.route.path}`)
     }
     const documented = new Set<string>()
     for (const [path, operations] of Object.entries(doc.paths as Record<string, object>))
@@ -785,9 +919,18 @@ describe('the OpenAPI document', () => {
       summary: z.string().min(1),
       tags: z.array(z.string()),
       parameters: z
-        .array(z.object({ name: z.string(), in: z.enum(['path', 'query', 'header', 'cookie']), required: z.boolean(), schema: z.object({}).loose() }))
+        .array(
+          z.object({
+            name: z.string(),
+            in: z.enum(['path', 'query', 'header', 'cookie']),
+            required: z.boolean(),
+            schema: z.object({}).loose(),
+          }),
+        )
         .optional(),
-      requestBody: z.object({ required: z.boolean(), content: z.record(z.string(), z.object({ schema: z.object({}).loose() })) }).optional(),
+      requestBody: z
+        .object({ required: z.boolean(), content: z.record(z.string(), z.object({ schema: z.object({}).loose() })) })
+        .optional(),
       responses: z.record(
         z.string().regex(/^[1-5]\d\d$/),
         z.object({ description: z.string().min(1), content: z.record(z.string(), z.object({ schema: z.object({}).loose() })).optional() }),
@@ -797,8 +940,14 @@ describe('the OpenAPI document', () => {
       openapi: z.string().regex(/^3\.1\.\d+$/),
       info: z.object({ title: z.string().min(1), version: z.string().min(1) }),
       servers: z.array(z.object({ url: z.string() })),
-      paths: z.record(z.string().regex(/^\//), z.partialRecord(z.enum(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']), Operation)),
-      components: z.object({ schemas: z.record(z.string().regex(/^[\w.-]+$/), z.object({}).loose()), securitySchemes: z.record(z.string(), z.object({ type: z.string() }).loose()) }),
+      paths: z.record(
+        z.string().regex(/^\//),
+        z.partialRecord(z.enum(['get', 'put', 'post', 'delete', 'patch', 'head', 'options']), Operation),
+      ),
+      components: z.object({
+        schemas: z.record(z.string().regex(/^[\w.-]+$/), z.object({}).loose()),
+        securitySchemes: z.record(z.string(), z.object({ type: z.string() }).loose()),
+      }),
     })
     const parsed = Document.parse(doc)
 

@@ -56,7 +56,9 @@ async function startStack(under: 'npm' | 'shell'): Promise<{ child: ChildProcess
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()))
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()))
 }
 
 function portInUse(port: number): Promise<boolean> {

@@ -370,11 +370,29 @@ describe('the ticket page', () => {
   })
 
   it('an LA deadline goes only with Pending LA, and not in the past', async () => {
-    const wrong = await act(ticketPage, a.advocate, path_, { intent: 'change-status', status: 'resolved', laDeadline: '2099-01-01' }, ticketParams())
+    const wrong = await act(
+      ticketPage,
+      a.advocate,
+      path_,
+      { intent: 'change-status', status: 'resolved', laDeadline: '2099-01-01' },
+      ticketParams(),
+    )
     expect(wrong.status).toBe(400)
-    const past = await act(ticketPage, a.advocate, path_, { intent: 'change-status', status: 'pending_la', laDeadline: '2001-01-01' }, ticketParams())
+    const past = await act(
+      ticketPage,
+      a.advocate,
+      path_,
+      { intent: 'change-status', status: 'pending_la', laDeadline: '2001-01-01' },
+      ticketParams(),
+    )
     expect(past.status).toBe(400)
-    const ok = await act(ticketPage, a.advocate, path_, { intent: 'change-status', status: 'pending_la', laDeadline: '2099-01-01' }, ticketParams())
+    const ok = await act(
+      ticketPage,
+      a.advocate,
+      path_,
+      { intent: 'change-status', status: 'pending_la', laDeadline: '2099-01-01' },
+      ticketParams(),
+    )
     expect(ok.status).toBe(302)
     await eventually(async () => {
       const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })
@@ -400,17 +418,25 @@ describe('saved replies', () => {
     const saved = await stack.db.savedReply.findFirstOrThrow({ where: { orgId: a.org.id, title: reply.title } })
 
     const page = await load(ticketPage, a.advocate, `${path_}?savedReply=${saved.id}`, ticketParams())
-    expect(page.data).toMatchObject({ savedReplies: [{ id: saved.id, title: reply.title }], replyDraft: { id: saved.id, body: reply.body } })
+    expect(page.data).toMatchObject({
+      savedReplies: [{ id: saved.id, title: reply.title }],
+      replyDraft: { id: saved.id, body: reply.body },
+    })
     // Another organisation's reply, or a made-up id, fills nothing.
     const theirs = await stack.db.savedReply.create({ data: { orgId: b.org.id, title: 'Theirs', body: 'Not for you' } })
-    expect((await load(ticketPage, a.advocate, `${path_}?savedReply=${theirs.id}`, ticketParams())).data).toMatchObject({ replyDraft: null })
+    expect((await load(ticketPage, a.advocate, `${path_}?savedReply=${theirs.id}`, ticketParams())).data).toMatchObject({
+      replyDraft: null,
+    })
     expect((await load(ticketPage, a.advocate, `${path_}?savedReply=nonsense`, ticketParams())).data).toMatchObject({ replyDraft: null })
     expect((await load(ticketPage, a.family, `${path_}?savedReply=${saved.id}`, ticketParams())).data).not.toHaveProperty('replyDraft')
 
     expect((await act(settingsSavedReplies, b.admin, REPLIES, { intent: 'delete-reply', replyId: saved.id })).status).toBe(404)
     expect((await act(settingsSavedReplies, a.admin, REPLIES, { intent: 'delete-reply', replyId: saved.id })).status).toBe(302)
     expect(await stack.db.savedReply.count({ where: { id: saved.id } })).toBe(0)
-    const audit = await stack.db.auditEvent.findMany({ where: { orgId: a.org.id, action: { startsWith: 'saved_reply.' } }, orderBy: { createdAt: 'asc' } })
+    const audit = await stack.db.auditEvent.findMany({
+      where: { orgId: a.org.id, action: { startsWith: 'saved_reply.' } },
+      orderBy: { createdAt: 'asc' },
+    })
     expect(audit.map((e) => [e.action, e.actorId])).toEqual([
       ['saved_reply.created', a.admin.id],
       ['saved_reply.deleted', a.admin.id],
@@ -420,7 +446,13 @@ describe('saved replies', () => {
 
 describe('watchers', () => {
   it('the team watches a ticket and adds colleagues; nobody else can; each change is audited', async () => {
-    const watched = await createTicket(context, { orgId: a.org.id, requesterId: a.family.id, subject: 'Watchers: tribunal prep', type: 'tribunal', body: 'Help' })
+    const watched = await createTicket(context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      subject: 'Watchers: tribunal prep',
+      type: 'tribunal',
+      body: 'Help',
+    })
     const here = `/tickets/${a.org.slug}/${watched.number}`
     const params = { orgSlug: a.org.slug, number: String(watched.number) }
     const watch = (userId: string, watching = 'true') => ({ intent: 'watch', userId, watching })
@@ -439,16 +471,30 @@ describe('watchers', () => {
     expect((await load(ticketPage, a.family, here, params)).data).not.toHaveProperty('watchers')
 
     // A family message reaches the watchers (nobody is assigned yet).
-    const message = await postMessage(context, { ticket: watched, author: a.family, role: 'family', body: 'New letter', visibility: 'public' })
+    const message = await postMessage(context, {
+      ticket: watched,
+      author: a.family,
+      role: 'family',
+      body: 'New letter',
+      visibility: 'public',
+    })
     expect(message.status).toBe('applied')
     await eventually(async () => {
-      const told = await stack.db.notification.findMany({ where: { ticketId: watched.id, kind: 'family_replied' }, select: { userId: true } })
+      const told = await stack.db.notification.findMany({
+        where: { ticketId: watched.id, kind: 'family_replied' },
+        select: { userId: true },
+      })
       expect(told.map((n) => n.userId).sort()).toEqual([a.admin.id, a.advocate.id].sort())
     })
 
     expect((await act(ticketPage, a.advocate, here, watch(a.admin.id, 'false'), params)).status).toBe(302)
-    expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: watched.id }, select: { userId: true } })).toEqual([{ userId: a.advocate.id }])
-    const audit = await stack.db.auditEvent.findMany({ where: { orgId: a.org.id, action: { startsWith: 'watcher.' } }, orderBy: { createdAt: 'asc' } })
+    expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: watched.id }, select: { userId: true } })).toEqual([
+      { userId: a.advocate.id },
+    ])
+    const audit = await stack.db.auditEvent.findMany({
+      where: { orgId: a.org.id, action: { startsWith: 'watcher.' } },
+      orderBy: { createdAt: 'asc' },
+    })
     expect(audit.map((e) => [e.action, e.actorId, (e.data as { userId: string }).userId])).toEqual([
       ['watcher.added', a.advocate.id, a.advocate.id],
       ['watcher.added', a.advocate.id, a.admin.id],
@@ -527,11 +573,20 @@ describe('settings', () => {
     expect(bad.status).toBe(400)
     expect(bad.data).toMatchObject({
       intent: 'save-policy',
-      fieldErrors: { 'high.first': ['Enter more than 0 hours'], end: ['Closing time must be after opening time'], holidays: [expect.stringContaining('Christmas')] },
+      fieldErrors: {
+        'high.first': ['Enter more than 0 hours'],
+        end: ['Closing time must be after opening time'],
+        holidays: [expect.stringContaining('Christmas')],
+      },
     })
     expect((await organisationSlaPolicy(stack.db, c.org.id)).isDefault).toBe(true)
 
-    const saved = await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'normal.first': '1.5', 'day-6': 'on', holidays: '2026-12-25' }))
+    const saved = await act(
+      settingsSlaPolicy,
+      c.admin,
+      SLA,
+      await policyForm({ 'normal.first': '1.5', 'day-6': 'on', holidays: '2026-12-25' }),
+    )
     expect(saved).toMatchObject({ status: 302, location: SLA })
     const { policy, isDefault } = await organisationSlaPolicy(stack.db, c.org.id)
     expect(isDefault).toBe(false)
@@ -551,7 +606,10 @@ describe('settings', () => {
     expect((await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'low.first': '30' }))).status).toBe(302)
     const refused = await act(settingsSlaPolicy, c.admin, SLA, stale)
     expect(refused.status).toBe(409)
-    expect(refused.data).toMatchObject({ formError: expect.stringContaining('Someone else saved the SLA policy'), values: { 'low.first': '20' } })
+    expect(refused.data).toMatchObject({
+      formError: expect.stringContaining('Someone else saved the SLA policy'),
+      values: { 'low.first': '20' },
+    })
     expect((await organisationSlaPolicy(stack.db, c.org.id)).policy.targets.low.firstResponseMinutes).toBe(30 * 60)
     // Reloaded, the same change goes through.
     expect((await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'low.first': '20' }))).status).toBe(302)
@@ -577,17 +635,31 @@ describe('settings', () => {
     expect(withOverride.targets.normal.firstResponseMinutes).toBe(90)
     // Saving the main form keeps the override.
     expect((await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ atRiskPercent: '40' }))).status).toBe(302)
-    expect((await organisationSlaPolicy(stack.db, c.org.id)).policy).toMatchObject({ atRiskShare: 0.4, typeOverrides: withOverride.typeOverrides })
+    expect((await organisationSlaPolicy(stack.db, c.org.id)).policy).toMatchObject({
+      atRiskShare: 0.4,
+      typeOverrides: withOverride.typeOverrides,
+    })
     expect((await act(settingsSlaPolicy, c.admin, SLA, { intent: 'remove-override', type: 'tribunal', priority: 'high' })).status).toBe(302)
     expect((await organisationSlaPolicy(stack.db, c.org.id)).policy.typeOverrides).toEqual({})
   })
 
   it('applying the policy reaches every open ticket’s workflow', async () => {
-    const open = await createTicket(context, { orgId: c.org.id, requesterId: c.family.id, subject: 'Settings: apply', type: 'general', body: 'Hello' })
+    const open = await createTicket(context, {
+      orgId: c.org.id,
+      requesterId: c.family.id,
+      subject: 'Settings: apply',
+      type: 'general',
+      body: 'Hello',
+    })
     await eventually(async () => expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id } })).slaTargets).not.toBeNull())
     const before = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true } })
     // A one-hour first response around the clock moves the due time.
-    const saved = await act(settingsSlaPolicy, c.admin, SLA, await policyForm({ 'normal.first': '1', 'normal.calendar': '24x7', applyToOpenTickets: 'on' }))
+    const saved = await act(
+      settingsSlaPolicy,
+      c.admin,
+      SLA,
+      await policyForm({ 'normal.first': '1', 'normal.calendar': '24x7', applyToOpenTickets: 'on' }),
+    )
     expect(saved.status).toBe(302)
     await eventually(async () => {
       const after = await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id }, select: { slaDueAt: true, createdAt: true } })
@@ -614,7 +686,10 @@ describe('settings', () => {
     expect((await act(settingsApiKeys, d.admin, KEYS, { intent: 'revoke-key', keyId })).status).toBe(404)
     expect((await act(settingsApiKeys, c.admin, KEYS, { intent: 'revoke-key', keyId })).status).toBe(302)
     expect(await authenticateApiKey(stack.db, key)).toEqual({ status: 'revoked' })
-    const audit = await stack.db.auditEvent.findMany({ where: { orgId: c.org.id, action: { startsWith: 'api_key.' } }, orderBy: { createdAt: 'asc' } })
+    const audit = await stack.db.auditEvent.findMany({
+      where: { orgId: c.org.id, action: { startsWith: 'api_key.' } },
+      orderBy: { createdAt: 'asc' },
+    })
     expect(audit.map((e) => [e.action, e.actorId, e.via, (e.data as { name: string }).name])).toEqual([
       ['api_key.created', c.admin.id, 'portal', 'CRM sync'],
       ['api_key.revoked', c.admin.id, 'portal', 'CRM sync'],

@@ -62,13 +62,23 @@ async function walk(q: QueueQuery, pageSize: number) {
   let page = await queuePage(stack.context, { orgId: people.org.id, userId: people.advocate.id, query: q, pageSize })
   pages.push(page.rows.map((r) => r.number))
   while (page.next) {
-    page = await queuePage(stack.context, { orgId: people.org.id, userId: people.advocate.id, query: { ...q, after: page.next, before: null }, pageSize })
+    page = await queuePage(stack.context, {
+      orgId: people.org.id,
+      userId: people.advocate.id,
+      query: { ...q, after: page.next, before: null },
+      pageSize,
+    })
     pages.push(page.rows.map((r) => r.number))
   }
   // And back again from the last page, by the previous-page cursors.
   const back: number[][] = [pages[pages.length - 1]!]
   while (page.previous) {
-    page = await queuePage(stack.context, { orgId: people.org.id, userId: people.advocate.id, query: { ...q, after: null, before: page.previous }, pageSize })
+    page = await queuePage(stack.context, {
+      orgId: people.org.id,
+      userId: people.advocate.id,
+      query: { ...q, after: null, before: page.previous },
+      pageSize,
+    })
     back.unshift(page.rows.map((r) => r.number))
   }
   return { pages, back }
@@ -155,10 +165,18 @@ describe('at 100,000 tickets', () => {
     orgId = big.org.id
     const families = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        stack.db.user.create({ data: { email: `big-${i}-${randomUUID()}@test.example`, name: `Family ${i} ${randomUUID().slice(0, 6)}` }, select: { id: true } }),
+        stack.db.user.create({
+          data: { email: `big-${i}-${randomUUID()}@test.example`, name: `Family ${i} ${randomUUID().slice(0, 6)}` },
+          select: { id: true },
+        }),
       ),
     )
-    await insertTickets(orgId, 100_000, families.map((f) => f.id), big.advocate.id)
+    await insertTickets(
+      orgId,
+      100_000,
+      families.map((f) => f.id),
+      big.advocate.id,
+    )
     await stack.db.$executeRaw`VACUUM ANALYZE "Ticket"`
   }, 240_000)
 

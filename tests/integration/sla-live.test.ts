@@ -101,8 +101,6 @@ describe('a one-minute policy, live', () => {
       expect(notice.dedupeKey).toBe(`sla-breach:${ticket.id}:first_response:1:user:${notice.userId}`)
       expect(notice.text).toContain(`first response target for request #${ticket.number}`)
     }
-    await eventually(async () =>
-      expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.slaState)).toBe('breached'),
-    )
+    await eventually(async () => expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.slaState)).toBe('breached'))
   }, 120_000)
 })

@@ -81,14 +81,11 @@ describe('a web server that dies while creating a ticket', () => {
     expect(await web.exited).toBe('SIGKILL')
 
     const row = await stack.db.ticket.findFirstOrThrow({ where: { orgId: people.org.id, subject } })
-    await eventually(
-      async () => {
-        const saved = await stack.db.ticket.findUniqueOrThrow({ where: { id: row.id } })
-        expect(saved.stateVersion).toBeGreaterThan(0)
-        expect(saved.slaState).not.toBeNull()
-      },
-      60_000,
-    )
+    await eventually(async () => {
+      const saved = await stack.db.ticket.findUniqueOrThrow({ where: { id: row.id } })
+      expect(saved.stateVersion).toBeGreaterThan(0)
+      expect(saved.slaState).not.toBeNull()
+    }, 60_000)
     const handle = stack.temporal.workflow.getHandle(ticketWorkflowId(row.id))
     expect((await handle.describe()).status.name).toBe('RUNNING')
     const view = await handle.query(ticketViewQuery)

@@ -3,14 +3,7 @@
  * and the local authority's response. Each goes to the ticket's workflow, which
  * applies it or refuses it with a reason (409, 403, 422).
  */
-import {
-  assign,
-  changePriority,
-  changeStatus,
-  linkCase,
-  postMessage,
-  recordLaResponse,
-} from '../../services/ticket-commands.server.ts'
+import { assign, changePriority, changeStatus, linkCase, postMessage, recordLaResponse } from '../../services/ticket-commands.server.ts'
 import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import { AssignBody, ChangePriorityBody, ChangeStatusBody, LaResponseBody, LinkCaseBody, TicketNumberParams } from './schemas.ts'

@@ -63,8 +63,7 @@ export function fieldProblems(where: string, error: z.ZodError): FieldProblem[] 
   return error.issues.flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.')
     // Each unknown field is its own problem, named where it is.
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => ({ path: `${base}.${key}`, message: `Unknown field "${key}"` }))
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: `${base}.${key}`, message: `Unknown field "${key}"` }))
     return [{ path: base, message: issue.message }]
   })
 }
@@ -93,8 +92,7 @@ export function sendError(res: Response, error: ApiError): void {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown }
-  if (type === 'entity.too.large')
-    return new ApiError(413, 'payload_too_large', `The body is larger than the limit of ${BODY_LIMIT_TEXT}.`)
+  if (type === 'entity.too.large') return new ApiError(413, 'payload_too_large', `The body is larger than the limit of ${BODY_LIMIT_TEXT}.`)
   if (type === 'entity.parse.failed') return new ApiError(400, 'invalid_json', 'The body is not valid JSON.')
   if (type === 'encoding.invalid' || type === 'entity.verify.failed')
     return new ApiError(400, 'invalid_json', 'The body is not valid UTF-8.')

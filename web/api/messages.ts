@@ -72,7 +72,15 @@ const postMessageRoute = defineRoute({
       throw new ApiError(403, 'forbidden', 'Only staff can write internal notes.')
     const id = randomUUID()
     const result = await throughTicketGate(row.id, () =>
-      postMessageOrFollowUp(ctx, { ticket: row, author, role: author.role, body: body.body, visibility: body.visibility, id, attachments: uploads }),
+      postMessageOrFollowUp(ctx, {
+        ticket: row,
+        author,
+        role: author.role,
+        body: body.body,
+        visibility: body.visibility,
+        id,
+        attachments: uploads,
+      }),
     )
     if (result.status === 'followed_up') {
       const [message] = await ctx.db.message.findMany({
@@ -91,7 +99,10 @@ const postMessageRoute = defineRoute({
     const answer = await commandAnswer(ctx, row, result)
     const message = await ctx.db.message.findUniqueOrThrow({ where: { id }, select: messageSelect })
     const ticket = (answer.body as { ticket: unknown }).ticket
-    return { status: answer.status === 200 ? 201 : answer.status, body: { message: presentMessage(row.number, message, author.role), ticket } }
+    return {
+      status: answer.status === 200 ? 201 : answer.status,
+      body: { message: presentMessage(row.number, message, author.role), ticket },
+    }
   },
 })
 

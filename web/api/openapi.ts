@@ -82,8 +82,12 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
   }
   const errorRef = schemaOf(ErrorEnvelope, 'output')
   const errorResponse = (status: number, codes?: readonly ErrorCode[]) => ({
-    description: codes?.length ? `${STATUS_TEXT[status] ?? 'Error.'} Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.` : (STATUS_TEXT[status] ?? 'Error.'),
-    ...(status === 429 || status === 503 || status === 409 ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } } : {}),
+    description: codes?.length
+      ? `${STATUS_TEXT[status] ?? 'Error.'} Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.`
+      : (STATUS_TEXT[status] ?? 'Error.'),
+    ...(status === 429 || status === 503 || status === 409
+      ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
+      : {}),
     content: { 'application/json': { schema: errorRef } },
   })
 
@@ -119,7 +123,12 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
     for (const [status, answer] of Object.entries(route.responses)) {
       const headers = {
         ...(route.idempotent && status === '201'
-          ? { 'Idempotent-Replayed': { description: '`true` when this is the answer to an earlier request with the same key.', schema: { type: 'string', enum: ['true'] } } }
+          ? {
+              'Idempotent-Replayed': {
+                description: '`true` when this is the answer to an earlier request with the same key.',
+                schema: { type: 'string', enum: ['true'] },
+              },
+            }
           : {}),
         ...route.answerHeaders,
       }

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import type { Client } from '@temporalio/client'
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express'
+import express, { type Request, type RequestHandler, type Response } from 'express'
 import { rateLimit } from 'express-rate-limit'
 import { z } from 'zod'
 import type { Db } from '../../lib/db.ts'
@@ -16,6 +16,7 @@ import type { Env } from '../../lib/env.ts'
 import type { Logger } from '../../lib/log.ts'
 import { authenticateApiKey, type ApiPrincipal } from '../../services/api-keys.server.ts'
 import type { Upload } from '../../services/attachments.server.ts'
+import { asyncHandler } from '../shared/async-handler.ts'
 import { readMultipart } from '../shared/multipart.ts'
 import { ApiError, apiErrorHandler, BODY_LIMIT_BYTES, invalidRequest, sendError } from './errors.ts'
 import { buildOpenApiDocument } from './openapi.ts'
@@ -118,88 +119,85 @@ function requestHasBody(req: Request): boolean {
 }
 
 function authenticate(db: Db): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      const header = req.get('authorization') ?? ''
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-      if (!match) {
-        throw new ApiError(401, 'unauthorized', 'Send your API key as `Authorization: Bearer <key>`.', undefined, {
-          'WWW-Authenticate': 'Bearer realm="caseway"',
-        })
-      }
-      const check = await authenticateApiKey(db, match[1]!)
-      if (check.status !== 'ok') {
-        throw new ApiError(
-          401,
-          'unauthorized',
-          check.status === 'revoked' ? 'This API key has been revoked.' : 'This API key is not valid.',
-          undefined,
-          { 'WWW-Authenticate': 'Bearer realm="caseway", error="invalid_token"' },
-        )
-      }
-      res.locals.principal = check.principal
-      req.log = req.log.child({ apiKey: check.principal.prefix, orgId: check.principal.orgId })
-      next()
-    } catch (error) {
-      next(error)
+  return asyncHandler(async (req, res, next) => {
+    const header = req.get('authorization') ?? ''
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match) {
+      throw new ApiError(401, 'unauthorized', 'Send your API key as `Authorization: Bearer <key>`.', undefined, {
+        'WWW-Authenticate': 'Bearer realm="caseway"',
+      })
     }
-  }
+    const check = await authenticateApiKey(db, match[1]!)
+    if (check.status !== 'ok') {
+      throw new ApiError(
+        401,
+        'unauthorized',
+        check.status === 'revoked' ? 'This API key has been revoked.' : 'This API key is not valid.',
+        undefined,
+        { 'WWW-Authenticate': 'Bearer realm="caseway", error="invalid_token"' },
+      )
+    }
+    res.locals.principal = check.principal
+    req.log = req.log.child({ apiKey: check.principal.prefix, orgId: check.principal.orgId })
+    next()
+  })
 }
 
 /** Parses path, query and body with the route's schemas (400 naming every problem), then runs it. */
 function handlerFor(deps: ApiDeps, route: ApiRoute): RequestHandler {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const problems: ApiError[] = []
-      const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body') => {
-        if (!schema) return undefined
-        const parsed = schema.safeParse(value)
-        if (parsed.success) return parsed.data
-        problems.push(invalidRequest(where, parsed.error))
-        return undefined
-      }
-      const params = parse(route.params, { ...req.params }, 'path')
-      const query = parse(route.query ?? z.strictObject({}), queryObject(req, problems), 'query')
-      let rawBody: unknown
-      let uploads: Upload[] = []
-      if (route.body) {
-        ;({ rawBody, uploads } = await bodyOf(req, route))
-        parse(route.body, rawBody, 'body')
-      } else if (requestHasBody(req) && req.method !== 'GET') {
-        problems.push(new ApiError(400, 'invalid_request', 'This endpoint takes no body.', [{ path: 'body', message: 'Must be empty' }]))
-      }
-      if (problems.length) {
-        // One 400 naming every problem, wherever it was.
-        const details = problems.flatMap((problem) => (problem.details as { path: string; message: string }[] | undefined) ?? [])
-        throw new ApiError(400, problems[0]!.code, problems.length === 1 ? problems[0]!.message : `Invalid request: ${details.length} problems.`, details)
-      }
-      const body = route.body ? route.body.parse(rawBody) : undefined
-      const answer = await route.handle(
-        { db: deps.db, temporal: deps.temporal, env: deps.env, log: req.log as Logger, principal: res.locals.principal as ApiPrincipal },
-        {
-          params,
-          query,
-          body,
-          rawBody,
-          header: (name) => {
-            const value = req.headers[name.toLowerCase()]
-            return Array.isArray(value) ? value.join(', ') : value
-          },
-          uploads,
-        },
-      )
-      res.set(answer.headers ?? {})
-      if (answer.response) {
-        res.status(answer.status).set(Object.fromEntries(answer.response.headers))
-        if (answer.response.body) await pipeline(Readable.fromWeb(answer.response.body as NodeReadableStream), res)
-        else res.end()
-        return
-      }
-      res.status(answer.status).json(answer.body)
-    } catch (error) {
-      next(error)
+  return asyncHandler(async (req: Request, res: Response) => {
+    const problems: ApiError[] = []
+    const parse = <S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body') => {
+      if (!schema) return undefined
+      const parsed = schema.safeParse(value)
+      if (parsed.success) return parsed.data
+      problems.push(invalidRequest(where, parsed.error))
+      return undefined
     }
-  }
+    const params = parse(route.params, { ...req.params }, 'path')
+    const query = parse(route.query ?? z.strictObject({}), queryObject(req, problems), 'query')
+    let rawBody: unknown
+    let uploads: Upload[] = []
+    if (route.body) {
+      ;({ rawBody, uploads } = await bodyOf(req, route))
+      parse(route.body, rawBody, 'body')
+    } else if (requestHasBody(req) && req.method !== 'GET') {
+      problems.push(new ApiError(400, 'invalid_request', 'This endpoint takes no body.', [{ path: 'body', message: 'Must be empty' }]))
+    }
+    if (problems.length) {
+      // One 400 naming every problem, wherever it was.
+      const details = problems.flatMap((problem) => (problem.details as { path: string; message: string }[] | undefined) ?? [])
+      throw new ApiError(
+        400,
+        problems[0]!.code,
+        problems.length === 1 ? problems[0]!.message : `Invalid request: ${details.length} problems.`,
+        details,
+      )
+    }
+    const body = route.body ? route.body.parse(rawBody) : undefined
+    const answer = await route.handle(
+      { db: deps.db, temporal: deps.temporal, env: deps.env, log: req.log as Logger, principal: res.locals.principal as ApiPrincipal },
+      {
+        params,
+        query,
+        body,
+        rawBody,
+        header: (name) => {
+          const value = req.headers[name.toLowerCase()]
+          return Array.isArray(value) ? value.join(', ') : value
+        },
+        uploads,
+      },
+    )
+    res.set(answer.headers ?? {})
+    if (answer.response) {
+      res.status(answer.status).set(Object.fromEntries(answer.response.headers))
+      if (answer.response.body) await pipeline(Readable.fromWeb(answer.response.body as NodeReadableStream), res)
+      else res.end()
+      return
+    }
+    res.status(answer.status).json(answer.body)
+  })
 }
 
 /** The query string as single values; a parameter given twice is a problem, not an array. */
@@ -247,7 +245,9 @@ async function multipartBodyOf(req: Request): Promise<{ rawBody: unknown; upload
   }
   const payload = form.formData.get('payload')
   if (typeof payload !== 'string')
-    throw new ApiError(400, 'invalid_request', 'A multipart body carries its JSON in a `payload` part.', [{ path: 'body.payload', message: 'Required' }])
+    throw new ApiError(400, 'invalid_request', 'A multipart body carries its JSON in a `payload` part.', [
+      { path: 'body.payload', message: 'Required' },
+    ])
   try {
     return { rawBody: JSON.parse(payload), uploads: form.uploads }
   } catch {

@@ -30,9 +30,7 @@ const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-
 
 const CaseRef = caseRef().describe('The case management system’s reference for the case.')
 
-export const PersonRefSchema = z
-  .strictObject({ email: EmailSchema })
-  .describe('A person, by the email address they have in Caseway.')
+export const PersonRefSchema = z.strictObject({ email: EmailSchema }).describe('A person, by the email address they have in Caseway.')
 
 const ActorField = PersonRefSchema.optional().describe(
   'The member of staff making the change. Defaults to the admin who created the API key; required when the key was created without one (from the CLI).',
@@ -224,9 +222,7 @@ export const MessageSchema = z
 
 export const MessageListSchema = z.object({ messages: z.array(MessageSchema).describe('Oldest first.') }).meta({ id: 'MessageList' })
 
-export const MessageCreatedSchema = z
-  .object({ message: MessageSchema, ticket: TicketSchema })
-  .meta({ id: 'MessageCreated' })
+export const MessageCreatedSchema = z.object({ message: MessageSchema, ticket: TicketSchema }).meta({ id: 'MessageCreated' })
 
 export const CaseClosedSchema = z
   .object({ resolved: z.array(z.int()).describe('The numbers of the open tickets the closure was sent to.') })

@@ -10,7 +10,10 @@ import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import { PutSlaPolicyQuery, SlaPolicyEnvelope, SlaPolicySavedSchema } from './schemas.ts'
 
-const ETAG_HEADER = { description: 'The policy’s revision; send it back as `If-Match` to save only over this one.', schema: { type: 'string' } }
+const ETAG_HEADER = {
+  description: 'The policy’s revision; send it back as `If-Match` to save only over this one.',
+  schema: { type: 'string' },
+}
 
 const etag = (revision: string) => `"${revision}"`
 
@@ -68,7 +71,11 @@ const putSlaPolicyRoute = defineRoute({
       return { status: 200, body: { policy: body, appliedTo }, headers: { ETag: etag(revision) } }
     } catch (error) {
       if (!(error instanceof SlaPolicyConflictError)) throw error
-      throw new ApiError(412, 'precondition_failed', 'The SLA policy changed since the ETag in If-Match was read; nothing was saved. GET it again, then retry.')
+      throw new ApiError(
+        412,
+        'precondition_failed',
+        'The SLA policy changed since the ETag in If-Match was read; nothing was saved. GET it again, then retry.',
+      )
     }
   },
 })

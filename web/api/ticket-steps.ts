@@ -98,7 +98,10 @@ export const COMMAND_ERRORS = {
 
 export const ticketAnswers = {
   200: { description: 'The change reached the ticket; this is the ticket afterwards.', schema: TicketEnvelope },
-  202: { description: 'The ticket accepted the change but did not confirm it in time; it will show shortly.', schema: PendingTicketEnvelope },
+  202: {
+    description: 'The ticket accepted the change but did not confirm it in time; it will show shortly.',
+    schema: PendingTicketEnvelope,
+  },
 }
 
 /** The live ticket; the saved row when its workflow cannot be asked (the header says which). */
@@ -109,4 +112,3 @@ export async function readTicket(ctx: ApiContext, number: number): Promise<ApiAn
     return { status: 200, body: { ticket: await presentView(ctx, row, live.view) }, headers: { 'Caseway-State': 'live' } }
   return { status: 200, body: { ticket: ticketFromRow(row) }, headers: { 'Caseway-State': 'saved' } }
 }
-

@@ -73,7 +73,10 @@ async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: s
   if (created.view) return { status: 201, body: { ticket: await presentView(ctx, row, created.view) } }
   return {
     status: 202,
-    body: { ticket: ticketFromRow(row), message: 'The ticket is saved; its workflow had not confirmed it in time, so its SLA targets show shortly.' },
+    body: {
+      ticket: ticketFromRow(row),
+      message: 'The ticket is saved; its workflow had not confirmed it in time, so its SLA targets show shortly.',
+    },
   }
 }
 
@@ -96,9 +99,13 @@ const createTicketRoute = defineRoute({
   body: CreateTicketBody,
   idempotent: true,
   responses: {
-    201: { description: 'The new ticket as its workflow first saved it (or, for a repeated Idempotency-Key, the ticket it made).', schema: TicketEnvelope },
+    201: {
+      description: 'The new ticket as its workflow first saved it (or, for a repeated Idempotency-Key, the ticket it made).',
+      schema: TicketEnvelope,
+    },
     202: {
-      description: 'The ticket is saved, but its workflow did not confirm it in time (Temporal slow or unreachable): it shows its SLA targets shortly.',
+      description:
+        'The ticket is saved, but its workflow did not confirm it in time (Temporal slow or unreachable): it shows its SLA targets shortly.',
       schema: PendingTicketEnvelope,
     },
   },
@@ -113,7 +120,8 @@ const createTicketRoute = defineRoute({
     const key = header('idempotency-key')
     if (key === undefined) return create(ctx, body)
     const parsedKey = IdempotencyKeyHeader.safeParse(key)
-    if (!parsedKey.success) throw invalidRequest('header', new z.ZodError(parsedKey.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))))
+    if (!parsedKey.success)
+      throw invalidRequest('header', new z.ZodError(parsedKey.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))))
     const claim = await claimIdempotencyKey(ctx.db, {
       orgId: ctx.principal.orgId,
       key: parsedKey.data,
@@ -231,6 +239,5 @@ const listTicketsRoute = defineRoute({
     }
   },
 })
-
 
 export const ticketRoutes = [createTicketRoute, listTicketsRoute, getTicketRoute]

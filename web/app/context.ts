@@ -12,5 +12,7 @@ export type CasewayContext = ServiceContext & {
 
 // AppLoadContext is declared in server-runtime and re-exported by @remix-run/node.
 declare module '@remix-run/server-runtime' {
+  // An interface, because module augmentation merges only interfaces.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends CasewayContext {}
 }

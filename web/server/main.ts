@@ -28,6 +28,7 @@ import { createApiRouter } from '../api/router.ts'
 import type { CasewayContext } from '../app/context.ts'
 import { sessionSecrets } from '../app/utils/cookies.server.ts'
 import { withDeadline } from '../../services/temporal.server.ts'
+import { asyncHandler } from '../shared/async-handler.ts'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const buildDir = path.join(projectRoot, 'build')
@@ -60,9 +61,7 @@ export async function checkHealth(deps: Pick<WebServerDeps, 'db' | 'temporalClie
       },
     ),
     // getSystemInfo is the cheapest call that needs a live frontend.
-    withDeadline(deps.temporalClient, HEALTH_TIMEOUT_MS, () =>
-      deps.temporalClient.connection.workflowService.getSystemInfo({}),
-    ).then(
+    withDeadline(deps.temporalClient, HEALTH_TIMEOUT_MS, () => deps.temporalClient.connection.workflowService.getSystemInfo({})).then(
       () => 'up' as const,
       (error: unknown) => {
         deps.log.warn({ err: error }, 'health: temporal down')
@@ -177,10 +176,16 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
     }),
   )
 
-  app.get('/healthz', async (req, res) => {
-    const health = await checkHealth({ db, temporalClient, log: req.log })
-    res.status(health.status === 'ok' ? 200 : 503).set('Cache-Control', 'no-store').json(health)
-  })
+  app.get(
+    '/healthz',
+    asyncHandler(async (req, res) => {
+      const health = await checkHealth({ db, temporalClient, log: req.log })
+      res
+        .status(health.status === 'ok' ? 200 : 503)
+        .set('Cache-Control', 'no-store')
+        .json(health)
+    }),
+  )
 
   // The integration API: Bearer keys, not cookies, so neither the same-origin
   // check nor the portal's per-client limit applies; it has its own body
@@ -201,7 +206,10 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
       legacyHeaders: false,
       // Reading is cheap and cached; only writes are limited per client.
       skip: (req) => SAFE_METHODS.has(req.method),
-      logger: { warn: (error, message) => log.warn({ err: error }, message), error: (error, message) => log.error({ err: error }, message) },
+      logger: {
+        warn: (error, message) => log.warn({ err: error }, message),
+        error: (error, message) => log.error({ err: error }, message),
+      },
     }),
   )
 
@@ -235,17 +243,20 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
 
   app.all(
     '*',
-    createRequestHandler({
-      build,
-      mode,
-      getLoadContext: (req, res): CasewayContext => ({
-        db,
-        temporal: temporalClient,
-        env,
-        log: req.log,
-        cspNonce: res.locals.cspNonce as string,
+    // Remix answers its own errors; a failure outside them reaches the handler below.
+    asyncHandler(
+      createRequestHandler({
+        build,
+        mode,
+        getLoadContext: (req, res): CasewayContext => ({
+          db,
+          temporal: temporalClient,
+          env,
+          log: req.log,
+          cspNonce: res.locals.cspNonce as string,
+        }),
       }),
-    }),
+    ),
   )
 
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

@@ -17,8 +17,7 @@ const MAX_TEXT_FIELDS = 50
 
 /** `tooLarge`: the body broke a size or count limit, rather than holding a file that may not be attached. */
 export type FormWithFiles =
-  | { ok: true; formData: FormData; uploads: Upload[] }
-  | { ok: false; formData: FormData; error: string; tooLarge: boolean }
+  { ok: true; formData: FormData; uploads: Upload[] } | { ok: false; formData: FormData; error: string; tooLarge: boolean }
 
 export function isMultipart(contentType: string | null | undefined): boolean {
   return (contentType ?? '').toLowerCase().startsWith('multipart/form-data')

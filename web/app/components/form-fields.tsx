@@ -179,7 +179,17 @@ export function FileField({ accept, ...props }: Omit<FieldProps, 'defaultValue'>
   )
 }
 
-export function CheckboxField({ label, name, defaultChecked, value = '1' }: { label: string; name: string; defaultChecked?: boolean; value?: string }) {
+export function CheckboxField({
+  label,
+  name,
+  defaultChecked,
+  value = '1',
+}: {
+  label: string
+  name: string
+  defaultChecked?: boolean
+  value?: string
+}) {
   return (
     <div className="flex min-h-10 items-center gap-2">
       <input id={name} name={name} type="checkbox" value={value} defaultChecked={defaultChecked} className="size-5 accent-indigo-700" />

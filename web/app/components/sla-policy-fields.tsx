@@ -94,8 +94,8 @@ export function TargetsByPriorityCard({ values, errors: policyErrors }: PolicyFi
     <Card aria-labelledby="targets-heading">
       <CardTitle id="targets-heading">Targets by priority</CardTitle>
       <p className="mt-1 text-sm text-slate-600">
-        In hours: business hours for targets counted in business hours (a working day of 9:00 to 17:00 is 8), clock hours for those
-        counted around the clock.
+        In hours: business hours for targets counted in business hours (a working day of 9:00 to 17:00 is 8), clock hours for those counted
+        around the clock.
       </p>
       <div className="mt-3 overflow-x-auto">
         <table className="text-sm">
@@ -179,11 +179,7 @@ export function TypeOverridesCard({
           <table className="text-sm">
             <caption className="sr-only">Targets by ticket type</caption>
             <TableHead
-              columns={[
-                { key: 'row', label: 'Type and priority' },
-                ...TARGET_COLUMNS,
-                { key: 'remove', label: 'Remove', srOnly: true },
-              ]}
+              columns={[{ key: 'row', label: 'Type and priority' }, ...TARGET_COLUMNS, { key: 'remove', label: 'Remove', srOnly: true }]}
             />
             <tbody>
               {overrides.map((o) => (

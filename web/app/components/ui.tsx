@@ -8,9 +8,6 @@ import type { ButtonHTMLAttributes, ReactNode } from 'react'
 import { formatDateTime } from '../utils/format.ts'
 import type { SlaChip as SlaChipData, SlaTone } from '../utils/sla-chips.ts'
 
-// The form fields live in form-fields.tsx; re-exported so every page keeps one import for its building blocks.
-export { CheckboxField, ErrorList, FileField, SelectField, TextAreaField, TextField } from './form-fields.tsx'
-
 const buttonVariants = {
   primary: 'bg-indigo-700 text-white hover:bg-indigo-800 disabled:bg-indigo-300',
   secondary: 'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50',
@@ -183,9 +180,7 @@ export function EmptyState({ children }: { children: ReactNode }) {
 /** A coloured pill that always carries its words. */
 export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
   return (
-    <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${tone}`}>
-      {children}
-    </span>
+    <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-sm font-medium ring-1 ring-inset ${tone}`}>{children}</span>
   )
 }
 

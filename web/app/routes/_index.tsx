@@ -25,8 +25,7 @@ export default function Welcome() {
       <section className="max-w-2xl">
         <h1 className="text-3xl font-bold tracking-tight text-slate-900">Support for your child, in one place</h1>
         <p className="mt-3 text-lg text-slate-700">
-          Ask an advocacy organisation for help with EHCPs, DLA, tribunals and more, and follow every reply from your
-          advocate here.
+          Ask an advocacy organisation for help with EHCPs, DLA, tribunals and more, and follow every reply from your advocate here.
         </p>
         <p className="mt-6 flex flex-wrap gap-3">
           <Link to="/orgs" className={buttonClass('primary')}>

@@ -2,7 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Alert, Button, Card, CardTitle, DetailList, PageHeader, TextField } from '../components/ui.tsx'
+import { TextField } from '../components/form-fields.tsx'
+import { Alert, Button, Card, CardTitle, DetailList, PageHeader } from '../components/ui.tsx'
 import { changePassword, checkPassword, requireUser, signOutEverywhere } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { ChangePasswordSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
@@ -32,7 +33,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(formData, ChangePasswordSchema)
   if (!form.success) return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null }, { status: 400 })
   if (!(await checkPassword(context, user.id, form.data.currentPassword)))
-    return data({ fieldErrors: { currentPassword: ['That is not your current password'] } as FieldErrors, formError: null }, { status: 400 })
+    return data(
+      { fieldErrors: { currentPassword: ['That is not your current password'] } as FieldErrors, formError: null },
+      { status: 400 },
+    )
   await changePassword(context, request, user.id, form.data.password)
   return redirectWithFlash(context, request, '/account', {
     kind: 'success',
@@ -53,9 +57,7 @@ export default function Account() {
           items={[
             { label: 'Name', value: user.name },
             { label: 'Email', value: user.email },
-            ...(memberships.length
-              ? [{ label: 'Organisations', value: memberships.map((m) => `${m.org} (${m.role})`).join(', ') }]
-              : []),
+            ...(memberships.length ? [{ label: 'Organisations', value: memberships.map((m) => `${m.org} (${m.role})`).join(', ') }] : []),
           ]}
         />
       </Card>
@@ -83,7 +85,14 @@ export default function Account() {
             errors={actionData?.fieldErrors.password}
             required
           />
-          <TextField label="New password again" name="confirm" type="password" autoComplete="new-password" errors={actionData?.fieldErrors.confirm} required />
+          <TextField
+            label="New password again"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            errors={actionData?.fieldErrors.confirm}
+            required
+          />
           <Button disabled={busy}>Change password</Button>
         </Form>
       </Card>
@@ -91,8 +100,8 @@ export default function Account() {
       <Card aria-labelledby="sessions-heading">
         <CardTitle id="sessions-heading">Devices</CardTitle>
         <p className="mt-2 text-slate-700">
-          You are signed in on {sessions} {sessions === 1 ? 'device or browser' : 'devices or browsers'}. Lost a phone, or used a shared computer?
-          Sign out everywhere, this device included.
+          You are signed in on {sessions} {sessions === 1 ? 'device or browser' : 'devices or browsers'}. Lost a phone, or used a shared
+          computer? Sign out everywhere, this device included.
         </p>
         <Form method="post" className="mt-4">
           <input type="hidden" name="intent" value="sign-out-everywhere" />

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
-import { Alert, Button, Card, TextField, linkClass } from '../components/ui.tsx'
+import { TextField } from '../components/form-fields.tsx'
+import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
 import { requestPasswordReset } from '../../../services/password-reset.server.ts'
 import { ForgotPasswordSchema, parseForm } from '../utils/validation.ts'
 

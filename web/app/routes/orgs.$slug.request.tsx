@@ -3,7 +3,8 @@ import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Alert, Button, Card, FileField, SelectField, TextAreaField, TextField, linkClass } from '../components/ui.tsx'
+import { FileField, SelectField, TextAreaField, TextField } from '../components/form-fields.tsx'
+import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
 import { AccountError, createAccount } from '../../../services/accounts.server.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT } from '../../../services/attachments.server.ts'
 import { readFormWithFiles } from '../../shared/multipart.ts'
@@ -95,7 +96,12 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         [...upload.formData].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
       )
       return data<ActionData>(
-        { fieldErrors: { email: ['An account with this email already exists. Sign in to send your request.'] }, formError: null, values, emailTaken: true },
+        {
+          fieldErrors: { email: ['An account with this email already exists. Sign in to send your request.'] },
+          formError: null,
+          values,
+          emailTaken: true,
+        },
         { status: 400 },
       )
     }
@@ -188,8 +194,8 @@ export default function RequestSupport() {
                   An account with this email already exists.{' '}
                   <Link to={loginHref} className={linkClass}>
                     Sign in to send your request
-                  </Link>
-                  {' '}or{' '}
+                  </Link>{' '}
+                  or{' '}
                   <Link to="/forgot-password" className={linkClass}>
                     reset your password
                   </Link>
@@ -254,7 +260,14 @@ export default function RequestSupport() {
             errors={errors?.message}
             required
           />
-          <FileField label="Attachments" name="attachments" accept={attachments.accept} hint={attachments.hint} errors={errors?.attachments} required={false} />
+          <FileField
+            label="Attachments"
+            name="attachments"
+            accept={attachments.accept}
+            hint={attachments.hint}
+            errors={errors?.attachments}
+            required={false}
+          />
           <Button disabled={submitting}>{submitting ? 'Sending…' : 'Send request'}</Button>
         </Form>
       </Card>

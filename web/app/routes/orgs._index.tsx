@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Button, Card, EmptyState, PageHeader, TextField, buttonClass, linkClass } from '../components/ui.tsx'
+import { TextField } from '../components/form-fields.tsx'
+import { Button, Card, EmptyState, PageHeader, buttonClass, linkClass } from '../components/ui.tsx'
 
 export const meta: MetaFunction = () => [{ title: 'Find an organisation · Caseway' }]
 
@@ -16,7 +17,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const [organisations, total] = await Promise.all([
     context.db.organisation.findMany({
       where,
-      select: { slug: true, name: true, about: true, responseTime: true, departments: { select: { name: true }, orderBy: { name: 'asc' } } },
+      select: {
+        slug: true,
+        name: true,
+        about: true,
+        responseTime: true,
+        departments: { select: { name: true }, orderBy: { name: 'asc' } },
+      },
       orderBy: [{ name: 'asc' }, { slug: 'asc' }],
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
@@ -64,9 +71,7 @@ export default function Directory() {
                   </Link>
                 </h2>
                 {org.about ? <p className="mt-2 text-slate-700">{org.about}</p> : null}
-                {org.departments.length ? (
-                  <p className="mt-2 text-sm text-slate-600">Teams: {org.departments.join(', ')}</p>
-                ) : null}
+                {org.departments.length ? <p className="mt-2 text-sm text-slate-600">Teams: {org.departments.join(', ')}</p> : null}
                 <p className="mt-2 text-sm text-slate-600">Usually responds {org.responseTime}</p>
                 <p className="mt-auto pt-4">
                   <Link to={`/orgs/${org.slug}/request`} className={buttonClass('primary')} aria-label={`Request support from ${org.name}`}>

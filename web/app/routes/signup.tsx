@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
-import { Alert, Button, Card, TextField, linkClass } from '../components/ui.tsx'
+import { TextField } from '../components/form-fields.tsx'
+import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
 import { AccountError, createAccount } from '../../../services/accounts.server.ts'
 import { createSessionAndRedirect, getUser, homePath } from '../utils/auth.server.ts'
 import { safeRedirect } from '../utils/http.ts'
@@ -50,7 +51,14 @@ export default function SignUp() {
         <Form method="post" className="space-y-5" noValidate>
           {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
           <input type="hidden" name="redirectTo" value={redirectTo} />
-          <TextField label="Your name" name="name" autoComplete="name" defaultValue={actionData?.values.name} errors={actionData?.fieldErrors.name} required />
+          <TextField
+            label="Your name"
+            name="name"
+            autoComplete="name"
+            defaultValue={actionData?.values.name}
+            errors={actionData?.fieldErrors.name}
+            required
+          />
           <TextField
             label="Email"
             name="email"

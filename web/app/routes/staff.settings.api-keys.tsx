@@ -3,7 +3,8 @@ import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Alert, Badge, Button, Card, CardTitle, DateTime, linkClass, RecentChanges, TableHead, TextField } from '../components/ui.tsx'
+import { TextField } from '../components/form-fields.tsx'
+import { Alert, Badge, Button, Card, CardTitle, DateTime, linkClass, RecentChanges, TableHead } from '../components/ui.tsx'
 import { ApiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from '../../../services/api-keys.server.ts'
 import { recentChanges } from '../../../services/audit.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
@@ -62,7 +63,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ created: { name: key.name, key: key.key }, nameErrors: null, formError: null })
   }
   const revoked = await revokeApiKey(context.db, { orgId: team.orgId, id: form.data.keyId, actorId: user.id, via: 'portal' })
-  if (!revoked) return data({ created: null, nameErrors: null, formError: 'That key is already revoked, or is not one of yours.' }, { status: 404 })
+  if (!revoked)
+    return data({ created: null, nameErrors: null, formError: 'That key is already revoked, or is not one of yours.' }, { status: 404 })
   context.log.info({ orgId: team.orgId, keyId: form.data.keyId }, 'API key revoked')
   return redirectWithFlash(context, request, `${here.pathname}${here.search}`, {
     kind: 'success',
@@ -113,7 +115,13 @@ export default function ApiKeys() {
         <Form key={actionData?.created?.key ?? 'new'} method="post" noValidate className="mt-3 flex flex-wrap items-end gap-4">
           <input type="hidden" name="intent" value="create-key" />
           <div className="min-w-64 flex-1 sm:max-w-sm">
-            <TextField label="Name" name="name" hint="What uses it, like “CRM sync”." errors={actionData?.nameErrors ?? undefined} required />
+            <TextField
+              label="Name"
+              name="name"
+              hint="What uses it, like “CRM sync”."
+              errors={actionData?.nameErrors ?? undefined}
+              required
+            />
           </div>
           <Button disabled={creating}>{creating ? 'Making…' : 'Make key'}</Button>
         </Form>

@@ -3,7 +3,8 @@ import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Alert, Button, Card, CardTitle, RecentChanges, TextAreaField, TextField } from '../components/ui.tsx'
+import { TextAreaField, TextField } from '../components/form-fields.tsx'
+import { Alert, Button, Card, CardTitle, RecentChanges } from '../components/ui.tsx'
 import { recentChanges } from '../../../services/audit.server.ts'
 import { createSavedReply, deleteSavedReply, savedReplies } from '../../../services/saved-replies.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
@@ -20,7 +21,9 @@ const SavedReplyActionSchema = z.discriminatedUnion(
       intent: z.literal('create-reply'),
       title: z.string({ error: 'Give it a title' }).trim().min(1, 'Give it a title').max(100, 'Keep the title under 100 characters'),
       body: messageBody('Write the reply'),
-    }), z.object({ intent: z.literal('delete-reply'), replyId: z.uuid({ error: 'Unknown saved reply' }) })],
+    }),
+    z.object({ intent: z.literal('delete-reply'), replyId: z.uuid({ error: 'Unknown saved reply' }) }),
+  ],
   { error: 'Unknown action' },
 )
 
@@ -37,14 +40,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireSettingsAdmin(context, request)
   const form = parseForm(await request.formData(), SavedReplyActionSchema)
-  if (!form.success) return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null, values: form.values }, { status: 400 })
+  if (!form.success)
+    return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null, values: form.values }, { status: 400 })
   const here = new URL(request.url)
   const back = `${here.pathname}${here.search}`
   const actor = { actorId: user.id, via: 'portal' as const }
   if (form.data.intent === 'create-reply') {
     const { title, body } = form.data
     if (!(await createSavedReply(context.db, { orgId: team.orgId, title, body, ...actor })))
-      return data({ fieldErrors: { title: ['There is already a saved reply with this title'] }, formError: null, values: { title, body } }, { status: 409 })
+      return data(
+        { fieldErrors: { title: ['There is already a saved reply with this title'] }, formError: null, values: { title, body } },
+        { status: 409 },
+      )
     return redirectWithFlash(context, request, back, { kind: 'success', text: `Saved reply “${title}” added.` })
   }
   if (!(await deleteSavedReply(context.db, { orgId: team.orgId, id: form.data.replyId, ...actor })))
@@ -75,7 +82,14 @@ export default function SavedReplies() {
             errors={actionData?.fieldErrors.title}
             required
           />
-          <TextAreaField label="Reply text" name="body" rows={6} defaultValue={actionData?.values.body} errors={actionData?.fieldErrors.body} required />
+          <TextAreaField
+            label="Reply text"
+            name="body"
+            rows={6}
+            defaultValue={actionData?.values.body}
+            errors={actionData?.fieldErrors.body}
+            required
+          />
           <Button disabled={adding}>{adding ? 'Adding…' : 'Add saved reply'}</Button>
         </Form>
       </Card>

@@ -155,7 +155,10 @@ export default function SlaPolicySettings() {
   const values = actionData?.intent === 'save-policy' ? actionData.values : stored
   const overrideErrors = actionData?.intent === 'save-override' ? actionData.fieldErrors : {}
   const overrideValues = actionData?.intent === 'save-override' ? actionData.values : {}
-  const otherError = actionData && !['save-policy', 'save-override'].includes(actionData.intent) ? (actionData.formError ?? 'Check the form and try again.') : null
+  const otherError =
+    actionData && !['save-policy', 'save-override'].includes(actionData.intent)
+      ? (actionData.formError ?? 'Check the form and try again.')
+      : null
   const problems = Object.keys(policyErrors).length
   const policyFormError = actionData?.intent === 'save-policy' ? actionData.formError : null
 

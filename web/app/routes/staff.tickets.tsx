@@ -1,19 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
-import {
-  PRIORITIES,
-  PRIORITY_LABELS,
-  TICKET_STATUSES,
-  TICKET_TYPES,
-  TYPE_LABELS,
-} from '../../../domain/ticket.ts'
+import { PRIORITIES, PRIORITY_LABELS, TICKET_STATUSES, TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
+import { CheckboxField, SelectField, TextField } from '../components/form-fields.tsx'
 import {
   Badge,
   Button,
   Card,
-  CheckboxField,
   DateTime,
   EmptyState,
   linkClass,
@@ -21,10 +15,8 @@ import {
   OrganisationSwitch,
   PageHeader,
   Pager,
-  SelectField,
   SlaChip,
   TabNav,
-  TextField,
 } from '../components/ui.tsx'
 import {
   DEFAULT_DIRECTION,
@@ -134,7 +126,17 @@ const SORT_WORDS: Record<QueueSort, { asc: string; desc: string }> = {
   activity: { asc: 'oldest activity first', desc: 'most recent activity first' },
 }
 
-function SortHeader({ sort, label, query, href }: { sort: QueueSort; label: string; query: { sort: QueueSort; dir: 'asc' | 'desc' }; href: string }) {
+function SortHeader({
+  sort,
+  label,
+  query,
+  href,
+}: {
+  sort: QueueSort
+  label: string
+  query: { sort: QueueSort; dir: 'asc' | 'desc' }
+  href: string
+}) {
   const active = query.sort === sort
   return (
     <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined} className="px-2.5 py-3">
@@ -219,7 +221,9 @@ export default function StaffQueue() {
       <TabNav label="Ticket status" tabs={tabs} current={query.tab} />
 
       <p aria-live="polite" className="text-sm text-slate-600">
-        {searching ? 'Loading…' : `${current.count} ${current.count === 1 ? 'ticket' : 'tickets'} in ${current.label}${query.filtered ? ' matching the filters' : ''}`}
+        {searching
+          ? 'Loading…'
+          : `${current.count} ${current.count === 1 ? 'ticket' : 'tickets'} in ${current.label}${query.filtered ? ' matching the filters' : ''}`}
       </p>
 
       {tickets.length ? (
@@ -232,13 +236,25 @@ export default function StaffQueue() {
               <tr>
                 <SortHeader sort="number" label="No." query={query} href={sortLinks.number} />
                 <SortHeader sort="subject" label="Subject" query={query} href={sortLinks.subject} />
-                <th scope="col" className="px-2.5 py-3">Family</th>
-                <th scope="col" className="px-2.5 py-3">Type</th>
-                {showDepartment ? <th scope="col" className="px-2.5 py-3">Team</th> : null}
-                <th scope="col" className="px-2.5 py-3">Status</th>
+                <th scope="col" className="px-2.5 py-3">
+                  Family
+                </th>
+                <th scope="col" className="px-2.5 py-3">
+                  Type
+                </th>
+                {showDepartment ? (
+                  <th scope="col" className="px-2.5 py-3">
+                    Team
+                  </th>
+                ) : null}
+                <th scope="col" className="px-2.5 py-3">
+                  Status
+                </th>
                 <SortHeader sort="priority" label="Priority" query={query} href={sortLinks.priority} />
                 <SortHeader sort="sla" label="SLA" query={query} href={sortLinks.sla} />
-                <th scope="col" className="px-2.5 py-3">Assignee</th>
+                <th scope="col" className="px-2.5 py-3">
+                  Assignee
+                </th>
                 <SortHeader sort="activity" label="Last update" query={query} href={sortLinks.activity} />
               </tr>
             </thead>

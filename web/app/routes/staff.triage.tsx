@@ -3,6 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { PRIORITIES, PRIORITY_LABELS, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
+import { SelectField } from '../components/form-fields.tsx'
 import {
   Alert,
   Button,
@@ -13,7 +14,6 @@ import {
   linkClass,
   OrganisationSwitch,
   PageHeader,
-  SelectField,
   SlaChip,
 } from '../components/ui.tsx'
 import { OPEN_STATUSES } from '../../../services/queue.server.ts'
@@ -136,7 +136,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { team } = requireTriage(user, request)
   if (!form.success)
     return data(
-      { number: Number(form.values.number) || null, formError: Object.values(form.fieldErrors).flat()[0] ?? 'Check the form and try again.' },
+      {
+        number: Number(form.values.number) || null,
+        formError: Object.values(form.fieldErrors).flat()[0] ?? 'Check the form and try again.',
+      },
       { status: 400 },
     )
   const { number, assigneeId, priority } = form.data
@@ -151,12 +154,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (priority !== ticket.priority) {
     const changed = await changePriority(context, { ticket, actor, priority })
     const problem = describe(changed)
-    if (problem)
-      return data({ number, formError: `Not done: ${problem}` }, { status: changed.status === 'unavailable' ? 503 : 409 })
+    if (problem) return data({ number, formError: `Not done: ${problem}` }, { status: changed.status === 'unavailable' ? 503 : 409 })
   }
   const assigned = await assign(context, { ticket, actor, assigneeId })
   if (assigned.status === 'refused' || assigned.status === 'unavailable') {
-    const prefix = priority !== ticket.priority ? `Priority set to ${PRIORITY_LABELS[priority]}, but the ticket was not assigned: ` : 'Not done: '
+    const prefix =
+      priority !== ticket.priority ? `Priority set to ${PRIORITY_LABELS[priority]}, but the ticket was not assigned: ` : 'Not done: '
     return data({ number, formError: `${prefix}${assigned.message}` }, { status: assigned.status === 'refused' ? 409 : 503 })
   }
   const assignee = await context.db.user.findUnique({ where: { id: assigneeId }, select: { name: true } })
@@ -226,7 +229,9 @@ export default function Triage() {
                         <SlaChip chip={t.sla} />
                       </div>
                       {t.excerpt ? (
-                        <blockquote className="mt-3 whitespace-pre-line border-l-4 border-slate-200 pl-3 text-slate-800">{t.excerpt}</blockquote>
+                        <blockquote className="mt-3 whitespace-pre-line border-l-4 border-slate-200 pl-3 text-slate-800">
+                          {t.excerpt}
+                        </blockquote>
                       ) : null}
                       <Form method="post" className="mt-4 grid gap-4 sm:grid-cols-[10rem_1fr_auto] sm:items-end" noValidate>
                         <input type="hidden" name="intent" value="triage" />

@@ -16,9 +16,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     where: {
       id: params.attachmentId,
       ticketId: access.ticket.id,
-      ...(access.role === 'family'
-        ? { OR: [{ message: { visibility: 'public' } }, { messageId: null, uploaderId: access.user.id }] }
-        : {}),
+      ...(access.role === 'family' ? { OR: [{ message: { visibility: 'public' } }, { messageId: null, uploaderId: access.user.id }] } : {}),
     },
     select: { filename: true, contentType: true, size: true, storageKey: true },
   })

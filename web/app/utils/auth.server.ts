@@ -89,10 +89,7 @@ export async function requireStaff(ctx: Ctx, request: Request, orgId: string) {
 // answers take the same time, so response times do not reveal accounts.
 let timingDummyHash: Promise<string> | undefined
 
-export type SignInResult =
-  | { status: 'ok'; userId: string }
-  | { status: 'invalid' }
-  | { status: 'throttled'; retryAfterMs: number }
+export type SignInResult = { status: 'ok'; userId: string } | { status: 'invalid' } | { status: 'throttled'; retryAfterMs: number }
 
 export async function signIn(ctx: Ctx, input: { email: string; password: string }): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase()

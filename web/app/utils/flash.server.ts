@@ -32,10 +32,7 @@ export async function redirectWithFlash(
 }
 
 /** The pending flash (if any) and the header that clears it. */
-export async function readFlash(
-  ctx: Pick<CasewayContext, 'env'>,
-  request: Request,
-): Promise<{ flash: Flash | null; headers: Headers }> {
+export async function readFlash(ctx: Pick<CasewayContext, 'env'>, request: Request): Promise<{ flash: Flash | null; headers: Headers }> {
   const cookie = flashCookie(ctx.env, request)
   const value: unknown = await cookie.parse(request.headers.get('Cookie'))
   const headers = new Headers()

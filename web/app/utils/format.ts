@@ -114,6 +114,10 @@ function safeZone(timeZone: string): string {
 
 /** "assignee_changed" -> "Assignee changed": a readable fallback for timeline kinds this page does not know. */
 export function humanise(kind: string): string {
-  const words = kind.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.-]+/g, ' ').trim().toLowerCase()
+  const words = kind
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ')
+    .trim()
+    .toLowerCase()
   return words ? words[0]!.toUpperCase() + words.slice(1) : kind
 }

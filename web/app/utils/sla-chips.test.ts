@@ -21,7 +21,10 @@ describe('slaChip', () => {
   })
 
   it('finds when a breached target was due among the targets when the ticket has no running due time', () => {
-    const chip = slaChip({ state: 'breached', dueAt: null, targets: [{ kind: 'first_response', dueAt: inHours(-26), state: 'breached' }] }, now)
+    const chip = slaChip(
+      { state: 'breached', dueAt: null, targets: [{ kind: 'first_response', dueAt: inHours(-26), state: 'breached' }] },
+      now,
+    )
     expect(chip?.text).toBe('Breached · 26h ago')
     expect(slaChip({ state: 'breached', dueAt: null, targets: [] }, now)?.text).toBe('Breached')
   })

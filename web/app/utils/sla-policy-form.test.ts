@@ -42,7 +42,11 @@ describe('the SLA policy form', () => {
     fc.assert(
       fc.property(fc.tuple(target, target, target, target), fc.double({ min: 0, max: 1, noNaN: true }), (targets, share) => {
         // Hours are shown to two decimals: a target survives a save to within 18 seconds, rounded to whole minutes.
-        const policy = { ...defaults, atRiskShare: Math.round(share * 100) / 100, targets: Object.fromEntries(PRIORITIES.map((p, i) => [p, targets[i]!])) }
+        const policy = {
+          ...defaults,
+          atRiskShare: Math.round(share * 100) / 100,
+          targets: Object.fromEntries(PRIORITIES.map((p, i) => [p, targets[i]!])),
+        }
         const result = submit(policy as SlaPolicyJson)
         if (!result.success || result.data.intent !== 'save-policy') throw new Error(JSON.stringify(result))
         const saved = policyFromForm(result.data, {})

@@ -45,18 +45,20 @@ const Hours = z
 const Calendar = z.enum(TARGET_CALENDARS, { error: 'Choose business hours or around the clock' })
 
 function wholeNumber(message: string, min: number, max: number) {
-  return z
-    .string({ error: message })
-    .trim()
-    .min(1, message)
-    // A refine rather than .int(): zod's int check aborts the parse, hiding the other fields' problems.
-    .pipe(
-      z.coerce
-        .number<string>({ error: message })
-        .refine(Number.isInteger, message)
-        .refine((n) => n >= min, `Enter at least ${min}`)
-        .refine((n) => n <= max, `Enter at most ${max}`),
-    )
+  return (
+    z
+      .string({ error: message })
+      .trim()
+      .min(1, message)
+      // A refine rather than .int(): zod's int check aborts the parse, hiding the other fields' problems.
+      .pipe(
+        z.coerce
+          .number<string>({ error: message })
+          .refine(Number.isInteger, message)
+          .refine((n) => n >= min, `Enter at least ${min}`)
+          .refine((n) => n <= max, `Enter at most ${max}`),
+      )
+  )
 }
 
 /** Minutes shown as hours, to two decimals at most. */
@@ -64,7 +66,8 @@ export function minutesToHours(minutes: number): string {
   return String(Math.round((minutes / 60) * 100) / 100)
 }
 
-type TargetShape<P extends string> = Record<`${P}.${'first' | 'next' | 'resolution'}`, typeof Hours> & Record<`${P}.calendar`, typeof Calendar>
+type TargetShape<P extends string> = Record<`${P}.${'first' | 'next' | 'resolution'}`, typeof Hours> &
+  Record<`${P}.calendar`, typeof Calendar>
 
 function targetShape<P extends string>(prefix: P): TargetShape<P> {
   return {

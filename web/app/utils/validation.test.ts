@@ -23,7 +23,10 @@ describe('the request form', () => {
       form({ type: 'ehcp', subject: ' Help ', childName: ' ', departmentId: '', message: ' Please ' }),
       TicketRequestSchema,
     )
-    expect(result).toEqual({ success: true, data: { type: 'ehcp', subject: 'Help', childName: undefined, departmentId: undefined, message: 'Please' } })
+    expect(result).toEqual({
+      success: true,
+      data: { type: 'ehcp', subject: 'Help', childName: undefined, departmentId: undefined, message: 'Please' },
+    })
   })
 })
 

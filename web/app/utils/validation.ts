@@ -91,7 +91,10 @@ export const ChangeStatusSchema = z.object({
   intent: z.literal('change-status'),
   status: z.enum(TICKET_STATUSES, { error: 'Choose a status' }),
   reason: optionalText(500),
-  laDeadline: z.union([z.literal(''), LocalDate]).optional().transform((v) => (v ? v : undefined)),
+  laDeadline: z
+    .union([z.literal(''), LocalDate])
+    .optional()
+    .transform((v) => (v ? v : undefined)),
 })
 
 export const AssignSchema = z.object({
@@ -156,8 +159,7 @@ export const TriageSchema = z.object({
 export type FieldErrors = Record<string, string[] | undefined>
 
 export type FormResult<T> =
-  | { success: true; data: T }
-  | { success: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> }
+  { success: true; data: T } | { success: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> }
 
 /** A form's text fields (files left out), as typed. */
 export function formValues(formData: FormData): Record<string, string> {

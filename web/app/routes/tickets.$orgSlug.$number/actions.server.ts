@@ -8,7 +8,17 @@ import { data } from '@remix-run/node'
 import { DateTime as Luxon } from 'luxon'
 import { PRIORITY_LABELS, STATUS_LABELS, TYPE_LABELS } from '../../../../domain/ticket.ts'
 import type { Upload } from '../../../../services/attachments.server.ts'
-import { assign, changePriority, changeStatus, changeType, linkCase, postMessageOrFollowUp, recordLaResponse, reopenTicket, type TicketCommandResult } from '../../../../services/ticket-commands.server.ts'
+import {
+  assign,
+  changePriority,
+  changeStatus,
+  changeType,
+  linkCase,
+  postMessageOrFollowUp,
+  recordLaResponse,
+  reopenTicket,
+  type TicketCommandResult,
+} from '../../../../services/ticket-commands.server.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel } from '../../utils/format.ts'
@@ -32,9 +42,7 @@ export interface TicketActionArgs {
 }
 
 /** A handler's answer: a command's result with the words for success, or a response of its own. */
-export type Handled =
-  | { result: TicketCommandResult; success: (r: Applied) => string }
-  | { response: Response | ReturnType<typeof invalid> }
+export type Handled = { result: TicketCommandResult; success: (r: Applied) => string } | { response: Response | ReturnType<typeof invalid> }
 
 type Command<I extends Intent> = Extract<TicketAction, { intent: I }>
 
@@ -53,10 +61,7 @@ export async function handleReply(
   { context, request, params, access, actor, staff, uploads }: TicketActionArgs,
   command: Command<'reply'>,
 ): Promise<Handled> {
-  requireTicketPermission(
-    access,
-    command.visibility === 'internal' ? 'note:ticket:org' : staff ? 'reply:ticket:org' : 'reply:ticket:own',
-  )
+  requireTicketPermission(access, command.visibility === 'internal' ? 'note:ticket:org' : staff ? 'reply:ticket:org' : 'reply:ticket:own')
   const files = uploads.length
   const posted = await postMessageOrFollowUp(context, {
     ticket: access.ticket,
@@ -103,12 +108,21 @@ export async function handleReply(
   }
 }
 
-export async function handleChangeStatus({ context, access, actor, values }: TicketActionArgs, command: Command<'change-status'>): Promise<Handled> {
+export async function handleChangeStatus(
+  { context, access, actor, values }: TicketActionArgs,
+  command: Command<'change-status'>,
+): Promise<Handled> {
   requireTicketPermission(access, 'change-status:ticket:org')
   let laDeadline: Date | null = null
   if (command.laDeadline) {
     if (command.status !== 'pending_la')
-      return { response: invalid(command.intent, { laDeadline: ['An LA deadline goes with Pending LA: choose that status, or clear the date'] }, values) }
+      return {
+        response: invalid(
+          command.intent,
+          { laDeadline: ['An LA deadline goes with Pending LA: choose that status, or clear the date'] },
+          values,
+        ),
+      }
     laDeadline = await laDeadlineOf(context, access, command.laDeadline)
     if (!laDeadline || laDeadline.getTime() < Date.now())
       return { response: invalid(command.intent, { laDeadline: ['The LA deadline must be today or later'] }, values) }
@@ -133,7 +147,10 @@ export async function handleAssign({ context, access, actor }: TicketActionArgs,
   }
 }
 
-export async function handleChangePriority({ context, access, actor }: TicketActionArgs, command: Command<'change-priority'>): Promise<Handled> {
+export async function handleChangePriority(
+  { context, access, actor }: TicketActionArgs,
+  command: Command<'change-priority'>,
+): Promise<Handled> {
   requireTicketPermission(access, 'change-priority:ticket:org')
   const result = await changePriority(context, { ticket: access.ticket, actor, priority: command.priority })
   return { result, success: ({ view }) => `Priority changed to ${PRIORITY_LABELS[view.priority]}. SLA targets updated.` }
@@ -152,7 +169,10 @@ export async function handleLinkCase({ context, access, actor }: TicketActionArg
 }
 
 /** Watchers are plain records, not lifecycle: no workflow command, so the handler answers itself. */
-export async function handleWatch({ context, request, access, actor, values }: TicketActionArgs, command: Command<'watch'>): Promise<Handled> {
+export async function handleWatch(
+  { context, request, access, actor, values }: TicketActionArgs,
+  command: Command<'watch'>,
+): Promise<Handled> {
   requireTicketPermission(access, 'watch:ticket:org')
   const outcome = await setWatching(context.db, {
     ticket: access.ticket,

@@ -21,7 +21,11 @@ export function useFormState(intent: Intent) {
 function PaperclipIcon() {
   return (
     <svg aria-hidden="true" viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth="1.6" className="size-4 text-slate-600">
-      <path d="M14.5 9.5 9.3 14.7a3.2 3.2 0 0 1-4.5-4.5l5.9-5.9a2.1 2.1 0 0 1 3 3l-5.9 5.9a1.1 1.1 0 0 1-1.5-1.5l5.2-5.2" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d="M14.5 9.5 9.3 14.7a3.2 3.2 0 0 1-4.5-4.5l5.9-5.9a2.1 2.1 0 0 1 3 3l-5.9 5.9a1.1 1.1 0 0 1-1.5-1.5l5.2-5.2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   )
 }

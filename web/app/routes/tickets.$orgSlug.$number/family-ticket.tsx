@@ -81,7 +81,14 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
             <input type="hidden" name="intent" value="reply" />
             {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
             <TextAreaField label="Message" name="body" rows={5} defaultValue={reply.values.body} errors={reply.fieldErrors.body} required />
-            <FileField label="Attachments" name="attachments" accept={attachments.accept} hint={attachments.hint} errors={reply.fieldErrors.attachments} required={false} />
+            <FileField
+              label="Attachments"
+              name="attachments"
+              accept={attachments.accept}
+              hint={attachments.hint}
+              errors={reply.fieldErrors.attachments}
+              required={false}
+            />
             <Button disabled={reply.submitting}>{reply.submitting ? 'Sending…' : 'Send reply'}</Button>
           </Form>
         </Card>

@@ -72,14 +72,7 @@ export function LocalAuthorityCard({ ticket }: Pick<StaffData, 'ticket'>) {
       <Form method="post" className="space-y-3" key={`la-${ticket.laDeadlineDate}`} noValidate>
         <input type="hidden" name="intent" value="change-status" />
         <input type="hidden" name="status" value="pending_la" />
-        <TextField
-          id="la-deadline-update"
-          label="Deadline"
-          name="laDeadline"
-          type="date"
-          defaultValue={ticket.laDeadlineDate}
-          required
-        />
+        <TextField id="la-deadline-update" label="Deadline" name="laDeadline" type="date" defaultValue={ticket.laDeadlineDate} required />
         <Button variant="secondary">{ticket.laDeadline ? 'Update deadline' : 'Set deadline'}</Button>
       </Form>
       <Form method="post" className="space-y-3">

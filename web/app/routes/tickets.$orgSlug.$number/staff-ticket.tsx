@@ -84,11 +84,24 @@ export function StaffTicket({ data }: { data: StaffData }) {
                 ...(ticket.department ? [{ label: 'Team', value: ticket.department }] : []),
                 { label: 'Priority', value: ticket.priority },
                 { label: 'Assignee', value: ticket.assignee ?? 'Unassigned' },
-                { label: 'Waiting on', value: ticket.awaiting === 'staff' ? 'The team' : ticket.awaiting === 'family' ? 'The family' : '–' },
+                {
+                  label: 'Waiting on',
+                  value: ticket.awaiting === 'staff' ? 'The team' : ticket.awaiting === 'family' ? 'The family' : '–',
+                },
                 { label: 'Case', value: ticket.caseRef ?? 'Not linked' },
                 { label: 'Received', value: <DateTime value={ticket.createdAt} /> },
                 ...(ticket.laDeadline
-                  ? [{ label: 'LA deadline', value: <>{<DateTime value={ticket.laDeadline} />}{ticket.laOverdue ? ' (overdue)' : ''}</> }]
+                  ? [
+                      {
+                        label: 'LA deadline',
+                        value: (
+                          <>
+                            {<DateTime value={ticket.laDeadline} />}
+                            {ticket.laOverdue ? ' (overdue)' : ''}
+                          </>
+                        ),
+                      },
+                    ]
                   : []),
                 ...(ticket.autoCloseAt ? [{ label: 'Closes without a reply', value: <DateTime value={ticket.autoCloseAt} /> }] : []),
                 ...(ticket.reopenUntil ? [{ label: 'Family can reopen until', value: <DateTime value={ticket.reopenUntil} /> }] : []),
@@ -116,9 +129,15 @@ export function StaffTicket({ data }: { data: StaffData }) {
                 <caption className="sr-only">Each SLA target, its state and when it is due</caption>
                 <thead className="text-xs uppercase tracking-wide text-slate-600">
                   <tr>
-                    <th scope="col" className="py-2 pr-3">Target</th>
-                    <th scope="col" className="py-2 pr-3">State</th>
-                    <th scope="col" className="py-2">Due</th>
+                    <th scope="col" className="py-2 pr-3">
+                      Target
+                    </th>
+                    <th scope="col" className="py-2 pr-3">
+                      State
+                    </th>
+                    <th scope="col" className="py-2">
+                      Due
+                    </th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
@@ -153,7 +172,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
             )}
             {live.available ? (
               <p className="mt-3 text-xs text-slate-600">
-                Live from the ticket workflow (version {live.version}, last change <DateTime value={live.updatedAt} />).
+                Live from the ticket workflow (version {live.version}, last change <DateTime value={live.updatedAt} />
+                ).
               </p>
             ) : null}
           </Card>
@@ -240,7 +260,14 @@ export function StaffTicket({ data }: { data: StaffData }) {
                   errors={reply.fieldErrors.body}
                   required
                 />
-                <FileField label="Attachments" name="attachments" accept={attachments.accept} hint={attachments.hint} errors={reply.fieldErrors.attachments} required={false} />
+                <FileField
+                  label="Attachments"
+                  name="attachments"
+                  accept={attachments.accept}
+                  hint={attachments.hint}
+                  errors={reply.fieldErrors.attachments}
+                  required={false}
+                />
                 {permissions.changeStatus && replyThen.length ? (
                   <SelectField
                     label="After sending"
@@ -262,7 +289,9 @@ export function StaffTicket({ data }: { data: StaffData }) {
 
           {permissions.laResponse ? <LocalAuthorityCard ticket={ticket} /> : null}
 
-          {permissions.assignAny || permissions.assignSelf ? <AssignmentCard ticket={ticket} team={team} me={me} permissions={permissions} /> : null}
+          {permissions.assignAny || permissions.assignSelf ? (
+            <AssignmentCard ticket={ticket} team={team} me={me} permissions={permissions} />
+          ) : null}
 
           {permissions.changePriority || permissions.changeType ? <PriorityAndTypeCard ticket={ticket} permissions={permissions} /> : null}
 

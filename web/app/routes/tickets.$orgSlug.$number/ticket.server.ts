@@ -13,14 +13,7 @@ import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
 import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
 import { getTicketLiveView } from '../../../../services/ticket-commands.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
-import {
-  familyReplied,
-  familyStatusHint,
-  familyStatusLabel,
-  formatDateTime,
-  humanise,
-  staffStatusLabel,
-} from '../../utils/format.ts'
+import { familyReplied, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
 import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chips.ts'
@@ -209,20 +202,21 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         paused: t.paused,
         calendar: t.calendar === 'business' ? 'business hours' : 'around the clock',
       }))
-    : (Array.isArray(ticket.slaTargets) ? (ticket.slaTargets as { kind: keyof typeof SLA_KIND_LABELS; dueAt: string | null; state: keyof typeof SLA_STATE_LABELS }[]) : []).map(
-        (t, i) => ({
-          key: `${t.kind}-${i}`,
-          label: SLA_KIND_LABELS[t.kind] ?? humanise(String(t.kind)),
-          chip: slaChip({ state: t.state, dueAt: t.dueAt }, now),
-          due: when(t.dueAt),
-          stopped: null,
-          breachedAt: null,
-          paused: t.state === 'paused',
-          calendar: null,
-        }),
-      )
+    : (Array.isArray(ticket.slaTargets)
+        ? (ticket.slaTargets as { kind: keyof typeof SLA_KIND_LABELS; dueAt: string | null; state: keyof typeof SLA_STATE_LABELS }[])
+        : []
+      ).map((t, i) => ({
+        key: `${t.kind}-${i}`,
+        label: SLA_KIND_LABELS[t.kind] ?? humanise(String(t.kind)),
+        chip: slaChip({ state: t.state, dueAt: t.dueAt }, now),
+        due: when(t.dueAt),
+        stopped: null,
+        breachedAt: null,
+        paused: t.state === 'paused',
+        calendar: null,
+      }))
 
-  const laDeadline = view ? view.laDeadline : ticket.laDeadline?.toISOString() ?? null
+  const laDeadline = view ? view.laDeadline : (ticket.laDeadline?.toISOString() ?? null)
   const laOverdue = view ? view.laOverdue : ticket.laOverdue
   const notClosed = status !== 'closed'
   return {
@@ -254,7 +248,13 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       autoCloseAt: status === 'pending_family' ? when(view ? view.autoCloseAt : ticket.autoCloseAt) : null,
       reopenUntil: status === 'resolved' ? when(view ? view.reopenUntil : ticket.reopenUntil) : null,
       closeReason: status === 'closed' ? (view?.closeReason ?? ticket.closeReason) : null,
-      followUpOf: ticket.followUpOf ? { number: ticket.followUpOf.number, subject: ticket.followUpOf.subject, href: `/tickets/${ticket.org.slug}/${ticket.followUpOf.number}` } : null,
+      followUpOf: ticket.followUpOf
+        ? {
+            number: ticket.followUpOf.number,
+            subject: ticket.followUpOf.subject,
+            href: `/tickets/${ticket.org.slug}/${ticket.followUpOf.number}`,
+          }
+        : null,
     },
     sla: { targets, fromLiveView: Boolean(view?.sla) },
     live:
