@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'lib/**/*.test.ts', 'services/**/*.test.ts', 'web/**/*.test.ts'],
+          include: ['domain/**/*.test.ts', 'lib/**/*.test.ts', 'services/**/*.test.ts', 'web/**/*.test.ts', 'tests/lint/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -283,6 +283,8 @@ async function run(db: Db) {
           type: TYPES[i % TYPES.length]!,
           priority: PRIORITIES[i % PRIORITIES.length]!,
           externalRef: `BENCH-${i}`,
+          // As if a workflow had saved it: the worker's sweep opens rows that no workflow saved.
+          stateVersion: 1,
         },
         select: { id: true },
       })

@@ -17,11 +17,15 @@ let people: Awaited<ReturnType<typeof createTestOrganisation>>
 
 const STATUSES = ['new', 'in_progress', 'pending_family', 'pending_la', 'resolved', 'closed']
 
-/** `count` tickets in the organisation, spread over statuses, types, priorities, SLA states, assignees and families. */
+/**
+ * `count` tickets in the organisation, spread over statuses, types, priorities,
+ * SLA states, assignees and families: read-model rows only, marked as saved by a
+ * workflow (stateVersion 1) so the worker's sweep leaves them alone.
+ */
 async function insertTickets(orgId: string, count: number, families: string[], assigneeId: string) {
   await stack.db.$executeRaw`
     INSERT INTO "Ticket" (id, "orgId", number, "requesterId", subject, type, priority, status, awaiting, "assigneeId",
-                          "lastActivityAt", "slaState", "slaDueAt", "caseRef")
+                          "lastActivityAt", "slaState", "slaDueAt", "caseRef", "stateVersion")
     SELECT gen_random_uuid(), ${orgId}::uuid, g,
            (${families}::uuid[])[1 + g % ${families.length}],
            (ARRAY['Annual review paperwork','DLA renewal','Tribunal bundle','Transport to school','EHCP draft comments'])[1 + g % 5] || ' ' || g,
@@ -35,7 +39,8 @@ async function insertTickets(orgId: string, count: number, families: string[], a
            timestamp '2026-01-01' + ((g / 3) || ' minutes')::interval,
            CASE WHEN g % 11 = 0 THEN NULL ELSE (ARRAY['on_track','at_risk','breached','paused'])[1 + g % 4]::"SlaState" END,
            CASE WHEN g % 11 = 0 OR g % 4 = 3 THEN NULL ELSE timestamp '2026-02-01' + ((g % 500) || ' hours')::interval END,
-           CASE WHEN g % 10 = 0 THEN 'CASE-' || g END
+           CASE WHEN g % 10 = 0 THEN 'CASE-' || g END,
+           1
     FROM generate_series(1, ${count}) g`
   await stack.db.$executeRaw`ANALYZE "Ticket"`
 }
