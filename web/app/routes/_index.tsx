@@ -48,7 +48,7 @@ export default function Welcome() {
                 <Link to={`/orgs/${org.slug}`} className="font-medium text-indigo-800 underline-offset-4 hover:underline">
                   {org.name}
                 </Link>
-                <p className="text-sm text-slate-600">Usually responds {org.responseTime}</p>
+                {org.responseTime ? <p className="text-sm text-slate-600">Usually responds {org.responseTime}</p> : null}
               </li>
             ))}
           </ul>

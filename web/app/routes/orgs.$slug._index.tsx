@@ -7,7 +7,14 @@ import { requireOrganisation } from '../utils/organisations.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.org.name} · Caseway` : 'Caseway' },
-  ...(data ? [{ name: 'description', content: `Ask ${data.org.name} for help. They usually respond ${data.org.responseTime}.` }] : []),
+  ...(data
+    ? [
+        {
+          name: 'description',
+          content: `Ask ${data.org.name} for help.${data.org.responseTime ? ` They usually respond ${data.org.responseTime}.` : ''}`,
+        },
+      ]
+    : []),
 ]
 
 // Public: anyone with the link may read an organisation's profile. Its shareable
@@ -43,10 +50,12 @@ export default function OrganisationProfile() {
       <Card>
         {org.about ? <p className="whitespace-pre-line text-slate-800">{org.about}</p> : null}
         <dl className="mt-4 space-y-2 text-slate-700">
-          <div>
-            <dt className="inline font-medium">Response time: </dt>
-            <dd className="inline">usually {org.responseTime}</dd>
-          </div>
+          {org.responseTime ? (
+            <div>
+              <dt className="inline font-medium">Response time: </dt>
+              <dd className="inline">usually {org.responseTime}</dd>
+            </div>
+          ) : null}
           {org.departments.length ? (
             <div>
               <dt className="inline font-medium">Teams: </dt>

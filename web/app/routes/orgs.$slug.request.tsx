@@ -125,7 +125,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       `/tickets/${org.slug}/${ticket.number}`,
       {
         kind: 'success',
-        text: `Request sent to ${org.name}${user ? '' : ', and your account is ready'}. They usually respond ${org.responseTime}; you will see their reply here.${ticket.view ? '' : ' It may take a moment to show its progress.'}`,
+        text: [
+          `Request sent to ${org.name}${user ? '' : ', and your account is ready'}.`,
+          org.responseTime ? `They usually respond ${org.responseTime}; you will see their reply here.` : 'You will see their reply here.',
+          ticket.view ? '' : 'It may take a moment to show its progress.',
+        ]
+          .filter(Boolean)
+          .join(' '),
       },
       { headers },
     )
@@ -163,7 +169,8 @@ export default function RequestSupport() {
       </p>
       <h1 className="mt-1 text-2xl font-bold text-slate-900">Request support</h1>
       <p className="mt-2 text-slate-700">
-        Tell {org.name} what you need. They usually respond {org.responseTime}, and you can follow every reply in Caseway.
+        Tell {org.name} what you need{org.responseTime ? `. They usually respond ${org.responseTime}, and` : ', and'} you can follow every
+        reply in Caseway.
       </p>
       <Card className="mt-6">
         <Form method="post" encType="multipart/form-data" className="space-y-5" noValidate>

@@ -72,7 +72,7 @@ export default function Directory() {
                 </h2>
                 {org.about ? <p className="mt-2 text-slate-700">{org.about}</p> : null}
                 {org.departments.length ? <p className="mt-2 text-sm text-slate-600">Teams: {org.departments.join(', ')}</p> : null}
-                <p className="mt-2 text-sm text-slate-600">Usually responds {org.responseTime}</p>
+                {org.responseTime ? <p className="mt-2 text-sm text-slate-600">Usually responds {org.responseTime}</p> : null}
                 <p className="mt-auto pt-4">
                   <Link to={`/orgs/${org.slug}/request`} className={buttonClass('primary')} aria-label={`Request support from ${org.name}`}>
                     Request support
