@@ -45,7 +45,7 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
     async notifyUsers(notification: TicketNotification): Promise<void> {
       const ticket = await db.ticket.findUnique({
         where: { id: notification.ticketId },
-        select: { number: true, orgId: true, org: { select: { timezone: true } } },
+        select: { number: true, orgId: true, subject: true, requester: { select: { name: true } }, org: { select: { timezone: true } } },
       })
       if (!ticket) throw notFound('Ticket', notification.ticketId)
       const recipients = new Set(notification.recipientIds)
@@ -61,7 +61,7 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
         return
       }
       // Built here rather than in the workflow, whose payloads carry ids only.
-      const text = await notificationText(db, notification, ticket.number, ticket.org.timezone)
+      const text = await notificationText(db, notification, ticket)
       const { count } = await db.notification.createMany({
         data: [...recipients].map((userId) => ({
           userId,
@@ -100,6 +100,7 @@ export async function saveTicketRecord(
       data: {
         status: snapshot.status,
         awaiting: snapshot.awaiting,
+        reopenedByFamily: snapshot.reopenedByFamily,
         priority: snapshot.priority,
         type: snapshot.type,
         assigneeId: snapshot.assigneeId,
@@ -148,13 +149,22 @@ const TARGET_WORDS: Record<SlaKind, string> = {
   resolution: 'resolution',
 }
 
-async function notificationText(db: Db, notification: TicketNotification, number: number, timezone: string): Promise<string> {
+interface NotifiedTicket {
+  number: number
+  subject: string
+  requester: { name: string }
+  org: { timezone: string }
+}
+
+async function notificationText(db: Db, notification: TicketNotification, ticket: NotifiedTicket): Promise<string> {
   const when = (iso: string | null) =>
     iso === null
       ? null
-      : new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: timezone }).format(new Date(iso))
-  const request = `request #${number}`
+      : new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: ticket.org.timezone }).format(new Date(iso))
+  const request = `request #${ticket.number}`
   switch (notification.kind) {
+    case 'new_request':
+      return `New request #${ticket.number} from ${ticket.requester.name}: “${ticket.subject}”`
     case 'staff_replied':
     case 'family_replied': {
       const actor = await db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } })

@@ -198,6 +198,71 @@ describe('applyCommand accepts', () => {
   })
 })
 
+describe('the first public staff reply, where the organisation assigns on it', () => {
+  const firstReply = (fields: Partial<PostMessage> = {}): PostMessage => ({ ...staffReply(), assignOnFirstReply: true, ...fields })
+
+  test('assigns an unassigned ticket to its author, on the timeline, and starts work', () => {
+    const result = applyCommand(ticket(), firstReply(), NOW)
+    if (!result.ok) throw new Error(result.reason)
+    expect(result.state).toMatchObject({ assigneeId: STAFF, status: 'in_progress', awaiting: 'family', firstStaffReplyAt: NOW })
+    expect(result.events).toEqual([
+      expect.objectContaining({ kind: 'message_posted', actorId: STAFF }),
+      { seq: 3, kind: 'assigned', actorId: STAFF, data: { assigneeId: STAFF, previousAssigneeId: null, onFirstReply: true }, at: NOW },
+      expect.objectContaining({ kind: 'status_changed', data: { from: 'new', to: 'in_progress', reason: null } }),
+    ])
+  })
+
+  test.each<{ name: string; given: Partial<TicketState>; command: PostMessage; assigneeId: string | null }>([
+    { name: 'not when the organisation turned it off', given: {}, command: firstReply({ assignOnFirstReply: false }), assigneeId: null },
+    { name: 'not when the setting did not come with it (an integration)', given: {}, command: staffReply(), assigneeId: null },
+    { name: 'not for an internal note', given: {}, command: firstReply({ visibility: 'internal' }), assigneeId: null },
+    { name: 'not for a family message', given: {}, command: { ...familyMessage(), assignOnFirstReply: true }, assigneeId: null },
+    {
+      name: 'not when already assigned',
+      given: { status: 'in_progress', assigneeId: OTHER_STAFF },
+      command: firstReply(),
+      assigneeId: OTHER_STAFF,
+    },
+    {
+      name: 'not on a later reply (staff answered before, unassigned)',
+      given: { status: 'in_progress', firstStaffReplyAt: OPENED_AT },
+      command: firstReply(),
+      assigneeId: null,
+    },
+  ])('$name', ({ given, command, assigneeId }) => {
+    const result = applyCommand(ticket(given), command, NOW)
+    if (!result.ok) throw new Error(result.reason)
+    expect(result.state.assigneeId).toBe(assigneeId)
+    expect(result.events.map((event) => event.kind)).not.toContain('assigned')
+  })
+})
+
+describe('a family pressing Reopen', () => {
+  const resolved = () => ticket({ status: 'resolved', awaiting: null, resolvedAt: OPENED_AT, firstStaffReplyAt: OPENED_AT })
+  const reopen = (actorRole: 'family' | 'staff'): TicketCommand => ({
+    kind: 'reopen',
+    actorId: actorRole === 'family' ? REQUESTER : STAFF,
+    actorRole,
+  })
+  const apply = (state: TicketState, command: TicketCommand) => {
+    const result = applyCommand(state, command, NOW)
+    if (!result.ok) throw new Error(result.reason)
+    return result.state
+  }
+
+  test('is told apart from a reply until someone writes publicly', () => {
+    const reopened = apply(resolved(), reopen('family'))
+    expect(reopened).toMatchObject({ status: 'in_progress', awaiting: 'staff', reopenedByFamily: true })
+    expect(apply(reopened, internalNote('m2')).reopenedByFamily).toBe(true)
+    expect(apply(reopened, familyMessage('m3'))).toMatchObject({ awaiting: 'staff', reopenedByFamily: false })
+    expect(apply(reopened, staffReply('m4'))).toMatchObject({ awaiting: 'family', reopenedByFamily: false })
+  })
+
+  test('staff reopening it is not the family reopening it', () => {
+    expect(apply({ ...resolved(), reopenedByFamily: true }, reopen('staff')).reopenedByFamily).toBe(false)
+  })
+})
+
 describe('applyCommand refuses', () => {
   test.each<{ name: string; given: Partial<TicketState>; command: TicketCommand; reason: string; code: RefusalCode }>([
     {
@@ -348,6 +413,7 @@ describe('any sequence of commands', () => {
       authorId: person,
       authorRole: fc.constantFrom(...ROLES),
       visibility: fc.constantFrom(...VISIBILITIES),
+      assignOnFirstReply: fc.boolean(),
     }),
     fc.record({ kind: fc.constant('assign' as const), assigneeId: fc.constantFrom(STAFF, OTHER_STAFF), actorId: person }),
     fc.record({

@@ -40,7 +40,15 @@ type Deduplicated = { commandId?: string }
 
 export type TicketCommand = Deduplicated &
   (
-    | { kind: 'postMessage'; messageId: string; authorId: string; authorRole: Role; visibility: Visibility }
+    | {
+        kind: 'postMessage'
+        messageId: string
+        authorId: string
+        authorRole: Role
+        visibility: Visibility
+        /** The organisation's choice: the first public staff reply on an unassigned ticket assigns it to its author. */
+        assignOnFirstReply?: boolean
+      }
     | { kind: 'assign'; assigneeId: string; actorId: string }
     | { kind: 'changeStatus'; status: TicketStatus; actorId: string; reason?: string; laDeadline?: string | null }
     | { kind: 'changePriority'; priority: Priority; actorId: string }
@@ -113,8 +121,12 @@ function postMessage(state: TicketState, command: Command<'postMessage'>, now: s
   next.messageIds = keepLast([...state.messageIds, command.messageId], MESSAGE_IDS_KEPT)
   // Internal notes are staff talking among themselves: nobody outside is waiting on them.
   if (command.visibility === 'internal') return commit(state, draft, now)
+  next.reopenedByFamily = false
 
   if (fromStaff) {
+    // Answering a ticket nobody has taken is taking it: it no longer waits in triage, and the family sees who helps them.
+    if (command.assignOnFirstReply && state.assigneeId === null && state.firstStaffReplyAt === null)
+      setAssignee(draft, command.authorId, command.authorId, { onFirstReply: true })
     if (next.status === 'new') moveTo(draft, 'in_progress', command.authorId, null, nowMs)
     next.awaiting = 'family'
     next.firstStaffReplyAt ??= now
@@ -133,12 +145,7 @@ function assign(state: TicketState, command: Command<'assign'>, now: string): Co
   if (state.status === 'closed') return closedRefusal()
   if (command.assigneeId === state.assigneeId) return refused('Ticket is already assigned to that person', 'no_change')
   const draft = draftOf(state)
-  draft.state.assigneeId = command.assigneeId
-  draft.events.push({
-    kind: 'assigned',
-    actorId: command.actorId,
-    data: { assigneeId: command.assigneeId, previousAssigneeId: state.assigneeId },
-  })
+  setAssignee(draft, command.assigneeId, command.actorId)
   // Someone taking a new ticket is work starting on it.
   if (state.status === 'new') moveTo(draft, 'in_progress', command.actorId, null, Date.parse(now))
   return commit(state, draft, now)
@@ -207,6 +214,7 @@ function reopen(state: TicketState, command: Command<'reopen'>, now: string): Co
     return refused('The time to reopen this request has passed', 'ticket_closed')
   const draft = draftOf(state)
   moveTo(draft, 'in_progress', command.actorId, byFamily ? STATUS_REASONS.familyReopened : null, nowMs)
+  draft.state.reopenedByFamily = byFamily
   // A family pressing Reopen is asking for an answer, as a message would.
   if (byFamily && draft.state.sla && draft.state.policy)
     draft.state.sla = familyWrote(draft.state.sla, draft.state.policy, targetOf(draft.state), nowMs)
@@ -265,6 +273,15 @@ function applySlaPolicy(state: TicketState, command: Command<'applySlaPolicy'>, 
 function retarget(draft: Draft, nowMs: number): void {
   const next = draft.state
   if (next.sla && next.policy) next.sla = retargeted(next.sla, next.policy, targetOf(next), nowMs)
+}
+
+function setAssignee(draft: Draft, assigneeId: string, actorId: string, how: { onFirstReply?: true } = {}): void {
+  draft.events.push({
+    kind: 'assigned',
+    actorId,
+    data: { assigneeId, previousAssigneeId: draft.state.assigneeId, ...how },
+  })
+  draft.state.assigneeId = assigneeId
 }
 
 function link(draft: Draft, caseRef: string | null, actorId: string | null): void {

@@ -92,4 +92,16 @@ describe('notificationsFor', () => {
     // Runs recorded before this replay as they ran.
     expect(notificationsFor(state, events)).toEqual([])
   })
+
+  test("the organisation's admins hear of a new request once, in runs that tell them", () => {
+    const state = initialTicketState(opening)
+    expect(notificationsFor(state, state.pendingEvents, { newRequests: true })).toEqual([
+      { dedupeKey: 'ticket:ticket-1:event:1', ticketId: 'ticket-1', kind: 'new_request', recipientIds: [], include: ['admins'] },
+    ])
+    // Later changes are not new requests; runs recorded before this replay as they ran.
+    const replied = applyCommand({ ...state, pendingEvents: [] }, staffReply('m1'), NOW)
+    if (!replied.ok) throw new Error(replied.reason)
+    expect(notificationsFor(replied.state, replied.events, { newRequests: true }).map((n) => n.kind)).toEqual(['staff_replied'])
+    expect(notificationsFor(state, state.pendingEvents)).toEqual([])
+  })
 })

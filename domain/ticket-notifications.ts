@@ -19,6 +19,7 @@ export type TicketNotification = {
   /** Also the ticket's watchers and/or the organisation's admins, found by the activity. */
   include?: ('watchers' | 'admins')[]
 } & (
+  | { kind: 'new_request' }
   | { kind: 'staff_replied'; actorId: string }
   | { kind: 'family_replied'; actorId: string }
   | { kind: 'ticket_resolved'; reason: string | null; reopenUntil: string | null }
@@ -30,23 +31,29 @@ export type TicketNotification = {
 
 export type TicketNotificationKind = TicketNotification['kind']
 
+/** The ticket's first event: a family asked for help. */
+export function isOpening(event: TicketEvent): boolean {
+  return event.kind === 'opened'
+}
+
 /** A message the family wrote (on the ticket, so public). */
 export function isFamilyMessage(event: TicketEvent): boolean {
   return event.kind === 'message_posted' && !isStaffRole(event.data.authorRole)
 }
 
 /**
- * Who hears about these events: the family when staff reply, when the ticket
+ * Who hears about these events: the organisation's admins when a family asks
+ * for help (`newRequests`); the family when staff reply, when the ticket
  * waits for them (with the date it will close), when reminded, and when it is
  * resolved (with the date reopening ends); the assignee and watchers when the
- * family writes (`familyReplies`: runs begun before this was added stay silent,
- * see the workflow); the assignee, watchers and admins when a target is
- * breached; the assignee (else the admins) when the LA is overdue.
+ * family writes (`familyReplies`); the assignee, watchers and admins when a
+ * target is breached; the assignee (else the admins) when the LA is overdue.
+ * The options are off for runs recorded before those notices (see the workflow).
  */
 export function notificationsFor(
   state: TicketState,
   events: readonly TicketEvent[],
-  options: { familyReplies?: boolean } = {},
+  options: { familyReplies?: boolean; newRequests?: boolean } = {},
 ): TicketNotification[] {
   const family = [state.requesterId]
   const assignee = state.assigneeId === null ? [] : [state.assigneeId]
@@ -54,6 +61,8 @@ export function notificationsFor(
   return events.flatMap((event): TicketNotification[] => {
     const base = { dedupeKey: key(event), ticketId: state.ticketId }
     switch (event.kind) {
+      case 'opened':
+        return options.newRequests ? [{ ...base, kind: 'new_request', recipientIds: [], include: ['admins'] }] : []
       case 'message_posted':
         if (event.actorId === null) return []
         if (isFamilyMessage(event))

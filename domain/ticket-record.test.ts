@@ -53,6 +53,7 @@ describe('saving', () => {
       version: 2,
       status: 'in_progress',
       awaiting: 'staff',
+      reopenedByFamily: false,
       priority: 'normal',
       type: 'ehcp',
       assigneeId: STAFF,

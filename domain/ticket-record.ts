@@ -15,6 +15,8 @@ export interface TicketRecord {
   version: number
   status: TicketStatus
   awaiting: Awaiting
+  /** Staff are up because the family pressed Reopen, without writing (the queue's marker says so). */
+  reopenedByFamily: boolean
   priority: Priority
   type: TicketType
   assigneeId: string | null
@@ -44,6 +46,7 @@ export function toTicketRecord(state: TicketState): TicketRecord {
     version: state.version,
     status: state.status,
     awaiting: state.awaiting,
+    reopenedByFamily: state.reopenedByFamily,
     priority: state.priority,
     type: state.type,
     assigneeId: state.assigneeId,

@@ -81,6 +81,7 @@ describe('initialTicketState', () => {
       firstStaffReplyAt: null,
       version: 1,
       statusReason: null,
+      reopenedByFamily: false,
       followUpOfId: null,
       pendingSince: null,
       reminderAt: null,

@@ -73,7 +73,15 @@ export function transitionRefusal(from: TicketStatus, to: TicketStatus): Refusal
 export type TicketEventBody =
   | { kind: 'opened'; data: { type: TicketType; priority: Priority } }
   | { kind: 'message_posted'; data: { messageId: string; authorRole: Role; visibility: Visibility } }
-  | { kind: 'assigned'; data: { assigneeId: string; previousAssigneeId: string | null } }
+  | {
+      kind: 'assigned'
+      data: {
+        assigneeId: string
+        previousAssigneeId: string | null
+        /** Taken by replying first on an unassigned ticket (the organisation's assignOnFirstReply). */
+        onFirstReply?: true
+      }
+    }
   | {
       kind: 'status_changed'
       data: {
@@ -131,6 +139,11 @@ export interface TicketState {
   followUpOfId: string | null
   /** Why the status last changed (a person's reason, or one of STATUS_REASONS). */
   statusReason: string | null
+  /**
+   * The family pressed Reopen and nobody has written publicly since: staff are up
+   * because of the reopening, not because of a message from the family.
+   */
+  reopenedByFamily: boolean
   /** The organisation's policy, loaded when the workflow starts; null until then (and in runs older than SLAs). */
   policy: SlaPolicy | null
   sla: TicketSla | null
@@ -152,6 +165,7 @@ export interface TicketState {
 type AddedFields =
   | 'followUpOfId'
   | 'statusReason'
+  | 'reopenedByFamily'
   | 'policy'
   | 'sla'
   | 'pendingSince'
@@ -173,6 +187,7 @@ export function upgradeTicketState(carried: CarriedTicketState): TicketState {
   return {
     followUpOfId: null,
     statusReason: null,
+    reopenedByFamily: false,
     policy: null,
     sla: null,
     pendingSince: null,
@@ -207,6 +222,8 @@ export interface TicketView {
   version: number
   /** Why the status last changed: "family replied", "case closed", "no response", or staff's own words. */
   statusReason: string | null
+  /** Staff are up because the family pressed Reopen, without writing. */
+  reopenedByFamily: boolean
   followUpOfId: string | null
   pendingSince: string | null
   /** Pending family: when the family is (or was) reminded, and when the ticket closes without a reply. */
@@ -290,6 +307,7 @@ export function toTicketView(state: TicketState, now: string): TicketView {
     firstStaffReplyAt: state.firstStaffReplyAt,
     version: state.version,
     statusReason: state.statusReason,
+    reopenedByFamily: state.reopenedByFamily,
     followUpOfId: state.followUpOfId,
     pendingSince: state.pendingSince,
     reminderAt: state.reminderAt,

@@ -72,12 +72,15 @@ export interface NewMessage {
  * A reply (public) or an internal note. The message row is written first so the
  * workflow only ever carries its id; if the workflow refuses the message or
  * cannot be reached before accepting it, the row (and its attachments) is
- * deleted again.
+ * deleted again. A staff reply carries the organisation's assignOnFirstReply:
+ * the workflow decides whether it assigns the ticket.
  */
 export async function postMessage(ctx: ServiceContext, input: NewMessage): Promise<TicketCommandResult> {
   if (input.visibility === 'internal' && !isStaffRole(input.role)) {
     return { status: 'refused', message: 'Only staff can write internal notes.' }
   }
+  const assignOnFirstReply =
+    isStaffRole(input.role) && input.visibility === 'public' ? await assignsOnFirstReply(ctx, input.ticket) : undefined
   const files = await storeUploads(ctx, input.attachments ?? [])
   const message = await ctx.db
     .$transaction(async (tx) => {
@@ -99,7 +102,7 @@ export async function postMessage(ctx: ServiceContext, input: NewMessage): Promi
     ctx,
     input.ticket.id,
     postMessageUpdate,
-    { messageId: message.id, authorId: input.author.id, authorRole: input.role, visibility: input.visibility },
+    { messageId: message.id, authorId: input.author.id, authorRole: input.role, visibility: input.visibility, assignOnFirstReply },
     // The same message is never applied twice, even if this call is retried.
     `message-${message.id}`,
   )
@@ -110,6 +113,12 @@ export async function postMessage(ctx: ServiceContext, input: NewMessage): Promi
     await removeStoredFiles(ctx, files)
   }
   return result
+}
+
+/** Whether the ticket's organisation wants a first staff reply to assign the ticket (Organisation.assignOnFirstReply). */
+async function assignsOnFirstReply(ctx: ServiceContext, ticket: { id: string }): Promise<boolean> {
+  const row = await ctx.db.ticket.findUnique({ where: { id: ticket.id }, select: { org: { select: { assignOnFirstReply: true } } } })
+  return row?.org.assignOnFirstReply ?? false
 }
 
 export async function changeStatus(

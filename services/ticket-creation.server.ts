@@ -102,6 +102,7 @@ const openingSelect = {
   caseRef: true,
   followUpOfId: true,
   createdAt: true,
+  org: { select: { name: true } },
 } as const satisfies Prisma.TicketSelect
 
 type TicketOpening = Prisma.TicketGetPayload<{ select: typeof openingSelect }>
@@ -226,6 +227,8 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     memo: { subject: ticket.subject },
+    // What the Temporal UI lists beside the id, so an admin can find "ticket 7" by eye.
+    staticSummary: `${ticket.org.name} #${ticket.number}`,
     typedSearchAttributes: [
       { key: searchAttributes.ticketNumber, value: ticket.number },
       { key: searchAttributes.orgId, value: ticket.orgId },

@@ -56,6 +56,12 @@ export interface PostMessageInput extends CommandIdentity {
   authorId: string
   authorRole: Role
   visibility: Visibility
+  /**
+   * The organisation's setting (Organisation.assignOnFirstReply), sent with staff
+   * replies: the first public staff reply on an unassigned ticket assigns it to
+   * its author. Absent means no.
+   */
+  assignOnFirstReply?: boolean
 }
 
 export interface AssignTicketInput extends CommandIdentity {

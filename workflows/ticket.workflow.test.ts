@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client'
-import { ApplicationFailure } from '@temporalio/common'
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { DateTime } from 'luxon'
@@ -48,11 +48,12 @@ import {
   type PostMessageInput,
   type TicketWorkflowInput,
 } from './ticket.messages.ts'
-import { ticketWorkflow } from './ticket.workflow.ts'
+import { ASSIGN_ON_FIRST_REPLY_PATCH, NEW_REQUEST_NOTICES_PATCH, ticketWorkflow } from './ticket.workflow.ts'
 
 const LONDON = 'Europe/London'
 const REQUESTER = randomUUID()
 const STAFF = randomUUID()
+const OTHER_STAFF = randomUUID()
 const DAY = 24 * 3_600_000
 
 /** The current test's server: each test has its own (see ticketTest). */
@@ -317,6 +318,26 @@ describe('a new ticket', () => {
       expect(await handle.query(ticketRecordQuery)).toEqual(expect.objectContaining({ slaTargets: t.saved.at(-1)?.slaTargets }))
     })
   })
+
+  test("tells the organisation's admins once, as a new request", async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      const view = await viewWhen(handle, { sla: { state: 'on_track' } })
+      await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staffMessage()] })
+      await vi.waitFor(() => expect(t.notified.map((n) => n.kind)).toContain('staff_replied'))
+      expect(t.notified.filter((n) => n.kind === 'new_request')).toEqual([
+        {
+          kind: 'new_request',
+          dedupeKey: `ticket:${view.ticketId}:event:1`,
+          ticketId: view.ticketId,
+          recipientIds: [],
+          include: ['admins'],
+        },
+      ])
+      expect(await patchMarkers(handle)).toContain(NEW_REQUEST_NOTICES_PATCH)
+    })
+  })
 })
 
 describe('messages and commands', () => {
@@ -328,7 +349,7 @@ describe('messages and commands', () => {
       expect(t.saved.at(-1)).toMatchObject({ version: view.version, awaiting: 'staff' })
       // Nobody is assigned yet: only the ticket's watchers (if any) hear of it.
       await vi.waitFor(() =>
-        expect(t.notified).toEqual([
+        expect(t.notified.filter((n) => n.kind === 'family_replied')).toEqual([
           expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [], include: ['watchers'] }),
         ]),
       )
@@ -341,7 +362,7 @@ describe('messages and commands', () => {
       await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
       await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
       await vi.waitFor(() =>
-        expect(t.notified).toEqual([
+        expect(t.notified.filter((n) => n.kind === 'family_replied')).toEqual([
           expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [STAFF], include: ['watchers'] }),
         ]),
       )
@@ -373,7 +394,7 @@ describe('messages and commands', () => {
       expect(view).toMatchObject({ status: 'new', awaiting: 'staff', firstStaffReplyAt: null })
       await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
       // Notifications go out in order: once the family message's is sent, the note would have been before it.
-      await vi.waitFor(() => expect(t.notified.map((n) => n.kind)).toEqual(['family_replied']))
+      await vi.waitFor(() => expect(t.notified.map((n) => n.kind)).toEqual(['new_request', 'family_replied']))
     })
   })
 
@@ -385,6 +406,52 @@ describe('messages and commands', () => {
       const description = await handle.describe()
       expect(description.typedSearchAttributes.get(searchAttributes.assigneeId)).toBe(STAFF)
       expect(description.typedSearchAttributes.get(searchAttributes.ticketStatus)).toBe('in_progress')
+    })
+  })
+
+  test('the first public staff reply on an unassigned ticket assigns it to its author, where the organisation wants that', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      const view = await handle.executeUpdate(postMessageUpdate, { args: [{ ...staffMessage(), assignOnFirstReply: true }] })
+      expect(view).toMatchObject({ status: 'in_progress', awaiting: 'family', assigneeId: STAFF })
+      expect(t.saved.at(-1)).toMatchObject({ version: view.version, assigneeId: STAFF })
+      expect(t.saved.at(-1)?.events).toContainEqual(
+        expect.objectContaining({
+          kind: 'assigned',
+          actorId: STAFF,
+          data: { assigneeId: STAFF, previousAssigneeId: null, onFirstReply: true },
+        }),
+      )
+      await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.assigneeId)).toBe(STAFF))
+      expect(await patchMarkers(handle)).toContain(ASSIGN_ON_FIRST_REPLY_PATCH)
+      // A later reply by someone else changes nothing about who has it.
+      const later = await handle.executeUpdate(postMessageUpdate, {
+        args: [{ ...staffMessage(), authorId: OTHER_STAFF, assignOnFirstReply: true }],
+      })
+      expect(later.assigneeId).toBe(STAFF)
+    })
+  })
+
+  test('a reply leaves the ticket unassigned when the setting is off, for an internal note, and when assigned already', async () => {
+    await ticketTest(async (t) => {
+      const off = await t.start()
+      expect(await off.executeUpdate(postMessageUpdate, { args: [{ ...staffMessage(), assignOnFirstReply: false }] })).toMatchObject({
+        status: 'in_progress',
+        assigneeId: null,
+      })
+      const noted = await t.start()
+      expect(
+        await noted.executeUpdate(postMessageUpdate, { args: [{ ...staffMessage('internal'), assignOnFirstReply: true }] }),
+      ).toMatchObject({
+        status: 'new',
+        assigneeId: null,
+      })
+      const taken = await t.start()
+      await taken.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: OTHER_STAFF, actorId: OTHER_STAFF }] })
+      expect(await taken.executeUpdate(postMessageUpdate, { args: [{ ...staffMessage(), assignOnFirstReply: true }] })).toMatchObject({
+        assigneeId: OTHER_STAFF,
+      })
+      expect(t.saved.flatMap((s) => s.events).filter((e) => e.kind === 'assigned')).toHaveLength(1)
     })
   })
 
@@ -650,8 +717,15 @@ describe('resolution and the reopen window', () => {
       const handle = await resolvedTicket(t)
       await t.until(5, '12:00')
       const reopened = await handle.executeUpdate(reopenTicketUpdate, { args: [{ actorId: REQUESTER, actorRole: 'family' }] })
-      expect(reopened).toMatchObject({ status: 'in_progress', statusReason: 'reopened by the family', awaiting: 'staff' })
+      expect(reopened).toMatchObject({
+        status: 'in_progress',
+        statusReason: 'reopened by the family',
+        awaiting: 'staff',
+        reopenedByFamily: true,
+      })
       expect(target(reopened, 'next_response')).toMatchObject({ cycle: 1 })
+      // The row says so, for the queue's marker: staff are up because of Reopen, not a message.
+      expect(t.saved.at(-1)).toMatchObject({ version: reopened.version, reopenedByFamily: true })
     })
   })
 
@@ -909,6 +983,16 @@ describe('a ticket begun by the first version of the workflow', () => {
     }
   })
 })
+
+/** The patch ids recorded in the ticket's history so far. */
+async function patchMarkers(handle: Handle): Promise<string[]> {
+  const history = await handle.fetchHistory()
+  return (history.events ?? []).flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes
+    const payload = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0] : undefined
+    return payload ? [defaultPayloadConverter.fromPayload<{ id: string }>(payload).id] : []
+  })
+}
 
 function applyAll(state: TicketState, commands: TicketCommand[], now: string): TicketState {
   return commands.reduce((current, command) => {

@@ -31,7 +31,7 @@ import {
 } from '@temporalio/workflow'
 import type { TicketActivities } from '../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyFromJson, type SlaPolicy } from '../domain/sla.ts'
-import { isFamilyMessage, notificationsFor } from '../domain/ticket-notifications.ts'
+import { isFamilyMessage, isOpening, notificationsFor } from '../domain/ticket-notifications.ts'
 import { toTicketRecord, toTicketSnapshot, withEventsSaved } from '../domain/ticket-record.ts'
 import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
 import { adoptSlaPolicy, applyDeadlines, nextDeadlineMs } from '../domain/ticket-deadlines.ts'
@@ -83,6 +83,10 @@ export const LOCAL_ACTIVITIES_PATCH = 'ticket-local-activities'
 export const EARLY_COMMANDS_FIRST_SAVE_PATCH = 'ticket-early-commands-first-save'
 /** Marks runs that tell the assignee and watchers when the family writes. */
 export const FAMILY_REPLY_NOTICES_PATCH = 'ticket-family-reply-notices'
+/** Marks runs that tell the organisation's admins of a new request. */
+export const NEW_REQUEST_NOTICES_PATCH = 'ticket-new-request-notices'
+/** Marks runs in which the first public staff reply on an unassigned ticket assigns it (when the organisation wants that). */
+export const ASSIGN_ON_FIRST_REPLY_PATCH = 'ticket-assign-on-first-reply'
 
 const activityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -138,7 +142,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
     const at = now()
     ticket = applyDeadlines(ticket, at)
-    const result = applyCommand(ticket, command, at)
+    const result = applyCommand(ticket, asPatched(command), at)
     if (!result.ok) throw refusalFailure(ticket, result)
     ticket = result.state
     const version = ticket.version
@@ -156,7 +160,7 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     }
     const at = now()
     ticket = applyDeadlines(ticket, at)
-    const result = applyCommand(ticket, command, at)
+    const result = applyCommand(ticket, asPatched(command), at)
     if (result.ok) ticket = result.state
     else
       log.warn(`${signal} signal ignored`, {
@@ -253,9 +257,11 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       upsertedAttributes = attributesKey
     }
 
-    // Runs recorded before the assignee was told of family messages replay without those notifications.
+    // Runs recorded before the assignee was told of family messages, or the admins of
+    // new requests, replay without those notifications.
     const familyReplies = lifecycle && snapshot.pendingEvents.some(isFamilyMessage) && patched(FAMILY_REPLY_NOTICES_PATCH)
-    for (const notification of notificationsFor(snapshot, snapshot.pendingEvents, { familyReplies })) {
+    const newRequests = lifecycle && snapshot.pendingEvents.some(isOpening) && patched(NEW_REQUEST_NOTICES_PATCH)
+    for (const notification of notificationsFor(snapshot, snapshot.pendingEvents, { familyReplies, newRequests })) {
       // The first version told families about staff replies only; its runs keep to that while replayed.
       if (!lifecycle && notification.kind !== 'staff_replied') continue
       // A notification that cannot be sent (its author was deleted) must not end the ticket.
@@ -311,6 +317,18 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
   await condition(allHandlersFinished)
   return toTicketView(ticket, now())
+}
+
+/**
+ * The command as this run's patches allow it. A reply that would assign its author is
+ * applied so only in runs that took the patch: one recorded before (its update
+ * sent by a newer web to an older worker, say) replays without the assignment.
+ * Not for validators, which may not record a marker; assigning never refuses.
+ */
+function asPatched(command: TicketCommand): TicketCommand {
+  if (command.kind === 'postMessage' && command.assignOnFirstReply && !patched(ASSIGN_ON_FIRST_REPLY_PATCH))
+    return { ...command, assignOnFirstReply: false }
+  return command
 }
 
 /**

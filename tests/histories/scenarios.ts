@@ -80,6 +80,16 @@ const staff = (visibility: 'public' | 'internal' = 'public'): PostMessageInput =
   authorRole: 'staff',
   visibility,
 })
+/** A staff message as the web sends it now, with the organisation's assignOnFirstReply. */
+const staffWithSetting = (
+  assignOnFirstReply: boolean,
+  visibility: 'public' | 'internal' = 'public',
+  authorId = STAFF,
+): PostMessageInput => ({
+  ...staff(visibility),
+  authorId,
+  assignOnFirstReply,
+})
 function moveTo(to: TicketStatus, extra: { reason?: string; laDeadline?: string } = {}) {
   return { args: [{ status: to, actorId: STAFF, ...extra }] as [{ status: TicketStatus; actorId: string }] }
 }
@@ -327,6 +337,35 @@ export const SCENARIOS: Record<string, Scenario> = {
       await handle.signal(caseClosedSignal, { caseRef: 'CASE-4' })
       await env.sleep('8 days')
       await completion(handle)
+    },
+  },
+  'answered-by-first-reply': {
+    about:
+      'opened by update-with-start (admins told of the new request); a note, then the first reply assigns its author; ' +
+      "another's reply, the family's, resolved, reopened by the family, answered (still running)",
+    openTicket: { caseRef: null },
+    async run(handle) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true, 'internal')] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true)] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true, 'public', OTHER_STAFF)] })
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await handle.executeUpdate(reopenTicketUpdate, { args: [{ actorId: REQUESTER, actorRole: 'family' }] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true)] })
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'first-reply-setting-off': {
+    about:
+      'opened by update-with-start; the first reply with the setting off leaves it unassigned, and a later one ' +
+      '(as a signal) with it on does not take it either; then assigned by hand',
+    openTicket: { caseRef: null },
+    async run(handle) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(false)] })
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.signal(messagePostedSignal, staffWithSetting(true))
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: OTHER_STAFF, actorId: STAFF }] })
+      await handle.query(ticketViewQuery)
     },
   },
 }

@@ -28,7 +28,7 @@ import { ErrorSchema } from '../../web/api/errors.ts'
 import { createApiKey, revokeApiKey } from '../../services/api-keys.server.ts'
 import { queueEmail } from '../../services/outbox.server.ts'
 import { MAX_FILE_BYTES, MAX_FILES } from '../../services/attachments.server.ts'
-import { ticketWorkflowId } from '../../workflows/ticket.messages.ts'
+import { ticketViewQuery, ticketWorkflowId } from '../../workflows/ticket.messages.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
@@ -238,11 +238,18 @@ describe('POST /tickets', () => {
     expect(family.passwordHash).toBeNull()
     expect(family.memberships).toMatchObject([{ orgId: people.org.id, role: 'family' }])
 
-    // The live view agrees with the answer once the workflow has loaded its policy.
-    await eventually(async () => {
-      const read = TicketEnvelope.parse((await api('GET', `/tickets/${ticket.number}`)).json).ticket
-      expect(read.sla?.targets).toEqual(ticket.sla?.targets)
+    // The answer is the view the workflow returned at creation: read at once, live,
+    // the ticket agrees on every field that does not depend on the clock.
+    const read = await api('GET', `/tickets/${ticket.number}`)
+    expect(read.headers.get('caseway-state')).toBe('live')
+    const withoutClock = (t: typeof ticket) => ({
+      ...t,
+      sla: t.sla && { ...t.sla, state: undefined, targets: t.sla.targets.map((target) => ({ ...target, state: undefined })) },
     })
+    expect(withoutClock(TicketEnvelope.parse(read.json).ticket)).toEqual(withoutClock(ticket))
+    const view = await stack.temporal.workflow.getHandle(ticketWorkflowId(row.id)).query(ticketViewQuery)
+    expect(view).toMatchObject({ status: ticket.status, priority: ticket.priority, awaiting: ticket.awaiting, caseRef: ticket.caseRef })
+    expect(view.sla?.targets.map((t) => t.dueAt)).toEqual(ticket.sla?.targets.map((t) => t.dueAt))
   })
 
   it('links a case and a department from the start', async () => {

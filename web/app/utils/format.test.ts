@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { familyReplied, familyStatusLabel, formatDateTime, humanise } from './format.ts'
+import { answered, familyMarker, familyStatusLabel, formatDateTime, humanise, ordinal } from './format.ts'
 
 describe('what a family reads', () => {
   it.each([
@@ -18,10 +18,22 @@ describe('what a family reads', () => {
 
 describe('the queue', () => {
   it('marks "Family replied" only on open tickets past New that wait on staff', () => {
-    expect(familyReplied('in_progress', 'staff')).toBe(true)
-    expect(familyReplied('new', 'staff')).toBe(false)
-    expect(familyReplied('in_progress', 'family')).toBe(false)
-    expect(familyReplied('resolved', 'staff')).toBe(false)
+    expect(familyMarker('in_progress', 'staff', false)).toBe('Family replied')
+    expect(familyMarker('new', 'staff', false)).toBeNull()
+    expect(familyMarker('in_progress', 'family', false)).toBeNull()
+    expect(familyMarker('resolved', 'staff', false)).toBeNull()
+  })
+  it('says "Family reopened" when the family pressed Reopen without writing', () => {
+    expect(familyMarker('in_progress', 'staff', true)).toBe('Family reopened')
+    expect(familyMarker('resolved', null, true)).toBeNull()
+  })
+  it('marks "Answered" on open tickets past New whose last word was the team’s public reply', () => {
+    expect(answered('in_progress', 'family')).toBe(true)
+    expect(answered('pending_family', 'family')).toBe(true)
+    expect(answered('in_progress', 'staff')).toBe(false)
+    expect(answered('new', 'family')).toBe(false)
+    expect(answered('resolved', 'family')).toBe(false)
+    expect(answered('in_progress', null)).toBe(false)
   })
 })
 
@@ -31,5 +43,21 @@ describe('formatting', () => {
   })
   it('humanises unknown timeline kinds', () => {
     expect(humanise('sla_breached')).toBe('Sla breached')
+  })
+})
+
+describe('ordinal', () => {
+  it.each([
+    [1, '1st'],
+    [2, '2nd'],
+    [3, '3rd'],
+    [4, '4th'],
+    [11, '11th'],
+    [12, '12th'],
+    [13, '13th'],
+    [21, '21st'],
+    [102, '102nd'],
+  ])('%i is %s', (n, text) => {
+    expect(ordinal(n)).toBe(text)
   })
 })

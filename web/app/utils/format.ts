@@ -44,9 +44,23 @@ export function staffStatusLabel(status: TicketStatus): string {
   return STATUS_LABELS[status]
 }
 
-/** "Family replied": the ticket waits on staff after the family's latest message. */
-export function familyReplied(status: TicketStatus, awaiting: Awaiting | undefined): boolean {
-  return awaiting === 'staff' && status !== 'new' && isOpenStatus(status)
+/**
+ * The marker on a ticket staff are working that waits on them after the family's
+ * latest move: a message ("Family replied"), or Reopen pressed without writing
+ * ("Family reopened"). Null when there is none.
+ */
+export function familyMarker(
+  status: TicketStatus,
+  awaiting: Awaiting | undefined,
+  reopenedByFamily: boolean,
+): 'Family replied' | 'Family reopened' | null {
+  if (awaiting !== 'staff' || status === 'new' || !isOpenStatus(status)) return null
+  return reopenedByFamily ? 'Family reopened' : 'Family replied'
+}
+
+/** "Answered": on a ticket staff are working, the team's public reply was the last word, and the family's turn is next. */
+export function answered(status: TicketStatus, awaiting: Awaiting | undefined): boolean {
+  return awaiting === 'family' && status !== 'new' && isOpenStatus(status)
 }
 
 /** Colour accents; the words always come with them. */
@@ -110,6 +124,12 @@ function safeZone(timeZone: string): string {
   } catch {
     return 'UTC'
   }
+}
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st. */
+export function ordinal(n: number): string {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th')
+  return `${n}${suffix}`
 }
 
 /** "assignee_changed" -> "Assignee changed": a readable fallback for timeline kinds this page does not know. */

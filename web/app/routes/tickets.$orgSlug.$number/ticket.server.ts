@@ -13,7 +13,7 @@ import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
 import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
 import { getTicketLiveView } from '../../../../services/ticket-commands.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
-import { familyReplied, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
+import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
 import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chips.ts'
@@ -117,6 +117,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       where: { id: access.ticket.id },
       select: {
         ...ticketSelect,
+        reopenedByFamily: true,
         slaState: true,
         slaDueAt: true,
         slaTargets: true,
@@ -148,6 +149,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const status: TicketStatus = view?.status ?? ticket.status
   const assigneeId = view ? view.assigneeId : ticket.assigneeId
   const awaiting = view ? view.awaiting : ticket.awaiting
+  const reopenedByFamily = view ? view.reopenedByFamily : ticket.reopenedByFamily
   const caseRef = view ? view.caseRef : ticket.caseRef
   const priority = view?.priority ?? ticket.priority
   const type = view?.type ?? ticket.type
@@ -201,6 +203,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         breachedAt: when(t.breachedAt),
         paused: t.paused,
         calendar: t.calendar === 'business' ? 'business hours' : 'around the clock',
+        // Which wait for a reply to the family this is, for the label's "(2)".
+        waitNumber: t.kind === 'next_response' && t.cycle > 1 ? t.cycle : null,
       }))
     : (Array.isArray(ticket.slaTargets)
         ? (ticket.slaTargets as { kind: keyof typeof SLA_KIND_LABELS; dueAt: string | null; state: keyof typeof SLA_STATE_LABELS }[])
@@ -214,6 +218,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         breachedAt: null,
         paused: t.state === 'paused',
         calendar: null,
+        waitNumber: null,
       }))
 
   const laDeadline = view ? view.laDeadline : (ticket.laDeadline?.toISOString() ?? null)
@@ -236,7 +241,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       statusLabel: staffStatusLabel(status),
       statusReason: view?.statusReason ?? null,
       awaiting,
-      familyReplied: familyReplied(status, awaiting),
+      familyMarker: familyMarker(status, awaiting, reopenedByFamily),
       assignee: assigneeId ? nameOf(assigneeId) : null,
       assigneeId,
       caseRef,
@@ -334,7 +339,7 @@ export function describeEvent(
       if (data.visibility === 'internal') return 'Internal note added'
       return data.authorRole === 'family' ? 'Family sent a message' : 'Reply sent to the family'
     case 'assigned':
-      return `Assigned to ${nameOf(data.assigneeId) ?? 'someone'}`
+      return `Assigned to ${nameOf(data.assigneeId) ?? 'someone'}${data.onFirstReply === true ? ' by their first reply' : ''}`
     case 'status_changed': {
       let line = `Status changed from ${statusWords(data.from)} to ${statusWords(data.to)}`
       if (typeof data.reason === 'string' && data.reason) line += `: ${data.reason}`
