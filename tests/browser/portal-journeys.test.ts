@@ -156,6 +156,9 @@ describe('a family, its advocate and the admin', () => {
     expect(await statusOf(family)).toContain('With your advocate')
     await advocate.reload()
     expect(await statusOf(advocate)).toContain('In progress')
+    // Pressing Reopen is not a message: staff are told what the family did.
+    expect(await advocate.getByText('Family reopened', { exact: true }).count()).toBe(1)
+    expect(await advocate.getByText('Family replied', { exact: true }).count()).toBe(0)
   })
 })
 
@@ -232,10 +235,11 @@ describe('without JavaScript', () => {
     expect(await family.getByRole('link', { name: 'hearing.png' }).count()).toBe(1)
 
     const advocate = await signIn(people.advocate.email, undefined, false)
-    await advocate.goto('/staff/tickets')
+    // An advocate's queue opens on their own tickets; this one is nobody's yet.
+    await advocate.goto('/staff/tickets?view=all')
     await advocate.getByLabel('Search').fill('without scripts')
     await Promise.all([advocate.waitForURL(/q=without/), advocate.getByRole('button', { name: 'Apply filters' }).click()])
-    expect(new URL(advocate.url()).search).toBe('?q=without+scripts')
+    expect(new URL(advocate.url()).search).toBe('?view=all&q=without+scripts')
     await Promise.all([
       advocate.waitForURL(`**${ticketPath}`),
       advocate.getByRole('link', { name: 'Tribunal bundle without scripts' }).click(),
@@ -291,7 +295,8 @@ describe('an admin’s settings', () => {
       return row.slaDueAt!
     })
     const admin = await signIn(org.admin.email)
-    await Promise.all([admin.waitForURL('**/staff/settings/sla-policy'), admin.getByRole('link', { name: 'Settings' }).click()])
+    await Promise.all([admin.waitForURL('**/staff/settings/organisation'), admin.getByRole('link', { name: 'Settings' }).click()])
+    await Promise.all([admin.waitForURL('**/staff/settings/sla-policy'), admin.getByRole('link', { name: 'SLA policy' }).click()])
     await admin.getByRole('heading', { name: 'Settings' }).waitFor()
 
     // A mistake is named at its field, and nothing is saved.

@@ -6,7 +6,7 @@
 import { Link } from '@remix-run/react'
 import type { ButtonHTMLAttributes, ReactNode } from 'react'
 import { formatDateTime } from '../utils/format.ts'
-import type { SlaChip as SlaChipData, SlaTone } from '../utils/sla-chips.ts'
+import { SLA_MARKS, type SlaChip as SlaChipData, type SlaTone } from '../utils/sla-chips.ts'
 
 const buttonVariants = {
   primary: 'bg-indigo-700 text-white hover:bg-indigo-800 disabled:bg-indigo-300',
@@ -82,6 +82,35 @@ export function TabNav({
             >
               {t.label}
               {t.count !== undefined ? <span className="rounded-full bg-slate-100 px-2 text-xs text-slate-700">{t.count}</span> : null}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+/** Two or three ways to see one page, side by side as links, the current one marked. */
+export function SwitchNav({
+  label,
+  options,
+  current,
+}: {
+  label: string
+  options: readonly { key: string; label: string; href: string }[]
+  current: string
+}) {
+  return (
+    <nav aria-label={label}>
+      <ul className="inline-flex rounded-md bg-white p-0.5 shadow-sm ring-1 ring-slate-300">
+        {options.map((o) => (
+          <li key={o.key}>
+            <Link
+              to={o.href}
+              aria-current={o.key === current ? 'page' : undefined}
+              className="inline-flex min-h-10 items-center rounded px-3 text-sm font-medium text-slate-700 hover:bg-slate-100 hover:text-slate-900 aria-[current=page]:bg-indigo-700 aria-[current=page]:text-white"
+            >
+              {o.label}
             </Link>
           </li>
         ))}
@@ -217,9 +246,6 @@ const SLA_TONES: Record<SlaTone, string> = {
   neutral: 'bg-slate-100 text-slate-700 ring-slate-300',
 }
 
-// A shape per tone as well as a colour: a dot, a triangle, a square.
-const SLA_MARKS: Record<SlaTone, string> = { ok: '●', warn: '▲', bad: '■', neutral: '‖' }
-
 /** "At risk · 3h left": in colour, in a shape, and in words (the words are what a screen reader says). */
 export function SlaChip({ chip }: { chip: SlaChipData | null }) {
   if (!chip) return <span className="text-slate-500">–</span>
@@ -227,17 +253,18 @@ export function SlaChip({ chip }: { chip: SlaChipData | null }) {
     <span
       className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${SLA_TONES[chip.tone]}`}
     >
-      <span aria-hidden="true">{SLA_MARKS[chip.tone]}</span>
+      <span aria-hidden="true">{SLA_MARKS[chip.state]}</span>
       <span aria-hidden="true">{chip.text}</span>
       <span className="sr-only">{chip.label}</span>
     </span>
   )
 }
 
-/** Small markers beside a subject: "Family replied", "Case open". */
-export function Marker({ tone, children }: { tone: 'violet' | 'teal' | 'slate'; children: ReactNode }) {
+/** Small markers beside a subject: "Family replied", "Answered", "Case open". */
+export function Marker({ tone, children }: { tone: 'violet' | 'sky' | 'teal' | 'slate'; children: ReactNode }) {
   const tones = {
     violet: 'bg-violet-100 text-violet-900',
+    sky: 'bg-sky-100 text-sky-900',
     teal: 'bg-teal-100 text-teal-900',
     slate: 'bg-slate-100 text-slate-800',
   }

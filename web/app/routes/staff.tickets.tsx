@@ -1,40 +1,37 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
+import { data, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
-import { PRIORITIES, PRIORITY_LABELS, TICKET_STATUSES, TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
+import { z } from 'zod'
+import { SLA_FILTER_STATES } from '../../../domain/sla.ts'
+import { PRIORITIES, PRIORITY_LABELS, TICKET_STATUSES, TICKET_TYPES, TYPE_LABELS, type Role } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { CheckboxField, SelectField, TextField } from '../components/form-fields.tsx'
-import {
-  Badge,
-  Button,
-  Card,
-  DateTime,
-  EmptyState,
-  linkClass,
-  Marker,
-  OrganisationSwitch,
-  PageHeader,
-  Pager,
-  SlaChip,
-  TabNav,
-} from '../components/ui.tsx'
+import { SelectField, TextField } from '../components/form-fields.tsx'
+import { QueueCards, QueueTable, SORT_WORDS, type QueueTicket } from '../components/queue-table.tsx'
+import { Button, Card, EmptyState, linkClass, OrganisationSwitch, PageHeader, Pager, SwitchNav, TabNav } from '../components/ui.tsx'
+import { UnassignedRequests } from '../components/unassigned-requests.tsx'
 import {
   DEFAULT_DIRECTION,
   hasFilters,
+  NO_FILTERS,
   OPEN_STATUSES,
   parseQueueQuery,
+  QUEUE_SORTS,
+  QUEUE_VIEWS,
   queuePage,
   queueSearchParams,
+  unassignedRequests,
+  viewInAddress,
   type QueueQuery,
   type QueueSort,
   type QueueTab,
+  type QueueView,
 } from '../../../services/queue.server.ts'
-import { requireUser, staffMemberships } from '../utils/auth.server.ts'
-import { familyReplied, formatShortDateTime, staffStatusLabel, statusTone } from '../utils/format.ts'
+import { requireUser, staffMemberships, type SessionUser } from '../utils/auth.server.ts'
+import { queueViewCookie } from '../utils/cookies.server.ts'
+import { answered, familyMarker, formatShortDateTime, staffStatusLabel } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
 import { SLA_STATE_LABELS, slaChip } from '../utils/sla-chips.ts'
-import { SLA_FILTER_STATES } from '../../../domain/sla.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ticket queue · Caseway' }]
 
@@ -42,6 +39,31 @@ const TAB_LABELS: Record<QueueTab, string> = {
   open: 'All open',
   ...(Object.fromEntries(TICKET_STATUSES.map((s) => [s, staffStatusLabel(s)])) as Record<(typeof TICKET_STATUSES)[number], string>),
 }
+
+const VIEW_LABELS: Record<QueueView, string> = { mine: 'My tickets', all: 'All tickets' }
+
+/** How many of the newest unassigned requests the landing page lists. */
+const UNASSIGNED_SHOWN = 5
+
+const RememberedView = z.object({ userId: z.string(), view: z.enum(QUEUE_VIEWS) })
+
+/**
+ * The view to show: the one the address names (remembered for next time), else
+ * the one this person last chose, else their role's: an advocate starts on
+ * their own tickets, an admin on the organisation's.
+ */
+async function chooseView(context: LoaderFunctionArgs['context'], request: Request, user: SessionUser, role: Role) {
+  const cookie = queueViewCookie(context.env, request)
+  const stored = RememberedView.safeParse(await cookie.parse(request.headers.get('Cookie')))
+  const remembered = stored.success && stored.data.userId === user.id ? stored.data.view : null
+  const named = viewInAddress(new URL(request.url).searchParams)
+  const headers = new Headers()
+  if (named && named !== remembered) headers.append('Set-Cookie', await cookie.serialize({ userId: user.id, view: named }))
+  return { view: named ?? remembered ?? (role === 'admin' ? 'all' : 'mine'), headers }
+}
+
+const slaOf = (t: { slaState: Parameters<typeof slaChip>[0]['state']; slaDueAt: Date | null; slaTargets: unknown }, now: number) =>
+  slaChip({ state: t.slaState, dueAt: t.slaDueAt, targets: Array.isArray(t.slaTargets) ? (t.slaTargets as never[]) : [] }, now)
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request)
@@ -53,118 +75,134 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!team) throw notFound('You are not on the team of that organisation.')
   if (!roleHasPermission(team.role, 'read:queue:org')) throw new Response('Not allowed', { status: 403 })
 
-  const query = parseQueueQuery(url.searchParams)
-  const [org, page, departments] = await Promise.all([
+  const { view, headers } = await chooseView(context, request, user, team.role)
+  const query = parseQueueQuery(url.searchParams, { view })
+  const landing = query.tab === 'open' && !hasFilters(query.filters) && !query.after && !query.before
+  const [org, page, departments, unassigned] = await Promise.all([
     context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { id: true, slug: true, name: true, timezone: true } }),
     queuePage(context, { orgId: team.orgId, userId: user.id, query }),
     context.db.department.count({ where: { orgId: team.orgId } }),
+    landing ? unassignedRequests(context, { orgId: team.orgId, take: UNASSIGNED_SHOWN }) : null,
   ])
   const now = Date.now()
 
   const href = (q: Omit<QueueQuery, 'after' | 'before'>, cursor: { after?: string; before?: string } = {}) => {
     const params = queueSearchParams(q, cursor)
     if (teams.length > 1) params.set('org', org.slug)
-    const text = params.toString()
-    return `/staff/tickets${text ? `?${text}` : ''}`
+    return `/staff/tickets?${params}`
   }
-  const base = { tab: query.tab, filters: query.filters, sort: query.sort, dir: query.dir }
+  const base = { view: query.view, tab: query.tab, filters: query.filters, sort: query.sort, dir: query.dir }
   // The filter form sends every field, chosen or not: keep the address short and shareable.
   if ([...url.searchParams].some(([key, value]) => value === '' || (key === 'assignee' && value === 'any')))
-    throw redirect(href(base, { after: query.after ?? undefined, before: query.before ?? undefined }))
+    throw redirect(href(base, { after: query.after ?? undefined, before: query.before ?? undefined }), { headers })
   const sortHref = (sort: QueueSort) =>
     href({ ...base, sort, dir: sort === query.sort ? (query.dir === 'asc' ? 'desc' : 'asc') : DEFAULT_DIRECTION[sort] })
 
-  return {
-    org: { slug: org.slug, name: org.name },
-    teams: teams.length > 1 ? teams.map((m) => ({ slug: m.org.slug, name: m.org.name })) : [],
-    query: { ...base, filtered: hasFilters(query.filters) },
-    showDepartment: departments > 0,
-    tabs: (['open', ...TICKET_STATUSES] as const).map((tab) => ({
-      key: tab,
-      label: TAB_LABELS[tab],
-      count: page.counts[tab],
-      href: href({ ...base, tab }),
-    })),
-    sortLinks: Object.fromEntries(
-      (['number', 'subject', 'priority', 'sla', 'activity'] as const).map((sort) => [sort, sortHref(sort)]),
-    ) as Record<QueueSort, string>,
-    clearHref: href({ ...base, filters: { assignee: 'any', type: null, priority: null, sla: null, familyReplied: false, q: '' } }),
-    tickets: page.rows.map((t) => {
-      const open = (OPEN_STATUSES as readonly string[]).includes(t.status)
-      return {
-        href: `/tickets/${org.slug}/${t.number}`,
-        number: t.number,
-        subject: t.subject,
-        family: t.familyName,
-        type: TYPE_LABELS[t.type],
-        department: t.departmentName,
-        status: t.status,
-        statusLabel: staffStatusLabel(t.status),
-        familyReplied: familyReplied(t.status, t.awaiting),
-        caseOpen: t.caseRef !== null && open,
-        priority: PRIORITY_LABELS[t.priority],
-        urgent: t.priority === 'urgent',
-        sla: open
-          ? slaChip({ state: t.slaState, dueAt: t.slaDueAt, targets: Array.isArray(t.slaTargets) ? (t.slaTargets as never[]) : [] }, now)
-          : null,
-        assignee: t.assigneeName,
-        mine: t.assigneeId === user.id,
-        lastUpdate: formatShortDateTime(t.lastActivityAt, org.timezone, new Date(now)),
-      }
-    }),
-    previous: page.previous ? href(base, { before: page.previous }) : null,
-    next: page.next ? href(base, { after: page.next }) : null,
-    firstPage: page.previous ? href(base) : null,
-  }
-}
+  const tickets = page.rows.map((t): QueueTicket => {
+    const open = (OPEN_STATUSES as readonly string[]).includes(t.status)
+    const family = familyMarker(t.status, t.awaiting, t.reopenedByFamily)
+    return {
+      href: `/tickets/${org.slug}/${t.number}`,
+      number: t.number,
+      subject: t.subject,
+      family: t.familyName,
+      type: TYPE_LABELS[t.type],
+      department: t.departmentName,
+      status: t.status,
+      statusLabel: staffStatusLabel(t.status),
+      markers: [
+        ...(family ? [{ text: family, tone: 'violet' as const }] : []),
+        ...(answered(t.status, t.awaiting) ? [{ text: 'Answered', tone: 'sky' as const }] : []),
+        ...(t.caseRef !== null && open ? [{ text: 'Case open', tone: 'teal' as const }] : []),
+      ],
+      priority: PRIORITY_LABELS[t.priority],
+      urgent: t.priority === 'urgent',
+      sla: open ? slaOf(t, now) : null,
+      assignee: t.assigneeName,
+      mine: t.assigneeId === user.id,
+      lastUpdate: formatShortDateTime(t.lastActivityAt, org.timezone, new Date(now)),
+    }
+  })
 
-const SORT_WORDS: Record<QueueSort, { asc: string; desc: string }> = {
-  number: { asc: 'lowest number first', desc: 'highest number first' },
-  subject: { asc: 'subject A to Z', desc: 'subject Z to A' },
-  priority: { asc: 'most urgent first', desc: 'least urgent first' },
-  sla: { asc: 'SLA due soonest first', desc: 'SLA due latest first' },
-  activity: { asc: 'oldest activity first', desc: 'most recent activity first' },
-}
-
-function SortHeader({
-  sort,
-  label,
-  query,
-  href,
-}: {
-  sort: QueueSort
-  label: string
-  query: { sort: QueueSort; dir: 'asc' | 'desc' }
-  href: string
-}) {
-  const active = query.sort === sort
-  return (
-    <th scope="col" aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined} className="px-2.5 py-3">
-      <Link to={href} className="inline-flex items-center gap-1 rounded hover:text-slate-900 hover:underline">
-        {label}
-        <span aria-hidden="true" className={active ? 'text-indigo-800' : 'text-slate-400'}>
-          {active ? (query.dir === 'asc' ? '▲' : '▼') : '↕'}
-        </span>
-      </Link>
-    </th>
+  return data(
+    {
+      org: { slug: org.slug, name: org.name },
+      teams: teams.length > 1 ? teams.map((m) => ({ slug: m.org.slug, name: m.org.name })) : [],
+      query: { ...base, filtered: hasFilters(query.filters) },
+      showDepartment: departments > 0,
+      views: QUEUE_VIEWS.map((v) => ({ key: v, label: VIEW_LABELS[v], href: href({ ...base, view: v }) })),
+      tabs: (['open', ...TICKET_STATUSES] as const).map((tab) => ({
+        key: tab,
+        label: TAB_LABELS[tab],
+        count: page.counts[tab],
+        href: href({ ...base, tab }),
+      })),
+      sortLinks: Object.fromEntries(QUEUE_SORTS.map((sort) => [sort, sortHref(sort)])) as Record<QueueSort, string>,
+      clearHref: href({ ...base, filters: NO_FILTERS }),
+      allTicketsHref: query.view === 'mine' ? href({ ...base, view: 'all' }) : null,
+      unassigned: unassigned && {
+        count: unassigned.count,
+        allHref: href({ view: 'all', tab: 'open', filters: { ...NO_FILTERS, assignee: 'unassigned' }, sort: 'activity', dir: 'desc' }),
+        requests: unassigned.tickets.map((t) => ({
+          href: `/tickets/${org.slug}/${t.number}`,
+          number: t.number,
+          subject: t.subject,
+          family: t.requester.name,
+          status: t.status,
+          statusLabel: staffStatusLabel(t.status),
+          received: formatShortDateTime(t.createdAt, org.timezone, new Date(now)),
+          sla: slaOf(t, now),
+        })),
+      },
+      tickets,
+      previous: page.previous ? href(base, { before: page.previous }) : null,
+      next: page.next ? href(base, { after: page.next }) : null,
+      firstPage: page.previous ? href(base) : null,
+    },
+    { headers },
   )
 }
 
 export default function StaffQueue() {
-  const { org, teams, query, showDepartment, tabs, sortLinks, clearHref, tickets, previous, next, firstPage } =
-    useLoaderData<typeof loader>()
+  const {
+    org,
+    teams,
+    query,
+    showDepartment,
+    views,
+    tabs,
+    sortLinks,
+    clearHref,
+    allTicketsHref,
+    unassigned,
+    tickets,
+    previous,
+    next,
+    firstPage,
+  } = useLoaderData<typeof loader>()
   const searching = useNavigation().state === 'loading'
   const current = tabs.find((t) => t.key === query.tab)!
+  const viewLabel = VIEW_LABELS[query.view]
   const f = query.filters
+  const caption = `${viewLabel}, ${current.label}, ${SORT_WORDS[query.sort][query.dir]}`
   return (
     <div className="space-y-5">
       <PageHeader title="Ticket queue" eyebrow={org.name}>
+        <SwitchNav label="Queue view" options={views} current={query.view} />
         <OrganisationSwitch orgs={teams} current={org.slug} href={(slug) => `/staff/tickets?org=${slug}`} />
       </PageHeader>
 
+      {unassigned ? <UnassignedRequests count={unassigned.count} requests={unassigned.requests} allHref={unassigned.allHref} /> : null}
+
       <Card className="!p-4">
-        <Form method="get" role="search" aria-label="Ticket filters" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-6 lg:items-end">
+        <Form
+          method="get"
+          role="search"
+          aria-label="Ticket filters"
+          className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4 xl:grid-cols-8 xl:items-end"
+        >
           {teams.length ? <input type="hidden" name="org" value={org.slug} /> : null}
+          <input type="hidden" name="view" value={query.view} />
           {query.tab !== 'open' ? <input type="hidden" name="status" value={query.tab} /> : null}
           {query.sort !== 'activity' || query.dir !== 'desc' ? (
             <>
@@ -172,7 +210,7 @@ export default function StaffQueue() {
               <input type="hidden" name="dir" value={query.dir} />
             </>
           ) : null}
-          <div className="sm:col-span-2">
+          <div className="col-span-2">
             <TextField label="Search" name="q" type="search" defaultValue={f.q} hint="Ticket number, subject or family name" />
           </div>
           <SelectField
@@ -188,26 +226,35 @@ export default function StaffQueue() {
           <SelectField
             label="Type"
             name="type"
-            placeholder="Any type"
+            placeholder="Any"
             options={TICKET_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
             defaultValue={f.type ?? ''}
           />
           <SelectField
             label="Priority"
             name="priority"
-            placeholder="Any priority"
+            placeholder="Any"
             options={PRIORITIES.map((p) => ({ value: p, label: PRIORITY_LABELS[p] }))}
             defaultValue={f.priority ?? ''}
           />
           <SelectField
             label="SLA"
             name="sla"
-            placeholder="Any SLA state"
+            placeholder="Any"
             options={SLA_FILTER_STATES.map((s) => ({ value: s, label: SLA_STATE_LABELS[s] }))}
             defaultValue={f.sla ?? ''}
           />
-          <div className="flex flex-wrap items-center gap-x-4 gap-y-2 sm:col-span-2 lg:col-span-6">
-            <CheckboxField label="Family replied" name="replied" defaultChecked={f.familyReplied} />
+          <SelectField
+            label="Last reply"
+            name="reply"
+            placeholder="Anyone"
+            options={[
+              { value: 'family', label: 'Family replied' },
+              { value: 'staff', label: 'Answered' },
+            ]}
+            defaultValue={f.lastReply ?? ''}
+          />
+          <div className="col-span-2 flex flex-wrap items-center gap-x-4 gap-y-2 lg:col-span-1">
             <Button variant="secondary">Apply filters</Button>
             {query.filtered ? (
               <Link to={clearHref} className={linkClass}>
@@ -223,86 +270,30 @@ export default function StaffQueue() {
       <p aria-live="polite" className="text-sm text-slate-600">
         {searching
           ? 'Loading…'
-          : `${current.count} ${current.count === 1 ? 'ticket' : 'tickets'} in ${current.label}${query.filtered ? ' matching the filters' : ''}`}
+          : `${current.count} ${current.count === 1 ? 'ticket' : 'tickets'} in ${viewLabel}, ${current.label}${query.filtered ? ', matching the filters' : ''}`}
       </p>
 
       {tickets.length ? (
-        <Card className="overflow-x-auto !p-0">
-          <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
-            <caption className="sr-only">
-              {current.label} tickets, {SORT_WORDS[query.sort][query.dir]}
-            </caption>
-            <thead className="bg-slate-50 text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <SortHeader sort="number" label="No." query={query} href={sortLinks.number} />
-                <SortHeader sort="subject" label="Subject" query={query} href={sortLinks.subject} />
-                <th scope="col" className="px-2.5 py-3">
-                  Family
-                </th>
-                <th scope="col" className="px-2.5 py-3">
-                  Type
-                </th>
-                {showDepartment ? (
-                  <th scope="col" className="px-2.5 py-3">
-                    Team
-                  </th>
-                ) : null}
-                <th scope="col" className="px-2.5 py-3">
-                  Status
-                </th>
-                <SortHeader sort="priority" label="Priority" query={query} href={sortLinks.priority} />
-                <SortHeader sort="sla" label="SLA" query={query} href={sortLinks.sla} />
-                <th scope="col" className="px-2.5 py-3">
-                  Assignee
-                </th>
-                <SortHeader sort="activity" label="Last update" query={query} href={sortLinks.activity} />
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {tickets.map((t) => (
-                <tr key={t.href} className="align-top hover:bg-slate-50">
-                  <td className="whitespace-nowrap px-2.5 py-3 text-slate-600">#{t.number}</td>
-                  <td className="min-w-48 px-2.5 py-3">
-                    <Link to={t.href} className="font-medium text-indigo-800 underline-offset-4 hover:underline">
-                      {t.subject}
-                    </Link>
-                    {t.familyReplied || t.caseOpen ? (
-                      <span className="mt-1 flex flex-wrap gap-1">
-                        {t.familyReplied ? <Marker tone="violet">Family replied</Marker> : null}
-                        {t.caseOpen ? <Marker tone="teal">Case open</Marker> : null}
-                      </span>
-                    ) : null}
-                  </td>
-                  <td className="px-2.5 py-3">{t.family}</td>
-                  <td className="whitespace-nowrap px-2.5 py-3">{t.type}</td>
-                  {showDepartment ? <td className="px-2.5 py-3">{t.department ?? <span className="text-slate-500">–</span>}</td> : null}
-                  <td className="whitespace-nowrap px-2.5 py-3">
-                    <Badge tone={statusTone(t.status)}>{t.statusLabel}</Badge>
-                  </td>
-                  <td className={`whitespace-nowrap px-2.5 py-3 ${t.urgent ? 'font-semibold text-red-800' : ''}`}>{t.priority}</td>
-                  <td className="whitespace-nowrap px-2.5 py-3">
-                    <SlaChip chip={t.sla} />
-                  </td>
-                  <td className="px-2.5 py-3">
-                    {t.assignee ? (
-                      <>
-                        {t.assignee}
-                        {t.mine ? <span className="text-slate-600"> (you)</span> : null}
-                      </>
-                    ) : (
-                      <span className="text-slate-600">Unassigned</span>
-                    )}
-                  </td>
-                  <td className="whitespace-nowrap px-2.5 py-3 text-slate-600">
-                    <DateTime value={t.lastUpdate} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
+        <>
+          <QueueTable caption={caption} tickets={tickets} order={query} sortLinks={sortLinks} showDepartment={showDepartment} />
+          <QueueCards caption={caption} tickets={tickets} order={query} sortLinks={sortLinks} showDepartment={showDepartment} />
+        </>
       ) : (
-        <EmptyState>{query.filtered ? 'No tickets match these filters.' : 'No tickets here.'}</EmptyState>
+        <EmptyState>
+          {allTicketsHref ? (
+            <>
+              {query.filtered ? 'None of your tickets match these filters.' : 'None of your tickets are here.'} Yours are the tickets
+              assigned to you or that you watch.{' '}
+              <Link to={allTicketsHref} className={linkClass}>
+                Look in all tickets
+              </Link>
+            </>
+          ) : query.filtered ? (
+            'No tickets match these filters.'
+          ) : (
+            'No tickets here.'
+          )}
+        </EmptyState>
       )}
       <Pager label="Pages" previous={previous} next={next} />
       {firstPage ? (

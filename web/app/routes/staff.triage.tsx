@@ -104,8 +104,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     team: team_,
     waiting,
     unassigned,
-    newQueueHref: `/staff/tickets?${orgParam}status=new&sort=sla&dir=asc`,
-    unassignedHref: `/staff/tickets?${orgParam}assignee=unassigned`,
+    newQueueHref: `/staff/tickets?view=all&${orgParam}status=new&sort=sla&dir=asc`,
+    unassignedHref: `/staff/tickets?view=all&${orgParam}assignee=unassigned`,
     tickets: tickets.map((t) => {
       const body = t.messages[0]?.body ?? ''
       return {

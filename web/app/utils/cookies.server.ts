@@ -1,6 +1,6 @@
 /**
- * The portal's cookies: the session id and a one-shot flash message, both signed
- * with SESSION_SECRET. Secure everywhere except on localhost, where browsers
+ * The portal's cookies: the session id, a one-shot flash message and the staff
+ * queue's last chosen view, all signed with SESSION_SECRET. Secure everywhere except on localhost, where browsers
  * refuse Secure cookies over plain http.
  */
 import { createCookie } from '@remix-run/node'
@@ -43,6 +43,18 @@ export function flashCookie(env: Env, request: Request) {
     secure: !isLocalRequest(request),
     path: '/',
     maxAge: 60,
+    secrets: sessionSecrets(env),
+  })
+}
+
+/** "mine" or "all": the queue view a member of staff last chose, so /staff/tickets opens on it. */
+export function queueViewCookie(env: Env, request: Request) {
+  return createCookie('caseway_queue_view', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: !isLocalRequest(request),
+    path: '/staff',
+    maxAge: 60 * 60 * 24 * 365,
     secrets: sessionSecrets(env),
   })
 }

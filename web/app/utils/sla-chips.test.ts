@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { shortDuration, slaChip } from './sla-chips.ts'
+import { shortDuration, SLA_MARKS, slaChip } from './sla-chips.ts'
 
 const now = Date.parse('2026-11-23T12:00:00Z')
 const inHours = (h: number) => new Date(now + h * 3_600_000).toISOString()
 
 describe('slaChip', () => {
+  it('gives every state a shape of its own: Met is not drawn as Paused', () => {
+    expect(SLA_MARKS.met).not.toBe(SLA_MARKS.paused)
+    expect(new Set(Object.values(SLA_MARKS)).size).toBe(Object.keys(SLA_MARKS).length)
+  })
+
   it.each([
     ['on_track', inHours(50), 'On track · 2d left', 'ok', 'SLA on track, 2 days left'],
     ['at_risk', inHours(3.5), 'At risk · 3h left', 'warn', 'SLA at risk, 3 hours left'],

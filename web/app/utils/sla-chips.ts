@@ -14,6 +14,18 @@ export const SLA_STATE_LABELS: Record<SlaState, string> = {
   met: 'Met',
 }
 
+/**
+ * A shape per state as well as a colour and words, so no two states look alike
+ * to someone who cannot tell the colours apart: Met is done (a tick), Paused waits.
+ */
+export const SLA_MARKS: Record<SlaState, string> = {
+  on_track: '●',
+  at_risk: '▲',
+  breached: '■',
+  paused: '‖',
+  met: '✓',
+}
+
 export const SLA_KIND_LABELS: Record<SlaKind, string> = {
   first_response: 'First response',
   next_response: 'Next response',

@@ -1,8 +1,9 @@
 /** The ticket as its organisation's team sees it: details, targets, the conversation and notes, a reply, and the side cards. */
 import { Form, Link } from '@remix-run/react'
+import { MESSAGE_MAX } from '../../../../domain/limits.ts'
 import { FileField, SelectField, TextAreaField } from '../../components/form-fields.tsx'
 import { Alert, Badge, Button, Card, CardTitle, DateTime, DetailList, linkClass, Marker, SlaChip } from '../../components/ui.tsx'
-import { statusTone } from '../../utils/format.ts'
+import { answered, ordinal, statusTone } from '../../utils/format.ts'
 import { MessageList, useFormState } from './conversation.tsx'
 import {
   AssignmentCard,
@@ -55,7 +56,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
           <Badge tone={statusTone(ticket.status)}>
             <span role="status">{ticket.statusLabel}</span>
           </Badge>
-          {ticket.familyReplied ? <Marker tone="violet">Family replied</Marker> : null}
+          {ticket.familyMarker ? <Marker tone="violet">{ticket.familyMarker}</Marker> : null}
+          {answered(ticket.status, ticket.awaiting) ? <Marker tone="sky">Answered</Marker> : null}
           {ticket.caseOpen ? <Marker tone="teal">Case open</Marker> : null}
           {ticket.laOverdue ? <Marker tone="slate">LA overdue</Marker> : null}
           <span className="text-sm text-slate-700">Priority: {ticket.priority}</span>
@@ -145,6 +147,11 @@ export function StaffTicket({ data }: { data: StaffData }) {
                     <tr key={t.key} className="align-top">
                       <th scope="row" className="py-2 pr-3 font-medium text-slate-900">
                         {t.label}
+                        {t.waitNumber ? (
+                          <span className="block text-xs font-normal text-slate-600">
+                            the {ordinal(t.waitNumber)} time the family wrote back and waits for a reply
+                          </span>
+                        ) : null}
                         {t.calendar ? <span className="block text-xs font-normal text-slate-600">{t.calendar}</span> : null}
                       </th>
                       <td className="py-2 pr-3">
@@ -258,6 +265,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
                   rows={5}
                   defaultValue={reply.values.body ?? replyDraft?.body}
                   errors={reply.fieldErrors.body}
+                  maxCharacters={MESSAGE_MAX}
                   required
                 />
                 <FileField
