@@ -34,6 +34,11 @@ export async function seedDemoData(db: Db): Promise<DemoLogin[] | undefined> {
     name: 'Brightpath SEND Advocacy',
     about: 'Independent advocates helping families through EHC needs assessments, annual reviews, DLA claims and SEND tribunal appeals.',
     responseTime: 'within one working day',
+    // Made-up details: a .example domain and a number Ofcom keeps for drama.
+    contactEmail: 'hello@brightpath.example',
+    contactPhone: '0161 496 0000',
+    website: 'https://brightpath.example',
+    postalAddress: 'Brightpath SEND Advocacy\nUnit 4, Mill Yard\nManchester',
     departments: [
       { slug: 'ehcp', name: 'EHCP and assessments' },
       { slug: 'tribunal', name: 'Tribunals and appeals' },

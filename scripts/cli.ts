@@ -103,7 +103,8 @@ const COMMANDS: Record<string, Command> = {
   },
   'audit list': {
     usage: 'audit list --org <slug> [--limit <n>]',
-    summary: 'Who changed the organisation’s settings (SLA policy, API keys), when and through what; newest first.',
+    summary:
+      'Who changed the organisation’s settings (profile, team, SLA policy, saved replies, API keys, watchers), when and through what; newest first.',
     options: { org: { type: 'string' }, limit: { type: 'string' } },
     optional: ['limit'],
     async run(db, values) {
@@ -116,7 +117,8 @@ const COMMANDS: Record<string, Command> = {
   },
   'outbox list': {
     usage: 'outbox list [--to <email>] [--limit <n>]',
-    summary: 'The mail Caseway has queued (password resets), newest first with its text: without a mail server this is where it waits.',
+    summary:
+      'The mail Caseway has queued (password resets, team invitations), newest first with its text: without a mail server this is where it waits.',
     options: { to: { type: 'string' }, limit: { type: 'string' } },
     optional: ['to', 'limit'],
     async run(db, values) {

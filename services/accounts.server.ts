@@ -1,19 +1,29 @@
 /**
  * Organisations, people and their roles: the one place the CLI, the demo seed,
- * the portal's sign-up and the API's requests for new families create them.
+ * the portal's sign-up, its team settings and the API's requests for new
+ * families create them.
  */
 import { z } from 'zod'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import { EmailSchema } from '../domain/input-schemas.ts'
-import { isStaffRole, ROLES } from '../domain/ticket.ts'
+import { NAME_MAX } from '../domain/limits.ts'
+import { isStaffRole, ROLES, type Role } from '../domain/ticket.ts'
+import { OrganisationProfileSchema } from './organisation-settings.server.ts'
 import { hashPassword } from './password.server.ts'
 
 export const OrganisationInput = z.strictObject({
   slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Use 1–50 lowercase letters, digits and hyphens'),
-  name: z.string().trim().min(2).max(120),
-  about: z.string().trim().max(2000).optional(),
-  responseTime: z.string().trim().max(120).optional(),
+  // The profile its admins keep in the portal, validated as the settings page does.
+  ...OrganisationProfileSchema.pick({
+    name: true,
+    about: true,
+    responseTime: true,
+    contactEmail: true,
+    contactPhone: true,
+    website: true,
+    postalAddress: true,
+  }).shape,
   departments: z.array(z.strictObject({ slug: z.string(), name: z.string() })).optional(),
 })
 
@@ -33,15 +43,8 @@ export async function createOrganisation(db: Db, input: z.input<typeof Organisat
   const data = OrganisationInput.parse(input)
   const existing = await db.organisation.findUnique({ where: { slug: data.slug } })
   if (existing) throw new AccountError(`An organisation with the slug "${data.slug}" already exists`)
-  return db.organisation.create({
-    data: {
-      slug: data.slug,
-      name: data.name,
-      about: data.about,
-      responseTime: data.responseTime,
-      departments: data.departments ? { create: data.departments } : undefined,
-    },
-  })
+  const { departments, ...organisation } = data
+  return db.organisation.create({ data: { ...organisation, departments: departments ? { create: departments } : undefined } })
 }
 
 /**
@@ -117,4 +120,48 @@ export async function familyForRequest(
   if (role && isStaffRole(role))
     throw new AccountError(`${person.email} is on this organisation’s staff; a ticket is requested by a family.`)
   return user.id
+}
+
+export const TEAM_ROLES = ['staff', 'admin'] as const satisfies readonly Role[]
+export type TeamRole = (typeof TEAM_ROLES)[number]
+
+export const TeamMemberInput = z.strictObject({
+  email: EmailSchema,
+  name: z
+    .string({ error: 'Enter their name' })
+    .trim()
+    .min(1, 'Enter their name')
+    .max(NAME_MAX, `Keep the name under ${NAME_MAX} characters`),
+  role: z.enum(TEAM_ROLES, { error: 'Choose staff or admin' }),
+})
+
+/**
+ * Puts a person on the organisation's team, inside the caller's transaction:
+ * found by email, or given an account without a password (they choose one from
+ * the link they are sent). Someone already on the team is an AccountError, and
+ * so is a family the organisation supports: on its team they would read the
+ * internal notes of their own requests.
+ */
+export async function addTeamMember(
+  tx: Prisma.TransactionClient,
+  orgId: string,
+  input: z.input<typeof TeamMemberInput>,
+): Promise<{ membershipId: string; user: { id: string; email: string; name: string }; hasPassword: boolean; isNew: boolean }> {
+  const data = TeamMemberInput.parse(input)
+  const select = { id: true, email: true, name: true, passwordHash: true, memberships: { where: { orgId }, select: { role: true } } }
+  const existing = await tx.user.findFirst({ where: { email: { equals: data.email, mode: 'insensitive' } }, select })
+  const user = existing ?? (await tx.user.create({ data: { email: data.email, name: data.name }, select }))
+  const role = user.memberships[0]?.role
+  if (role && isStaffRole(role)) throw new AccountError(`${user.name} (${user.email}) is already on the team, as ${role}.`)
+  if (role === 'family' || (await tx.ticket.count({ where: { orgId, requesterId: user.id } })))
+    throw new AccountError(
+      `${user.email} belongs to a family this organisation supports, so it cannot join the team: they would see the internal notes on their own requests. Invite them with a work email address instead.`,
+    )
+  const membership = await tx.membership.create({ data: { orgId, userId: user.id, role: data.role }, select: { id: true } })
+  return {
+    membershipId: membership.id,
+    user: { id: user.id, email: user.email, name: user.name },
+    hasPassword: user.passwordHash !== null,
+    isNew: !existing,
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
- * saved or applied an SLA policy, made or revoked an API key, or changed a
- * ticket's watchers, from the portal, the API or the CLI. Written in the same transaction as the change it records, so neither
- * exists without the other.
+ * saved or applied an SLA policy, made or revoked an API key, changed a
+ * ticket's watchers, the organisation's profile or its team, from the portal,
+ * the API or the CLI. Written in the same transaction as the change it
+ * records, so neither exists without the other.
  */
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
@@ -18,6 +19,11 @@ export const AUDIT_ACTIONS = [
   'watcher.removed',
   'saved_reply.created',
   'saved_reply.deleted',
+  'organisation.profile_saved',
+  'team.member_invited',
+  'team.invitation_resent',
+  'team.role_changed',
+  'team.member_removed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -73,7 +79,46 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `added the saved reply “${String(data.title ?? '')}”`
     case 'saved_reply.deleted':
       return `deleted the saved reply “${String(data.title ?? '')}”`
+    case 'organisation.profile_saved':
+      return describeProfileChanges((data.changes ?? {}) as Record<string, { to?: unknown }>)
+    case 'team.member_invited':
+      return `invited ${member(data)} as ${roleName(data.role)}`
+    case 'team.invitation_resent':
+      return `sent ${member(data)} a new invitation link`
+    case 'team.role_changed':
+      return `made ${member(data)} ${data.to === 'admin' ? 'an admin' : 'staff'} (was ${roleName(data.from)})`
+    case 'team.member_removed':
+      return `removed ${member(data)} from the team${Number(data.handedOver) ? `, handing ${ticketCount(Number(data.handedOver))} to ${String(data.handedTo ?? 'a colleague')}` : ''}`
     default:
       return action
   }
+}
+
+const member = (data: Record<string, unknown>) => `${String(data.name ?? 'someone')} (${String(data.email ?? '')})`
+const roleName = (role: unknown) => (role === 'admin' ? 'admin' : 'staff')
+const ticketCount = (n: number) => `${n} ${n === 1 ? 'ticket' : 'tickets'}`
+
+const PROFILE_FIELD_WORDS: Record<string, string> = {
+  name: 'name',
+  about: 'about text',
+  responseTime: 'response time',
+  contactEmail: 'contact email',
+  contactPhone: 'phone number',
+  website: 'website',
+  postalAddress: 'postal address',
+}
+
+/** "changed the organisation’s name and response time; stopped taking new requests". */
+function describeProfileChanges(changes: Record<string, { to?: unknown }>): string {
+  // In the form's order: jsonb keeps keys in an order of its own.
+  const fields = Object.entries(PROFILE_FIELD_WORDS).flatMap(([field, words]) => (changes[field] ? [words] : []))
+  const parts = fields.length ? [`changed the organisation’s ${listed(fields)}`] : []
+  if (changes.acceptsRequests) parts.push(changes.acceptsRequests.to ? 'started taking new requests' : 'stopped taking new requests')
+  if (changes.assignOnFirstReply)
+    parts.push(`turned ${changes.assignOnFirstReply.to ? 'on' : 'off'} assigning a ticket to the first staff member who replies`)
+  return parts.join('; ') || 'saved the organisation’s profile'
+}
+
+function listed(words: string[]): string {
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : words[0]!
 }

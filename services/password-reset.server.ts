@@ -39,17 +39,11 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
     ctx.log.warn({ userId: user.id, event: 'password_reset_throttled' }, 'password reset refused: too many links this hour')
     return
   }
-  const token = randomBytes(32).toString('base64url')
-  const expiresAt = new Date(Date.now() + RESET_TOKEN_TTL_MS)
-  const row = await ctx.db.passwordResetToken.create({
-    data: { userId: user.id, tokenHash: hashResetToken(token), expiresAt },
-    select: { id: true },
-  })
-  const link = `${ctx.env.publicUrl}/reset-password?${new URLSearchParams({ token })}`
+  const { id, link } = await issuePasswordLink(ctx, user.id, RESET_TOKEN_TTL_MS)
   await queueEmail(ctx, {
     to: user.email,
     subject: 'Reset your Caseway password',
-    dedupeKey: `password-reset:${row.id}`,
+    dedupeKey: `password-reset:${id}`,
     text: [
       `Hello ${user.name},`,
       '',
@@ -59,6 +53,23 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
       'If you did not ask for this, ignore this email: your password stays as it is.',
     ].join('\n'),
   })
+}
+
+/**
+ * A single-use link to choose a password, valid for `validForMs`: a reset's,
+ * or an invited colleague's first. The caller mails it (`id` keys the email).
+ */
+export async function issuePasswordLink(
+  ctx: Pick<ServiceContext, 'db' | 'env'>,
+  userId: string,
+  validForMs: number,
+): Promise<{ id: string; link: string }> {
+  const token = randomBytes(32).toString('base64url')
+  const row = await ctx.db.passwordResetToken.create({
+    data: { userId, tokenHash: hashResetToken(token), expiresAt: new Date(Date.now() + validForMs) },
+    select: { id: true },
+  })
+  return { id: row.id, link: `${ctx.env.publicUrl}/reset-password?${new URLSearchParams({ token })}` }
 }
 
 /** The token's row if it can still be used. */

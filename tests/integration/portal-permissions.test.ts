@@ -24,18 +24,22 @@ import * as resetPassword from '../../web/app/routes/reset-password.tsx'
 import * as signup from '../../web/app/routes/signup.tsx'
 import * as settingsApiKeys from '../../web/app/routes/staff.settings.api-keys.tsx'
 import * as settingsIndex from '../../web/app/routes/staff.settings._index.tsx'
+import * as settingsOrganisation from '../../web/app/routes/staff.settings.organisation.tsx'
 import * as settingsSavedReplies from '../../web/app/routes/staff.settings.saved-replies.tsx'
 import * as settingsSlaPolicy from '../../web/app/routes/staff.settings.sla-policy.tsx'
+import * as settingsTeam from '../../web/app/routes/staff.settings.team.tsx'
 import * as settings from '../../web/app/routes/staff.settings.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as triage from '../../web/app/routes/staff.triage.tsx'
 import * as attachmentFile from '../../web/app/routes/tickets.$orgSlug.$number_.attachments.$attachmentId.ts'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
+import { createOrganisation, createUser } from '../../services/accounts.server.ts'
 import { authenticateApiKey } from '../../services/api-keys.server.ts'
 import { organisationSlaPolicy } from '../../services/sla-policy.server.ts'
 import type { ServiceContext } from '../../services/context.ts'
-import { postMessage } from '../../services/ticket-commands.server.ts'
+import { changeMemberRole } from '../../services/team.server.ts'
+import { assign, changeStatus, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { policyFormValues } from '../../web/app/utils/sla-policy-form.ts'
 import { sessionCookie } from '../../web/app/utils/cookies.server.ts'
@@ -53,7 +57,8 @@ let path_: string
 let publicFile: string
 let internalFile: string
 
-type Person = { id: string } | null
+/** Someone signed in with a fresh session, or with a session they already have; null is signed out. */
+type Person = { id: string } | { sessionId: string } | null
 
 beforeAll(async () => {
   stack = await connectToStack()
@@ -95,8 +100,11 @@ async function requestAs(person: Person, url: string, init: { method?: string; f
   const full = new URL(url, stack.stack.webUrl).toString()
   const headers = new Headers()
   if (person) {
-    const session = await stack.db.session.create({ data: { userId: person.id, expiresAt: new Date(Date.now() + 3_600_000) } })
-    const cookie = await sessionCookie(context.env, new Request(full)).serialize(session.id)
+    const sessionId =
+      'sessionId' in person
+        ? person.sessionId
+        : (await stack.db.session.create({ data: { userId: person.id, expiresAt: new Date(Date.now() + 3_600_000) } })).id
+    const cookie = await sessionCookie(context.env, new Request(full)).serialize(sessionId)
     headers.set('Cookie', cookie.split(';')[0]!)
   }
   if (init.form) headers.set('Content-Type', 'application/x-www-form-urlencoded')
@@ -232,6 +240,19 @@ describe('notifications', () => {
   })
 })
 
+describe('notifications, when there are none', () => {
+  it('speak to families of their requests, and to the team of the tickets they look after', async () => {
+    const e = await createTestOrganisation(stack.db)
+    const emptyText = async (person: Person) =>
+      ((await load(notifications, person, '/notifications')).data as { emptyText: string }).emptyText
+    expect(await emptyText(e.family)).toBe('No notifications yet. You will hear here when something happens on your requests.')
+    const staff = await emptyText(e.advocate)
+    expect(staff).toContain('on a ticket you look after or watch')
+    expect(staff).not.toMatch(/your requests|As an admin/)
+    expect(await emptyText(e.admin)).toContain('As an admin, you also hear when a family sends a new request')
+  })
+})
+
 describe('requesting support', () => {
   const url = () => `/orgs/${a.org.slug}/request`
   const params = () => ({ slug: a.org.slug })
@@ -260,16 +281,26 @@ describe('requesting support', () => {
     expect(sent.location).toMatch(new RegExp(`^/tickets/${a.org.slug}/\\d+$`))
     const user = await stack.db.user.findUniqueOrThrow({ where: { email }, select: { id: true, requested: { select: { subject: true } } } })
     expect(user.requested).toEqual([{ subject: 'Signed up with my request' }])
-    // The email is taken now: a second sign-up with it is refused, and no ticket is made.
+    // The email is taken now: without its password the request is refused, and no ticket is made.
     const again = await act(
       requestSupport,
       null,
       url(),
-      { name: 'Someone Else', email, password: 'long enough password', type: 'dla', subject: 'Second try', message: 'Hello' },
+      { name: 'Someone Else', email, password: 'not the password of it', type: 'dla', subject: 'Second try', message: 'Hello' },
       params(),
     )
     expect(again.status).toBe(400)
     expect(await stack.db.ticket.count({ where: { subject: 'Second try' } })).toBe(0)
+    // With it, the request is sent from that account.
+    const signedIn = await act(
+      requestSupport,
+      null,
+      url(),
+      { name: 'One Go', email, password: 'long enough password', type: 'dla', subject: 'Third try', message: 'Hello' },
+      params(),
+    )
+    expect(signedIn.status).toBe(302)
+    expect(await stack.db.ticket.count({ where: { subject: 'Third try', requesterId: user.id } })).toBe(1)
   })
 })
 
@@ -530,6 +561,8 @@ describe('attachments', () => {
 describe('settings', () => {
   const SLA = '/staff/settings/sla-policy'
   const KEYS = '/staff/settings/api-keys'
+  const ORGANISATION = '/staff/settings/organisation'
+  const TEAM = '/staff/settings/team'
   let c: Awaited<ReturnType<typeof createTestOrganisation>>
   beforeAll(async () => {
     c = await createTestOrganisation(stack.db)
@@ -544,6 +577,8 @@ describe('settings', () => {
     for (const [route, url] of [
       [settings, '/staff/settings'],
       [settingsIndex, '/staff/settings'],
+      [settingsOrganisation, ORGANISATION],
+      [settingsTeam, TEAM],
       [settingsSlaPolicy, SLA],
       [settingsApiKeys, KEYS],
     ] as const) {
@@ -553,10 +588,15 @@ describe('settings', () => {
       expect((await load(route, a.admin, `${url}?org=${c.org.slug}`)).status).toBe(404)
       expect((await load(route, c.admin, url)).status).toBe(settingsIndex === route ? 302 : 200)
     }
+    const cMember = await stack.db.membership.findFirstOrThrow({ where: { orgId: c.org.id, userId: c.advocate.id } })
     for (const [route, url, form] of [
       [settingsSlaPolicy, SLA, await policyForm({ 'normal.first': '1' })],
       [settingsSlaPolicy, SLA, { intent: 'apply-policy' }],
       [settingsApiKeys, KEYS, { intent: 'create-key', name: 'Sneaky' }],
+      [settingsOrganisation, ORGANISATION, { intent: 'save-profile', revision: 'x', name: 'Taken over', acceptsRequests: 'on' }],
+      [settingsTeam, TEAM, { intent: 'invite', name: 'Sneaky', email: `sneaky-${Date.now()}@test.example`, role: 'admin' }],
+      [settingsTeam, TEAM, { intent: 'change-role', membershipId: cMember.id, role: 'admin' }],
+      [settingsTeam, TEAM, { intent: 'remove', membershipId: cMember.id }],
     ] as const) {
       toLogin(await act(route, null, url, form))
       expect((await act(route, c.family, url, form)).status).toBe(403)
@@ -566,6 +606,8 @@ describe('settings', () => {
     expect((await organisationSlaPolicy(stack.db, c.org.id)).isDefault).toBe(true)
     expect(await stack.db.apiKey.count({ where: { orgId: c.org.id } })).toBe(0)
     expect(await stack.db.auditEvent.count({ where: { orgId: c.org.id } })).toBe(0)
+    expect(await stack.db.organisation.findUniqueOrThrow({ where: { id: c.org.id } })).toMatchObject({ name: c.org.name })
+    expect(await stack.db.membership.findUniqueOrThrow({ where: { id: cMember.id } })).toMatchObject({ role: 'staff' })
   })
 
   it('an admin saves the SLA policy, audited; a bad form names its fields and stores nothing', async () => {
@@ -671,6 +713,25 @@ describe('settings', () => {
     expect(applied).toMatchObject({ actorId: c.admin.id, via: 'portal', data: { tickets: 1 } })
   })
 
+  it('counts open tickets as the queue does, and says apart the resolved ones “apply” also reaches', async () => {
+    const d = await createTestOrganisation(stack.db)
+    const ticketFor = (subject: string) =>
+      createTicket(context, { orgId: d.org.id, requesterId: d.family.id, subject, type: 'general', body: 'Hi' })
+    await ticketFor('Still open')
+    const done = await ticketFor('Sorted')
+    expect((await changeStatus(context, { ticket: done, actor: d.admin, status: 'resolved' })).status).toBe('applied')
+    await eventually(async () => expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: done.id } })).status).toBe('resolved'))
+    const page = await load(settingsSlaPolicy, d.admin, SLA)
+    expect(page.data).toMatchObject({ tickets: { open: 1, resolved: 1 } })
+    const queued = (await load(queue, d.admin, '/staff/tickets?view=all')).data as { tabs: { key: string; count: number }[] }
+    expect(queued.tabs.find((tab) => tab.key === 'open')?.count).toBe(1)
+    const applied = await act(settingsSlaPolicy, d.admin, SLA, { intent: 'apply-policy' })
+    expect(applied.status).toBe(302)
+    expect(await stack.db.auditEvent.findFirstOrThrow({ where: { orgId: d.org.id, action: 'sla_policy.applied' } })).toMatchObject({
+      data: { tickets: 2 },
+    })
+  })
+
   it('an admin makes an API key, shown once and working, and revokes it; both audited', async () => {
     expect((await act(settingsApiKeys, c.admin, KEYS, { intent: 'create-key', name: '  ' })).status).toBe(400)
     const made = await act(settingsApiKeys, c.admin, KEYS, { intent: 'create-key', name: 'CRM sync' })
@@ -694,5 +755,342 @@ describe('settings', () => {
       ['api_key.created', c.admin.id, 'portal', 'CRM sync'],
       ['api_key.revoked', c.admin.id, 'portal', 'CRM sync'],
     ])
+  })
+})
+
+describe('organisation profile', () => {
+  const ORGANISATION = '/staff/settings/organisation'
+  let o: Awaited<ReturnType<typeof createTestOrganisation>>
+  beforeAll(async () => {
+    o = await createTestOrganisation(stack.db)
+  })
+  /** The form as the page fills it in, with changes; a box set to undefined is sent as a browser sends an unticked one: not at all. */
+  const profileForm = async (changes: Record<string, string | undefined> = {}) => {
+    const page = await load(settingsOrganisation, o.admin, ORGANISATION)
+    const values = { ...(page.data as { values: Record<string, string> }).values, intent: 'save-profile', ...changes }
+    return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined))
+  }
+  const listed = async () => {
+    const found = await load(directory, null, `/orgs?${new URLSearchParams({ q: o.org.name })}`)
+    return (found.data as { organisations: Record<string, unknown>[] }).organisations
+  }
+  const profileEvents = () => stack.db.auditEvent.count({ where: { orgId: o.org.id, action: 'organisation.profile_saved' } })
+
+  it('an admin edits the profile and contact details; the public pages show them at once; audited', async () => {
+    const bad = await act(
+      settingsOrganisation,
+      o.admin,
+      ORGANISATION,
+      await profileForm({ website: 'javascript:alert(1)', contactPhone: 'ring us' }),
+    )
+    expect(bad).toMatchObject({
+      status: 400,
+      data: {
+        fieldErrors: { website: [expect.any(String)], contactPhone: [expect.any(String)] },
+        values: { website: 'javascript:alert(1)' },
+      },
+    })
+    expect(await profileEvents()).toBe(0)
+
+    const form = await profileForm({
+      about: 'We help families in Greater Manchester.',
+      responseTime: 'within two working days',
+      contactEmail: 'Help@Org.Example',
+      contactPhone: '0161 496 0123',
+      website: 'org.example/help',
+      postalAddress: 'Unit 4\nMill Yard',
+    })
+    expect(await act(settingsOrganisation, o.admin, ORGANISATION, form)).toMatchObject({ status: 302, location: ORGANISATION })
+    const contact = {
+      contactEmail: 'help@org.example',
+      contactPhone: '0161 496 0123',
+      website: 'https://org.example/help',
+      postalAddress: 'Unit 4\nMill Yard',
+    }
+    const shown = await load(profile, null, `/orgs/${o.org.slug}`, { slug: o.org.slug })
+    expect(shown.data).toMatchObject({
+      org: { about: 'We help families in Greater Manchester.', responseTime: 'within two working days', contact },
+    })
+    expect(await listed()).toEqual([expect.objectContaining({ slug: o.org.slug, responseTime: 'within two working days', ...contact })])
+
+    const page = await load(settingsOrganisation, o.admin, ORGANISATION)
+    expect(page.data).toMatchObject({
+      changes: [
+        {
+          who: 'Ada Admin',
+          what: 'changed the organisation’s about text, response time, contact email, phone number, website and postal address',
+          via: 'portal',
+        },
+      ],
+    })
+    // Saving what is stored changes and records nothing.
+    expect((await act(settingsOrganisation, o.admin, ORGANISATION, await profileForm())).status).toBe(302)
+    expect(await profileEvents()).toBe(1)
+  })
+
+  it('a form filled in before someone else saved is refused, keeping what was typed', async () => {
+    const stale = await profileForm({ responseTime: 'within a week' })
+    expect((await act(settingsOrganisation, o.admin, ORGANISATION, await profileForm({ contactPhone: '0161 496 0999' }))).status).toBe(302)
+    const refused = await act(settingsOrganisation, o.admin, ORGANISATION, stale)
+    expect(refused).toMatchObject({
+      status: 409,
+      data: { formError: expect.stringContaining('Someone else saved the profile'), values: { responseTime: 'within a week' } },
+    })
+    expect(await stack.db.organisation.findUniqueOrThrow({ where: { id: o.org.id } })).toMatchObject({
+      responseTime: 'within two working days',
+      contactPhone: '0161 496 0999',
+    })
+  })
+
+  it('an organisation not taking requests leaves the directory and refuses new ones; a blank response time says nothing', async () => {
+    const off = await profileForm({ acceptsRequests: undefined, assignOnFirstReply: undefined, responseTime: '' })
+    expect((await act(settingsOrganisation, o.admin, ORGANISATION, off)).status).toBe(302)
+    expect(await stack.db.organisation.findUniqueOrThrow({ where: { id: o.org.id } })).toMatchObject({
+      acceptsRequests: false,
+      assignOnFirstReply: false,
+      responseTime: null,
+    })
+    expect(await listed()).toEqual([])
+    expect((await load(profile, null, `/orgs/${o.org.slug}`, { slug: o.org.slug })).data).toMatchObject({
+      org: { acceptsRequests: false, responseTime: null },
+    })
+    expect(await load(requestSupport, null, `/orgs/${o.org.slug}/request`, { slug: o.org.slug })).toMatchObject({
+      status: 302,
+      location: `/orgs/${o.org.slug}`,
+    })
+    const page = await load(settingsOrganisation, o.admin, ORGANISATION)
+    expect((page.data as { changes: { what: string }[] }).changes[0]!.what).toBe(
+      'changed the organisation’s response time; stopped taking new requests; turned off assigning a ticket to the first staff member who replies',
+    )
+    expect((await act(settingsOrganisation, o.admin, ORGANISATION, await profileForm({ acceptsRequests: 'on' }))).status).toBe(302)
+    expect(await listed()).toHaveLength(1)
+  })
+
+  it('an organisation without an admin is not in the directory or on the start page', async () => {
+    const suffix = Date.now().toString(36)
+    const lone = await createOrganisation(stack.db, { slug: `lone-${suffix}`, name: `Aardvark Lonely Advocacy ${suffix}` })
+    const inDirectory = async () =>
+      JSON.stringify((await load(directory, null, `/orgs?${new URLSearchParams({ q: lone.name })}`)).data).includes(lone.slug)
+    const onStartPage = async () => JSON.stringify((await load(home, null, '/')).data).includes(lone.slug)
+    await createUser(stack.db, {
+      orgSlug: lone.slug,
+      role: 'staff',
+      email: `lone-staff-${suffix}@test.example`,
+      name: 'Only Staff',
+      password: TEST_PASSWORD,
+    })
+    expect([await inDirectory(), await onStartPage()]).toEqual([false, false])
+    await createUser(stack.db, {
+      orgSlug: lone.slug,
+      role: 'admin',
+      email: `lone-admin-${suffix}@test.example`,
+      name: 'An Admin',
+      password: TEST_PASSWORD,
+    })
+    expect([await inDirectory(), await onStartPage()]).toEqual([true, true])
+  })
+})
+
+describe('team settings', () => {
+  const TEAM = '/staff/settings/team'
+  let t: Awaited<ReturnType<typeof createTestOrganisation>>
+  beforeAll(async () => {
+    t = await createTestOrganisation(stack.db)
+  })
+  const membershipOf = (userId: string, orgId: string) => stack.db.membership.findFirstOrThrow({ where: { orgId, userId } })
+  const changesOf = async (admin: Person) => ((await load(settingsTeam, admin, TEAM)).data as { changes: { what: string }[] }).changes
+
+  it('an admin invites a new colleague by email: a link to choose a password, valid for a week, is in the outbox; audited', async () => {
+    const email = `invitee-${Date.now()}@test.example`
+    expect((await act(settingsTeam, t.admin, TEAM, { intent: 'invite', name: 'Ivy', email: 'not an email', role: 'staff' })).status).toBe(
+      400,
+    )
+    const sent = await act(settingsTeam, t.admin, TEAM, {
+      intent: 'invite',
+      name: 'Ivy Invitee',
+      email: email.toUpperCase(),
+      role: 'staff',
+    })
+    expect(sent).toMatchObject({ status: 302, location: TEAM })
+    const user = await stack.db.user.findUniqueOrThrow({
+      where: { email },
+      select: { id: true, passwordHash: true, memberships: { select: { orgId: true, role: true } } },
+    })
+    expect(user).toMatchObject({ passwordHash: null, memberships: [{ orgId: t.org.id, role: 'staff' }] })
+    const listedAs = (await load(settingsTeam, t.admin, TEAM)).data as { members: { email: string; invited: boolean }[] }
+    expect(listedAs.members).toContainEqual(expect.objectContaining({ email, invited: true }))
+
+    const mail = await stack.db.outboxEmail.findFirstOrThrow({ where: { to: email } })
+    expect(mail.subject).toBe(`You are invited to ${t.org.name}’s team in Caseway`)
+    const token = new URL(mail.text.match(/https?:\/\/\S+/)![0]).searchParams.get('token')!
+    const link = await stack.db.passwordResetToken.findFirstOrThrow({ where: { userId: user.id } })
+    expect(link.expiresAt.getTime() - Date.now()).toBeGreaterThan(6.9 * 24 * 3_600_000)
+    const form = { token, password: 'ivy chooses a password', confirm: 'ivy chooses a password' }
+    expect(await act(resetPassword, null, '/reset-password', form)).toMatchObject({ status: 302, location: '/login' })
+    expect((await act(login, null, '/login', { email, password: form.password })).status).toBe(302)
+    expect((await load(queue, user, '/staff/tickets')).status).toBe(200)
+    expect((await changesOf(t.admin))[0]).toMatchObject({
+      who: 'Ada Admin',
+      what: `invited Ivy Invitee (${email}) as staff`,
+      via: 'portal',
+    })
+  })
+
+  it('inviting someone already on the team, or a family the organisation supports, says so and changes nothing', async () => {
+    const again = await act(settingsTeam, t.admin, TEAM, { intent: 'invite', name: 'Sam', email: t.advocate.email, role: 'admin' })
+    expect(again).toMatchObject({
+      status: 409,
+      data: { fieldErrors: { email: [expect.stringContaining('is already on the team, as staff')] } },
+    })
+    const family = await act(settingsTeam, t.admin, TEAM, { intent: 'invite', name: 'Fran', email: t.family.email, role: 'staff' })
+    expect(family).toMatchObject({ status: 409, data: { fieldErrors: { email: [expect.stringContaining('belongs to a family')] } } })
+    expect((await membershipOf(t.advocate.id, t.org.id)).role).toBe('staff')
+    expect((await membershipOf(t.family.id, t.org.id)).role).toBe('family')
+    expect(await stack.db.outboxEmail.count({ where: { to: { in: [t.advocate.email, t.family.email] } } })).toBe(0)
+  })
+
+  it('someone with an account elsewhere joins with the password they have, and is told by email without a link', async () => {
+    const other = await createTestOrganisation(stack.db)
+    const joined = await act(settingsTeam, t.admin, TEAM, {
+      intent: 'invite',
+      name: 'Another Name',
+      email: other.advocate.email,
+      role: 'staff',
+    })
+    expect(joined.status).toBe(302)
+    expect((await membershipOf(other.advocate.id, t.org.id)).role).toBe('staff')
+    expect((await stack.db.user.findUniqueOrThrow({ where: { id: other.advocate.id } })).name).toBe('Sam Advocate')
+    const mail = await stack.db.outboxEmail.findFirstOrThrow({ where: { to: other.advocate.email } })
+    expect(mail.text).not.toContain('reset-password')
+    expect(await stack.db.passwordResetToken.count({ where: { userId: other.advocate.id } })).toBe(0)
+  })
+
+  it('roles change at once, but never the last admin’s nor one’s own; two admins demoting each other leave one', async () => {
+    const u = await createTestOrganisation(stack.db)
+    const adminM = await membershipOf(u.admin.id, u.org.id)
+    const samM = await membershipOf(u.advocate.id, u.org.id)
+    expect(await act(settingsTeam, u.admin, TEAM, { intent: 'change-role', membershipId: adminM.id, role: 'staff' })).toMatchObject({
+      status: 409,
+      data: { formError: 'Not changed: You cannot change your own role: ask another admin to do it.' },
+    })
+    expect(
+      await changeMemberRole(stack.db, { orgId: u.org.id, actorId: null, via: 'cli', membershipId: adminM.id, role: 'staff' }),
+    ).toEqual({
+      status: 'refused',
+      message: 'Ada Admin is the organisation’s only admin: make someone else an admin first.',
+    })
+
+    expect((await load(triage, u.advocate, '/staff/triage')).status).toBe(403)
+    expect((await act(settingsTeam, u.admin, TEAM, { intent: 'change-role', membershipId: samM.id, role: 'admin' })).status).toBe(302)
+    expect((await load(triage, u.advocate, '/staff/triage')).status).toBe(200)
+
+    const [first, second] = await Promise.all([
+      act(settingsTeam, u.admin, TEAM, { intent: 'change-role', membershipId: samM.id, role: 'staff' }),
+      act(settingsTeam, u.advocate, TEAM, { intent: 'change-role', membershipId: adminM.id, role: 'staff' }),
+    ])
+    expect([first.status, second.status].sort()).toEqual([302, 409])
+    expect(await stack.db.membership.count({ where: { orgId: u.org.id, role: 'admin' } })).toBe(1)
+    const audit = await stack.db.auditEvent.findMany({
+      where: { orgId: u.org.id, action: 'team.role_changed' },
+      orderBy: { createdAt: 'asc' },
+    })
+    expect(audit.map((e) => [(e.data as { from: string }).from, (e.data as { to: string }).to])).toEqual([
+      ['staff', 'admin'],
+      ['admin', 'staff'],
+    ])
+  })
+
+  it('another organisation’s member, or a family’s membership, is not on the team: 404, and nothing changes', async () => {
+    const other = await createTestOrganisation(stack.db)
+    const theirs = await membershipOf(other.advocate.id, other.org.id)
+    const family = await membershipOf(t.family.id, t.org.id)
+    for (const membershipId of [theirs.id, family.id, '00000000-0000-4000-8000-000000000000'])
+      for (const form of [
+        { intent: 'change-role', membershipId, role: 'admin' },
+        { intent: 'remove', membershipId },
+        { intent: 'resend-invitation', membershipId },
+      ] as Record<string, string>[])
+        expect((await act(settingsTeam, t.admin, TEAM, form)).status).toBe(404)
+    expect((await act(settingsTeam, t.admin, TEAM, { intent: 'remove', membershipId: 'nonsense' })).status).toBe(400)
+    expect(await stack.db.membership.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ role: 'staff' })
+    expect(await stack.db.membership.findUniqueOrThrow({ where: { id: family.id } })).toMatchObject({ role: 'family' })
+  })
+
+  it('removing a member hands their tickets to a colleague and ends their watching and their access at once', async () => {
+    const u = await createTestOrganisation(stack.db)
+    const colleague = (
+      await createUser(stack.db, {
+        orgSlug: u.org.slug,
+        role: 'staff',
+        email: `colleague-${Date.now()}@test.example`,
+        name: 'Chloe Colleague',
+        password: TEST_PASSWORD,
+      })
+    ).user
+    const held = await createTicket(context, {
+      orgId: u.org.id,
+      requesterId: u.family.id,
+      subject: 'Held by Sam',
+      type: 'general',
+      body: 'Hi',
+    })
+    expect((await assign(context, { ticket: held, actor: u.admin, assigneeId: u.advocate.id })).status).toBe('applied')
+    await eventually(async () =>
+      expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: held.id } })).assigneeId).toBe(u.advocate.id),
+    )
+    await stack.db.ticketWatcher.create({ data: { ticketId: held.id, userId: u.advocate.id } })
+    const samM = await membershipOf(u.advocate.id, u.org.id)
+    const adminM = await membershipOf(u.admin.id, u.org.id)
+    const samsSession = {
+      sessionId: (await stack.db.session.create({ data: { userId: u.advocate.id, expiresAt: new Date(Date.now() + 3_600_000) } })).id,
+    }
+    const heldPath = `/tickets/${u.org.slug}/${held.number}`
+    const heldParams = { orgSlug: u.org.slug, number: String(held.number) }
+    expect((await load(ticketPage, samsSession, heldPath, heldParams)).status).toBe(200)
+
+    expect(await act(settingsTeam, u.admin, TEAM, { intent: 'remove', membershipId: samM.id })).toMatchObject({
+      status: 400,
+      data: {
+        formError: 'Not removed: Sam Advocate has a ticket assigned. Choose who takes it over.',
+        fieldErrors: { handTo: [expect.any(String)] },
+      },
+    })
+    for (const handTo of [u.family.id, u.advocate.id])
+      expect((await act(settingsTeam, u.admin, TEAM, { intent: 'remove', membershipId: samM.id, handTo })).status).toBe(409)
+    expect(await act(settingsTeam, u.admin, TEAM, { intent: 'remove', membershipId: adminM.id })).toMatchObject({ status: 409 })
+    expect(await stack.db.membership.count({ where: { orgId: u.org.id, userId: u.advocate.id } })).toBe(1)
+
+    const removed = await act(settingsTeam, u.admin, TEAM, { intent: 'remove', membershipId: samM.id, handTo: colleague.id })
+    expect(removed).toMatchObject({ status: 302, location: TEAM })
+    expect(await stack.db.membership.count({ where: { orgId: u.org.id, userId: u.advocate.id } })).toBe(0)
+    expect(await stack.db.ticketWatcher.count({ where: { userId: u.advocate.id } })).toBe(0)
+    await eventually(async () =>
+      expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: held.id } })).assigneeId).toBe(colleague.id),
+    )
+    // The session Sam was using now finds nothing of the organisation's.
+    expect((await load(queue, samsSession, '/staff/tickets')).status).toBe(403)
+    expect((await load(ticketPage, samsSession, heldPath, heldParams)).status).toBe(404)
+    expect(
+      (await act(ticketPage, samsSession, heldPath, { intent: 'reply', visibility: 'public', body: 'Still here?' }, heldParams)).status,
+    ).toBe(404)
+    expect((await assign(context, { ticket: held, actor: u.admin, assigneeId: u.advocate.id })).status).toBe('refused')
+    expect((await changesOf(u.admin))[0]).toMatchObject({
+      what: `removed Sam Advocate (${u.advocate.email}) from the team, handing 1 ticket to Chloe Colleague`,
+    })
+  })
+
+  it('a new link goes to a member who has not chosen a password yet, and to nobody else', async () => {
+    const email = `resend-${Date.now()}@test.example`
+    expect((await act(settingsTeam, t.admin, TEAM, { intent: 'invite', name: 'Rae Resend', email, role: 'admin' })).status).toBe(302)
+    const invited = await stack.db.membership.findFirstOrThrow({ where: { orgId: t.org.id, user: { email } } })
+    expect(invited.role).toBe('admin')
+    expect((await act(settingsTeam, t.admin, TEAM, { intent: 'resend-invitation', membershipId: invited.id })).status).toBe(302)
+    expect(await stack.db.outboxEmail.count({ where: { to: email } })).toBe(2)
+    const samM = await membershipOf(t.advocate.id, t.org.id)
+    expect(await act(settingsTeam, t.admin, TEAM, { intent: 'resend-invitation', membershipId: samM.id })).toMatchObject({
+      status: 409,
+      data: { formError: 'Not sent: Sam Advocate has already chosen a password.' },
+    })
+    expect((await changesOf(t.admin))[0]).toMatchObject({ what: `sent Rae Resend (${email}) a new invitation link` })
   })
 })

@@ -1,8 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { redirect } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { CONTACT_SELECT, ContactLine } from '../components/organisation-contact.tsx'
 import { buttonClass, Card, linkClass } from '../components/ui.tsx'
 import { getUser, homePath } from '../utils/auth.server.ts'
+import { LISTED_ORGANISATIONS } from '../utils/organisations.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Caseway: support for families' }]
 
@@ -10,8 +12,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(context, request)
   if (user) throw redirect(homePath(user))
   const organisations = await context.db.organisation.findMany({
-    where: { acceptsRequests: true },
-    select: { slug: true, name: true, responseTime: true },
+    where: LISTED_ORGANISATIONS,
+    select: { slug: true, name: true, responseTime: true, ...CONTACT_SELECT },
     orderBy: { name: 'asc' },
     take: 12,
   })
@@ -49,6 +51,7 @@ export default function Welcome() {
                   {org.name}
                 </Link>
                 {org.responseTime ? <p className="text-sm text-slate-600">Usually responds {org.responseTime}</p> : null}
+                <ContactLine org={org} name={org.name} />
               </li>
             ))}
           </ul>

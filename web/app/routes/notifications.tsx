@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Button, Card, DateTime, EmptyState, linkClass, Marker, PageHeader } from '../components/ui.tsx'
-import { requireUser } from '../utils/auth.server.ts'
+import { requireUser, staffMemberships, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 
@@ -44,8 +44,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         : null,
     })),
     unread: await context.db.notification.count({ where: { userId: user.id, readAt: null } }),
+    emptyText: emptyText(user),
     older: last ? `/notifications?${new URLSearchParams({ before: last.createdAt.toISOString() })}` : null,
   }
+}
+
+/** What a person hears about, in their words: staff of the tickets they look after, families of their requests. */
+function emptyText(user: SessionUser): string {
+  const teams = staffMemberships(user)
+  if (!teams.length) return 'No notifications yet. You will hear here when something happens on your requests.'
+  return [
+    'No notifications yet. You will hear here when a ticket is given to you, and when a family replies, a service level target is missed',
+    'or the local authority’s deadline passes on a ticket you look after or watch.',
+    teams.some((m) => m.role === 'admin')
+      ? 'As an admin, you also hear when a family sends a new request, when any ticket misses a target, and when an LA deadline passes with nobody assigned.'
+      : '',
+    user.memberships.some((m) => m.role === 'family') ? 'You also hear about your own requests.' : '',
+  ]
+    .filter(Boolean)
+    .join(' ')
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -58,7 +75,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Notifications() {
-  const { notifications, unread, older } = useLoaderData<typeof loader>()
+  const { notifications, unread, older, emptyText } = useLoaderData<typeof loader>()
   const busy = useNavigation().state === 'submitting'
   return (
     <div className="mx-auto max-w-3xl space-y-6">
@@ -97,7 +114,7 @@ export default function Notifications() {
           </ul>
         </Card>
       ) : (
-        <EmptyState>No notifications yet. You will hear here when something happens on your requests.</EmptyState>
+        <EmptyState>{emptyText}</EmptyState>
       )}
       {older ? (
         <p>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
+import { ContactList, hasContactDetails } from '../components/organisation-contact.tsx'
 import { buttonClass, Card, linkClass } from '../components/ui.tsx'
 import { getUser } from '../utils/auth.server.ts'
 import { requireOrganisation } from '../utils/organisations.server.ts'
@@ -29,6 +30,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       name: org.name,
       about: org.about,
       responseTime: org.responseTime,
+      contact: {
+        contactEmail: org.contactEmail,
+        contactPhone: org.contactPhone,
+        website: org.website,
+        postalAddress: org.postalAddress,
+      },
       acceptsRequests: org.acceptsRequests,
       departments: org.departments.map((d) => d.name),
     },
@@ -63,6 +70,16 @@ export default function OrganisationProfile() {
             </div>
           ) : null}
         </dl>
+        {hasContactDetails(org.contact) ? (
+          <section aria-labelledby="contact-heading" className="mt-6">
+            <h2 id="contact-heading" className="text-lg font-semibold text-slate-900">
+              Contact
+            </h2>
+            <div className="mt-2">
+              <ContactList org={org.contact} name={org.name} />
+            </div>
+          </section>
+        ) : null}
         <div className="mt-6">
           {staffHere ? (
             <p className="rounded-md bg-slate-100 px-4 py-3 text-slate-800">

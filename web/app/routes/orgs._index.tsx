@@ -2,18 +2,20 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { TextField } from '../components/form-fields.tsx'
+import { CONTACT_SELECT, ContactLine } from '../components/organisation-contact.tsx'
 import { Button, Card, EmptyState, PageHeader, buttonClass, linkClass } from '../components/ui.tsx'
+import { LISTED_ORGANISATIONS } from '../utils/organisations.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Find an organisation · Caseway' }]
 
 const PAGE_SIZE = 30
 
-/** Public: the organisations taking requests, searchable by name. */
+/** Public: the organisations taking requests (and with an admin to look after them), searchable by name. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const url = new URL(request.url)
   const q = (url.searchParams.get('q') ?? '').trim().slice(0, 100)
   const page = Math.max(1, Math.min(1000, Number(url.searchParams.get('page')) || 1))
-  const where = { acceptsRequests: true, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) }
+  const where = { ...LISTED_ORGANISATIONS, ...(q ? { name: { contains: q, mode: 'insensitive' as const } } : {}) }
   const [organisations, total] = await Promise.all([
     context.db.organisation.findMany({
       where,
@@ -22,6 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         name: true,
         about: true,
         responseTime: true,
+        ...CONTACT_SELECT,
         departments: { select: { name: true }, orderBy: { name: 'asc' } },
       },
       orderBy: [{ name: 'asc' }, { slug: 'asc' }],
@@ -73,6 +76,9 @@ export default function Directory() {
                 {org.about ? <p className="mt-2 text-slate-700">{org.about}</p> : null}
                 {org.departments.length ? <p className="mt-2 text-sm text-slate-600">Teams: {org.departments.join(', ')}</p> : null}
                 {org.responseTime ? <p className="mt-2 text-sm text-slate-600">Usually responds {org.responseTime}</p> : null}
+                <div className="mt-2">
+                  <ContactLine org={org} name={org.name} />
+                </div>
                 <p className="mt-auto pt-4">
                   <Link to={`/orgs/${org.slug}/request`} className={buttonClass('primary')} aria-label={`Request support from ${org.name}`}>
                     Request support

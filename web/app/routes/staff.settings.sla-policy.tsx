@@ -21,6 +21,8 @@ import {
   withTypeOverride,
 } from '../utils/sla-policy-form.ts'
 import { isTemporalUnreachable } from '../../../services/temporal.server.ts'
+import { OPEN_STATUSES } from '../../../services/queue.server.ts'
+import type { CasewayContext } from '../context.ts'
 import { formValues, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'SLA policy · Settings · Caseway' }]
@@ -29,9 +31,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { team } = await requireSettingsAdmin(context, request)
   const orgId = team.orgId
   const org = await context.db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { timezone: true } })
-  const [{ policy, isDefault, revision }, openTickets, changes] = await Promise.all([
+  const [{ policy, isDefault, revision }, tickets, changes] = await Promise.all([
     organisationSlaPolicy(context.db, orgId),
-    context.db.ticket.count({ where: { orgId, status: { not: 'closed' } } }),
+    reachableTickets(context, orgId),
     recentChanges(context.db, { orgId, actions: ['sla_policy.saved', 'sla_policy.applied'] }),
   ])
   const zones = Intl.supportedValuesOf('timeZone')
@@ -51,10 +53,29 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       }),
     ),
     timezones: zones.includes(policy.timezone) ? zones : [policy.timezone, ...zones],
-    openTickets,
+    tickets,
     changes,
     timezone: org.timezone,
   }
+}
+
+/**
+ * The tickets "apply" reaches: the open ones (as the queue counts them) and the
+ * resolved ones, which a family reply would reopen.
+ */
+async function reachableTickets(context: CasewayContext, orgId: string, numbers?: number[]) {
+  const [open, resolved] = await Promise.all([
+    context.db.ticket.count({ where: { orgId, status: { in: [...OPEN_STATUSES] }, ...(numbers ? { number: { in: numbers } } : {}) } }),
+    context.db.ticket.count({ where: { orgId, status: 'resolved', ...(numbers ? { number: { in: numbers } } : {}) } }),
+  ])
+  return { open, resolved }
+}
+
+const tickets = (n: number, what = '') => `${n} ${what}${n === 1 ? 'ticket' : 'tickets'}`
+
+/** "6 open tickets and 1 resolved". */
+function reachableWords({ open, resolved }: { open: number; resolved: number }): string {
+  return `${tickets(open, 'open ')}${resolved ? ` and ${resolved} resolved` : ''}`
 }
 
 type ActionData = { intent: string; fieldErrors: FieldErrors; formError?: string; values: Record<string, string> }
@@ -127,11 +148,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   async function applyToOpenTickets({ saved }: { saved: boolean }) {
     try {
       const applied = await applySlaPolicy(context, { orgId, ...actor })
+      const reached = await reachableTickets(context, orgId, applied)
       return redirectWithFlash(context, request, back, {
         kind: 'success',
         text: `${saved ? 'SLA policy saved. ' : ''}${
           applied.length
-            ? `${applied.length} open ${applied.length === 1 ? 'ticket now uses' : 'tickets now use'} the current policy.`
+            ? `${reachableWords(reached)} ${applied.length === 1 ? 'now uses' : 'now use'} the current policy.`
             : 'No ticket is open, so there was none to apply it to.'
         }`,
       })
@@ -147,7 +169,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SlaPolicySettings() {
-  const { isDefault, values: stored, overrides, timezones, openTickets, changes, timezone } = useLoaderData<typeof loader>()
+  const { isDefault, values: stored, overrides, timezones, tickets: reachable, changes, timezone } = useLoaderData<typeof loader>()
+  const reachableCount = reachable.open + reachable.resolved
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const navigation = useNavigation()
   const busy = (intent: string) => navigation.state === 'submitting' && navigation.formData?.get('intent') === intent
@@ -228,7 +251,7 @@ export default function SlaPolicySettings() {
           <CheckboxField
             name="applyToOpenTickets"
             value="on"
-            label={`Also apply it to the ${openTickets} ${openTickets === 1 ? 'ticket' : 'tickets'} already open`}
+            label={`Also apply it to the ${reachableWords(reachable)}`}
             defaultChecked={values.applyToOpenTickets === 'on'}
           />
           <Button disabled={busy('save-policy')}>{busy('save-policy') ? 'Saving…' : 'Save policy'}</Button>
@@ -240,12 +263,16 @@ export default function SlaPolicySettings() {
       <Card aria-labelledby="apply-heading">
         <CardTitle id="apply-heading">Open tickets</CardTitle>
         <p className="mt-1 text-sm text-slate-700">
-          {openTickets} {openTickets === 1 ? 'ticket is' : 'tickets are'} open. Each keeps the policy it started with until you apply the
-          current one: every target keeps the time already used and gets the new budget.
+          {reachable.open === 1 ? '1 ticket is' : `${reachable.open} tickets are`} open
+          {reachable.resolved
+            ? `, and ${reachable.resolved} resolved (a family reply would reopen ${reachable.resolved === 1 ? 'it' : 'them'})`
+            : ''}
+          . Each keeps the policy it started with until you apply the current one: every target keeps the time already used and gets the new
+          budget.
         </p>
         <Form method="post" className="mt-3">
           <input type="hidden" name="intent" value="apply-policy" />
-          <Button variant="secondary" disabled={busy('apply-policy') || openTickets === 0}>
+          <Button variant="secondary" disabled={busy('apply-policy') || reachableCount === 0}>
             {busy('apply-policy') ? 'Applying…' : 'Apply to open tickets'}
           </Button>
         </Form>

@@ -13,6 +13,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     org: team.org,
     orgs: teams.length > 1 ? teams.map((m) => m.org) : [],
     tabs: [
+      { key: 'organisation', label: 'Organisation', href: `/staff/settings/organisation${orgParam}` },
+      { key: 'team', label: 'Team', href: `/staff/settings/team${orgParam}` },
       { key: 'sla-policy', label: 'SLA policy', href: `/staff/settings/sla-policy${orgParam}` },
       { key: 'saved-replies', label: 'Saved replies', href: `/staff/settings/saved-replies${orgParam}` },
       { key: 'api-keys', label: 'API keys', href: `/staff/settings/api-keys${orgParam}` },

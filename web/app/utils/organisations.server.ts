@@ -1,6 +1,12 @@
-/** Reading organisations by their public slug. */
+/** Reading organisations by their public slug, and which of them families are shown. */
 import type { CasewayContext } from '../context.ts'
 import { notFound } from './http.ts'
+
+/**
+ * The organisations the directory and the start page list: taking requests,
+ * with an admin to look after them (one without has nobody to triage them).
+ */
+export const LISTED_ORGANISATIONS = { acceptsRequests: true, memberships: { some: { role: 'admin' } } } as const
 
 export async function requireOrganisation(ctx: Pick<CasewayContext, 'db'>, slug: string | undefined) {
   const org = slug
@@ -12,6 +18,10 @@ export async function requireOrganisation(ctx: Pick<CasewayContext, 'db'>, slug:
           name: true,
           about: true,
           responseTime: true,
+          contactEmail: true,
+          contactPhone: true,
+          website: true,
+          postalAddress: true,
           acceptsRequests: true,
           departments: { select: { id: true, name: true }, orderBy: { name: 'asc' } },
         },

@@ -23,6 +23,12 @@ describe('roleHasPermission', () => {
     ['staff', 'watch:ticket:org', true],
     ['staff', 'manage:settings:org', false],
     ['admin', 'manage:settings:org', true],
+    ['family', 'edit:profile:org', false],
+    ['staff', 'edit:profile:org', false],
+    ['admin', 'edit:profile:org', true],
+    ['family', 'manage:team:org', false],
+    ['staff', 'manage:team:org', false],
+    ['admin', 'manage:team:org', true],
   ] as const)('%s may %s: %s', (role, permission, expected) => {
     expect(roleHasPermission(role, permission)).toBe(expected)
   })

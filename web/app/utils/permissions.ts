@@ -25,6 +25,8 @@ export type Permission =
   | 'triage:queue:org'
   | 'inspect:workflow:org'
   | 'manage:settings:org'
+  | 'edit:profile:org'
+  | 'manage:team:org'
 
 const FAMILY = ['create:ticket:own', 'read:ticket:own', 'reply:ticket:own', 'reopen:ticket:own'] as const satisfies readonly Permission[]
 
@@ -43,14 +45,17 @@ const STAFF = [
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage
-// page or the ticket), open the workflow behind a ticket in the Temporal UI, and
-// manage the organisation's settings (SLA policy, API keys).
+// page or the ticket), open the workflow behind a ticket in the Temporal UI,
+// manage the organisation's settings (SLA policy, saved replies, API keys), edit
+// its public profile and look after its team (invite, change roles, remove).
 const ADMIN = [
   ...STAFF,
   'assign:ticket:any',
   'triage:queue:org',
   'inspect:workflow:org',
   'manage:settings:org',
+  'edit:profile:org',
+  'manage:team:org',
 ] as const satisfies readonly Permission[]
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = { family: FAMILY, staff: STAFF, admin: ADMIN }

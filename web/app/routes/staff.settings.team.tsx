@@ -1,0 +1,183 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { data } from '@remix-run/node'
+import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
+import { InviteCard, TeamList } from '../components/team-settings.tsx'
+import { Alert, RecentChanges } from '../components/ui.tsx'
+import { AccountError, TEAM_ROLES, TeamMemberInput } from '../../../services/accounts.server.ts'
+import { recentChanges } from '../../../services/audit.server.ts'
+import { changeMemberRole, inviteTeamMember, removeTeamMember, resendInvitation, teamMembers } from '../../../services/team.server.ts'
+import type { CasewayContext } from '../context.ts'
+import { requireUser } from '../utils/auth.server.ts'
+import { redirectWithFlash } from '../utils/flash.server.ts'
+import { formatDateTime } from '../utils/format.ts'
+import { requireTeamPermission } from '../utils/permissions.server.ts'
+import { parseForm, type FieldErrors } from '../utils/validation.ts'
+
+export const meta: MetaFunction = () => [{ title: 'Team · Settings · Caseway' }]
+
+const MembershipId = z.uuid({ error: 'Unknown team member' })
+
+const TeamActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    TeamMemberInput.extend({ intent: z.literal('invite') }),
+    z.object({
+      intent: z.literal('change-role'),
+      membershipId: MembershipId,
+      role: z.enum(TEAM_ROLES, { error: 'Choose staff or admin' }),
+    }),
+    z.object({
+      intent: z.literal('remove'),
+      membershipId: MembershipId,
+      handTo: z
+        .union([z.literal(''), z.uuid({ error: 'Choose a colleague from the list' })])
+        .optional()
+        .transform((v) => v || null),
+    }),
+    z.object({ intent: z.literal('resend-invitation'), membershipId: MembershipId }),
+  ],
+  { error: 'Unknown action' },
+)
+
+// Another organisation's member, a family, or someone removed meanwhile.
+const GONE = 'That person is not on the team.'
+
+const TEAM_ACTIONS = ['team.member_invited', 'team.invitation_resent', 'team.role_changed', 'team.member_removed'] as const
+
+async function requireTeamAdmin(context: CasewayContext, request: Request) {
+  const user = await requireUser(context, request)
+  return { user, ...requireTeamPermission(user, request, 'manage:team:org', 'Only the organisation’s admins can look after its team.') }
+}
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { user, team } = await requireTeamAdmin(context, request)
+  const [members, org, changes] = await Promise.all([
+    teamMembers(context.db, team.orgId),
+    context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { timezone: true } }),
+    recentChanges(context.db, { orgId: team.orgId, actions: TEAM_ACTIONS }),
+  ])
+  return {
+    members: members.map((m) => ({ ...m, joinedAt: formatDateTime(m.joinedAt, org.timezone), isYou: m.userId === user.id })),
+    changes,
+    timezone: org.timezone,
+  }
+}
+
+type ActionData = {
+  intent: string
+  fieldErrors: FieldErrors
+  formError: string | null
+  values: Record<string, string>
+  membershipId?: string
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user, team } = await requireTeamAdmin(context, request)
+  const form = parseForm(await request.formData(), TeamActionSchema)
+  if (!form.success)
+    return data<ActionData>(
+      {
+        intent: form.values.intent ?? '',
+        fieldErrors: form.fieldErrors,
+        formError: form.fieldErrors.membershipId?.[0] ?? form.formErrors[0] ?? null,
+        values: form.values,
+        membershipId: form.values.membershipId,
+      },
+      { status: 400 },
+    )
+  const here = new URL(request.url)
+  const back = `${here.pathname}${here.search}`
+  const flash = (text: string, kind: 'success' | 'info' = 'success') => redirectWithFlash(context, request, back, { kind, text })
+  const refuse = (status: number, formError: string, extra: Partial<ActionData> = {}) =>
+    data<ActionData>({ intent: form.data.intent, fieldErrors: {}, formError, values: {}, ...extra }, { status })
+  const actor = { actorId: user.id, via: 'portal' as const, orgId: team.orgId }
+  const input = form.data
+
+  switch (input.intent) {
+    case 'invite': {
+      const { name, email, role } = input
+      try {
+        const invited = await inviteTeamMember(context, { ...actor, member: { name, email, role } })
+        return flash(
+          invited.mailed === 'set-password'
+            ? `Invitation sent to ${invited.name} (${invited.email}). Their link to choose a password works for 7 days.`
+            : `${invited.name} (${invited.email}) is on the team now, and was told by email. They sign in with the password they already have.`,
+        )
+      } catch (error) {
+        if (!(error instanceof AccountError)) throw error
+        return refuse(409, 'Not invited.', { fieldErrors: { email: [error.message] }, values: { name, email, role } })
+      }
+    }
+    case 'change-role': {
+      const changed = await changeMemberRole(context.db, { ...actor, membershipId: input.membershipId, role: input.role })
+      if (changed.status === 'not_found') return refuse(404, GONE)
+      if (changed.status === 'refused') return refuse(409, `Not changed: ${changed.message}`, { membershipId: input.membershipId })
+      if (changed.status === 'unchanged') return flash(`${changed.name} already has that role.`, 'info')
+      return flash(`${changed.name} is now ${input.role === 'admin' ? 'an admin' : 'staff'}.`)
+    }
+    case 'remove': {
+      const removed = await removeTeamMember(context, { ...actor, membershipId: input.membershipId, handTo: input.handTo })
+      if (removed.status === 'not_found') return refuse(404, GONE)
+      if (removed.status === 'refused') return refuse(409, `Not removed: ${removed.message}`, { membershipId: input.membershipId })
+      if (removed.status === 'needs_handover') {
+        const held =
+          removed.heldTickets === 1
+            ? 'a ticket assigned. Choose who takes it'
+            : `${removed.heldTickets} tickets assigned. Choose who takes them`
+        return refuse(400, `Not removed: ${removed.name} has ${held} over.`, {
+          membershipId: input.membershipId,
+          fieldErrors: { handTo: ['Choose who takes their tickets'] },
+        })
+      }
+      if (removed.status === 'unavailable')
+        return refuse(
+          503,
+          `Not removed: ${removed.handedOver} of their tickets were handed over, but ${removed.left} could not be reached just now. ` +
+            `${removed.name} stays on the team; try again in a minute.`,
+          { membershipId: input.membershipId },
+        )
+      const handed = removed.handedOver
+        ? ` ${removed.handedOver === 1 ? 'Their ticket is' : `Their ${removed.handedOver} tickets are`} with ${removed.handedTo} now.`
+        : ''
+      return flash(`${removed.name} is no longer on the team.${handed}`)
+    }
+    case 'resend-invitation': {
+      const sent = await resendInvitation(context, { ...actor, membershipId: input.membershipId })
+      if (sent.status === 'not_found') return refuse(404, GONE)
+      if (sent.status === 'refused') return refuse(409, `Not sent: ${sent.message}`, { membershipId: input.membershipId })
+      return flash(`A new invitation link was sent to ${sent.name} (${sent.email}).`)
+    }
+  }
+}
+
+export default function TeamSettings() {
+  const { members, changes, timezone } = useLoaderData<typeof loader>()
+  const actionData = useActionData<typeof action>() as ActionData | undefined
+  const navigation = useNavigation()
+  const inviting = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'invite'
+  const invite = actionData?.intent === 'invite' ? actionData : null
+  return (
+    <div className="space-y-6">
+      <p className="max-w-3xl text-slate-700">The people who work your organisation’s tickets, and what each may do.</p>
+      {actionData?.formError && !invite ? <Alert kind="error">{actionData.formError}</Alert> : null}
+      <InviteCard
+        // Emptied after each invitation sent.
+        key={members.length}
+        values={invite?.values ?? {}}
+        errors={invite?.fieldErrors ?? {}}
+        sending={inviting}
+      />
+      <TeamList
+        members={members}
+        rowErrors={actionData?.membershipId && !invite ? { membershipId: actionData.membershipId, errors: actionData.fieldErrors } : null}
+      />
+      <RecentChanges changes={changes} timezone={timezone} />
+    </div>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
+}
