@@ -5,7 +5,7 @@
  * sla-schemas.ts, to keep zod out of the workflow bundle.
  */
 import { z } from 'zod'
-import { CASE_REF_MAX, EMAIL_MAX, MESSAGE_MAX } from './limits.ts'
+import { CASE_REF_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX } from './limits.ts'
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 // eslint-disable-next-line no-control-regex
@@ -26,15 +26,19 @@ export function wellFormed(schema: z.ZodString, multiline: boolean) {
     })
 }
 
-/** Required text, trimmed, with one message for missing and blank, and one for too long. */
+/**
+ * Required text, trimmed, with one message for missing and blank, and one for too
+ * long. A line break counts as one character: browsers send each as CR LF, and a
+ * form's counter, like the person typing, sees one.
+ */
 export function requiredText(max: number, options: { multiline: boolean; required?: string; tooLong?: string }) {
   const required = options.required ?? 'Must not be blank'
+  const text = z.string({ error: required })
   return wellFormed(
-    z
-      .string({ error: required })
+    (options.multiline ? text.overwrite((value) => value.replace(/\r\n?/g, '\n')) : text)
       .trim()
       .min(1, required)
-      .max(max, options.tooLong ?? `Keep this under ${max} characters`),
+      .max(max, options.tooLong ?? `Keep this to at most ${formatLimit(max)} characters`),
     options.multiline,
   )
 }
@@ -45,15 +49,23 @@ export const EmailSchema = z
   .trim()
   .toLowerCase()
   .min(1, 'Enter an email address')
-  .max(EMAIL_MAX, `An email address is at most ${EMAIL_MAX} characters`)
+  .max(EMAIL_MAX, `An email address is at most ${formatLimit(EMAIL_MAX)} characters`)
   .pipe(z.email({ error: 'Enter an email address like name@example.com' }))
 
 /** A message or note; `required` is what to say when it is blank. */
 export function messageBody(required = 'Write a message') {
-  return requiredText(MESSAGE_MAX, { multiline: true, required, tooLong: `Keep the message under ${MESSAGE_MAX} characters` })
+  return requiredText(MESSAGE_MAX, {
+    multiline: true,
+    required,
+    tooLong: `Keep the message to at most ${formatLimit(MESSAGE_MAX)} characters`,
+  })
 }
 
 /** A case reference, on one line. */
 export function caseRef(required = 'Enter a case reference') {
-  return requiredText(CASE_REF_MAX, { multiline: false, required, tooLong: `A case reference is at most ${CASE_REF_MAX} characters` })
+  return requiredText(CASE_REF_MAX, {
+    multiline: false,
+    required,
+    tooLong: `A case reference is at most ${formatLimit(CASE_REF_MAX)} characters`,
+  })
 }

@@ -14,3 +14,10 @@ export const EMAIL_MAX = 254
 export const NAME_MAX = 120
 /** A ticket's subject. */
 export const SUBJECT_MAX = 200
+
+const numberFormat = new Intl.NumberFormat('en-GB')
+
+/** A limit as people read it: 20,000, not 20000. */
+export function formatLimit(limit: number): string {
+  return numberFormat.format(limit)
+}

@@ -22,13 +22,15 @@ if (major < 20 || (major === 20 && minor < 3)) {
 const stale = !existsSync(installedMarker) || statSync(installedMarker).mtimeMs < statSync(lockfile).mtimeMs
 if (stale) {
   console.log('▸ Installing dependencies from package-lock.json: the first run takes a minute or two…')
-  // `npm install`, not `npm ci`: the lockfile cannot list other platforms' optional
-  // binaries (esbuild, rollup, …) when the registry in use serves only this one's,
-  // and `npm ci` then calls the lockfile out of sync. With the lockfile present,
-  // `npm install` installs exactly its versions and leaves it unchanged.
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
+  // `npm ci`: exactly the lockfile's versions, and it never writes the lockfile, so a
+  // fresh clone stays clean (`npm install` may rewrite it, say under an older npm).
+  // The lockfile lists every platform's optional binaries (esbuild, rollup, …), which
+  // `npm ci` needs; tests/integration/npm-start.test.ts checks a start leaves git clean.
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) {
-    console.error('✗ npm install failed. Check your network access to the npm registry, then run `npm install` yourself to see why.')
+    console.error(
+      '✗ npm ci failed. Check your network access to the npm registry; if it says package.json and package-lock.json are out of sync, run `npm install` and commit the lockfile.',
+    )
     process.exit(result.status ?? 1)
   }
   console.log('✓ Dependencies installed')

@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { Transform } from 'node:stream'
-import PinoPretty from 'pino-pretty'
 
 export interface Supervised {
   name: string
@@ -12,7 +10,8 @@ export interface Supervised {
 /**
  * Runs a long-lived service (worker, web) and restarts it if it dies on its own
  * (a crash, or `kill -9` while trying durability by hand), so the stack stays up.
- * JSON logs are prettified on a terminal and passed through as JSON otherwise.
+ * Its output goes straight to ours: on a terminal its logs are short and pretty,
+ * otherwise JSON lines (lib/log.ts decides, from what its stdout is).
  */
 export function supervise(options: {
   name: string
@@ -27,17 +26,9 @@ export function supervise(options: {
   let restarts = 0
   let startedAt = 0
 
-  const output = (): NodeJS.WritableStream => {
-    if (!process.stdout.isTTY) return process.stdout
-    const pretty: Transform = PinoPretty({ colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' })
-    pretty.pipe(process.stdout)
-    return pretty
-  }
-
   const start = () => {
     startedAt = Date.now()
-    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'inherit'] })
-    child.stdout?.pipe(output())
+    child = spawn(options.command, options.args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'inherit', 'inherit'] })
     child.once('exit', (code, signal) => {
       options.onExit?.(code, signal)
       if (stopping) return

@@ -7,6 +7,7 @@ const serverBuild = path.join(projectRoot, 'build', 'server', 'index.js')
 // Everything the Remix build bundles.
 const buildInputs = [
   'web/app',
+  'web/public',
   'web/shared',
   'services',
   'domain',

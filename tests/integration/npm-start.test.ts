@@ -1,9 +1,11 @@
 /**
  * `npm start` as a user runs it: the whole stack from scripts/start.ts on its own
  * ports and data folder, stopped by a signal, started again on the same data,
- * and stopped by itself when whatever started it is killed outright.
+ * and stopped by itself when whatever started it is killed outright; and the
+ * clone as git sees it is the same after as before.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
@@ -12,16 +14,27 @@ import { Client, Connection } from '@temporalio/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDb } from '../../lib/db.ts'
 import { localDatabaseUrl } from '../../scripts/lib/local-database.ts'
+import { projectRoot } from '../../scripts/lib/paths.ts'
 import { freePort } from '../../scripts/lib/ports.ts'
 
+// What `npm start` runs: the dependency check (scripts/ensure-deps.mjs), then exec scripts/start.ts.
+const NPM_START = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
 const START = [process.execPath, '--import', 'tsx', 'scripts/start.ts']
 const READY = 'Press Ctrl-C to stop.'
 
 let dataDir: string
+let gitStatusBefore: string[]
 let ports: { PORT: number; TEMPORAL_PORT: number; TEMPORAL_UI_PORT: number; POSTGRES_PORT: number }
 const started: ChildProcess[] = []
 
+/** Every file git sees as changed or new, one by one: the developer's own work in progress included. */
+function gitStatus(): string[] {
+  const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: projectRoot, encoding: 'utf8' })
+  return status.split('\n').filter(Boolean)
+}
+
 beforeAll(async () => {
+  gitStatusBefore = gitStatus()
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-start-'))
   ports = { PORT: await freePort(), TEMPORAL_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort(), POSTGRES_PORT: await freePort() }
 })
@@ -31,8 +44,9 @@ afterAll(async () => {
 })
 
 /**
- * scripts/start.ts, as `npm start` execs it, or under a shell that stays its parent
- * and passes no signal on; resolves with its output once it says it is ready.
+ * `npm start`'s script as npm runs it (a shell that execs scripts/start.ts once the
+ * dependencies are in place), or scripts/start.ts under a shell that stays its
+ * parent and passes no signal on; resolves with its output once it says it is ready.
  */
 async function startStack(under: 'npm' | 'shell'): Promise<{ child: ChildProcess; output: () => string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, CASEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }
@@ -41,7 +55,7 @@ async function startStack(under: 'npm' | 'shell'): Promise<{ child: ChildProcess
   // The trailing `exit` keeps the shell from replacing itself with node.
   const child =
     under === 'npm'
-      ? spawn(START[0]!, START.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('sh', ['-c', NPM_START], { env, stdio: ['ignore', 'pipe', 'pipe'] })
       : spawn('sh', ['-c', `${START.join(' ')}; exit $?`], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   started.push(child)
   let output = ''
@@ -121,4 +135,9 @@ describe('npm start', () => {
     child.kill('SIGKILL')
     await expect.poll(portsInUse, { timeout: 30_000, interval: 500 }).toEqual([])
   }, 240_000)
+
+  it('leaves the clone as it found it: no file it tracks changed, none new', () => {
+    // Build output, the data folder and the tools are git-ignored; a rewritten lockfile is not.
+    expect(gitStatus().filter((line) => !gitStatusBefore.includes(line))).toEqual([])
+  })
 })

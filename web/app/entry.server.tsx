@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from '@remix-run/node'
 import { createReadableStreamFromReadable } from '@remix-run/node'
-import { RemixServer } from '@remix-run/react'
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { NonceProvider } from './utils/nonce-provider.ts'
@@ -52,5 +52,7 @@ export default function handleRequest(
 /** Server errors from loaders, actions and rendering go to the request's log, not the console. */
 export const handleError: HandleErrorFunction = (error, { request, context }) => {
   if (request.signal.aborted) return
+  // No route for the address (404) or the method (405): answered, and no fault of the server.
+  if (isRouteErrorResponse(error) && error.status < 500) return
   context.log?.error({ err: error, url: request.url }, 'unhandled error in a route')
 }

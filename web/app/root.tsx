@@ -12,6 +12,7 @@ import {
   useLoaderData,
   useLocation,
   useRouteLoaderData,
+  type ShouldRevalidateFunction,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
@@ -59,6 +60,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   )
 }
 
+/**
+ * A flash belongs to the request that made it. Remix reloads no loader after an
+ * action that answers 4xx or 5xx, so the last page's flash ("Saved reply added")
+ * would stay beside the new error; reloading this one clears it (its cookie is
+ * gone), and shows who is signed in now.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionStatus, defaultShouldRevalidate }) =>
+  actionStatus !== undefined && actionStatus >= 400 ? true : defaultShouldRevalidate
+
 function Document({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   return (
@@ -76,6 +86,12 @@ function Document({ children }: { children: ReactNode }) {
       </body>
     </html>
   )
+}
+
+/** Staff work surfaces (the queue, triage) take the whole width; other pages keep a readable column. */
+const WORK_SURFACES = ['/staff/tickets', '/staff/triage']
+function widthClass(pathname: string) {
+  return WORK_SURFACES.some((path) => pathname === path || pathname.startsWith(`${path}/`)) ? 'sm:px-6' : 'max-w-6xl'
 }
 
 const navLinkClass =
@@ -96,7 +112,7 @@ function Header() {
   ) : null
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2">
+      <div className={`mx-auto flex flex-wrap items-center gap-x-3 gap-y-1 px-4 py-2 ${widthClass(pathname)}`}>
         <Link to={user?.home ?? '/'} className="order-1 inline-flex min-h-10 items-center text-lg font-bold tracking-tight text-indigo-800">
           Caseway
         </Link>
@@ -171,13 +187,14 @@ export function Layout({ children }: { children: ReactNode }) {
 
 export default function App() {
   const { flash } = useLoaderData<typeof loader>()
+  const { pathname } = useLocation()
   return (
     <>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:m-2 focus:rounded focus:bg-white focus:p-2">
         Skip to content
       </a>
       <Header />
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 focus:outline-none sm:py-8">
+      <main id="main" tabIndex={-1} className={`mx-auto w-full flex-1 px-4 py-6 focus:outline-none sm:py-8 ${widthClass(pathname)}`}>
         {flash ? (
           <div className="mb-6">
             <Alert kind={flash.kind}>{flash.text}</Alert>

@@ -18,7 +18,6 @@ import { Client, Connection } from '@temporalio/client'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { rateLimit } from 'express-rate-limit'
 import helmet from 'helmet'
-import { pinoHttp } from 'pino-http'
 import type { ViteDevServer } from 'vite'
 import { createDb, type Db } from '../../lib/db.ts'
 import { parseEnv, requireDatabaseUrl, type Env } from '../../lib/env.ts'
@@ -29,6 +28,7 @@ import type { CasewayContext } from '../app/context.ts'
 import { sessionSecrets } from '../app/utils/cookies.server.ts'
 import { withDeadline } from '../../services/temporal.server.ts'
 import { asyncHandler } from '../shared/async-handler.ts'
+import { requestLogger } from './request-log.ts'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const buildDir = path.join(projectRoot, 'build')
@@ -151,30 +151,7 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
   const server = http.createServer(app)
   app.disable('x-powered-by')
 
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const id = req.headers['x-request-id']
-        const requestId = typeof id === 'string' && /^[\w.-]{1,100}$/.test(id) ? id : randomBytes(8).toString('hex')
-        res.setHeader('X-Request-Id', requestId)
-        return requestId
-      },
-      autoLogging: { ignore: (req) => isQuietPath(req.url ?? '') },
-      // Lean request lines; cookies and authorization headers never reach the logs.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-          userAgent: req.headers['user-agent'],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-    }),
-  )
+  app.use(requestLogger(log))
 
   app.get(
     '/healthz',
@@ -266,10 +243,6 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
   })
 
   return server
-}
-
-function isQuietPath(url: string): boolean {
-  return /^\/(healthz|assets\/|favicon|@vite\/|@fs\/|@id\/|node_modules\/|web\/)/.test(url)
 }
 
 /** Stops accepting connections, lets requests in flight finish, and closes Vite in development. */

@@ -2,6 +2,8 @@
  * Form fields: always a visible label, errors tied to their field
  * (aria-describedby) and read out (role="alert"), and a focus ring on every control.
  */
+import type { ReactNode } from 'react'
+import { CharacterCount } from './character-count.tsx'
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-sm ' +
@@ -20,7 +22,8 @@ export function ErrorList({ id, errors }: { id?: string; errors?: readonly strin
 }
 
 interface FieldProps {
-  label: string
+  /** Visible; may hold a part for screen readers only, to tell one row's field from the next. */
+  label: ReactNode
   name: string
   /** The element id, when one page has several fields of the same name (one form per row). */
   id?: string
@@ -35,7 +38,7 @@ function describedBy(name: string, hint?: string, errors?: readonly string[], re
   return ids.length ? ids.join(' ') : undefined
 }
 
-function Label({ name, label }: { name: string; label: string }) {
+function Label({ name, label }: { name: string; label: ReactNode }) {
   return (
     <label htmlFor={name} className="block text-sm font-medium text-slate-800">
       {label}
@@ -62,7 +65,7 @@ export function TextField({
   step,
   ...props
 }: FieldProps & {
-  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date' | 'time' | 'number'
+  type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date' | 'time' | 'number' | 'tel' | 'url'
   autoComplete?: string
   inputMode?: 'text' | 'numeric' | 'decimal' | 'email' | 'search'
   min?: string
@@ -95,7 +98,8 @@ export function TextField({
   )
 }
 
-export function TextAreaField({ rows = 6, ...props }: FieldProps & { rows?: number }) {
+/** `maxCharacters`: the server's limit, counted as it nears (character-count.tsx). */
+export function TextAreaField({ rows = 6, maxCharacters, ...props }: FieldProps & { rows?: number; maxCharacters?: number }) {
   const { label, name, errors, hint, defaultValue, required } = props
   const id = props.id ?? name
   return (
@@ -112,6 +116,7 @@ export function TextAreaField({ rows = 6, ...props }: FieldProps & { rows?: numb
         aria-describedby={describedBy(id, hint, errors, required)}
         className={inputClass}
       />
+      {maxCharacters ? <CharacterCount fieldId={id} max={maxCharacters} /> : null}
       <ErrorList id={`${id}-error`} errors={errors} />
     </div>
   )
@@ -184,18 +189,35 @@ export function CheckboxField({
   name,
   defaultChecked,
   value = '1',
+  hint,
 }: {
   label: string
   name: string
   defaultChecked?: boolean
   value?: string
+  hint?: string
 }) {
   return (
-    <div className="flex min-h-10 items-center gap-2">
-      <input id={name} name={name} type="checkbox" value={value} defaultChecked={defaultChecked} className="size-5 accent-indigo-700" />
-      <label htmlFor={name} className="text-sm font-medium text-slate-800">
-        {label}
-      </label>
+    <div>
+      <div className="flex min-h-10 items-center gap-2">
+        <input
+          id={name}
+          name={name}
+          type="checkbox"
+          value={value}
+          defaultChecked={defaultChecked}
+          aria-describedby={hint ? `${name}-hint` : undefined}
+          className="size-5 accent-indigo-700"
+        />
+        <label htmlFor={name} className="text-sm font-medium text-slate-800">
+          {label}
+        </label>
+      </div>
+      {hint ? (
+        <p id={`${name}-hint`} className="ml-7 text-sm text-slate-600">
+          {hint}
+        </p>
+      ) : null}
     </div>
   )
 }

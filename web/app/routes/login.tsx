@@ -5,6 +5,7 @@ import { TextField } from '../components/form-fields.tsx'
 import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
 import { createSessionAndRedirect, getUser, homePath, signIn } from '../utils/auth.server.ts'
 import { safeRedirect } from '../utils/http.ts'
+import { retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
 import { LoginSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Caseway' }]
@@ -23,14 +24,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { email, password, redirectTo } = form.data
   const result = await signIn(context, { email, password })
   if (result.status === 'throttled') {
-    const minutes = Math.max(1, Math.ceil(result.retryAfterMs / 60_000))
     return data(
-      {
-        fieldErrors: {} as FieldErrors,
-        formError: `Too many failed attempts for this email. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
-        email,
-      },
-      { status: 429, headers: { 'Retry-After': String(Math.ceil(result.retryAfterMs / 1000)) } },
+      { fieldErrors: {} as FieldErrors, formError: throttledMessage(result.retryAfterMs), email },
+      { status: 429, headers: { 'Retry-After': retryAfterSeconds(result.retryAfterMs) } },
     )
   }
   if (result.status === 'invalid') {

@@ -1,34 +1,30 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { MESSAGE_MAX } from '../../../domain/limits.ts'
 import { TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { FileField, SelectField, TextAreaField, TextField } from '../components/form-fields.tsx'
 import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
-import { AccountError, createAccount } from '../../../services/accounts.server.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT } from '../../../services/attachments.server.ts'
 import { readFormWithFiles } from '../../shared/multipart.ts'
 import { createTicket, TicketServiceError } from '../../../services/ticket-creation.server.ts'
-import { createSession, getUser, type SessionUser } from '../utils/auth.server.ts'
+import { getUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireOrganisation } from '../utils/organisations.server.ts'
-import { roleHasPermission } from '../utils/permissions.ts'
-import { parseForm, SignUpSchema, TicketRequestSchema, type FieldErrors } from '../utils/validation.ts'
+import { formValues, parseForm, SignUpSchema, TicketRequestSchema, type FieldErrors } from '../utils/validation.ts'
+import { retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
+import { mayRequestAsFamily, requesterSignedOut, type Requester } from './orgs.$slug.request.server.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Request support from ${data.org.name} · Caseway` : 'Request support · Caseway' },
 ]
 
-/**
- * Families ask for help; the organisation's own staff work its queue instead.
- * A person is a family towards every organisation they are not staff of.
- */
+const ON_THE_TEAM = 'You are on this organisation’s team, so you cannot send it a request as a family.'
+
+/** Families ask for help; the organisation's own staff work its queue instead. */
 function requireFamilyOf(user: SessionUser, orgId: string) {
-  const membership = user.memberships.find((m) => m.orgId === orgId)
-  const role = membership && membership.role !== 'family' ? membership.role : 'family'
-  if (!roleHasPermission(role, 'create:ticket:own')) {
-    throw new Response('You are on this organisation’s team, so you cannot send it a request as a family.', { status: 403 })
-  }
+  if (!mayRequestAsFamily(user.memberships.find((m) => m.orgId === orgId)?.role)) throw new Response(ON_THE_TEAM, { status: 403 })
 }
 
 /** The family's own closed or resolved request this one follows up (?followUp=<number>), if any. */
@@ -54,7 +50,42 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   }
 }
 
+/** What a signed-out sender is told, by whether their account was made with the request or already there. */
+const SIGNED_IN_NOW = {
+  new: { sent: ', and your account is ready', failed: ' Your account was created and you are signed in, so you can simply send it again.' },
+  existing: { sent: ': you are signed in', failed: ' You are signed in, so you can simply send it again.' },
+}
+
 type ActionData = { fieldErrors: FieldErrors; formError: string | null; values: Record<string, string>; emailTaken?: boolean }
+
+/** Everything typed, to fill the form in again; never the password, and files cannot be given back. */
+function typedValues(formData: FormData): Record<string, string> {
+  const { password: _password, ...values } = formValues(formData)
+  return values
+}
+
+/** The form again, with everything typed, when the email's account is not the one signing in. */
+function accountRefused(refusal: Extract<Requester, { ok: false }>, formData: FormData, filesChosen: boolean) {
+  const files = filesChosen ? 'Please choose your files again.' : null
+  const answer = (status: number, formError: string | null, more: Partial<ActionData> = {}, headers?: HeadersInit) =>
+    data<ActionData>(
+      { fieldErrors: {}, formError: [formError, files].filter(Boolean).join(' ') || null, values: typedValues(formData), ...more },
+      { status, headers },
+    )
+  switch (refusal.reason) {
+    case 'password':
+      return answer(400, null, { emailTaken: true, fieldErrors: { password: ['That email and password do not match an account.'] } })
+    case 'throttled':
+      return answer(
+        429,
+        throttledMessage(refusal.retryAfterMs),
+        { emailTaken: true },
+        { 'Retry-After': retryAfterSeconds(refusal.retryAfterMs) },
+      )
+    case 'team':
+      return answer(403, ON_THE_TEAM)
+  }
+}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const upload = await readFormWithFiles(request)
@@ -65,8 +96,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const account = user ? null : parseForm(upload.formData, SignUpSchema)
   const fileError = upload.ok ? null : upload.error
   if (!form.success || (account && !account.success) || fileError) {
-    const values = { ...(form.success ? {} : form.values), ...(account && !account.success ? account.values : {}) }
-    for (const [key, value] of upload.formData) if (typeof value === 'string' && key !== 'password') values[key] ??= value
     return data<ActionData>(
       {
         fieldErrors: {
@@ -75,7 +104,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           ...(fileError ? { attachments: [fileError] } : {}),
         },
         formError: null,
-        values,
+        values: typedValues(upload.formData),
       },
       { status: 400 },
     )
@@ -84,27 +113,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
   const headers = new Headers()
   let requesterId = user?.id
+  let signedInNow: 'new' | 'existing' | null = null
   if (!requesterId && account?.success) {
-    try {
-      const created = await createAccount(context.db, account.data)
-      requesterId = created.id
-      headers.append('Set-Cookie', await createSession(context, request, created.id))
-      context.log.info({ userId: created.id, orgId: org.id, event: 'signed_up' }, 'family signed up with a request')
-    } catch (error) {
-      if (!(error instanceof AccountError)) throw error
-      const { password: _password, ...values } = Object.fromEntries(
-        [...upload.formData].filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-      )
-      return data<ActionData>(
-        {
-          fieldErrors: { email: ['An account with this email already exists. Sign in to send your request.'] },
-          formError: null,
-          values,
-          emailTaken: true,
-        },
-        { status: 400 },
-      )
-    }
+    const { name, email, password } = account.data
+    const requester = await requesterSignedOut(context, request, org.id, { name, email, password })
+    if (!requester.ok) return accountRefused(requester, upload.formData, upload.ok && upload.uploads.length > 0)
+    requesterId = requester.userId
+    signedInNow = requester.account
+    headers.append('Set-Cookie', requester.setCookie)
   }
   const followUp = await findFollowUp(context, org.id, user, upload.formData.get('followUp') as string | null)
   try {
@@ -126,7 +142,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       {
         kind: 'success',
         text: [
-          `Request sent to ${org.name}${user ? '' : ', and your account is ready'}.`,
+          `Request sent to ${org.name}${signedInNow ? SIGNED_IN_NOW[signedInNow].sent : ''}.`,
           org.responseTime ? `They usually respond ${org.responseTime}; you will see their reply here.` : 'You will see their reply here.',
           ticket.view ? '' : 'It may take a moment to show its progress.',
         ]
@@ -145,7 +161,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       message: form.data.message,
     }
     const files = upload.ok && upload.uploads.length ? ' Please choose your files again.' : ''
-    const signedUp = user ? '' : ' Your account was created and you are signed in, so you can simply send it again.'
+    const signedUp = signedInNow ? SIGNED_IN_NOW[signedInNow].failed : ''
     return data<ActionData>(
       { fieldErrors: {}, formError: `${error.message}${signedUp}${files}`, values },
       { status: error.code === 'unavailable' ? 503 : error.code === 'not_accepting' ? 409 : 400, headers },
@@ -159,6 +175,8 @@ export default function RequestSupport() {
   const submitting = useNavigation().state === 'submitting'
   const errors = actionData?.fieldErrors
   const values = actionData?.values
+  // The email given has an account: its password sends the request from it.
+  const existingAccount = actionData?.emailTaken === true
   const loginHref = `/login?${new URLSearchParams({ redirectTo: `/orgs/${org.slug}/request` })}`
   return (
     <div className="mx-auto max-w-2xl">
@@ -190,25 +208,28 @@ export default function RequestSupport() {
           ) : (
             <fieldset className="space-y-5 rounded-md border border-slate-200 p-4">
               <legend className="px-1 text-base font-semibold text-slate-900">Your account</legend>
-              <p className="text-sm text-slate-700">
-                You will use it to follow replies. Already have one?{' '}
-                <Link to={loginHref} className={linkClass}>
-                  Sign in
-                </Link>
-              </p>
-              {actionData?.emailTaken ? (
-                <Alert kind="error">
-                  An account with this email already exists.{' '}
-                  <Link to={loginHref} className={linkClass}>
-                    Sign in to send your request
-                  </Link>{' '}
-                  or{' '}
-                  <Link to="/forgot-password" className={linkClass}>
-                    reset your password
-                  </Link>
-                  .
+              {existingAccount ? (
+                <Alert kind="info">
+                  <p>
+                    An account with this email already exists. If it is yours, enter its password and send your request again: it goes from
+                    that account, with everything you typed here.
+                  </p>
+                  <p className="mt-2">
+                    Forgotten the password?{' '}
+                    <Link to="/forgot-password" target="_blank" className={linkClass}>
+                      Reset it in a new tab
+                    </Link>
+                    , then come back here.
+                  </p>
                 </Alert>
-              ) : null}
+              ) : (
+                <p className="text-sm text-slate-700">
+                  You will use it to follow replies. Already have one?{' '}
+                  <Link to={loginHref} className={linkClass}>
+                    Sign in
+                  </Link>
+                </p>
+              )}
               <TextField label="Your name" name="name" autoComplete="name" defaultValue={values?.name} errors={errors?.name} required />
               <TextField
                 label="Email"
@@ -216,15 +237,15 @@ export default function RequestSupport() {
                 type="email"
                 autoComplete="email"
                 defaultValue={values?.email}
-                errors={actionData?.emailTaken ? undefined : errors?.email}
+                errors={errors?.email}
                 required
               />
               <TextField
                 label="Password"
                 name="password"
                 type="password"
-                autoComplete="new-password"
-                hint="At least 10 characters."
+                autoComplete={existingAccount ? 'current-password' : 'new-password'}
+                hint={existingAccount ? 'The password you sign in to Caseway with.' : 'At least 10 characters.'}
                 errors={errors?.password}
                 required
               />
@@ -265,6 +286,7 @@ export default function RequestSupport() {
             hint="What is happening, any deadlines, and what help you would like."
             defaultValue={values?.message}
             errors={errors?.message}
+            maxCharacters={MESSAGE_MAX}
             required
           />
           <FileField

@@ -10,6 +10,7 @@ import { createSavedReply, deleteSavedReply, savedReplies } from '../../../servi
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
 import { messageBody } from '../../../domain/input-schemas.ts'
+import { MESSAGE_MAX } from '../../../domain/limits.ts'
 import { parseForm } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Saved replies · Settings · Caseway' }]
@@ -88,6 +89,7 @@ export default function SavedReplies() {
             rows={6}
             defaultValue={actionData?.values.body}
             errors={actionData?.fieldErrors.body}
+            maxCharacters={MESSAGE_MAX}
             required
           />
           <Button disabled={adding}>{adding ? 'Adding…' : 'Add saved reply'}</Button>

@@ -32,3 +32,14 @@ export function recordSignInFailure(email: string, now = Date.now()): void {
 export function clearSignInFailures(email: string): void {
   failures.delete(email)
 }
+
+/** What a refused sign-in says, wherever a password is given (the sign-in page, the request form). */
+export function throttledMessage(retryAfterMs: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000))
+  return `Too many failed attempts for this email. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`
+}
+
+/** The Retry-After header's value. */
+export function retryAfterSeconds(retryAfterMs: number): string {
+  return String(Math.ceil(retryAfterMs / 1000))
+}

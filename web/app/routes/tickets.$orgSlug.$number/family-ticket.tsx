@@ -1,5 +1,6 @@
 /** The ticket as its family sees it: where it stands, the conversation, and a reply or a way to reopen. */
 import { Form, Link } from '@remix-run/react'
+import { MESSAGE_MAX } from '../../../../domain/limits.ts'
 import { FileField, TextAreaField } from '../../components/form-fields.tsx'
 import { Alert, Badge, Button, Card, CardTitle, DateTime, DetailList, linkClass } from '../../components/ui.tsx'
 import { statusTone } from '../../utils/format.ts'
@@ -80,7 +81,15 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
           <Form method="post" encType="multipart/form-data" className="mt-4 space-y-4" key={messages.length} noValidate>
             <input type="hidden" name="intent" value="reply" />
             {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
-            <TextAreaField label="Message" name="body" rows={5} defaultValue={reply.values.body} errors={reply.fieldErrors.body} required />
+            <TextAreaField
+              label="Message"
+              name="body"
+              rows={5}
+              defaultValue={reply.values.body}
+              errors={reply.fieldErrors.body}
+              maxCharacters={MESSAGE_MAX}
+              required
+            />
             <FileField
               label="Attachments"
               name="attachments"
