@@ -53,7 +53,8 @@ const postMessageRoute = defineRoute({
   summary: 'Add a reply or an internal note',
   description:
     'A message from the ticket’s family or from a member of staff. A public staff reply answers the family (a new ' +
-    'ticket moves to in progress and awaits the family); a family message puts the ticket back with staff. Only ' +
+    'ticket moves to in progress and awaits the family; the first one on an unassigned ticket assigns it to its author ' +
+    'unless the organisation turned that off); a family message puts the ticket back with staff. Only ' +
     'staff may write internal notes (403). A family message on a closed ticket starts a new ticket that follows it ' +
     'up: the answer’s `ticket` is that new ticket, its `followUpOf` the closed one’s number. To attach files, send ' +
     '`multipart/form-data`: this JSON as a `payload` part and each file as an `attachments` part.',
