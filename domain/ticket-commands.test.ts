@@ -1,60 +1,23 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { ROLES, TICKET_STATUSES, VISIBILITIES, type Priority, type TicketStatus } from './ticket.ts'
+import { ROLES, TICKET_STATUSES, VISIBILITIES, type Priority } from './ticket.ts'
 import { applyCommand, type TicketCommand } from './ticket-commands.ts'
-import { initialTicketState, STATUS_TRANSITIONS, type RefusalCode, type TicketOpening, type TicketState } from './ticket-state.ts'
-
-const OPENED_AT = '2026-11-23T09:00:00.000Z'
-const NOW = '2026-11-23T10:00:00.000Z'
-const REQUESTER = 'family-1'
-const STAFF = 'staff-1'
-const OTHER_STAFF = 'staff-2'
-
-const opening: TicketOpening = {
-  ticketId: 'ticket-1',
-  orgId: 'org-1',
-  number: 42,
-  requesterId: REQUESTER,
-  type: 'ehcp',
-  priority: 'normal',
-  createdAt: OPENED_AT,
-}
-
-/** A saved ticket (nothing pending) with the given lifecycle fields. */
-function ticket(fields: Partial<TicketState> = {}): TicketState {
-  return { ...initialTicketState(opening), pendingEvents: [], ...fields }
-}
-
-type PostMessage = Extract<TicketCommand, { kind: 'postMessage' }>
-
-const familyMessage = (messageId = 'message-1'): PostMessage => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: REQUESTER,
-  authorRole: 'family',
-  visibility: 'public',
-})
-const staffReply = (messageId = 'message-1'): PostMessage => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: STAFF,
-  authorRole: 'staff',
-  visibility: 'public',
-})
-const internalNote = (messageId = 'message-1'): PostMessage => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: STAFF,
-  authorRole: 'staff',
-  visibility: 'internal',
-})
-const assignTo = (assigneeId: string): TicketCommand => ({ kind: 'assign', assigneeId, actorId: STAFF })
-const moveTo = (status: TicketStatus, reason?: string): TicketCommand => ({
-  kind: 'changeStatus',
-  status,
-  actorId: STAFF,
-  reason,
-})
+import { initialTicketState, STATUS_TRANSITIONS, type RefusalCode, type TicketState } from './ticket-state.ts'
+import {
+  OPENED_AT,
+  NOW,
+  REQUESTER,
+  STAFF,
+  OTHER_STAFF,
+  opening,
+  ticket,
+  type PostMessage,
+  familyMessage,
+  staffReply,
+  internalNote,
+  assignTo,
+  moveTo,
+} from './ticket-fixtures.ts'
 
 describe('applyCommand accepts', () => {
   test.each<{

@@ -1,52 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import { isFamilyMessage, notificationsFor } from './ticket-notifications.ts'
-import { applyCommand, type TicketCommand } from './ticket-commands.ts'
-import { initialTicketState, type TicketEvent, type TicketOpening, type TicketState } from './ticket-state.ts'
-
-const OPENED_AT = '2026-11-23T09:00:00.000Z'
-const NOW = '2026-11-23T10:00:00.000Z'
-const REQUESTER = 'family-1'
-const STAFF = 'staff-1'
-
-const opening: TicketOpening = {
-  ticketId: 'ticket-1',
-  orgId: 'org-1',
-  number: 42,
-  requesterId: REQUESTER,
-  type: 'ehcp',
-  priority: 'normal',
-  createdAt: OPENED_AT,
-}
-
-/** A saved ticket (nothing pending) with the given lifecycle fields. */
-function ticket(fields: Partial<TicketState> = {}): TicketState {
-  return { ...initialTicketState(opening), pendingEvents: [], ...fields }
-}
-
-type PostMessage = Extract<TicketCommand, { kind: 'postMessage' }>
-
-const familyMessage = (messageId = 'message-1'): PostMessage => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: REQUESTER,
-  authorRole: 'family',
-  visibility: 'public',
-})
-const staffReply = (messageId = 'message-1'): PostMessage => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: STAFF,
-  authorRole: 'staff',
-  visibility: 'public',
-})
-const internalNote = (messageId = 'message-1'): PostMessage => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: STAFF,
-  authorRole: 'staff',
-  visibility: 'internal',
-})
-const assignTo = (assigneeId: string): TicketCommand => ({ kind: 'assign', assigneeId, actorId: STAFF })
+import { applyCommand } from './ticket-commands.ts'
+import { initialTicketState, type TicketEvent } from './ticket-state.ts'
+import { NOW, REQUESTER, STAFF, opening, ticket, familyMessage, staffReply, internalNote, assignTo } from './ticket-fixtures.ts'
 
 describe('notificationsFor', () => {
   test('the family hears about public staff replies only, once per event', () => {

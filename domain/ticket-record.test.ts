@@ -3,31 +3,8 @@ import { defaultSlaPolicy } from './sla.ts'
 import { diffTicketRecord, toTicketRecord, toTicketSnapshot, withEventsSaved } from './ticket-record.ts'
 import { applyCommand, type TicketCommand } from './ticket-commands.ts'
 import { adoptSlaPolicy, applyDeadlines } from './ticket-deadlines.ts'
-import { initialTicketState, type TicketOpening, type TicketState } from './ticket-state.ts'
-
-const OPENED_AT = '2026-11-23T09:00:00.000Z'
-const NOW = '2026-11-23T10:00:00.000Z'
-const REQUESTER = 'family-1'
-const STAFF = 'staff-1'
-
-const opening: TicketOpening = {
-  ticketId: 'ticket-1',
-  orgId: 'org-1',
-  number: 42,
-  requesterId: REQUESTER,
-  type: 'ehcp',
-  priority: 'normal',
-  createdAt: OPENED_AT,
-}
-
-const familyMessage = (messageId = 'message-1'): TicketCommand => ({
-  kind: 'postMessage',
-  messageId,
-  authorId: REQUESTER,
-  authorRole: 'family',
-  visibility: 'public',
-})
-const assignTo = (assigneeId: string): TicketCommand => ({ kind: 'assign', assigneeId, actorId: STAFF })
+import { initialTicketState, type TicketState } from './ticket-state.ts'
+import { NOW, STAFF, opening, familyMessage, assignTo } from './ticket-fixtures.ts'
 
 const policy = defaultSlaPolicy()
 const MON = '2026-03-09T09:00:00.000Z'
