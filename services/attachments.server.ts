@@ -33,6 +33,9 @@ const FILE_KINDS = {
 
 type Extension = keyof typeof FILE_KINDS
 
+/** The types an attachment can have: what a download may be sent as. */
+export const ATTACHMENT_CONTENT_TYPES = [...new Set(Object.values(FILE_KINDS).map((kind) => kind.type))]
+
 export const ACCEPTED_EXTENSIONS = Object.keys(FILE_KINDS).map((ext) => `.${ext}`)
 /** For the file input's `accept`: a hint to the browser's picker, not a check. */
 export const ACCEPT_ATTRIBUTE = ACCEPTED_EXTENSIONS.join(',')

@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { reportCaseClosed } from '../../services/ticket-signals.server.ts'
 import { defineRoute } from './route.ts'
+import { ticketLinks } from './ticket-steps.ts'
 import { CaseClosedSchema, CaseRefParams } from './schemas.ts'
 
 const closeCaseRoute = defineRoute({
@@ -18,6 +19,7 @@ const closeCaseRoute = defineRoute({
   body: z.strictObject({}),
   bodyOptional: true,
   responses: { 202: { description: 'The tickets the closure was sent to.', schema: CaseClosedSchema } },
+  links: { 202: ticketLinks('/resolved/0') },
   errors: { 400: ['invalid_request', 'invalid_json'], 415: ['unsupported_media_type'], 503: ['unavailable'] },
   async handle(ctx, { params }) {
     const resolved = await reportCaseClosed(ctx, { orgId: ctx.principal.orgId, caseRef: params.caseRef })

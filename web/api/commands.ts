@@ -14,6 +14,7 @@ import {
   findTicket,
   requiredActor,
   staffMember,
+  ticketAnswerLinks,
   ticketAnswers,
   unprocessable,
   UNAVAILABLE_RETRY_AFTER_S,
@@ -32,6 +33,7 @@ const changeStatusRoute = defineRoute({
   params: TicketNumberParams,
   body: ChangeStatusBody,
   responses: ticketAnswers,
+  links: ticketAnswerLinks,
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
@@ -54,6 +56,7 @@ const assignRoute = defineRoute({
   params: TicketNumberParams,
   body: AssignBody,
   responses: ticketAnswers,
+  links: ticketAnswerLinks,
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
@@ -74,6 +77,7 @@ const changePriorityRoute = defineRoute({
   params: TicketNumberParams,
   body: ChangePriorityBody,
   responses: ticketAnswers,
+  links: ticketAnswerLinks,
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
@@ -93,6 +97,7 @@ const linkCaseRoute = defineRoute({
   params: TicketNumberParams,
   body: LinkCaseBody,
   responses: ticketAnswers,
+  links: ticketAnswerLinks,
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
@@ -115,6 +120,7 @@ const laResponseRoute = defineRoute({
   body: LaResponseBody,
   bodyOptional: true,
   responses: ticketAnswers,
+  links: ticketAnswerLinks,
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)

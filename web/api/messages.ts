@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import { isStaffRole, type Role } from '../../domain/ticket.ts'
-import { attachmentDownload } from '../../services/attachments.server.ts'
+import { ATTACHMENT_CONTENT_TYPES, attachmentDownload } from '../../services/attachments.server.ts'
 import { postMessageOrFollowUp } from '../../services/ticket-commands.server.ts'
 import { ApiError, notFound } from './errors.ts'
 import { messageSelect, presentMessage, presentMessages, type TicketRow } from './present.ts'
-import { defineRoute, type ApiContext } from './route.ts'
+import { defineRoute, type ApiContext, type ApiLink } from './route.ts'
 import { AttachmentParams, MessageCreatedSchema, MessageListSchema, PostMessageBody, TicketNumberParams } from './schemas.ts'
-import { commandAnswer, COMMAND_ERRORS, findTicket, readTicket, unprocessable } from './ticket-steps.ts'
+import { commandAnswer, COMMAND_ERRORS, findTicket, readTicket, ticketLinks, unprocessable } from './ticket-steps.ts'
 import { throughTicketGate } from './ticket-gate.ts'
 
 const listMessagesRoute = defineRoute({
@@ -45,6 +45,16 @@ async function authorFor(ctx: ApiContext, row: TicketRow, email: string): Promis
   throw unprocessable('body.author.email', `${email} is neither this ticket’s family nor on this organisation’s staff.`)
 }
 
+/** From a new message: its ticket (a follow-up's, for a family's message on a closed one) and its first file. */
+const messageLinks: Record<string, ApiLink> = {
+  ...ticketLinks(),
+  DownloadAttachment: {
+    operationId: 'downloadAttachment',
+    description: 'The message’s first attachment, when it has one.',
+    parameters: { number: '$response.body#/ticket/number', attachmentId: '$response.body#/message/attachments/0/id' },
+  },
+}
+
 const postMessageRoute = defineRoute({
   method: 'post',
   path: '/tickets/{number}/messages',
@@ -64,6 +74,7 @@ const postMessageRoute = defineRoute({
     201: { description: 'The message, recorded by the ticket, and the ticket afterwards.', schema: MessageCreatedSchema },
     202: { description: 'The ticket accepted the message but did not confirm it in time.', schema: MessageCreatedSchema },
   },
+  links: { 201: messageLinks, 202: messageLinks },
   errors: { ...COMMAND_ERRORS, 403: ['forbidden'] },
   uploads: true,
   async handle(ctx, { params, body, uploads }) {
@@ -115,7 +126,13 @@ const downloadAttachmentRoute = defineRoute({
   summary: 'Download a file attached to a message',
   description: 'The bytes, as a download (`Content-Disposition: attachment`), with the type the server decided on upload.',
   params: AttachmentParams,
-  responses: { 200: { description: 'The file.', file: true } },
+  answerHeaders: {
+    'Content-Disposition': {
+      description: 'Always a download (`attachment`), with the file’s name.',
+      schema: { type: 'string', pattern: '^attachment; ' },
+    },
+  },
+  responses: { 200: { description: 'The file, with the type the server gave it on upload.', file: ATTACHMENT_CONTENT_TYPES } },
   errors: { 400: ['invalid_request'], 404: ['not_found'] },
   async handle(ctx, { params }) {
     const row = await findTicket(ctx, params.number)

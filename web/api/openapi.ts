@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { ATTACHMENT_HINT, MAX_FILES } from '../../services/attachments.server.ts'
 import { ERROR_CODES, ErrorSchema, type ErrorCode } from './errors.ts'
 import type { ApiRoute } from './route.ts'
+import { DOCUMENTED_REFINEMENTS } from './schemas.ts'
 
 type Json = Record<string, unknown>
 
@@ -69,8 +70,17 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
 
   /** The schema as JSON Schema, its named parts moved into components. */
   const schemaOf = (schema: z.ZodType, io: 'input' | 'output'): Json => {
-    const generated = z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Json
-    const { $schema: _, $defs, ...root } = generated
+    const generated = z.toJSONSchema(schema, {
+      io,
+      target: 'draft-2020-12',
+      unrepresentable: 'any',
+      // What a request must be, beyond what zod can say in JSON Schema itself.
+      override: ({ zodSchema, jsonSchema }) => {
+        if (io === 'input') Object.assign(jsonSchema, DOCUMENTED_REFINEMENTS.get(zodSchema))
+      },
+    }) as Json
+    // As JSON: metadata that unsets a keyword (`maxLength: undefined`) leaves it out.
+    const { $schema: _, $defs, ...root } = JSON.parse(JSON.stringify(generated)) as Json
     for (const [id, definition] of Object.entries(($defs ?? {}) as Record<string, Json>)) {
       const rewritten = rewriteRefs(definition) as Json
       const existing = schemas[id]
@@ -132,13 +142,17 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
           : {}),
         ...route.answerHeaders,
       }
+      const links = route.links?.[Number(status)]
       responses[status] = {
         description: answer.description,
         ...(Object.keys(headers).length ? { headers } : {}),
         content:
           'file' in answer
-            ? { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }
+            ? Object.fromEntries(
+                answer.file.map((type) => [type, { schema: { type: 'string', format: 'binary', contentMediaType: type } }]),
+              )
             : { 'application/json': { schema: schemaOf(answer.schema, 'output') } },
+        ...(links ? { links } : {}),
       }
     }
     const errorStatuses = new Set([...Object.keys(route.errors).map(Number), 401, 429, 500, ...(route.body ? [413] : [])])
@@ -165,6 +179,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
     }
   }
 
+  checkLinks(routes)
   return {
     openapi: '3.1.0',
     info: { title: 'Caseway integration API', version: '1.0.0', description: DESCRIPTION },
@@ -182,6 +197,38 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
   }
 }
 
+/** The names a request to this route may give: `path.number`, `query.limit`, `header.If-Match`, and `body` if it takes one. */
+function requestParts(route: ApiRoute): Set<string> {
+  const names = (schema: z.ZodType | undefined) => (schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [])
+  return new Set([
+    ...names(route.params).map((name) => `path.${name}`),
+    ...names(route.query).map((name) => `query.${name}`),
+    ...(route.idempotent ? ['header.Idempotency-Key'] : []),
+    ...(route.requestHeaders ?? []).map((header) => `header.${header.name}`),
+    ...(route.body ? ['body'] : []),
+  ])
+}
+
+/** Every link names an operation of the document, only parameters that operation takes, and each of its path parameters. */
+function checkLinks(routes: readonly ApiRoute[]): void {
+  const byId = new Map(routes.map((route) => [route.operationId, route]))
+  for (const route of routes)
+    for (const [status, links] of Object.entries(route.links ?? {})) {
+      if (!(status in route.responses)) throw new Error(`${route.operationId} links from ${status}, which it does not answer`)
+      for (const [name, link] of Object.entries(links ?? {})) {
+        const target = byId.get(link.operationId)
+        if (!target) throw new Error(`${route.operationId}'s link ${name} names no operation: ${link.operationId}`)
+        const parts = requestParts(target)
+        const given = Object.keys(link.parameters ?? {}).map((parameter) => (parameter.includes('.') ? parameter : `path.${parameter}`))
+        for (const part of [...given, ...(link.requestBody ? ['body'] : [])])
+          if (!parts.has(part)) throw new Error(`${route.operationId}'s link ${name}: ${link.operationId} takes no ${part}`)
+        for (const part of parts)
+          if (part.startsWith('path.') && !given.includes(part))
+            throw new Error(`${route.operationId}'s link ${name} leaves ${link.operationId}'s ${part} unsaid`)
+      }
+    }
+}
+
 /** The JSON body as a `payload` part, beside up to MAX_FILES files. */
 function multipartOf(payload: Json): Json {
   return {
@@ -193,7 +240,8 @@ function multipartOf(payload: Json): Json {
         attachments: {
           type: 'array',
           maxItems: MAX_FILES,
-          items: { type: 'string', contentMediaType: 'application/octet-stream' },
+          // `binary`: a client generating requests from the document sends files, not text.
+          items: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' },
           description: ATTACHMENT_HINT,
         },
       },

@@ -35,6 +35,19 @@ export interface ApiInput<P, Q, B> {
 
 type Schema = z.ZodType
 
+/**
+ * An OpenAPI link: another operation this answer's values feed, as runtime
+ * expressions (`$response.body#/ticket/number`, `$response.header.ETag`).
+ * openapi.ts checks the operation and its parameters exist.
+ */
+export interface ApiLink {
+  operationId: string
+  description: string
+  /** By parameter name; `header.If-Match` for a header. */
+  parameters?: Record<string, string>
+  requestBody?: string
+}
+
 export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema> {
   method: 'get' | 'post' | 'put'
   /** OpenAPI path template under /api/v1, e.g. `/tickets/{number}`. */
@@ -59,8 +72,10 @@ export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, 
   requestHeaders?: readonly { name: string; description: string; schema: Record<string, unknown> }[]
   /** Headers its successful answers carry. */
   answerHeaders?: Record<string, { description: string; schema: Record<string, unknown> }>
-  /** Each answer's JSON schema, or `file` for a download. */
-  responses: Record<number, { description: string; schema: Schema } | { description: string; file: true }>
+  /** Each answer's JSON schema, or for a download the media types the file may have. */
+  responses: Record<number, { description: string; schema: Schema } | { description: string; file: readonly string[] }>
+  /** Where values in a successful answer lead: OpenAPI links, by status and link name. */
+  links?: Partial<Record<number, Record<string, ApiLink>>>
   /** The error statuses this operation answers with, besides 401, 413, 429 and 500 that any may. */
   errors: Partial<Record<number, readonly ErrorCode[]>>
   handle(ctx: ApiContext, input: ApiInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<ApiAnswer>

@@ -243,6 +243,11 @@ async function multipartBodyOf(req: Request): Promise<{ rawBody: unknown; upload
     if (form.tooLarge) throw new ApiError(413, 'payload_too_large', form.error)
     throw new ApiError(422, 'unprocessable', form.error, [{ path: 'attachments', message: form.error }])
   }
+  // Text in a file's field is no file: dropping it would lose what the client meant to attach.
+  if (form.formData.has('attachments'))
+    throw new ApiError(400, 'invalid_request', 'Send each `attachments` part as a file (with a filename).', [
+      { path: 'body.attachments', message: 'Must be a file' },
+    ])
   const payload = form.formData.get('payload')
   if (typeof payload !== 'string')
     throw new ApiError(400, 'invalid_request', 'A multipart body carries its JSON in a `payload` part.', [

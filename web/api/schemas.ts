@@ -4,33 +4,88 @@
  * cannot drift. Request objects are strict (an unknown field is a 400 naming
  * it); text refuses NUL, other control characters and unpaired surrogates, which
  * PostgreSQL or a reader downstream would choke on.
+ *
+ * Where a rule is a refinement JSON Schema cannot see (blank after trimming, no
+ * control characters, an email address, a time zone), the request schema also
+ * carries the same rule as a pattern or an enum (`.meta`), so the document says
+ * exactly what is accepted and a client generated from it sends valid requests
+ * (schemas.test.ts holds each pair together).
  */
 import { z } from 'zod'
-import { SLA_KINDS, SLA_STATES } from '../../domain/sla.ts'
-import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
+import { defaultSlaPolicy, SLA_KINDS, SLA_STATES, slaPolicyToJson } from '../../domain/sla.ts'
+import { SlaPolicySchema, TimezoneSchema, WorkingDaysSchema } from '../../domain/sla-schemas.ts'
 import { PRIORITIES, ROLES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../domain/ticket.ts'
 import { caseRef, EmailSchema, messageBody, requiredText } from '../../domain/input-schemas.ts'
-import { NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
+import { CASE_REF_MAX, MESSAGE_MAX, NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
 
 // ---------------------------------------------------------------------------
 // Building blocks
 
+/** What `String.prototype.trim` removes: ECMAScript's white space and line terminators. */
+const TRIMMED = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff'
+/**
+ * The control characters requiredText refuses once it has trimmed the text: all
+ * of them on one line; all but tab and line breaks over several. (It also refuses unpaired surrogates, which
+ * JSON Schema validators written in Rust cannot name in a pattern, and which no
+ * well-formed JSON text carries by accident.)
+ */
+const REFUSED = {
+  line: '\\u0000-\\u001f\\u007f',
+  paragraphs: '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f',
+}
+
+/**
+ * requiredText's rule as a JSON Schema pattern: white space around (which it
+ * trims), and between the first and last other character nothing it refuses,
+ * at most `max` characters from first to last. The pattern states the limit,
+ * not maxLength, which would count the white space the server trims too. (The
+ * server counts a CR LF once, as it stores it; the pattern counts two, as a
+ * pattern that could read it either way would take exponential time to refuse.)
+ */
+export function textPattern(multiline: boolean, max: number): string {
+  const refused = multiline ? REFUSED.paragraphs : REFUSED.line
+  const visible = `[^${refused}${TRIMMED}]`
+  return `^[${TRIMMED}]*${visible}(?:[^${refused}]{0,${max - 2}}${visible})?[${TRIMMED}]*$`
+}
+
+/** A requiredText schema as the document describes it; `maxLength: undefined` drops zod's (the document is JSON). */
+const documented = <T extends z.ZodType>(schema: T, options: { multiline: boolean; max: number; examples: string[] }) =>
+  schema.meta({ pattern: textPattern(options.multiline, options.max), maxLength: undefined, examples: options.examples })
+
 /** Required single-line text, trimmed. */
-function line(max: number) {
-  return requiredText(max, { multiline: false, tooLong: `At most ${max} characters` })
+function line(max: number, examples: string[]) {
+  return documented(requiredText(max, { multiline: false, tooLong: `At most ${max} characters` }), { multiline: false, max, examples })
 }
 
 /** Required text that may span lines, trimmed. */
-function paragraphs(max: number) {
-  return requiredText(max, { multiline: true, tooLong: `At most ${max} characters` })
+function paragraphs(max: number, examples: string[]) {
+  return documented(requiredText(max, { multiline: true, tooLong: `At most ${max} characters` }), { multiline: true, max, examples })
 }
 
+const MessageBody = documented(messageBody(), {
+  multiline: true,
+  max: MESSAGE_MAX,
+  examples: ['We have the draft EHC plan. Can you check section F before Friday?'],
+})
+
+/** An email address as EmailSchema reads it (trimmed, lower-cased), described with the pattern it checks. */
+const Email = EmailSchema.meta({ pattern: z.regexes.email.source })
+
+/** The people the document's examples name (tests/integration/api-fuzz.test.ts gives its organisation both). */
+export const EXAMPLE_PEOPLE = { staff: 'sam.advocate@example.org', family: 'fran.family@example.org' } as const
+
 /** An instant with its offset: `2026-05-01T09:30:00Z` or `2026-05-01T10:30:00+01:00`. */
-const Instant = z.iso.datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:30:00Z' })
+const Instant = z.iso
+  .datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:30:00Z' })
+  .meta({ examples: ['2026-05-01T09:30:00Z'] })
 
-const CaseRef = caseRef().describe('The case management system’s reference for the case.')
+const CaseRef = documented(caseRef(), { multiline: false, max: CASE_REF_MAX, examples: ['EHC-2026-0042'] }).describe(
+  'The case management system’s reference for the case.',
+)
 
-export const PersonRefSchema = z.strictObject({ email: EmailSchema }).describe('A person, by the email address they have in Caseway.')
+export const PersonRefSchema = z
+  .strictObject({ email: Email.meta({ examples: [EXAMPLE_PEOPLE.staff] }) })
+  .describe('A person, by the email address they have in Caseway.')
 
 const ActorField = PersonRefSchema.optional().describe(
   'The member of staff making the change. Defaults to the admin who created the API key; required when the key was created without one (from the CLI).',
@@ -39,11 +94,12 @@ const ActorField = PersonRefSchema.optional().describe(
 // ---------------------------------------------------------------------------
 // Requests
 
+/** A number too large for any ticket is well-formed: findTicket answers 404 for it, as for any other number not in use. */
 const TicketNumberParam = z
   .string()
   .regex(/^[1-9]\d{0,9}$/, 'Must be a ticket number (a positive whole number)')
   .transform(Number)
-  .pipe(z.int().max(2_147_483_647, 'No such ticket number'))
+  .meta({ examples: ['1'] })
 
 export const TicketNumberParams = z.strictObject({ number: TicketNumberParam })
 
@@ -54,15 +110,20 @@ export const CaseRefParams = z.strictObject({ caseRef: CaseRef })
 export const CreateTicketBody = z
   .strictObject({
     requester: z
-      .strictObject({ email: EmailSchema, name: line(NAME_MAX) })
+      .strictObject({ email: Email.meta({ examples: [EXAMPLE_PEOPLE.family] }), name: line(NAME_MAX, ['Fran Family']) })
       .describe('The family the ticket is for. A new email address gets an account (the name is used only then).'),
-    subject: line(SUBJECT_MAX),
-    body: messageBody().describe('The family’s request: the ticket’s first message.'),
+    subject: line(SUBJECT_MAX, ['EHC plan draft: section F is vague']),
+    body: MessageBody.describe('The family’s request: the ticket’s first message.'),
     type: z.enum(TICKET_TYPES),
     priority: z.enum(PRIORITIES).default('normal'),
-    department: z.string().max(50).optional().describe('The slug of one of the organisation’s departments (teams).'),
-    childName: line(NAME_MAX).optional(),
-    externalRef: line(200).optional().describe('Your own reference for this ticket, kept and returned as it is.'),
+    department: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Must be a department slug: lowercase letters, digits and hyphens')
+      .meta({ examples: ['tribunals'] })
+      .optional()
+      .describe('The slug of one of the organisation’s departments (teams).'),
+    childName: line(NAME_MAX, ['Alex']).optional(),
+    externalRef: line(200, ['CRM-10042']).optional().describe('Your own reference for this ticket, kept and returned as it is.'),
     caseRef: CaseRef.optional().describe('Links the ticket to a case from the start.'),
   })
   .describe('A new ticket.')
@@ -75,34 +136,39 @@ export const ListTicketsQuery = z.strictObject({
   status: EnumFilter(TICKET_STATUSES),
   slaState: EnumFilter(SLA_STATES),
   assignee: z
-    .union([z.literal('none'), EmailSchema])
+    .union([z.literal('none'), Email.meta({ examples: [EXAMPLE_PEOPLE.staff] })])
     .optional()
     .describe('An assignee’s email address, or `none` for unassigned tickets.'),
   type: EnumFilter(TICKET_TYPES),
   priority: EnumFilter(PRIORITIES),
   updatedSince: Instant.optional().describe('Only tickets updated at or after this instant.'),
   cursor: z.string().max(500).optional().describe('`nextCursor` from the previous page.'),
+  // 1 to 100, up to three digits with leading zeros: the pattern says it all, so the document does too.
   limit: z
     .string()
-    .regex(/^\d{1,3}$/, `Must be a whole number from 1 to ${LIST_LIMIT_MAX}`)
+    .regex(/^(?:0{0,2}[1-9]|0?[1-9]\d|100)$/, `Must be a whole number from 1 to ${LIST_LIMIT_MAX}`)
     .transform(Number)
-    .pipe(z.int().min(1, `Must be from 1 to ${LIST_LIMIT_MAX}`).max(LIST_LIMIT_MAX, `Must be from 1 to ${LIST_LIMIT_MAX}`))
     .optional()
     .describe(`Page size, 1 to ${LIST_LIMIT_MAX}; default 50.`),
 })
 
 export const PostMessageBody = z.strictObject({
   author: PersonRefSchema.describe('The ticket’s family, or a member of the organisation’s staff.'),
-  body: messageBody(),
+  body: MessageBody,
   visibility: z.enum(VISIBILITIES).default('public').describe('`internal` notes are for staff only.'),
 })
 
-export const ChangeStatusBody = z.strictObject({
-  status: z.enum(TICKET_STATUSES),
-  reason: paragraphs(500).optional().describe('Why, in words the family may see on the timeline.'),
-  laDeadline: Instant.optional().describe('With `pending_la`: when the local authority must answer by.'),
-  actor: ActorField,
-})
+export const ChangeStatusBody = z
+  .strictObject({
+    status: z.enum(TICKET_STATUSES),
+    reason: paragraphs(500, ['The family sent the missing letter.'])
+      .optional()
+      .describe('Why, in words the family may see on the timeline.'),
+    laDeadline: Instant.optional().describe('Only with `pending_la`: when the local authority must answer by.'),
+    actor: ActorField,
+  })
+  // The ticket rules refuse a deadline with any other status (422); the document says so.
+  .meta({ dependentSchemas: { laDeadline: { properties: { status: { const: 'pending_la' } } } } })
 
 export const AssignBody = z.strictObject({
   assignee: PersonRefSchema.describe('A member of the organisation’s staff.'),
@@ -117,7 +183,7 @@ export const LinkCaseBody = z.strictObject({
 })
 
 export const LaResponseBody = z.strictObject({
-  note: messageBody().optional().describe('What the local authority said: kept as an internal note.'),
+  note: MessageBody.optional().describe('What the local authority said: kept as an internal note.'),
   receivedAt: Instant.optional().describe('When the response arrived; recorded with the note.'),
   actor: PersonRefSchema.optional().describe(
     'The member of staff recording it. The note needs an author: this, or the admin who created the key.',
@@ -130,6 +196,19 @@ export const PutSlaPolicyQuery = z.strictObject({
     .optional()
     .describe('`true` also applies the new policy to every open ticket; otherwise it applies to tickets created from now on.'),
 })
+
+export const SlaPolicyBody = SlaPolicySchema.meta({ examples: [slaPolicyToJson(defaultSlaPolicy())] })
+
+/**
+ * Refinements of the shared schemas in domain/ that JSON Schema cannot see, as
+ * keywords openapi.ts adds to their request schemas. The zones are those this
+ * server's ICU knows; TimezoneSchema also takes their aliases, which the document
+ * leaves unsaid.
+ */
+export const DOCUMENTED_REFINEMENTS = new Map<object, Record<string, unknown>>([
+  [TimezoneSchema, { enum: [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])], examples: ['Europe/London'] }],
+  [WorkingDaysSchema, { uniqueItems: true, examples: [[1, 2, 3, 4, 5]] }],
+])
 
 /** Idempotency-Key: printable ASCII, as Stripe and the IETF draft use it. */
 export const IdempotencyKeyHeader = z

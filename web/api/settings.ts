@@ -4,11 +4,10 @@
  * tickets created after it; running tickets keep theirs unless the caller asks
  * (`applyToOpenTickets=true`).
  */
-import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
 import { organisationSlaPolicy, saveSlaPolicy, SlaPolicyConflictError } from '../../services/sla-policy.server.ts'
 import { ApiError } from './errors.ts'
-import { defineRoute } from './route.ts'
-import { PutSlaPolicyQuery, SlaPolicyEnvelope, SlaPolicySavedSchema } from './schemas.ts'
+import { defineRoute, type ApiLink } from './route.ts'
+import { PutSlaPolicyQuery, SlaPolicyBody, SlaPolicyEnvelope, SlaPolicySavedSchema } from './schemas.ts'
 
 const ETAG_HEADER = {
   description: 'The policy’s revision; send it back as `If-Match` to save only over this one.',
@@ -16,6 +15,16 @@ const ETAG_HEADER = {
 }
 
 const etag = (revision: string) => `"${revision}"`
+
+/** From an answer carrying the policy: saving it again over the revision read. */
+const savePolicyLinks: Record<string, ApiLink> = {
+  PutSlaPolicy: {
+    operationId: 'putSlaPolicy',
+    description: 'The policy as read, saved again only over this revision (`If-Match`).',
+    parameters: { 'header.If-Match': '$response.header.ETag' },
+    requestBody: '$response.body#/policy',
+  },
+}
 
 const getSlaPolicyRoute = defineRoute({
   method: 'get',
@@ -26,6 +35,7 @@ const getSlaPolicyRoute = defineRoute({
   description: 'Targets by priority (optionally by ticket type), business hours, holidays, and the pending-family and reopen periods.',
   answerHeaders: { ETag: ETAG_HEADER },
   responses: { 200: { description: 'The policy new tickets get.', schema: SlaPolicyEnvelope } },
+  links: { 200: savePolicyLinks },
   errors: {},
   async handle(ctx) {
     const { policy, isDefault, revision } = await organisationSlaPolicy(ctx.db, ctx.principal.orgId)
@@ -43,17 +53,18 @@ const putSlaPolicyRoute = defineRoute({
     'Tickets created from now on get the new policy. With `applyToOpenTickets=true` every ticket that is not closed ' +
     'takes it too: each target keeps the business time it has used and gets its new budget.',
   query: PutSlaPolicyQuery,
-  body: SlaPolicySchema,
+  body: SlaPolicyBody,
   requestHeaders: [
     {
       name: 'If-Match',
       description:
         'The `ETag` of the policy this one was based on (from `GET`): if someone changed it since, nothing is saved and the answer is 412.',
-      schema: { type: 'string', maxLength: 200 },
+      schema: { type: 'string' },
     },
   ],
   answerHeaders: { ETag: ETAG_HEADER },
   responses: { 200: { description: 'The policy as stored.', schema: SlaPolicySavedSchema } },
+  links: { 200: savePolicyLinks },
   errors: { 400: ['invalid_request', 'invalid_json'], 412: ['precondition_failed'], 415: ['unsupported_media_type'], 503: ['unavailable'] },
   async handle(ctx, { query, body, header }) {
     const ifMatch = header('if-match')?.trim()

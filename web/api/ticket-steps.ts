@@ -8,12 +8,16 @@ import type { RefusalCode } from '../../domain/ticket-state.ts'
 import { getTicketLiveView, type TicketCommandResult } from '../../services/ticket-commands.server.ts'
 import { ApiError, notFound, type ErrorCode } from './errors.ts'
 import { presentView, ticketFromRow, ticketRowSelect, type TicketRow } from './present.ts'
-import type { ApiAnswer, ApiContext } from './route.ts'
+import type { ApiAnswer, ApiContext, ApiLink } from './route.ts'
 import { PendingTicketEnvelope, TicketEnvelope } from './schemas.ts'
 
 export const UNAVAILABLE_RETRY_AFTER_S = '5'
 
+/** Ticket numbers are PostgreSQL integers: a larger number is no ticket, not a malformed request. */
+const TICKET_NUMBER_MAX = 2_147_483_647
+
 export async function findTicket(ctx: ApiContext, number: number): Promise<TicketRow> {
+  if (number > TICKET_NUMBER_MAX) throw notFound()
   const row = await ctx.db.ticket.findUnique({
     where: { orgId_number: { orgId: ctx.principal.orgId, number } },
     select: ticketRowSelect,
@@ -96,6 +100,41 @@ export const COMMAND_ERRORS = {
   503: ['unavailable'],
 } as const
 
+/** Every operation on one ticket, by the name of the link that leads there. */
+const TICKET_OPERATIONS = {
+  GetTicket: 'getTicket',
+  ListMessages: 'listMessages',
+  PostMessage: 'postMessage',
+  ChangeStatus: 'changeStatus',
+  AssignTicket: 'assignTicket',
+  ChangePriority: 'changePriority',
+  LinkCase: 'linkCase',
+  RecordLaResponse: 'recordLaResponse',
+}
+
+/** Links from an answer carrying a ticket's number (at the JSON pointer `number`) to every operation on that ticket. */
+export function ticketLinks(number = '/ticket/number'): Record<string, ApiLink> {
+  return Object.fromEntries(
+    Object.entries(TICKET_OPERATIONS).map(([name, operationId]) => [
+      name,
+      {
+        operationId,
+        description: `The ticket’s number is the \`number\` of ${operationId}.`,
+        parameters: { number: `$response.body#${number}` },
+      },
+    ]),
+  )
+}
+
+/** From an answer carrying a ticket, to closing the case it is linked to. */
+export const closeCaseLink: Record<string, ApiLink> = {
+  CloseCase: {
+    operationId: 'closeCase',
+    description: 'The ticket’s `caseRef`, when it has one, is the case to close.',
+    parameters: { caseRef: '$response.body#/ticket/caseRef' },
+  },
+}
+
 export const ticketAnswers = {
   200: { description: 'The change reached the ticket; this is the ticket afterwards.', schema: TicketEnvelope },
   202: {
@@ -111,4 +150,10 @@ export async function readTicket(ctx: ApiContext, number: number): Promise<ApiAn
   if (live.status === 'ok')
     return { status: 200, body: { ticket: await presentView(ctx, row, live.view) }, headers: { 'Caseway-State': 'live' } }
   return { status: 200, body: { ticket: ticketFromRow(row) }, headers: { 'Caseway-State': 'saved' } }
+}
+
+/** Where a command's answer leads: the ticket's other operations, and its case. */
+export const ticketAnswerLinks = {
+  200: { ...ticketLinks(), ...closeCaseLink },
+  202: { ...ticketLinks(), ...closeCaseLink },
 }

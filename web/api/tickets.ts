@@ -29,7 +29,7 @@ import {
   TicketListSchema,
   TicketNumberParams,
 } from './schemas.ts'
-import { findTicket, readTicket, unprocessable, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
+import { closeCaseLink, findTicket, readTicket, ticketLinks, unprocessable, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
 
 /** How long a retry waits for the first request with its Idempotency-Key to finish. */
 const IDEMPOTENCY_WAIT_MS = 15_000
@@ -109,6 +109,7 @@ const createTicketRoute = defineRoute({
       schema: PendingTicketEnvelope,
     },
   },
+  links: { 201: { ...ticketLinks(), ...closeCaseLink }, 202: { ...ticketLinks(), ...closeCaseLink } },
   errors: {
     400: ['invalid_request', 'invalid_json'],
     409: ['idempotency_in_progress'],
@@ -169,6 +170,7 @@ const getTicketRoute = defineRoute({
     },
   },
   responses: { 200: { description: 'The ticket.', schema: TicketEnvelope } },
+  links: { 200: { ...ticketLinks(), ...closeCaseLink } },
   errors: { 400: ['invalid_request'], 404: ['not_found'] },
   async handle(ctx, { params }) {
     return readTicket(ctx, params.number)
@@ -206,6 +208,16 @@ const listTicketsRoute = defineRoute({
     'follow changes: pass `updatedSince`, then each `nextCursor` until it is null. Filters combine with AND.',
   query: ListTicketsQuery,
   responses: { 200: { description: 'One page of tickets.', schema: TicketListSchema } },
+  links: {
+    200: {
+      ...ticketLinks('/tickets/0/number'),
+      NextPage: {
+        operationId: 'listTickets',
+        description: '`nextCursor` is the `cursor` of the next page.',
+        parameters: { 'query.cursor': '$response.body#/nextCursor' },
+      },
+    },
+  },
   errors: { 400: ['invalid_request'] },
   async handle(ctx, { query }) {
     const limit = query.limit ?? 50
