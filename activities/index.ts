@@ -16,8 +16,8 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
   return {
     /**
      * Writes the ticket's lifecycle columns and appends its new timeline events.
-     * The row only moves forward (a late retry of an older version is skipped)
-     * and (ticketId, seq) is unique, so a repeated save is a no-op.
+     * The row never moves back (a late retry of an older version is skipped)
+     * and (ticketId, seq) is unique, so a repeated save changes nothing.
      */
     async saveTicketState(snapshot: TicketSnapshot): Promise<void> {
       await saveTicketRecord(db, snapshot)
@@ -81,7 +81,10 @@ export type TicketActivities = ReturnType<typeof createActivities>
 
 /**
  * Writes a ticket's lifecycle columns and appends its events. The save activity
- * writes only a newer version than the row has. `npm run reconcile --repair`
+ * writes a version the row has not passed: the same version again too, because a
+ * worker killed after saving but before Temporal recorded its workflow task leaves
+ * a row that the task, run again, recomputes at another moment (its updatedAt),
+ * and only that second run is in the history. `npm run reconcile --repair`
  * passes `ifRowVersion`, the row's version when it compared it: the workflow's
  * record then replaces the row whatever its version says, unless the row changed
  * meanwhile (false is returned). Snapshots scheduled by the first version of the
@@ -96,7 +99,7 @@ export async function saveTicketRecord(
   const updatedAt = new Date(snapshot.updatedAt)
   return await db.$transaction(async (tx) => {
     const { count } = await tx.ticket.updateMany({
-      where: { id: snapshot.ticketId, stateVersion: ifRowVersion ?? { lt: snapshot.version } },
+      where: { id: snapshot.ticketId, stateVersion: ifRowVersion ?? { lte: snapshot.version } },
       data: {
         status: snapshot.status,
         awaiting: snapshot.awaiting,
@@ -134,6 +137,9 @@ export async function saveTicketRecord(
       })),
       skipDuplicates: true,
     })
+    // The messages this save records have reached their workflow: the sweep leaves them be.
+    const recorded = snapshot.events.flatMap((event) => (event.kind === 'message_posted' ? [event.data.messageId] : []))
+    if (recorded.length) await tx.message.updateMany({ where: { id: { in: recorded }, recordedAt: null }, data: { recordedAt: updatedAt } })
     return count > 0
   })
 }

@@ -289,7 +289,7 @@ async function run(db: Db) {
         select: { id: true },
       })
       await tx.message.create({
-        data: { ticketId: ticket.id, authorId: requesterId, body: `Benchmark request ${i}`, visibility: 'public' },
+        data: { ticketId: ticket.id, authorId: requesterId, body: `Benchmark request ${i}`, visibility: 'public', recordedAt: new Date() },
       })
     })
     baseline.add(performance.now() - started)

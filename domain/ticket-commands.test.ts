@@ -159,6 +159,15 @@ describe('applyCommand accepts', () => {
     const twice = applyCommand(once.state, staffReply('message-1'), NOW)
     expect(twice).toEqual({ ok: true, state: once.state, events: [] })
   })
+
+  test('a message already recorded is still accepted once the ticket has closed', () => {
+    const once = applyCommand(ticket(), familyMessage('message-1'), NOW)
+    if (!once.ok) throw new Error(once.reason)
+    const closed = applyCommand(once.state, moveTo('closed', 'Resolved by phone'), NOW)
+    if (!closed.ok) throw new Error(closed.reason)
+    expect(applyCommand(closed.state, familyMessage('message-1'), NOW)).toEqual({ ok: true, state: closed.state, events: [] })
+    expect(applyCommand(closed.state, familyMessage('message-2'), NOW)).toMatchObject({ ok: false, code: 'ticket_closed' })
+  })
 })
 
 describe('the first public staff reply, where the organisation assigns on it', () => {

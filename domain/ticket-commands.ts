@@ -105,8 +105,9 @@ function dispatch(state: TicketState, command: TicketCommand, now: string): Comm
 type Command<K extends TicketCommand['kind']> = Extract<TicketCommand, { kind: K }>
 
 function postMessage(state: TicketState, command: Command<'postMessage'>, now: string): CommandResult {
-  if (state.status === 'closed') return closedRefusal()
+  // A message sent again (the sweep redelivering it) stays accepted, even once the ticket has closed.
   if (state.messageIds.includes(command.messageId)) return unchanged(state)
+  if (state.status === 'closed') return closedRefusal()
   const fromStaff = isStaffRole(command.authorRole)
   if (command.visibility === 'internal' && !fromStaff) return refused('Only staff can post internal notes', 'not_allowed')
 

@@ -18,6 +18,12 @@ const EnvSchema = z.object({
   PORT: port.default(3000),
   PUBLIC_URL: z.url().optional(),
   SESSION_SECRET: z.string().min(16).optional(),
+  /** Express's `trust proxy`: how many proxies stand before the web server, or which addresses they have. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d+|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, 'a number of hops, or addresses and subnets separated by commas')
+    .transform((value) => (/^\d+$/.test(value) ? Number(value) : value))
+    .optional(),
   TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('caseway-tickets'),
@@ -29,8 +35,8 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
-  /** A ticket row its workflow has not saved after this long is opened by the worker's sweep. */
-  TICKET_START_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** A ticket its workflow has not saved, or a message it has not recorded, after this long is opened or delivered by the worker's sweep. */
+  SWEEP_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Tests only (NODE_ENV=test): the process kills itself at this point (lib/faults.ts). */
   CASEWAY_FAULT: z.enum(CRASH_POINTS).optional(),
 })

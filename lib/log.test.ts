@@ -60,3 +60,40 @@ describe('createLogger', () => {
     expect(json.lines).toEqual([])
   })
 })
+
+describe('secrets', () => {
+  it('are censored wherever a caller puts them, in either format; ids, the key prefix and other headers stay', () => {
+    for (const format of ['json', 'pretty'] as const) {
+      const { log, lines } = capture(format, 'info')
+      log.info(
+        {
+          password: 'hunter2-top',
+          form: { currentPassword: 'hunter2-old', token: 'reset-token-1' },
+          req: { headers: { authorization: 'Bearer cwk_secret', cookie: 'caseway_session=first-session-id', 'user-agent': 'Firefox' } },
+          res: { headers: { 'set-cookie': 'caseway_session=second-session-id' } },
+          headers: { 'x-api-key': 'cwk_other' },
+          userId: 'u-1',
+          apiKey: 'cwk_abcdefgh',
+        },
+        'signed in',
+      )
+      const text = lines.join('')
+      for (const secret of [
+        'hunter2-top',
+        'hunter2-old',
+        'reset-token-1',
+        'cwk_secret',
+        'first-session-id',
+        'second-session-id',
+        'cwk_other',
+      ])
+        expect(text).not.toContain(secret)
+      expect(text).toContain('u-1')
+      expect(text).toContain('cwk_abcdefgh')
+    }
+    // The JSON line keeps the rest of the headers (a terminal shows no request objects at all).
+    const { log, lines } = capture('json', 'info')
+    log.info({ req: { headers: { cookie: 'caseway_session=s3', 'user-agent': 'Firefox' } } }, 'request')
+    expect(JSON.parse(lines[0]!)).toMatchObject({ req: { headers: { cookie: '[redacted]', 'user-agent': 'Firefox' } } })
+  })
+})

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import type { ConnectionOptions } from '@temporalio/client'
+import type { Connection, ConnectionOptions } from '@temporalio/client'
+// CommonJS: its namespaces are only reachable through the default export under Node's ESM.
+import proto from '@temporalio/proto'
 import type { Env } from './env.ts'
 
 /**
@@ -26,4 +28,27 @@ export async function temporalConnectionOptions(env: Env): Promise<TemporalConne
 /** The Temporal UI page of one workflow, for admins' "Inspect workflow" links. */
 export function workflowUiUrl(env: Env, workflowId: string): string {
   return `${env.temporalUiUrl}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`
+}
+
+export interface Poller {
+  /** The SDK's default is `<pid>@<host>`. */
+  identity: string
+  lastPolledAt: Date
+}
+
+/**
+ * The workers Temporal has seen polling the ticket task queue for workflow tasks
+ * (DescribeTaskQueue), each with when it last asked. Temporal keeps a worker
+ * listed for minutes after it stopped: callers judge by `lastPolledAt`.
+ */
+export async function workflowPollers(connection: Pick<Connection, 'workflowService'>, env: Env): Promise<Poller[]> {
+  const { pollers } = await connection.workflowService.describeTaskQueue({
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
+    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  })
+  return (pollers ?? []).map((poller) => ({
+    identity: poller.identity ?? '',
+    lastPolledAt: new Date(Number(poller.lastAccessTime?.seconds ?? 0) * 1000 + Math.floor((poller.lastAccessTime?.nanos ?? 0) / 1e6)),
+  }))
 }

@@ -1,6 +1,9 @@
 /**
  * `npm start` (and `npm run dev`): the whole system on embedded defaults, or on an
- * existing PostgreSQL and Temporal cluster by configuration. Ctrl-C stops it all.
+ * existing PostgreSQL and Temporal cluster by configuration. Every local process is
+ * supervised: restarted on the same data and ports if it dies. SIGINT (Ctrl-C),
+ * SIGTERM, SIGHUP or the death of whoever started it stops them all, in order, at
+ * any moment (start-up too), and nothing is restarted meanwhile.
  */
 import { createDb } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
@@ -9,8 +12,8 @@ import { createLogger } from '../lib/log.ts'
 import { temporalConnectionOptions } from '../lib/temporal.ts'
 import { seedDemoData, seedDemoTickets } from '../prisma/seed.ts'
 import type { ServiceContext } from '../services/context.ts'
-import { ActionableError, step } from './lib/progress.ts'
-import { startInfrastructure, startServices, type Infrastructure } from './lib/stack.ts'
+import { ActionableError, step, unlessAborted } from './lib/progress.ts'
+import { startInfrastructure, startServices, type Infrastructure, type Services } from './lib/stack.ts'
 
 const dev = process.argv.includes('--dev')
 
@@ -20,16 +23,17 @@ const PARENT_CHECK_MS = 1000
 async function main() {
   const env = parseEnv()
   console.log(`Caseway: starting the ${dev ? 'development' : 'local'} stack (data in ${env.dataDir})`)
-  let infra: Awaited<ReturnType<typeof startInfrastructure>> | undefined
-  let services: { stop(): Promise<void> } | undefined
-  let stopping: Promise<void> | undefined
-  // Installed before anything starts: a signal during start-up waits for the step
-  // under way, then stops what it started.
-  let startingUp: Promise<unknown> = Promise.resolve()
+  let infra: Infrastructure | undefined
+  let services: Services | undefined
+  // Aborted by a shutdown: the step under way stops what it started and gives up.
+  const stopping = new AbortController()
+  let startingUp: Promise<void> = Promise.resolve()
   const shutdown = (reason: string) => {
-    stopping ??= (async () => {
-      console.log(`\n${reason}: stopping the web server, the worker, Temporal and PostgreSQL…`)
-      await startingUp.catch(() => {})
+    if (stopping.signal.aborted) return
+    stopping.abort()
+    console.log(`\n${reason}: stopping the web server, the worker, Temporal and PostgreSQL…`)
+    void (async () => {
+      await startingUp.catch(() => undefined)
       await services?.stop()
       await infra?.stop()
       console.log('Stopped. Your data is kept; `npm start` picks up where it left off.')
@@ -42,10 +46,9 @@ async function main() {
   const parent = process.ppid
   setInterval(() => process.ppid !== parent && shutdown('The process that started the stack exited'), PARENT_CHECK_MS).unref()
 
-  startingUp = startInfrastructure(env, { persistent: true }).then((started) => (infra = started))
-  await startingUp
-  if (stopping) return
-  try {
+  const startUp = async (signal: AbortSignal) => {
+    infra = await startInfrastructure(env, { signal })
+    // Not cut short by a shutdown: a half-made demo organisation would stay so.
     const logins = await step('Demo data', async () => {
       const db = createDb(infra!.databaseUrl, { max: 2 })
       try {
@@ -54,19 +57,23 @@ async function main() {
         await db.$disconnect()
       }
     })
-    startingUp = startServices(infra!, { dev }).then((started) => (services = started))
-    await startingUp
-    if (stopping) return
+    signal.throwIfAborted()
+    services = await startServices(infra, { dev, signal })
     if (logins) {
       // The demo is a convenience: if its tickets cannot all be made, the stack still runs.
-      startingUp = step('Demo tickets', (report) =>
-        withServiceContext(infra!, (ctx) => seedDemoTickets(ctx, report)).catch((error: unknown) =>
-          report(`not all demo tickets were made (${error instanceof Error ? error.message : String(error)}); the stack runs without them`),
+      // A ticket cut short by a shutdown is finished by the worker's sweep next time.
+      await step('Demo tickets', (report) =>
+        unlessAborted(
+          withServiceContext(infra!, (ctx) => seedDemoTickets(ctx, report)).catch((error: unknown) =>
+            report(
+              `not all demo tickets were made (${error instanceof Error ? error.message : String(error)}); the stack runs without them`,
+            ),
+          ),
+          signal,
         ),
       )
-      await startingUp
-      if (stopping) return
     }
+    signal.throwIfAborted()
     console.log('')
     console.log(`  Portal       ${env.publicUrl}`)
     console.log(`  Temporal UI  ${env.temporalUiUrl}`)
@@ -78,8 +85,13 @@ async function main() {
       console.log('\n  Existing data kept. Demo logins, if you have not changed them: see the README.')
     }
     console.log('\n  Press Ctrl-C to stop.\n')
+  }
+  startingUp = startUp(stopping.signal)
+  try {
+    await startingUp
   } catch (error) {
-    if (stopping) return
+    // The shutdown under way stops the rest, and says so.
+    if (stopping.signal.aborted) return
     await services?.stop()
     await infra?.stop()
     throw error

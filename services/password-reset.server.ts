@@ -2,9 +2,11 @@
  * "Forgot your password?": a single-use link by email, valid for an hour. Only
  * a SHA-256 hash of the token is stored (it is long and random, so a slow hash
  * adds nothing). Using it sets the new password and ends every session of that
- * person, so whoever knew the old password is signed out too.
+ * person, so whoever knew the old password is signed out too. How often links
+ * may be asked for is the portal's guessing limit (auth-throttle.server.ts).
  */
 import { createHash, randomBytes } from 'node:crypto'
+import { forgetAttempts, throttleKey } from './auth-throttle.server.ts'
 import type { ServiceContext } from './context.ts'
 import { hashPassword } from './password.server.ts'
 import { queueEmail } from './outbox.server.ts'
@@ -12,8 +14,6 @@ import { queueEmail } from './outbox.server.ts'
 type Ctx = Pick<ServiceContext, 'db' | 'env' | 'log'>
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000
-/** Links asked for one account per hour: enough for a lost email, too few to flood an inbox. */
-const MAX_RESETS_PER_HOUR = 3
 
 export function hashResetToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
@@ -30,13 +30,6 @@ export async function requestPasswordReset(ctx: Ctx, email: string): Promise<voi
   })
   if (!user) {
     ctx.log.info({ event: 'password_reset_unknown_email' }, 'password reset asked for an unknown email')
-    return
-  }
-  const recent = await ctx.db.passwordResetToken.count({
-    where: { userId: user.id, createdAt: { gt: new Date(Date.now() - RESET_TOKEN_TTL_MS) } },
-  })
-  if (recent >= MAX_RESETS_PER_HOUR) {
-    ctx.log.warn({ userId: user.id, event: 'password_reset_throttled' }, 'password reset refused: too many links this hour')
     return
   }
   const { id, link } = await issuePasswordLink(ctx, user.id, RESET_TOKEN_TTL_MS)
@@ -85,7 +78,9 @@ export async function findUsableResetToken(ctx: Pick<ServiceContext, 'db'>, toke
 
 /**
  * Sets the new password, uses up the token (and any other open ones of the
- * same person) and ends every session. False if the token cannot be used.
+ * same person) and ends every session. Strangers' failed sign-ins on the email
+ * are forgotten: the person proved it is theirs, and signs in at once on any
+ * device. False if the token cannot be used.
  */
 export async function resetPassword(ctx: Ctx, token: string, password: string): Promise<{ ok: true; userId: string } | { ok: false }> {
   const passwordHash = await hashPassword(password)
@@ -99,9 +94,10 @@ export async function resetPassword(ctx: Ctx, token: string, password: string): 
     })
     const userId = claimed[0]?.userId
     if (!userId) return { ok: false as const }
-    await tx.user.update({ where: { id: userId }, data: { passwordHash } })
+    const { email } = await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: { email: true } })
     await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } })
     await tx.session.deleteMany({ where: { userId } })
+    await forgetAttempts(tx, [throttleKey('sign-in', 'account', email).key])
     ctx.log.info({ userId, event: 'password_reset' }, 'password reset; every session ended')
     return { ok: true as const, userId }
   })

@@ -15,6 +15,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common'
 import { isStaffRole, type Priority, type Role, type TicketType, type Visibility } from '../domain/ticket.ts'
 import type { RefusalCode, TicketView } from '../domain/ticket-state.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
 import {
   assignTicketUpdate,
   changePriorityUpdate,
@@ -47,7 +48,9 @@ import {
  *   confirm it in time; it will show once processed.
  * - refused: the workflow (or a rule here) said no; `message` says why, `code`
  *   (when the workflow refused) what kind of no. Nothing changed.
- * - unavailable: Temporal did not answer before the change was accepted. Nothing changed.
+ * - unavailable: Temporal did not answer before the change was accepted. It has
+ *   not been made, though Temporal may still hand it to the workflow once a worker
+ *   runs (a message is therefore kept and delivered by the sweep: postMessage).
  */
 export type TicketCommandResult =
   | { status: 'applied'; view: TicketView }
@@ -70,17 +73,15 @@ export interface NewMessage {
 
 /**
  * A reply (public) or an internal note. The message row is written first so the
- * workflow only ever carries its id; if the workflow refuses the message or
- * cannot be reached before accepting it, the row (and its attachments) is
- * deleted again. A staff reply carries the organisation's assignOnFirstReply:
- * the workflow decides whether it assigns the ticket.
+ * workflow only ever carries its id. If the workflow refuses it, the row (and its
+ * attachments) is deleted again; if Temporal does not answer in time, the update
+ * may still be applied later, so the row stays and the worker's sweep delivers it
+ * (services/message-delivery.server.ts): the answer is then `pending`.
  */
 export async function postMessage(ctx: ServiceContext, input: NewMessage): Promise<TicketCommandResult> {
   if (input.visibility === 'internal' && !isStaffRole(input.role)) {
     return { status: 'refused', message: 'Only staff can write internal notes.' }
   }
-  const assignOnFirstReply =
-    isStaffRole(input.role) && input.visibility === 'public' ? await assignsOnFirstReply(ctx, input.ticket) : undefined
   const files = await storeUploads(ctx, input.attachments ?? [])
   const message = await ctx.db
     .$transaction(async (tx) => {
@@ -98,21 +99,50 @@ export async function postMessage(ctx: ServiceContext, input: NewMessage): Promi
       await removeStoredFiles(ctx, files)
       throw error
     })
-  const result = await sendUpdate(
-    ctx,
-    input.ticket.id,
-    postMessageUpdate,
-    { messageId: message.id, authorId: input.author.id, authorRole: input.role, visibility: input.visibility, assignOnFirstReply },
-    // The same message is never applied twice, even if this call is retried.
-    `message-${message.id}`,
-  )
-  if (result.status === 'refused' || result.status === 'unavailable') {
-    // Attachment rows outlive a deleted message (SET NULL), so they go first.
-    await ctx.db.attachment.deleteMany({ where: { messageId: message.id } })
-    await ctx.db.message.deleteMany({ where: { id: message.id } })
-    await removeStoredFiles(ctx, files)
+  const result = await sendMessageUpdate(ctx, {
+    ticket: input.ticket,
+    message: { id: message.id, authorId: input.author.id, visibility: input.visibility },
+    role: input.role,
+  })
+  if (result.status === 'refused') await removeMessage(ctx, message.id, files)
+  if (result.status === 'unavailable') {
+    ctx.log.warn({ ticketId: input.ticket.id, messageId: message.id }, 'message kept for the sweep: its update was not confirmed')
+    return { status: 'pending', message: 'Your message is saved and will show on the ticket shortly.' }
   }
   return result
+}
+
+/**
+ * Tells the ticket's workflow about a message row. A staff reply carries the
+ * organisation's assignOnFirstReply: the workflow decides whether it assigns the
+ * ticket. The update's id is the message's, so sending it again (a retry, the
+ * sweep) never applies it twice.
+ */
+export async function sendMessageUpdate(
+  ctx: ServiceContext,
+  input: { ticket: { id: string }; message: { id: string; authorId: string; visibility: Visibility }; role: Role },
+): Promise<TicketCommandResult> {
+  const { ticket, message, role } = input
+  const assignOnFirstReply = isStaffRole(role) && message.visibility === 'public' ? await assignsOnFirstReply(ctx, ticket) : undefined
+  return sendUpdate(
+    ctx,
+    ticket.id,
+    postMessageUpdate,
+    { messageId: message.id, authorId: message.authorId, authorRole: role, visibility: message.visibility, assignOnFirstReply },
+    `message-${message.id}`,
+  )
+}
+
+/** A message its workflow refused: the row, its attachment rows and their files go. */
+export async function removeMessage(ctx: ServiceContext, messageId: string, files: readonly { storageKey: string }[]): Promise<void> {
+  await ctx.db.$transaction((tx) => deleteMessageRows(tx, messageId))
+  await removeStoredFiles(ctx, files)
+}
+
+async function deleteMessageRows(tx: Prisma.TransactionClient, messageId: string): Promise<void> {
+  // Attachment rows outlive a deleted message (SET NULL), so they go first.
+  await tx.attachment.deleteMany({ where: { messageId } })
+  await tx.message.deleteMany({ where: { id: messageId } })
 }
 
 /** Whether the ticket's organisation wants a first staff reply to assign the ticket (Organisation.assignOnFirstReply). */
@@ -284,7 +314,8 @@ async function sendUpdate<Arg>(
       ctx.log.warn({ err: error, ticketId, update: update.name }, 'update not accepted in time')
       return {
         status: 'unavailable',
-        message: 'The ticket service did not respond in time, so nothing was changed. Please try again in a moment.',
+        message:
+          'The ticket service did not respond in time, so the change has not been made yet. Look at the ticket in a moment before trying again.',
       }
     }
     throw error
@@ -329,12 +360,36 @@ export async function postMessageOrFollowUp(
   const result = await postMessage(ctx, input)
   if (result.status !== 'refused' || isStaffRole(input.role)) return result
   if (result.code !== undefined && result.code !== 'ticket_closed') return result
+  const ticket = await followUpClosedTicket(ctx, {
+    ticket: input.ticket,
+    author: input.author,
+    body: input.body,
+    attachments: input.attachments,
+  })
+  return ticket ? { status: 'followed_up', ticket } : result
+}
+
+/**
+ * A family's message on their own closed ticket starts a follow-up ticket with it
+ * as its first message; null when the ticket is not closed or not theirs.
+ */
+export async function followUpClosedTicket(
+  ctx: ServiceContext,
+  input: {
+    ticket: { id: string }
+    author: { id: string }
+    body: string
+    attachments?: readonly Upload[]
+    /** A message the workflow refused, whose rows go in the follow-up's own transaction: one or the other, never both. */
+    replacesMessageId?: string
+  },
+): Promise<CreatedTicket | null> {
   const closed = await ctx.db.ticket.findUnique({
     where: { id: input.ticket.id },
     select: { id: true, orgId: true, number: true, type: true, status: true, requesterId: true, departmentId: true },
   })
   // Only the family who asked follows up their own closed request.
-  if (!closed || closed.status !== 'closed' || closed.requesterId !== input.author.id) return result
+  if (!closed || closed.status !== 'closed' || closed.requesterId !== input.author.id) return null
   const ticket = await createTicket(ctx, {
     orgId: closed.orgId,
     requesterId: closed.requesterId,
@@ -344,7 +399,8 @@ export async function postMessageOrFollowUp(
     departmentId: closed.departmentId ?? undefined,
     attachments: input.attachments,
     followUpOfId: closed.id,
+    inTransaction: input.replacesMessageId ? (tx) => deleteMessageRows(tx, input.replacesMessageId!) : undefined,
   })
   ctx.log.info({ ticketId: ticket.id, followUpOfId: closed.id }, 'family wrote on a closed ticket: follow-up started')
-  return { status: 'followed_up', ticket }
+  return ticket
 }

@@ -163,7 +163,8 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
         select: openingSelect,
       })
       const message = await tx.message.create({
-        data: { ticketId: created.id, authorId: requesterId, body: input.body, visibility: 'public' },
+        // Part of the opening: the workflow has it from its start.
+        data: { ticketId: created.id, authorId: requesterId, body: input.body, visibility: 'public', recordedAt: new Date() },
         select: { id: true },
       })
       if (files.length)

@@ -19,7 +19,7 @@ import { createDb } from '../lib/db.ts'
 import { requireDatabaseUrl, type Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
 import { temporalConnectionOptions } from '../lib/temporal.ts'
-import { sweepUnstartedTickets } from './ticket-sweep.ts'
+import { sweepUnfinishedWrites } from './sweep.ts'
 
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url))
 
@@ -35,10 +35,12 @@ export interface RunWorkerOptions {
   signal: AbortSignal
   /** Without one the worker bundles workflows/ itself at start (a few seconds). */
   workflowBundle?: WorkflowBundleOption
+  /** Called once it polls: from then on, stopping means draining. */
+  onRunning?: () => void
 }
 
 /** Polls the ticket task queue until `signal` aborts, then closes its connections. */
-export async function runWorker({ env, log, signal, workflowBundle }: RunWorkerOptions): Promise<void> {
+export async function runWorker({ env, log, signal, workflowBundle, onRunning }: RunWorkerOptions): Promise<void> {
   const db = createDb(requireDatabaseUrl(env))
   try {
     const connection = await NativeConnection.connect(await temporalConnectionOptions(env))
@@ -55,11 +57,12 @@ export async function runWorker({ env, log, signal, workflowBundle }: RunWorkerO
       signal.addEventListener('abort', stop, { once: true })
       log.info({ address: env.temporalAddress, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE }, 'worker running')
       const running = worker.run()
+      onRunning?.()
       // Aborted while connecting: the listener came too late, and run() had to start before it can stop.
       if (signal.aborted) stop()
       const sweepStop = new AbortController()
       const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
-      const sweeping = sweepUnstartedTickets({ db, temporal, env, log: log.child({ component: 'sweep' }) }, sweepStop.signal)
+      const sweeping = sweepUnfinishedWrites({ db, temporal, env, log: log.child({ component: 'sweep' }) }, sweepStop.signal)
       try {
         await running
       } finally {

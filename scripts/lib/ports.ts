@@ -1,4 +1,5 @@
 import net from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { ActionableError } from './progress.ts'
 
 /** A port the OS says is free now (for test stacks that must not collide). */
@@ -14,8 +15,9 @@ export function freePort(): Promise<number> {
   })
 }
 
-export async function assertPortFree(port: number, setting: string): Promise<void> {
-  const inUse = await new Promise<boolean>((resolve) => {
+/** Something accepts connections on the port (on 127.0.0.1). */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' })
     socket.once('connect', () => {
       socket.destroy()
@@ -23,17 +25,22 @@ export async function assertPortFree(port: number, setting: string): Promise<voi
     })
     socket.once('error', () => resolve(false))
   })
-  if (inUse)
+}
+
+export async function assertPortFree(port: number, setting: string): Promise<void> {
+  if (await portInUse(port))
     throw new ActionableError(
       `Port ${port} is already in use. Is another Caseway stack running? Stop it, or choose another port with ${setting}=<port>.`,
     )
 }
 
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+/** Polls `check` until it answers true; `signal` gives up at once (rejecting with its reason). */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
+    signal?.throwIfAborted()
     if (await check().catch(() => false)) return
-    await new Promise((r) => setTimeout(r, 250))
+    await sleep(250, undefined, { signal })
   }
   throw new ActionableError(`${what} did not come up within ${Math.round(timeoutMs / 1000)}s`)
 }

@@ -1,9 +1,10 @@
 import { spawn, type SpawnOptions } from 'node:child_process'
-import { ActionableError } from './progress.ts'
+import { ActionableError, isAbort } from './progress.ts'
 
 /**
  * Runs a command to completion, keeping its output for the error message.
- * `onLine` sees every output line (for progress).
+ * `onLine` sees every output line (for progress). With `signal`, aborting kills
+ * the command and rejects with the signal's reason once it has exited.
  */
 export function runCommand(
   command: string,
@@ -21,9 +22,12 @@ export function runCommand(
     }
     child.stdout?.on('data', collect)
     child.stderr?.on('data', collect)
-    child.on('error', (error) => reject(new ActionableError(`Could not run ${command}: ${error.message}${hint ? `\n${hint}` : ''}`)))
+    child.on('error', (error) => {
+      if (!isAbort(error)) reject(new ActionableError(`Could not run ${command}: ${error.message}${hint ? `\n${hint}` : ''}`))
+    })
     child.on('close', (code) => {
-      if (code === 0) resolve(output)
+      if (spawnOptions.signal?.aborted) reject(spawnOptions.signal.reason)
+      else if (code === 0) resolve(output)
       else
         reject(
           new ActionableError(

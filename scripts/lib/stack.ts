@@ -1,61 +1,63 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import type { ChildProcess } from 'node:child_process'
 import { Connection } from '@temporalio/client'
-// CommonJS: its namespaces are only reachable through the default export under Node's ESM.
-import proto from '@temporalio/proto'
 import type { Env } from '../../lib/env.ts'
-import { temporalConnectionOptions } from '../../lib/temporal.ts'
-import { supervise, type Supervised } from './children.ts'
+import { temporalConnectionOptions, workflowPollers } from '../../lib/temporal.ts'
+import { startSupervised, type Supervised } from './children.ts'
 import { projectRoot } from './paths.ts'
-import { waitFor } from './ports.ts'
-import { startEmbeddedPostgres, type Postgres } from './postgres.ts'
+import { assertPortFree, portInUse, waitFor } from './ports.ts'
+import { startEmbeddedPostgres } from './postgres.ts'
 import { migrateDeploy } from './prisma.ts'
-import { ActionableError, step } from './progress.ts'
-import { ensureSearchAttributes, ensureTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.ts'
+import { ActionableError, isAbort, step, unlessAborted } from './progress.ts'
+import { ensureSearchAttributes, ensureTemporalCli, startTemporalDevServer } from './temporal-server.ts'
 import { ensureWebBuild } from './web-build.ts'
 
 export interface Infrastructure {
   databaseUrl: string
-  /** The embedded server, when the stack started one (tests create databases on it). */
-  postgres?: Postgres
   env: Env
+  /** Stops what it started (the embedded PostgreSQL and Temporal dev server), Temporal first. */
   stop(): Promise<void>
 }
 
 export interface StackOptions {
-  /** Keep the database cluster and Temporal's SQLite file in the data folder. */
-  persistent: boolean
   /** Database name to use on the embedded server instead of the default. */
   database?: string
+  /**
+   * A shutdown: aborting it during start-up stops what was started so far
+   * (nothing is left behind), and the call rejects with its reason.
+   */
+  signal?: AbortSignal
 }
 
 /**
  * PostgreSQL and Temporal, local by default and external by configuration
- * (DATABASE_URL, TEMPORAL_ADDRESS), migrated and ready for the services.
+ * (DATABASE_URL, TEMPORAL_ADDRESS), migrated and ready for the services. The local
+ * ones keep their data in the data folder, and are restarted on it if they die.
  */
-export async function startInfrastructure(env: Env, options: StackOptions): Promise<Infrastructure> {
-  const stops: Array<() => Promise<void>> = []
+export async function startInfrastructure(env: Env, options: StackOptions = {}): Promise<Infrastructure> {
+  const { signal } = options
+  const started: Supervised[] = []
   const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne().catch((error) => console.error(error))
+    for (const service of started.reverse()) await service.stop().catch((error) => console.error(error))
   }
   try {
-    let postgres: Postgres | undefined
     let databaseUrl = env.DATABASE_URL
     if (databaseUrl) {
       console.log('• PostgreSQL: using DATABASE_URL')
     } else {
-      postgres = await step(`PostgreSQL (embedded, port ${env.POSTGRES_PORT})`, () =>
-        startEmbeddedPostgres({ dataDir: env.dataDir, port: env.POSTGRES_PORT, persistent: options.persistent }),
+      const postgres = await step(`PostgreSQL (embedded, port ${env.POSTGRES_PORT})`, () =>
+        startEmbeddedPostgres({ dataDir: env.dataDir, port: env.POSTGRES_PORT, signal }),
       )
-      stops.push(() => postgres!.stop())
+      started.push(postgres.service)
       databaseUrl = options.database ? await postgres.createDatabase(options.database) : postgres.databaseUrl
     }
 
-    let devServer: DevServer | undefined
     if (env.TEMPORAL_ADDRESS) {
       await step(`Temporal at ${env.TEMPORAL_ADDRESS}`, async () => {
-        const connection = await Connection.connect(await temporalConnectionOptions(env)).catch((error: Error) => {
+        const connection = await unlessAborted(Connection.connect(await temporalConnectionOptions(env)), signal).catch((error: Error) => {
+          if (isAbort(error)) throw error
           throw new ActionableError(
             `Cannot reach Temporal at ${env.TEMPORAL_ADDRESS}: ${error.message}. Check TEMPORAL_ADDRESS and its TLS/API key settings.`,
           )
@@ -63,25 +65,28 @@ export async function startInfrastructure(env: Env, options: StackOptions): Prom
         await connection.close()
       })
     } else {
-      const cli = await step('Temporal CLI', ensureTemporalCli)
-      devServer = await step(`Temporal dev server (port ${env.TEMPORAL_PORT}, UI ${env.TEMPORAL_UI_PORT})`, () =>
+      const cli = await step('Temporal CLI', (report) => ensureTemporalCli(report, signal))
+      const devServer = await step(`Temporal dev server (port ${env.TEMPORAL_PORT}, UI ${env.TEMPORAL_UI_PORT})`, () =>
         startTemporalDevServer({
           cli,
           port: env.TEMPORAL_PORT,
           uiPort: env.TEMPORAL_UI_PORT,
           namespace: env.TEMPORAL_NAMESPACE,
-          dbFile: options.persistent ? path.join(env.dataDir, 'temporal', 'temporal.db') : undefined,
+          dbFile: path.join(env.dataDir, 'temporal', 'temporal.db'),
+          signal,
         }),
       )
-      stops.push(() => devServer!.stop())
+      started.push(devServer)
     }
     await step('Search attributes', async (report) => {
-      const added = await ensureSearchAttributes(env)
+      const added = await unlessAborted(ensureSearchAttributes(env), signal)
       if (added.length) report(`registered ${added.join(', ')}`)
     })
+    // Never cut short: statements of a migration that stopped half-way would stay applied.
     await step('Database migrations', async (report) => report(await migrateDeploy(databaseUrl!)))
+    signal?.throwIfAborted()
 
-    return { databaseUrl: databaseUrl!, postgres, env: { ...env, DATABASE_URL: databaseUrl }, stop }
+    return { databaseUrl: databaseUrl!, env: { ...env, DATABASE_URL: databaseUrl }, stop }
   } catch (error) {
     await stop()
     throw error
@@ -99,30 +104,22 @@ async function localSessionSecret(dataDir: string): Promise<string> {
   return secret
 }
 
-async function hasWorkflowPoller(env: Env): Promise<boolean> {
-  const connection = await Connection.connect(await temporalConnectionOptions(env))
-  try {
-    const { pollers } = await connection.workflowService.describeTaskQueue({
-      namespace: env.TEMPORAL_NAMESPACE,
-      taskQueue: { name: env.TEMPORAL_TASK_QUEUE },
-      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    })
-    return (pollers?.length ?? 0) > 0
-  } finally {
-    await connection.close()
-  }
-}
-
 export interface Services {
   worker: Supervised
   web: Supervised
+  /** Stops the web server and the worker (each drains what it is doing first). */
   stop(): Promise<void>
 }
 
-/** The worker and the web server as supervised child processes. */
-export async function startServices(infra: Infrastructure, options: { dev: boolean }): Promise<Services> {
+/**
+ * The worker and the web server as supervised child processes. The step ends
+ * when a worker polls and /healthz says every part is up. `signal` as in
+ * StackOptions.
+ */
+export async function startServices(infra: Infrastructure, options: { dev: boolean; signal?: AbortSignal }): Promise<Services> {
   const { env } = infra
-  if (!options.dev) await step('Portal build', async (report) => void (await ensureWebBuild(report)))
+  const { signal } = options
+  if (!options.dev) await step('Portal build', async (report) => void (await ensureWebBuild(report, signal)))
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: options.dev ? 'development' : 'production',
@@ -133,31 +130,57 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     PORT: String(env.PORT),
     SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
   }
+  signal?.throwIfAborted()
+  await assertPortFree(env.PORT, 'PORT')
   // Node itself with tsx as a loader (not the tsx CLI, which would sit between the
   // supervisor and the service): signals reach the service and its pid is the real one.
-  const node = (script: string, ...args: string[]) => ({ command: process.execPath, args: ['--import', 'tsx', script, ...args] })
-  const worker = supervise({ name: 'worker', ...node('worker/main.ts'), env: childEnv, cwd: projectRoot })
-  const web = supervise({
-    name: 'web',
-    ...node('web/server/main.ts', ...(options.dev ? ['--dev'] : [])),
+  const node = (script: string, ...args: string[]) => ({
+    command: process.execPath,
+    args: ['--import', 'tsx', script, ...args],
     env: childEnv,
     cwd: projectRoot,
   })
-  const stop = async () => {
-    await Promise.all([web.stop(), worker.stop()])
-  }
+  const healthUrl = `http://127.0.0.1:${env.PORT}/healthz`
+  return await step('Worker and web server', async () => {
+    const [worker, web] = await Promise.allSettled([
+      startSupervised({ name: 'worker', ...node('worker/main.ts'), ready: (child, ready) => pollsForWork(env, child, ready) }, signal),
+      startSupervised(
+        {
+          name: 'web server',
+          ...node('web/server/main.ts', ...(options.dev ? ['--dev'] : [])),
+          // It listens once the portal is loaded; whether it is healthy depends on the rest.
+          ready: (_child, ready) => waitFor(() => portInUse(env.PORT), `The web server on port ${env.PORT}`, 120_000, ready),
+        },
+        signal,
+      ),
+    ])
+    // The web server first: the requests it finishes may need the worker.
+    const stop = async () => {
+      for (const result of [web, worker]) if (result.status === 'fulfilled') await result.value.stop()
+    }
+    try {
+      if (worker.status === 'rejected') throw worker.reason
+      if (web.status === 'rejected') throw web.reason
+      await waitFor(async () => (await fetch(healthUrl)).ok, `A healthy /healthz on port ${env.PORT}`, 30_000, signal)
+      return { worker: worker.value, web: web.value, stop }
+    } catch (error) {
+      await stop()
+      throw error
+    }
+  })
+}
+
+/**
+ * This worker process polls the task queue: Temporal lists a poller with its
+ * identity (the SDK's `<pid>@<host>`). Others may be listed too, for minutes after
+ * they stopped. Lazy: the wait goes on while Temporal itself is coming back.
+ */
+async function pollsForWork(env: Env, child: ChildProcess, signal: AbortSignal): Promise<void> {
+  const connection = Connection.lazy(await temporalConnectionOptions(env))
   try {
-    await step('Worker and web server', async () => {
-      await waitFor(() => hasWorkflowPoller(env), `A worker polling ${env.TEMPORAL_TASK_QUEUE}`, 180_000)
-      await waitFor(
-        async () => (await fetch(`http://127.0.0.1:${env.PORT}/healthz`)).ok,
-        `The web server's /healthz on port ${env.PORT}`,
-        120_000,
-      )
-    })
-  } catch (error) {
-    await stop()
-    throw error
+    const polling = async () => (await workflowPollers(connection, env)).some((poller) => poller.identity.startsWith(`${child.pid}@`))
+    await waitFor(polling, `A worker polling ${env.TEMPORAL_TASK_QUEUE}`, 180_000, signal)
+  } finally {
+    await connection.close()
   }
-  return { worker, web, stop }
 }

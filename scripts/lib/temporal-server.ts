@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -9,6 +8,7 @@ import proto from '@temporalio/proto'
 import type { Env } from '../../lib/env.ts'
 import { temporalConnectionOptions } from '../../lib/temporal.ts'
 import { searchAttributes } from '../../workflows/ticket.messages.ts'
+import { startSupervised, type Supervised } from './children.ts'
 import { toolsDir } from './paths.ts'
 import { assertPortFree, waitFor } from './ports.ts'
 import { ActionableError } from './progress.ts'
@@ -28,7 +28,7 @@ async function onPath(command: string): Promise<string | undefined> {
  * build, else one on PATH, else built once with `go install` (module downloads are
  * cached in Go's module cache, outside the clone).
  */
-export async function ensureTemporalCli(report: (line: string) => void): Promise<string> {
+export async function ensureTemporalCli(report: (line: string) => void, signal?: AbortSignal): Promise<string> {
   if (existsSync(projectCli)) return projectCli
   const onPathCli = await onPath('temporal')
   if (onPathCli) return onPathCli
@@ -40,6 +40,7 @@ export async function ensureTemporalCli(report: (line: string) => void): Promise
   let downloads = 0
   await runCommand('go', ['install', TEMPORAL_CLI_MODULE], {
     env: { ...process.env, GOBIN: path.dirname(projectCli), GOFLAGS: '-mod=mod' },
+    signal,
     onLine: (line) => {
       if (line.startsWith('go: downloading') && ++downloads % 25 === 0) report(`${downloads} modules downloaded…`)
     },
@@ -48,21 +49,22 @@ export async function ensureTemporalCli(report: (line: string) => void): Promise
   return projectCli
 }
 
-export interface DevServer {
-  process: ChildProcess
-  stop(): Promise<void>
-}
-
-/** The Temporal dev server; with `dbFile` its state (and so every workflow) survives restarts. */
+/**
+ * The Temporal dev server, its state in `dbFile` (SQLite), so every workflow
+ * survives a restart. Supervised: killed, it is started again on the same file
+ * and ports, and the worker and the web server reconnect by themselves.
+ */
 export async function startTemporalDevServer(options: {
   cli: string
   port: number
   uiPort: number
-  dbFile?: string
+  dbFile: string
   namespace: string
-}): Promise<DevServer> {
+  signal?: AbortSignal
+}): Promise<Supervised> {
   await assertPortFree(options.port, 'TEMPORAL_PORT')
   await assertPortFree(options.uiPort, 'TEMPORAL_UI_PORT')
+  await mkdir(path.dirname(options.dbFile), { recursive: true })
   const args = [
     'server',
     'start-dev',
@@ -76,47 +78,38 @@ export async function startTemporalDevServer(options: {
     options.namespace,
     '--log-level',
     'warn',
-  ]
-  if (options.dbFile) {
-    await mkdir(path.dirname(options.dbFile), { recursive: true })
+    '--db-filename',
+    options.dbFile,
     // Write-ahead logging: a commit is one append instead of a rewritten journal,
     // and readers do not wait for writers. NORMAL syncs at checkpoints, which WAL
-    // keeps safe against corruption; a power cut can lose the last moments.
-    args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal')
-  }
-  const child = spawn(options.cli, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000)
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  try {
-    await waitFor(
-      async () => {
-        if (child.exitCode !== null) throw new ActionableError(`The Temporal dev server exited:\n${stderr}`)
-        const connection = await Connection.connect({ address: `127.0.0.1:${options.port}`, connectTimeout: 1000 })
-        await connection.close()
-        return true
-      },
-      'The Temporal dev server',
-      60_000,
-    )
-  } catch (error) {
-    child.kill('SIGKILL')
-    throw error instanceof ActionableError && child.exitCode !== null
-      ? new ActionableError(`The Temporal dev server exited during start-up:\n${stderr}`)
-      : error
-  }
-  return {
-    process: child,
-    async stop() {
-      if (child.exitCode !== null) return
-      child.kill('SIGTERM')
-      const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      await exited
-      clearTimeout(timeout)
+    // keeps safe against corruption (and a killed server); a power cut can lose the last moments.
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
+  ]
+  const address = `127.0.0.1:${options.port}`
+  return await startSupervised(
+    {
+      name: 'Temporal dev server',
+      command: options.cli,
+      args,
+      quiet: true,
+      stopGraceMs: 10_000,
+      ready: (_child, signal) =>
+        waitFor(
+          async () => {
+            const connection = await Connection.connect({ address, connectTimeout: 1000 })
+            await connection.close()
+            return true
+          },
+          'The Temporal dev server',
+          60_000,
+          signal,
+        ),
     },
-  }
+    options.signal,
+  )
 }
 
 type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType

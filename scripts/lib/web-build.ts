@@ -25,11 +25,15 @@ function newestMtime(target: string): number {
 }
 
 /** Builds the portal with Vite when the build is missing or older than its sources. */
-export async function ensureWebBuild(report: (line: string) => void): Promise<boolean> {
+export async function ensureWebBuild(report: (line: string) => void, signal?: AbortSignal): Promise<boolean> {
   const built = existsSync(serverBuild) ? statSync(serverBuild).mtimeMs : 0
   const sources = Math.max(...buildInputs.map((input) => newestMtime(path.join(projectRoot, input))))
   if (built >= sources) return false
   report('building the portal (remix vite:build)')
-  await runCommand(path.join(binDir, 'remix'), ['vite:build'], { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'production' } })
+  await runCommand(path.join(binDir, 'remix'), ['vite:build'], {
+    cwd: projectRoot,
+    env: { ...process.env, NODE_ENV: 'production' },
+    signal,
+  })
   return true
 }

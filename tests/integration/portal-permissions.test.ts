@@ -5,6 +5,7 @@
  * them), someone who sees it but may not change it that way gets 403, and
  * signed-out visitors are sent to sign in.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -111,7 +112,8 @@ async function requestAs(person: Person, url: string, init: { method?: string; f
   return new Request(full, {
     method: init.method ?? (init.form ? 'POST' : 'GET'),
     headers,
-    body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+    // Each post is a newly rendered form: its one-time token is fresh (form-submissions.test.ts posts the same one twice).
+    body: init.form ? new URLSearchParams({ submissionToken: randomUUID(), ...init.form }).toString() : undefined,
   })
 }
 

@@ -38,13 +38,16 @@ export default async function setup(project: TestProject) {
     PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // The worker's sweep opens an unstarted ticket within seconds (the creation crash test).
-    TICKET_START_GRACE_SECONDS: '2',
+    SWEEP_GRACE_SECONDS: '2',
   })
   // The children inherit process.env: quiet logs, and the test's own settings.
   process.env.LOG_LEVEL = env.LOG_LEVEL
-  process.env.TICKET_START_GRACE_SECONDS = String(env.TICKET_START_GRACE_SECONDS)
-  const infra = await startInfrastructure(env, { persistent: false, database })
-  const services = await startServices(infra, { dev: false })
+  process.env.SWEEP_GRACE_SECONDS = String(env.SWEEP_GRACE_SECONDS)
+  const infra = await startInfrastructure(env, { database })
+  const services = await startServices(infra, { dev: false }).catch(async (error: unknown) => {
+    await infra.stop()
+    throw error
+  })
   const stack: TestStack = {
     webUrl: `http://127.0.0.1:${env.PORT}`,
     databaseUrl: infra.databaseUrl,

@@ -8,7 +8,7 @@ export interface ScriptRun {
 }
 
 /** `npm run reconcile -- <args>` against the test stack. */
-export function reconcile(stack: TestStack, args: string[]): Promise<ScriptRun> {
+export function reconcile(stack: Pick<TestStack, 'databaseUrl' | 'temporalAddress' | 'namespace'>, args: string[]): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/reconcile.ts', ...args], {
       env: {

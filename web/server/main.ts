@@ -26,8 +26,8 @@ import { temporalConnectionOptions } from '../../lib/temporal.ts'
 import { createApiRouter } from '../api/router.ts'
 import type { CasewayContext } from '../app/context.ts'
 import { sessionSecrets } from '../app/utils/cookies.server.ts'
-import { withDeadline } from '../../services/temporal.server.ts'
 import { asyncHandler } from '../shared/async-handler.ts'
+import { createHealthCheck } from './health.ts'
 import { requestLogger } from './request-log.ts'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -43,44 +43,7 @@ export interface WebServerDeps {
   mode: WebMode
 }
 
-const HEALTH_TIMEOUT_MS = 2_000
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-export type Health = { status: 'ok' | 'unavailable'; database: 'up' | 'down'; temporal: 'up' | 'down' }
-
-/** Both dependencies answer a cheap call within the deadline. */
-export async function checkHealth(deps: Pick<WebServerDeps, 'db' | 'temporalClient' | 'log'>): Promise<Health> {
-  const [database, temporal] = await Promise.all([
-    // SELECT 1 proves a pooled connection can run a query; the timeout keeps a
-    // hung pool from hanging the health check.
-    withTimeout(deps.db.$queryRaw`SELECT 1`, HEALTH_TIMEOUT_MS, 'database health check').then(
-      () => 'up' as const,
-      (error: unknown) => {
-        deps.log.warn({ err: error }, 'health: database down')
-        return 'down' as const
-      },
-    ),
-    // getSystemInfo is the cheapest call that needs a live frontend.
-    withDeadline(deps.temporalClient, HEALTH_TIMEOUT_MS, () => deps.temporalClient.connection.workflowService.getSystemInfo({})).then(
-      () => 'up' as const,
-      (error: unknown) => {
-        deps.log.warn({ err: error }, 'health: temporal down')
-        return 'down' as const
-      },
-    ),
-  ])
-  return { status: database === 'up' && temporal === 'up' ? 'ok' : 'unavailable', database, temporal }
-}
-
-function withTimeout<T>(promise: PromiseLike<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([
-    Promise.resolve(promise),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms)
-    }),
-  ]).finally(() => clearTimeout(timer))
-}
 
 /**
  * Browsers send Origin with every cross-site POST; a state-changing request
@@ -150,13 +113,16 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
   const app = express()
   const server = http.createServer(app)
   app.disable('x-powered-by')
+  // Behind a load balancer, req.ip (the guessing limits' network) is the client's only when its hops are trusted.
+  if (env.TRUST_PROXY !== undefined) app.set('trust proxy', env.TRUST_PROXY)
 
   app.use(requestLogger(log))
 
+  const checkHealth = createHealthCheck({ db, temporalClient, env })
   app.get(
     '/healthz',
     asyncHandler(async (req, res) => {
-      const health = await checkHealth({ db, temporalClient, log: req.log })
+      const health = await checkHealth(req.log)
       res
         .status(health.status === 'ok' ? 200 : 503)
         .set('Cache-Control', 'no-store')
@@ -231,6 +197,7 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
           env,
           log: req.log,
           cspNonce: res.locals.cspNonce as string,
+          clientAddress: req.ip,
         }),
       }),
     ),

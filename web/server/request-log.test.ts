@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { requestLogLevel } from './request-log.ts'
+import { loggedUrl, requestLogLevel } from './request-log.ts'
 
 describe('requestLogLevel', () => {
   it('keeps every request as an access log for log collectors, a client’s mistake as a warning', () => {
@@ -20,5 +20,16 @@ describe('requestLogLevel', () => {
       expect(requestLogLevel(503, false, format)).toBe('error')
       expect(requestLogLevel(200, true, format)).toBe('error')
     }
+  })
+})
+
+describe('loggedUrl', () => {
+  it('replaces the value of a secret parameter, however it is spelled, and keeps the rest', () => {
+    expect(loggedUrl('/reset-password?token=abc123')).toBe('/reset-password?token=[redacted]')
+    expect(loggedUrl('/reset-password?TOKEN=abc&tok%65n=def&redirectTo=%2Fx')).toBe(
+      '/reset-password?TOKEN=[redacted]&tok%65n=[redacted]&redirectTo=%2Fx',
+    )
+    expect(loggedUrl('/staff/tickets?q=Fran&sort=due')).toBe('/staff/tickets?q=Fran&sort=due')
+    expect(loggedUrl('/login')).toBe('/login')
   })
 })

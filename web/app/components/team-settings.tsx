@@ -5,6 +5,7 @@
  */
 import { Form } from '@remix-run/react'
 import { SelectField, TextField } from './form-fields.tsx'
+import { SubmissionToken, SubmitButton } from './submission.tsx'
 import { Button, Card, CardTitle, DateTime, Marker } from './ui.tsx'
 import type { FieldErrors } from '../utils/validation.ts'
 
@@ -23,16 +24,18 @@ export interface TeamMemberRow {
   heldTickets: number
   joinedAt: { iso: string; text: string; title?: string }
   isYou: boolean
+  /** The one-time token of the form that mails an invited person a new link. */
+  resendToken: string | null
 }
 
 export function InviteCard({
   values,
   errors,
-  sending,
+  submissionToken,
 }: {
   values: Record<string, string | undefined>
   errors: FieldErrors
-  sending: boolean
+  submissionToken: string
 }) {
   return (
     <Card aria-labelledby="invite-heading">
@@ -43,12 +46,13 @@ export function InviteCard({
       </p>
       <Form method="post" noValidate className="mt-4 grid items-start gap-4 md:grid-cols-[1fr_1fr_12rem_auto]">
         <input type="hidden" name="intent" value="invite" />
+        <SubmissionToken value={submissionToken} />
         <TextField label="Name" name="name" autoComplete="off" defaultValue={values.name} errors={errors.name} required />
         <TextField label="Email" name="email" type="email" autoComplete="off" defaultValue={values.email} errors={errors.email} required />
         <SelectField label="Role" name="role" options={ROLE_OPTIONS} defaultValue={values.role ?? 'staff'} errors={errors.role} required />
-        <Button className="md:mt-6" disabled={sending}>
-          {sending ? 'Sending…' : 'Send invitation'}
-        </Button>
+        <SubmitButton token={submissionToken} pendingText="Sending…" className="md:mt-6">
+          Send invitation
+        </SubmitButton>
       </Form>
     </Card>
   )
@@ -106,13 +110,14 @@ function MemberRow({ member, colleagues, errors }: { member: TeamMemberRow; coll
           )}{' '}
           · {member.heldTickets === 1 ? '1 ticket assigned' : `${member.heldTickets} tickets assigned`}
         </p>
-        {member.invited ? (
+        {member.resendToken ? (
           <Form method="post" className="mt-2">
             <input type="hidden" name="intent" value="resend-invitation" />
             <input type="hidden" name="membershipId" value={id} />
-            <Button variant="secondary" aria-label={`Send ${member.name} a new invitation link`}>
+            <SubmissionToken value={member.resendToken} />
+            <SubmitButton token={member.resendToken} variant="secondary" aria-label={`Send ${member.name} a new invitation link`}>
               Send a new link
-            </Button>
+            </SubmitButton>
           </Form>
         ) : null}
       </div>

@@ -6,9 +6,11 @@ import { TextField } from '../components/form-fields.tsx'
 import { Alert, Button, Card, CardTitle, DetailList, PageHeader } from '../components/ui.tsx'
 import { changePassword, checkPassword, requireUser, signOutEverywhere } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
+import { passRetryAfter, retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
 import { ChangePasswordSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Your account · Caseway' }]
+export const headers = passRetryAfter
 
 const ROLE_WORDS = { family: 'Family', staff: 'Advocate', admin: 'Admin' } as const
 
@@ -32,16 +34,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
   const form = parseForm(formData, ChangePasswordSchema)
   if (!form.success) return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null }, { status: 400 })
-  if (!(await checkPassword(context, user.id, form.data.currentPassword)))
+  const current = await checkPassword(context, request, user, form.data.currentPassword)
+  if (current.status === 'throttled')
+    return data(
+      { fieldErrors: { currentPassword: [throttledMessage(current.retryAfterMs)] } as FieldErrors, formError: null },
+      { status: 429, headers: { 'Retry-After': retryAfterSeconds(current.retryAfterMs) } },
+    )
+  if (current.status === 'invalid')
     return data(
       { fieldErrors: { currentPassword: ['That is not your current password'] } as FieldErrors, formError: null },
       { status: 400 },
     )
-  await changePassword(context, request, user.id, form.data.password)
-  return redirectWithFlash(context, request, '/account', {
-    kind: 'success',
-    text: 'Password changed. Other devices were signed out; this one stays signed in.',
-  })
+  const setCookie = await changePassword(context, request, user.id, form.data.password)
+  return redirectWithFlash(
+    context,
+    request,
+    '/account',
+    { kind: 'success', text: 'Password changed. Other devices were signed out; this one stays signed in.' },
+    { headers: { 'Set-Cookie': setCookie } },
+  )
 }
 
 export default function Account() {

@@ -4,16 +4,27 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react'
 import { TextField } from '../components/form-fields.tsx'
 import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
 import { requestPasswordReset } from '../../../services/password-reset.server.ts'
-import { ForgotPasswordSchema, parseForm } from '../utils/validation.ts'
+import { chargeAuthAttempt, passRetryAfter, resetThrottledMessage, retryAfterSeconds } from '../utils/sign-in-throttle.server.ts'
+import { ForgotPasswordSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Forgot your password · Caseway' }]
+export const headers = passRetryAfter
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = parseForm(await request.formData(), ForgotPasswordSchema)
-  if (!form.success) return data({ sent: false as const, fieldErrors: form.fieldErrors, email: form.values.email ?? '' }, { status: 400 })
-  await requestPasswordReset(context, form.data.email)
+  if (!form.success)
+    return data({ sent: false as const, fieldErrors: form.fieldErrors, formError: null, email: form.values.email ?? '' }, { status: 400 })
+  const { email } = form.data
+  // Counted for every email, with an account or not: the limit tells nobody which have one.
+  const attempt = await chargeAuthAttempt(context, request, 'password-reset', email)
+  if (!attempt.allowed)
+    return data(
+      { sent: false as const, fieldErrors: {} as FieldErrors, formError: resetThrottledMessage(attempt.retryAfterMs), email },
+      { status: 429, headers: { 'Retry-After': retryAfterSeconds(attempt.retryAfterMs) } },
+    )
+  await requestPasswordReset(context, email)
   // The same answer whether or not the email has an account.
-  return { sent: true as const, fieldErrors: {}, email: form.data.email }
+  return { sent: true as const, fieldErrors: {} as FieldErrors, formError: null, email }
 }
 
 export default function ForgotPassword() {
@@ -30,6 +41,7 @@ export default function ForgotPassword() {
           </Alert>
         ) : (
           <Form method="post" className="space-y-5" noValidate>
+            {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
             <TextField
               label="Email"
               name="email"

@@ -5,10 +5,11 @@ import { TextField } from '../components/form-fields.tsx'
 import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
 import { createSessionAndRedirect, getUser, homePath, signIn } from '../utils/auth.server.ts'
 import { safeRedirect } from '../utils/http.ts'
-import { retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
+import { passRetryAfter, retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
 import { LoginSchema, parseForm, type FieldErrors } from '../utils/validation.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Caseway' }]
+export const headers = passRetryAfter
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await getUser(context, request)
@@ -22,7 +23,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ fieldErrors: form.fieldErrors, formError: null, email: form.values.email ?? '' }, { status: 400 })
   }
   const { email, password, redirectTo } = form.data
-  const result = await signIn(context, { email, password })
+  const result = await signIn(context, request, { email, password })
   if (result.status === 'throttled') {
     return data(
       { fieldErrors: {} as FieldErrors, formError: throttledMessage(result.retryAfterMs), email },

@@ -10,7 +10,7 @@ import type { CasewayContext } from '../context.ts'
 import { createSession, signIn } from '../utils/auth.server.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
 
-type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>
+type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log' | 'clientAddress'>
 
 /** A person is a family towards every organisation they are not on the team of. */
 export function mayRequestAsFamily(role: Role | undefined): boolean {
@@ -35,7 +35,7 @@ export async function requesterSignedOut(
   } catch (error) {
     if (!(error instanceof AccountError)) throw error
   }
-  const signedIn = await signIn(ctx, person)
+  const signedIn = await signIn(ctx, request, person)
   if (signedIn.status === 'throttled') return { ok: false, reason: 'throttled', retryAfterMs: signedIn.retryAfterMs }
   if (signedIn.status === 'invalid') return { ok: false, reason: 'password' }
   const membership = await ctx.db.membership.findUnique({

@@ -1,20 +1,24 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data, redirect } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { MESSAGE_MAX } from '../../../domain/limits.ts'
 import { TICKET_TYPES, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { FileField, SelectField, TextAreaField, TextField } from '../components/form-fields.tsx'
-import { Alert, Button, Card, linkClass } from '../components/ui.tsx'
+import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
+import { Alert, Card, linkClass } from '../components/ui.tsx'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT } from '../../../services/attachments.server.ts'
 import { readFormWithFiles } from '../../shared/multipart.ts'
 import { createTicket, TicketServiceError } from '../../../services/ticket-creation.server.ts'
 import { getUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
+import { newSubmissionToken, submitOnce, submitted, type Repeat } from '../utils/submissions.server.ts'
 import { requireOrganisation } from '../utils/organisations.server.ts'
 import { formValues, parseForm, SignUpSchema, TicketRequestSchema, type FieldErrors } from '../utils/validation.ts'
-import { retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
+import { passRetryAfter, retryAfterSeconds, throttledMessage } from '../utils/sign-in-throttle.server.ts'
 import { mayRequestAsFamily, requesterSignedOut, type Requester } from './orgs.$slug.request.server.ts'
+
+export const headers = passRetryAfter
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Request support from ${data.org.name} · Caseway` : 'Request support · Caseway' },
@@ -47,6 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     signedIn: user ? { name: user.name, email: user.email } : null,
     followUp,
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
+    submissionToken: newSubmissionToken(),
   }
 }
 
@@ -111,68 +116,73 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   }
   if (!org.acceptsRequests) throw redirect(`/orgs/${org.slug}`)
 
-  const headers = new Headers()
-  let requesterId = user?.id
-  let signedInNow: 'new' | 'existing' | null = null
-  if (!requesterId && account?.success) {
-    const { name, email, password } = account.data
-    const requester = await requesterSignedOut(context, request, org.id, { name, email, password })
-    if (!requester.ok) return accountRefused(requester, upload.formData, upload.ok && upload.uploads.length > 0)
-    requesterId = requester.userId
-    signedInNow = requester.account
-    headers.append('Set-Cookie', requester.setCookie)
-  }
-  const followUp = await findFollowUp(context, org.id, user, upload.formData.get('followUp') as string | null)
-  try {
-    const ticket = await createTicket(context, {
-      orgId: org.id,
-      requesterId: requesterId!,
-      subject: form.data.subject,
-      type: form.data.type,
-      body: form.data.message,
-      childName: form.data.childName,
-      departmentId: form.data.departmentId,
-      attachments: upload.ok ? upload.uploads : [],
-      followUpOfId: followUp?.id,
-    })
-    return redirectWithFlash(
-      context,
-      request,
-      `/tickets/${org.slug}/${ticket.number}`,
-      {
-        kind: 'success',
-        text: [
-          `Request sent to ${org.name}${signedInNow ? SIGNED_IN_NOW[signedInNow].sent : ''}.`,
-          org.responseTime ? `They usually respond ${org.responseTime}; you will see their reply here.` : 'You will see their reply here.',
-          ticket.view ? '' : 'It may take a moment to show its progress.',
-        ]
-          .filter(Boolean)
-          .join(' '),
-      },
-      { headers },
-    )
-  } catch (error) {
-    if (!(error instanceof TicketServiceError)) throw error
-    const values: Record<string, string> = {
-      type: form.data.type,
-      subject: form.data.subject,
-      childName: form.data.childName ?? '',
-      departmentId: form.data.departmentId ?? '',
-      message: form.data.message,
+  // The account and the ticket are made once per rendered form: a double click or a resent POST lands on the same ticket.
+  return submitOnce(context, request, upload.formData, { form: 'support-request', actorId: user?.id ?? null }, async (submission) => {
+    const headers = new Headers()
+    let requesterId = user?.id
+    let signedInNow: 'new' | 'existing' | null = null
+    if (!requesterId && account?.success) {
+      const { name, email, password } = account.data
+      const requester = await requesterSignedOut(context, request, org.id, { name, email, password })
+      if (!requester.ok) return accountRefused(requester, upload.formData, upload.ok && upload.uploads.length > 0)
+      requesterId = requester.userId
+      signedInNow = requester.account
+      headers.append('Set-Cookie', requester.setCookie)
     }
-    const files = upload.ok && upload.uploads.length ? ' Please choose your files again.' : ''
-    const signedUp = signedInNow ? SIGNED_IN_NOW[signedInNow].failed : ''
-    return data<ActionData>(
-      { fieldErrors: {}, formError: `${error.message}${signedUp}${files}`, values },
-      { status: error.code === 'unavailable' ? 503 : error.code === 'not_accepting' ? 409 : 400, headers },
-    )
-  }
+    const followUp = await findFollowUp(context, org.id, user, upload.formData.get('followUp') as string | null)
+    const replyHere = org.responseTime
+      ? `They usually respond ${org.responseTime}; you will see their reply here.`
+      : 'You will see their reply here.'
+    // What a repeat is told: the same ticket, but it signs nobody in.
+    const repeat = (number: number): Repeat => ({
+      redirectTo: `/tickets/${org.slug}/${number}`,
+      flash: { kind: 'success', text: `Request sent to ${org.name}. ${replyHere}` },
+    })
+    try {
+      const ticket = await createTicket(context, {
+        orgId: org.id,
+        requesterId: requesterId!,
+        subject: form.data.subject,
+        type: form.data.type,
+        body: form.data.message,
+        childName: form.data.childName,
+        departmentId: form.data.departmentId,
+        attachments: upload.ok ? upload.uploads : [],
+        followUpOfId: followUp?.id,
+        // Recorded with the ticket, so a repeat finds it even if this process dies before answering.
+        inTransaction: (tx, created) => submission.recordWithin(tx, repeat(created.number)),
+      })
+      const text = [
+        `Request sent to ${org.name}${signedInNow ? SIGNED_IN_NOW[signedInNow].sent : ''}.`,
+        replyHere,
+        ticket.view ? '' : 'It may take a moment to show its progress.',
+      ]
+        .filter(Boolean)
+        .join(' ')
+      const answer = await redirectWithFlash(context, request, repeat(ticket.number).redirectTo, { kind: 'success', text }, { headers })
+      return submitted(answer, repeat(ticket.number))
+    } catch (error) {
+      if (!(error instanceof TicketServiceError)) throw error
+      const values: Record<string, string> = {
+        type: form.data.type,
+        subject: form.data.subject,
+        childName: form.data.childName ?? '',
+        departmentId: form.data.departmentId ?? '',
+        message: form.data.message,
+      }
+      const files = upload.ok && upload.uploads.length ? ' Please choose your files again.' : ''
+      const signedUp = signedInNow ? SIGNED_IN_NOW[signedInNow].failed : ''
+      return data<ActionData>(
+        { fieldErrors: {}, formError: `${error.message}${signedUp}${files}`, values },
+        { status: error.code === 'unavailable' ? 503 : error.code === 'not_accepting' ? 409 : 400, headers },
+      )
+    }
+  })
 }
 
 export default function RequestSupport() {
-  const { org, signedIn, followUp, attachments } = useLoaderData<typeof loader>()
+  const { org, signedIn, followUp, attachments, submissionToken } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const submitting = useNavigation().state === 'submitting'
   const errors = actionData?.fieldErrors
   const values = actionData?.values
   // The email given has an account: its password sends the request from it.
@@ -192,6 +202,7 @@ export default function RequestSupport() {
       </p>
       <Card className="mt-6">
         <Form method="post" encType="multipart/form-data" className="space-y-5" noValidate>
+          <SubmissionToken value={submissionToken} />
           {actionData?.formError ? <Alert kind="error">{actionData.formError}</Alert> : null}
           {followUp ? (
             <>
@@ -297,7 +308,9 @@ export default function RequestSupport() {
             errors={errors?.attachments}
             required={false}
           />
-          <Button disabled={submitting}>{submitting ? 'Sending…' : 'Send request'}</Button>
+          <SubmitButton token={submissionToken} pendingText="Sending…">
+            Send request
+          </SubmitButton>
         </Form>
       </Card>
     </div>

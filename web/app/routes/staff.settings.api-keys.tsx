@@ -1,13 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { TextField } from '../components/form-fields.tsx'
+import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
 import { Alert, Badge, Button, Card, CardTitle, DateTime, linkClass, RecentChanges, TableHead } from '../components/ui.tsx'
 import { ApiKeyNameSchema, createApiKey, listApiKeys, revokeApiKey } from '../../../services/api-keys.server.ts'
 import { recentChanges } from '../../../services/audit.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
+import { newSubmissionToken, submitOnce, submitted } from '../utils/submissions.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
 import { parseForm } from '../utils/validation.ts'
@@ -44,12 +46,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     })),
     changes,
     timezone: org.timezone,
+    submissionToken: newSubmissionToken(),
   }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireSettingsAdmin(context, request)
-  const form = parseForm(await request.formData(), ApiKeyActionSchema)
+  const formData = await request.formData()
+  const form = parseForm(formData, ApiKeyActionSchema)
   if (!form.success)
     return data(
       { created: null, nameErrors: form.fieldErrors.name ?? null, formError: form.fieldErrors.keyId?.[0] ?? form.formErrors[0] ?? null },
@@ -57,10 +61,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
     )
   const here = new URL(request.url)
   if (form.data.intent === 'create-key') {
-    const key = await createApiKey(context.db, { orgId: team.orgId, name: form.data.name, createdById: user.id, via: 'portal' })
-    context.log.info({ orgId: team.orgId, prefix: key.prefix }, 'API key created')
-    // Answered, not redirected: the key is shown on this one page and never again.
-    return data({ created: { name: key.name, key: key.key }, nameErrors: null, formError: null })
+    const { name } = form.data
+    return submitOnce(context, request, formData, { form: 'api-key', actorId: user.id }, async () => {
+      const key = await createApiKey(context.db, { orgId: team.orgId, name, createdById: user.id, via: 'portal' })
+      context.log.info({ orgId: team.orgId, prefix: key.prefix }, 'API key created')
+      // Answered, not redirected: the key is shown on this one page and never again, so a repeat is told where it went.
+      return submitted(data({ created: { name: key.name, key: key.key }, nameErrors: null, formError: null }), {
+        redirectTo: `${here.pathname}${here.search}`,
+        flash: {
+          kind: 'info',
+          text: `Key “${key.name}” (starts with ${key.prefix}) was already made, and shown once. If it was not copied, revoke it and make another.`,
+        },
+      })
+    })
   }
   const revoked = await revokeApiKey(context.db, { orgId: team.orgId, id: form.data.keyId, actorId: user.id, via: 'portal' })
   if (!revoked)
@@ -73,10 +86,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ApiKeys() {
-  const { apiUrl, keys, changes, timezone } = useLoaderData<typeof loader>()
+  const { apiUrl, keys, changes, timezone, submissionToken } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const navigation = useNavigation()
-  const creating = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'create-key'
   return (
     <div className="space-y-6">
       <p className="max-w-3xl text-slate-700">
@@ -114,6 +125,7 @@ export default function ApiKeys() {
         {/* Remounted after each key is made, so the name box is empty for the next. */}
         <Form key={actionData?.created?.key ?? 'new'} method="post" noValidate className="mt-3 flex flex-wrap items-end gap-4">
           <input type="hidden" name="intent" value="create-key" />
+          <SubmissionToken value={submissionToken} />
           <div className="min-w-64 flex-1 sm:max-w-sm">
             <TextField
               label="Name"
@@ -123,7 +135,9 @@ export default function ApiKeys() {
               required
             />
           </div>
-          <Button disabled={creating}>{creating ? 'Making…' : 'Make key'}</Button>
+          <SubmitButton token={submissionToken} pendingText="Making…">
+            Make key
+          </SubmitButton>
         </Form>
       </Card>
 

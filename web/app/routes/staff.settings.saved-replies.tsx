@@ -1,13 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { TextAreaField, TextField } from '../components/form-fields.tsx'
+import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
 import { Alert, Button, Card, CardTitle, RecentChanges } from '../components/ui.tsx'
 import { recentChanges } from '../../../services/audit.server.ts'
 import { createSavedReply, deleteSavedReply, savedReplies } from '../../../services/saved-replies.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
+import { newSubmissionToken, redirectOnce, submitOnce } from '../utils/submissions.server.ts'
 import { requireSettingsAdmin } from '../utils/permissions.server.ts'
 import { messageBody } from '../../../domain/input-schemas.ts'
 import { MESSAGE_MAX } from '../../../domain/limits.ts'
@@ -35,12 +37,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     savedReplies(context.db, team.orgId),
     recentChanges(context.db, { orgId: team.orgId, actions: ['saved_reply.created', 'saved_reply.deleted'] }),
   ])
-  return { replies, changes, timezone: org.timezone }
+  return { replies, changes, timezone: org.timezone, submissionToken: newSubmissionToken() }
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireSettingsAdmin(context, request)
-  const form = parseForm(await request.formData(), SavedReplyActionSchema)
+  const formData = await request.formData()
+  const form = parseForm(formData, SavedReplyActionSchema)
   if (!form.success)
     return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null, values: form.values }, { status: 400 })
   const here = new URL(request.url)
@@ -48,12 +51,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const actor = { actorId: user.id, via: 'portal' as const }
   if (form.data.intent === 'create-reply') {
     const { title, body } = form.data
-    if (!(await createSavedReply(context.db, { orgId: team.orgId, title, body, ...actor })))
-      return data(
-        { fieldErrors: { title: ['There is already a saved reply with this title'] }, formError: null, values: { title, body } },
-        { status: 409 },
-      )
-    return redirectWithFlash(context, request, back, { kind: 'success', text: `Saved reply “${title}” added.` })
+    return submitOnce(context, request, formData, { form: 'saved-reply', actorId: user.id }, async () => {
+      if (!(await createSavedReply(context.db, { orgId: team.orgId, title, body, ...actor })))
+        return data(
+          { fieldErrors: { title: ['There is already a saved reply with this title'] }, formError: null, values: { title, body } },
+          { status: 409 },
+        )
+      return redirectOnce(context, request, back, { kind: 'success', text: `Saved reply “${title}” added.` })
+    })
   }
   if (!(await deleteSavedReply(context.db, { orgId: team.orgId, id: form.data.replyId, ...actor })))
     return data({ fieldErrors: {}, formError: 'That saved reply was already deleted.', values: {} }, { status: 404 })
@@ -61,10 +66,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function SavedReplies() {
-  const { replies, changes, timezone } = useLoaderData<typeof loader>()
+  const { replies, changes, timezone, submissionToken } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
-  const navigation = useNavigation()
-  const adding = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'create-reply'
   return (
     <div className="space-y-6">
       <p className="max-w-3xl text-slate-700">
@@ -75,6 +78,7 @@ export default function SavedReplies() {
         <CardTitle id="new-reply-heading">Add a saved reply</CardTitle>
         <Form method="post" noValidate className="mt-3 max-w-2xl space-y-4" key={replies.length}>
           <input type="hidden" name="intent" value="create-reply" />
+          <SubmissionToken value={submissionToken} />
           <TextField
             label="Title"
             name="title"
@@ -92,7 +96,9 @@ export default function SavedReplies() {
             maxCharacters={MESSAGE_MAX}
             required
           />
-          <Button disabled={adding}>{adding ? 'Adding…' : 'Add saved reply'}</Button>
+          <SubmitButton token={submissionToken} pendingText="Adding…">
+            Add saved reply
+          </SubmitButton>
         </Form>
       </Card>
       <Card aria-labelledby="replies-heading">

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { InviteCard, TeamList } from '../components/team-settings.tsx'
@@ -10,7 +10,7 @@ import { recentChanges } from '../../../services/audit.server.ts'
 import { changeMemberRole, inviteTeamMember, removeTeamMember, resendInvitation, teamMembers } from '../../../services/team.server.ts'
 import type { CasewayContext } from '../context.ts'
 import { requireUser } from '../utils/auth.server.ts'
-import { redirectWithFlash } from '../utils/flash.server.ts'
+import { newSubmissionToken, redirectOnce, submitOnce } from '../utils/submissions.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { requireTeamPermission } from '../utils/permissions.server.ts'
 import { parseForm, type FieldErrors } from '../utils/validation.ts'
@@ -22,7 +22,8 @@ const MembershipId = z.uuid({ error: 'Unknown team member' })
 const TeamActionSchema = z.discriminatedUnion(
   'intent',
   [
-    TeamMemberInput.extend({ intent: z.literal('invite') }),
+    // Its fields, not strictly: the form also carries its one-time token.
+    z.object({ ...TeamMemberInput.shape, intent: z.literal('invite') }),
     z.object({
       intent: z.literal('change-role'),
       membershipId: MembershipId,
@@ -59,9 +60,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     recentChanges(context.db, { orgId: team.orgId, actions: TEAM_ACTIONS }),
   ])
   return {
-    members: members.map((m) => ({ ...m, joinedAt: formatDateTime(m.joinedAt, org.timezone), isYou: m.userId === user.id })),
+    members: members.map((m) => ({
+      ...m,
+      joinedAt: formatDateTime(m.joinedAt, org.timezone),
+      isYou: m.userId === user.id,
+      resendToken: m.invited ? newSubmissionToken() : null,
+    })),
     changes,
     timezone: org.timezone,
+    inviteToken: newSubmissionToken(),
   }
 }
 
@@ -75,7 +82,8 @@ type ActionData = {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireTeamAdmin(context, request)
-  const form = parseForm(await request.formData(), TeamActionSchema)
+  const formData = await request.formData()
+  const form = parseForm(formData, TeamActionSchema)
   if (!form.success)
     return data<ActionData>(
       {
@@ -89,7 +97,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     )
   const here = new URL(request.url)
   const back = `${here.pathname}${here.search}`
-  const flash = (text: string, kind: 'success' | 'info' = 'success') => redirectWithFlash(context, request, back, { kind, text })
+  const flash = (text: string, kind: 'success' | 'info' = 'success') => redirectOnce(context, request, back, { kind, text })
   const refuse = (status: number, formError: string, extra: Partial<ActionData> = {}) =>
     data<ActionData>({ intent: form.data.intent, fieldErrors: {}, formError, values: {}, ...extra }, { status })
   const actor = { actorId: user.id, via: 'portal' as const, orgId: team.orgId }
@@ -98,17 +106,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
   switch (input.intent) {
     case 'invite': {
       const { name, email, role } = input
-      try {
-        const invited = await inviteTeamMember(context, { ...actor, member: { name, email, role } })
-        return flash(
-          invited.mailed === 'set-password'
-            ? `Invitation sent to ${invited.name} (${invited.email}). Their link to choose a password works for 7 days.`
-            : `${invited.name} (${invited.email}) is on the team now, and was told by email. They sign in with the password they already have.`,
-        )
-      } catch (error) {
-        if (!(error instanceof AccountError)) throw error
-        return refuse(409, 'Not invited.', { fieldErrors: { email: [error.message] }, values: { name, email, role } })
-      }
+      return submitOnce(context, request, formData, { form: 'team-invite', actorId: user.id }, async () => {
+        try {
+          const invited = await inviteTeamMember(context, { ...actor, member: { name, email, role } })
+          return flash(
+            invited.mailed === 'set-password'
+              ? `Invitation sent to ${invited.name} (${invited.email}). Their link to choose a password works for 7 days.`
+              : `${invited.name} (${invited.email}) is on the team now, and was told by email. They sign in with the password they already have.`,
+          )
+        } catch (error) {
+          if (!(error instanceof AccountError)) throw error
+          return refuse(409, 'Not invited.', { fieldErrors: { email: [error.message] }, values: { name, email, role } })
+        }
+      })
     }
     case 'change-role': {
       const changed = await changeMemberRole(context.db, { ...actor, membershipId: input.membershipId, role: input.role })
@@ -143,20 +153,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
         : ''
       return flash(`${removed.name} is no longer on the team.${handed}`)
     }
-    case 'resend-invitation': {
-      const sent = await resendInvitation(context, { ...actor, membershipId: input.membershipId })
-      if (sent.status === 'not_found') return refuse(404, GONE)
-      if (sent.status === 'refused') return refuse(409, `Not sent: ${sent.message}`, { membershipId: input.membershipId })
-      return flash(`A new invitation link was sent to ${sent.name} (${sent.email}).`)
-    }
+    case 'resend-invitation':
+      // Each new link mails the person again: one per click.
+      return submitOnce(context, request, formData, { form: 'team-resend-invitation', actorId: user.id }, async () => {
+        const sent = await resendInvitation(context, { ...actor, membershipId: input.membershipId })
+        if (sent.status === 'not_found') return refuse(404, GONE)
+        if (sent.status === 'refused') return refuse(409, `Not sent: ${sent.message}`, { membershipId: input.membershipId })
+        return flash(`A new invitation link was sent to ${sent.name} (${sent.email}).`)
+      })
   }
 }
 
 export default function TeamSettings() {
-  const { members, changes, timezone } = useLoaderData<typeof loader>()
+  const { members, changes, timezone, inviteToken } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
-  const navigation = useNavigation()
-  const inviting = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'invite'
   const invite = actionData?.intent === 'invite' ? actionData : null
   return (
     <div className="space-y-6">
@@ -167,7 +177,7 @@ export default function TeamSettings() {
         key={members.length}
         values={invite?.values ?? {}}
         errors={invite?.fieldErrors ?? {}}
-        sending={inviting}
+        submissionToken={inviteToken}
       />
       <TeamList
         members={members}

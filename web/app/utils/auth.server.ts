@@ -1,6 +1,8 @@
 /**
  * Who is asking: email + password sign-in, sessions stored in Postgres (the
- * signed cookie carries only the Session row id), sign out.
+ * signed cookie carries only the Session row id), sign out. A session id is
+ * never reused across a sign-in or a password change: each makes a new one and
+ * ends the one the browser brought (fixation, a shared computer).
  */
 import { redirect } from '@remix-run/node'
 import type { Role } from '../../../domain/ticket.ts'
@@ -8,10 +10,11 @@ import { isStaffRole } from '../../../domain/ticket.ts'
 import type { CasewayContext } from '../context.ts'
 import { SESSION_MAX_AGE_SECONDS, sessionCookie } from './cookies.server.ts'
 import { safeRedirect } from './http.ts'
+import { attemptSucceeded } from '../../../services/auth-throttle.server.ts'
 import { hashPassword, verifyPassword } from '../../../services/password.server.ts'
-import { clearSignInFailures, recordSignInFailure, signInRetryAfterMs } from './sign-in-throttle.server.ts'
+import { chargeAuthAttempt, rememberDevice } from './sign-in-throttle.server.ts'
 
-type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log'>
+type Ctx = Pick<CasewayContext, 'db' | 'env' | 'log' | 'clientAddress'>
 
 export interface SessionUser {
   id: string
@@ -91,12 +94,13 @@ let timingDummyHash: Promise<string> | undefined
 
 export type SignInResult = { status: 'ok'; userId: string } | { status: 'invalid' } | { status: 'throttled'; retryAfterMs: number }
 
-export async function signIn(ctx: Ctx, input: { email: string; password: string }): Promise<SignInResult> {
+/** Checks a password, counted by the guessing limits (sign-in-throttle.server.ts) before it is checked. */
+export async function signIn(ctx: Ctx, request: Request, input: { email: string; password: string }): Promise<SignInResult> {
   const email = input.email.trim().toLowerCase()
-  const retryAfterMs = signInRetryAfterMs(email)
-  if (retryAfterMs > 0) {
-    ctx.log.warn({ event: 'sign_in_throttled' }, 'sign-in refused: too many failures for this email')
-    return { status: 'throttled', retryAfterMs }
+  const attempt = await chargeAuthAttempt(ctx, request, 'sign-in', email)
+  if (!attempt.allowed) {
+    ctx.log.warn({ event: 'sign_in_throttled', retryAfterMs: attempt.retryAfterMs }, 'sign-in refused: too many attempts')
+    return { status: 'throttled', retryAfterMs: attempt.retryAfterMs }
   }
   const user = await ctx.db.user.findFirst({
     where: { email: { equals: email, mode: 'insensitive' } },
@@ -104,26 +108,33 @@ export async function signIn(ctx: Ctx, input: { email: string; password: string 
   })
   timingDummyHash ??= hashPassword('caseway-timing-dummy')
   const ok = await verifyPassword(user?.passwordHash ?? (await timingDummyHash), input.password)
-  if (!user || !user.passwordHash || !ok) {
-    recordSignInFailure(email)
-    return { status: 'invalid' }
-  }
-  clearSignInFailures(email)
+  if (!user || !user.passwordHash || !ok) return { status: 'invalid' }
+  await attemptSucceeded(ctx.db, attempt.keys)
   return { status: 'ok', userId: user.id }
 }
 
-/** Starts a session; the Set-Cookie value that carries it. */
-export async function createSession(ctx: Ctx, request: Request, userId: string): Promise<string> {
-  const session = await ctx.db.session.create({
+function newSession(ctx: Ctx, userId: string) {
+  return ctx.db.session.create({
     data: { userId, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) },
     select: { id: true },
   })
+}
+
+/** Starts a session, ending the one this browser brought (anyone's); the Set-Cookie value that carries it. */
+export async function createSession(ctx: Ctx, request: Request, userId: string): Promise<string> {
+  const previous = await readSessionId(ctx, request)
+  if (previous) await ctx.db.session.deleteMany({ where: { id: previous } })
+  const session = await newSession(ctx, userId)
   return sessionCookie(ctx.env, request).serialize(session.id)
 }
 
-/** Starts a session and redirects with its cookie. */
+/** Starts a session and redirects with its cookie; the browser is remembered as one this account signs in on. */
 export async function createSessionAndRedirect(ctx: Ctx, request: Request, userId: string, redirectTo: string) {
-  return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': await createSession(ctx, request, userId) } })
+  const { email } = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
+  const headers = new Headers()
+  headers.append('Set-Cookie', await createSession(ctx, request, userId))
+  headers.append('Set-Cookie', await rememberDevice(ctx, request, email))
+  return redirect(safeRedirect(redirectTo), { headers })
 }
 
 /** Deletes the session row, clears the cookie and goes home. */
@@ -142,20 +153,28 @@ export async function signOutEverywhere(ctx: Ctx, request: Request, userId: stri
   return new Headers({ 'Set-Cookie': await sessionCookie(ctx.env, request).serialize('', { maxAge: 0 }) })
 }
 
-/** The person's current password is right: asked before changing it. */
-export async function checkPassword(ctx: Ctx, userId: string, password: string): Promise<boolean> {
-  const user = await ctx.db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } })
-  return Boolean(user?.passwordHash) && (await verifyPassword(user!.passwordHash!, password))
+/**
+ * The person's current password, asked before changing it: a sign-in as
+ * themselves, under the same limits, so a borrowed session cannot guess it.
+ */
+export async function checkPassword(ctx: Ctx, request: Request, user: Pick<SessionUser, 'email'>, password: string): Promise<SignInResult> {
+  return signIn(ctx, request, { email: user.email, password })
 }
 
-/** A new password ends every other session: whoever knew the old one is signed out. */
-export async function changePassword(ctx: Ctx, request: Request, userId: string, password: string): Promise<void> {
-  const sessionId = await readSessionId(ctx, request)
+/**
+ * A new password ends every session of the person, this one too, and starts a
+ * new one here: whoever knew the old password, or this session's id, is signed
+ * out. The Set-Cookie value of the new session.
+ */
+export async function changePassword(ctx: Ctx, request: Request, userId: string, password: string): Promise<string> {
   const passwordHash = await hashPassword(password)
-  await ctx.db.$transaction([
+  const [, , session] = await ctx.db.$transaction([
     ctx.db.user.update({ where: { id: userId }, data: { passwordHash } }),
-    ctx.db.session.deleteMany({ where: { userId, ...(sessionId ? { id: { not: sessionId } } : {}) } }),
+    ctx.db.session.deleteMany({ where: { userId } }),
+    newSession(ctx, userId),
   ])
+  ctx.log.info({ userId, event: 'password_changed' }, 'password changed; every session ended, a new one started here')
+  return sessionCookie(ctx.env, request).serialize(session.id)
 }
 
 /** The signed-in person as a family: someone with no staff role anywhere. */

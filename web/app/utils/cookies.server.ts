@@ -1,6 +1,7 @@
 /**
- * The portal's cookies: the session id, a one-shot flash message and the staff
- * queue's last chosen view, all signed with SESSION_SECRET. Secure everywhere except on localhost, where browsers
+ * The portal's cookies: the session id, a one-shot flash message, the staff
+ * queue's last chosen view and the accounts signed in on this browser before,
+ * all signed with SESSION_SECRET. Secure everywhere except on localhost, where browsers
  * refuse Secure cookies over plain http.
  */
 import { createCookie } from '@remix-run/node'
@@ -54,6 +55,22 @@ export function queueViewCookie(env: Env, request: Request) {
     sameSite: 'lax',
     secure: !isLocalRequest(request),
     path: '/staff',
+    maxAge: 60 * 60 * 24 * 365,
+    secrets: sessionSecrets(env),
+  })
+}
+
+/**
+ * Digests of the emails whose accounts signed in on this browser (the latest
+ * few): their sign-ins here are not slowed by a stranger's guesses elsewhere
+ * (sign-in-throttle.server.ts). Signed, so nobody can claim an account with it.
+ */
+export function knownDeviceCookie(env: Env, request: Request) {
+  return createCookie('caseway_device', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: !isLocalRequest(request),
+    path: '/',
     maxAge: 60 * 60 * 24 * 365,
     secrets: sessionSecrets(env),
   })

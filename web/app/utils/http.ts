@@ -13,9 +13,12 @@ export function notFound(message = 'Not found'): Response {
 
 /**
  * A redirect target from user input, kept on this site: only a path starting
- * with a single "/" is accepted ("//evil.example" and "/\\evil" are not).
+ * with a single "/" is accepted ("//evil.example" and "/\\evil" are not), and
+ * none with a backslash or a control character anywhere: browsers drop tabs and
+ * line breaks from a URL, so "/\t/evil.example" would leave the site.
  */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback
+  // eslint-disable-next-line no-control-regex
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(to)) return fallback
   return to
 }

@@ -1,45 +1,73 @@
 /**
- * Slows password guessing: after 10 failed sign-ins for one email within 15
- * minutes, that email is refused until the oldest failure ages out. In memory,
- * per process: enough for one web process; a shared store comes with scaling out.
+ * The portal's side of the guessing limits (services/auth-throttle.server.ts):
+ * what an attempt from this request is counted against, the browsers a person
+ * signed in on before, and what a refused attempt says. A browser an account
+ * signed in on is counted apart from everyone else, so a stranger guessing at a
+ * family's email cannot keep the family out on their own phone.
  */
-export const MAX_FAILURES = 10
-export const WINDOW_MS = 15 * 60 * 1000
+import type { HeadersFunction } from '@remix-run/node'
+import { chargeAttempt, emailDigest, throttleKey, type Charge, type ThrottledAction } from '../../../services/auth-throttle.server.ts'
+import type { CasewayContext } from '../context.ts'
+import { knownDeviceCookie } from './cookies.server.ts'
 
-const PRUNE_AT = 10_000
-const failures = new Map<string, number[]>()
+type Ctx = Pick<CasewayContext, 'db' | 'env' | 'clientAddress'>
 
-function recent(email: string, now: number): number[] {
-  const kept = (failures.get(email) ?? []).filter((at) => now - at < WINDOW_MS)
-  if (kept.length) failures.set(email, kept)
-  else failures.delete(email)
-  return kept
+/** Accounts one browser remembers: a shared family computer has a few. */
+export const KNOWN_ACCOUNTS_PER_DEVICE = 5
+
+async function knownAccounts(ctx: Ctx, request: Request): Promise<string[]> {
+  const value: unknown = await knownDeviceCookie(ctx.env, request).parse(request.headers.get('Cookie'))
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
 }
 
-/** Milliseconds until this email may try again, or 0 if it may try now. */
-export function signInRetryAfterMs(email: string, now = Date.now()): number {
-  const kept = recent(email, now)
-  if (kept.length < MAX_FAILURES) return 0
-  return kept[kept.length - MAX_FAILURES]! + WINDOW_MS - now
+/**
+ * Counts an attempt to sign in as (or reset the password of) `email`: on a
+ * browser that account signed in on before, against that account's browsers;
+ * anywhere else, against the network and the email, known or not, so the
+ * answer is the same whether an account exists.
+ */
+export async function chargeAuthAttempt(ctx: Ctx, request: Request, action: ThrottledAction, email: string): Promise<Charge> {
+  const known = (await knownAccounts(ctx, request)).includes(emailDigest(email))
+  const keys = known
+    ? [throttleKey(action, 'device', email)]
+    : [...(ctx.clientAddress ? [throttleKey(action, 'network', ctx.clientAddress)] : []), throttleKey(action, 'account', email)]
+  return chargeAttempt(ctx.db, keys)
 }
 
-export function recordSignInFailure(email: string, now = Date.now()): void {
-  // Guesses spread over many emails must not grow the map without bound.
-  if (failures.size >= PRUNE_AT) for (const key of [...failures.keys()]) recent(key, now)
-  failures.set(email, [...recent(email, now), now])
+/** The Set-Cookie that adds `email`'s account to the ones this browser signed in on (most recent first). */
+export async function rememberDevice(ctx: Ctx, request: Request, email: string): Promise<string> {
+  const account = emailDigest(email)
+  const accounts = [account, ...(await knownAccounts(ctx, request)).filter((a) => a !== account)]
+  return knownDeviceCookie(ctx.env, request).serialize(accounts.slice(0, KNOWN_ACCOUNTS_PER_DEVICE))
 }
 
-export function clearSignInFailures(email: string): void {
-  failures.delete(email)
+/** A wait in words: seconds while it is short, then minutes. */
+export function waitInWords(retryAfterMs: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`
+  const minutes = Math.ceil(seconds / 60)
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`
 }
 
-/** What a refused sign-in says, wherever a password is given (the sign-in page, the request form). */
+/** What a refused sign-in says, wherever a password is given (the sign-in page, the request form, the account page). */
 export function throttledMessage(retryAfterMs: number): string {
-  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000))
-  return `Too many failed attempts for this email. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`
+  return `Too many attempts for this email or from this network. Please wait ${waitInWords(retryAfterMs)} and try again.`
+}
+
+/** What a refused reset request says: the same for every email, with an account or not. */
+export function resetThrottledMessage(retryAfterMs: number): string {
+  return `Too many reset links were asked for this email or from this network. Please wait ${waitInWords(retryAfterMs)} and try again.`
 }
 
 /** The Retry-After header's value. */
 export function retryAfterSeconds(retryAfterMs: number): string {
   return String(Math.ceil(retryAfterMs / 1000))
+}
+
+/** A route's `headers`: a refusal's Retry-After reaches the page, which Remix passes on only cookies of by itself. */
+export const passRetryAfter: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers()
+  const retryAfter = actionHeaders.get('Retry-After')
+  if (retryAfter) headers.set('Retry-After', retryAfter)
+  return headers
 }

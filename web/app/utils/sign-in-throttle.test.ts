@@ -1,22 +1,36 @@
 import { describe, expect, it } from 'vitest'
-import { clearSignInFailures, MAX_FAILURES, recordSignInFailure, signInRetryAfterMs, WINDOW_MS } from './sign-in-throttle.server.ts'
+import { parseEnv } from '../../../lib/env.ts'
+import { emailDigest } from '../../../services/auth-throttle.server.ts'
+import { knownDeviceCookie } from './cookies.server.ts'
+import { KNOWN_ACCOUNTS_PER_DEVICE, rememberDevice, throttledMessage, waitInWords } from './sign-in-throttle.server.ts'
 
-describe('sign-in throttle', () => {
-  it('refuses an email after 10 failures until the oldest ages out of the window', () => {
-    const email = `throttle-${Math.random()}@test.example`
-    const start = 1_000_000
-    for (let i = 0; i < MAX_FAILURES - 1; i++) recordSignInFailure(email, start + i)
-    expect(signInRetryAfterMs(email, start + 100)).toBe(0)
-    recordSignInFailure(email, start + 50)
-    expect(signInRetryAfterMs(email, start + 100)).toBe(WINDOW_MS - 100)
-    expect(signInRetryAfterMs(email, start + WINDOW_MS + 1)).toBe(0)
+const env = parseEnv({ NODE_ENV: 'test' })
+const ctx = { db: undefined as never, env }
+
+describe('waitInWords', () => {
+  it('says short waits in seconds and longer ones in minutes, never zero', () => {
+    expect(waitInWords(0)).toBe('1 second')
+    expect(waitInWords(1_200)).toBe('2 seconds')
+    expect(waitInWords(59_000)).toBe('59 seconds')
+    expect(waitInWords(60_000)).toBe('1 minute')
+    expect(waitInWords(14 * 60_000 + 1)).toBe('15 minutes')
+    expect(throttledMessage(4_000)).toMatch(/wait 4 seconds and try again/)
   })
+})
 
-  it('forgets failures after a successful sign-in', () => {
-    const email = `cleared-${Math.random()}@test.example`
-    for (let i = 0; i < MAX_FAILURES; i++) recordSignInFailure(email, 5)
-    expect(signInRetryAfterMs(email, 10)).toBeGreaterThan(0)
-    clearSignInFailures(email)
-    expect(signInRetryAfterMs(email, 10)).toBe(0)
+describe('rememberDevice', () => {
+  it('keeps the latest accounts signed in on this browser, each once, in a signed cookie', async () => {
+    let request = new Request('http://localhost/login')
+    const emails = Array.from({ length: KNOWN_ACCOUNTS_PER_DEVICE + 1 }, (_, i) => `person-${i}@family.example`)
+    for (const email of [...emails, emails[KNOWN_ACCOUNTS_PER_DEVICE]!]) {
+      const setCookie = await rememberDevice(ctx, request, email)
+      request = new Request('http://localhost/login', { headers: { Cookie: setCookie.split(';')[0]! } })
+    }
+    const cookie = knownDeviceCookie(env, request)
+    const remembered: unknown = await cookie.parse(request.headers.get('Cookie'))
+    expect(remembered).toEqual(emails.slice(1).reverse().map(emailDigest))
+    // A value not signed by the server is not a list of accounts.
+    const forged = `caseway_device=${Buffer.from(JSON.stringify([emailDigest('fran@family.example')])).toString('base64')}`
+    expect(await cookie.parse(forged)).toBeNull()
   })
 })

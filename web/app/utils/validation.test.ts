@@ -58,6 +58,10 @@ describe('safeRedirect', () => {
     ['//evil.example', '/'],
     ['/\\evil.example', '/'],
     ['https://evil.example', '/'],
+    // Browsers drop tabs and line breaks from URLs: these would become //evil.example.
+    ['/\t/evil.example', '/'],
+    ['/\r\n/evil.example', '/'],
+    ['/tickets\\a', '/'],
     [null, '/'],
   ])('%s -> %s', (to, expected) => {
     expect(safeRedirect(to)).toBe(expected)

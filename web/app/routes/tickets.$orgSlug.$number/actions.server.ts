@@ -22,6 +22,7 @@ import {
 import { setWatching } from '../../../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel } from '../../utils/format.ts'
+import { redirectOnce } from '../../utils/submissions.server.ts'
 import { requireTicketPermission, type TicketAccess } from '../../utils/permissions.server.ts'
 import type { FieldErrors, TicketAction } from '../../utils/validation.ts'
 import type { ActionData, Intent } from './types.ts'
@@ -74,7 +75,7 @@ export async function handleReply(
   // A family writing on a closed ticket starts a follow-up ticket linked to it.
   if (posted.status === 'followed_up') {
     return {
-      response: await redirectWithFlash(context, request, `/tickets/${params.orgSlug}/${posted.ticket.number}`, {
+      response: await redirectOnce(context, request, `/tickets/${params.orgSlug}/${posted.ticket.number}`, {
         kind: 'success',
         text: `This request was closed, so your message started a new request, #${posted.ticket.number}.`,
       }),
@@ -89,7 +90,7 @@ export async function handleReply(
     if (then.status !== 'applied') {
       const why = then.status === 'pending' ? then.message : `the status was not changed: ${then.message}`
       return {
-        response: await redirectWithFlash(context, request, new URL(request.url).pathname, {
+        response: await redirectOnce(context, request, new URL(request.url).pathname, {
           kind: then.status === 'pending' ? 'info' : 'error',
           text: `Reply sent.${attached} But ${why}`,
         }),

@@ -4,11 +4,12 @@ import { MESSAGE_MAX } from '../../../../domain/limits.ts'
 import { FileField, TextAreaField } from '../../components/form-fields.tsx'
 import { Alert, Badge, Button, Card, CardTitle, DateTime, DetailList, linkClass } from '../../components/ui.tsx'
 import { statusTone } from '../../utils/format.ts'
+import { SubmissionToken, SubmitButton } from '../../components/submission.tsx'
 import { MessageList, useFormState } from './conversation.tsx'
 import type { FamilyData } from './types.ts'
 
 export function FamilyTicket({ data }: { data: FamilyData }) {
-  const { ticket, messages, attachments } = data
+  const { ticket, messages, attachments, submissionToken } = data
   const reply = useFormState('reply')
   const reopen = useFormState('reopen')
   return (
@@ -80,6 +81,7 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
           <CardTitle id="reply-heading">Reply</CardTitle>
           <Form method="post" encType="multipart/form-data" className="mt-4 space-y-4" key={messages.length} noValidate>
             <input type="hidden" name="intent" value="reply" />
+            <SubmissionToken value={submissionToken} />
             {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
             <TextAreaField
               label="Message"
@@ -98,7 +100,9 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
               errors={reply.fieldErrors.attachments}
               required={false}
             />
-            <Button disabled={reply.submitting}>{reply.submitting ? 'Sending…' : 'Send reply'}</Button>
+            <SubmitButton token={submissionToken} pendingText="Sending…">
+              Send reply
+            </SubmitButton>
           </Form>
         </Card>
       ) : (

@@ -4,7 +4,7 @@ import { useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../../components/error-boundary.tsx'
 import { readFormWithFiles } from '../../../shared/multipart.ts'
 import type { TicketCommandResult } from '../../../../services/ticket-commands.server.ts'
-import { redirectWithFlash } from '../../utils/flash.server.ts'
+import { newSubmissionToken, redirectOnce, submitOnce } from '../../utils/submissions.server.ts'
 import { requireTicketAccess, type TicketAccess } from '../../utils/permissions.server.ts'
 import { formValues, parseForm, TicketActionSchema, type TicketAction } from '../../utils/validation.ts'
 import {
@@ -34,7 +34,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 // One page, two audiences: the family of the ticket, and its organisation's team.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireTicketAccess(context, request, params)
-  return access.role === 'family' ? familyTicketData(context, access) : staffTicketData(context, access, new URL(request.url).searchParams)
+  const page =
+    access.role === 'family'
+      ? await familyTicketData(context, access)
+      : await staffTicketData(context, access, new URL(request.url).searchParams)
+  return { ...page, submissionToken: newSubmissionToken() }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -58,9 +62,14 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     uploads: upload.uploads,
     values,
   }
-  const handled = await dispatch(args, command)
-  if ('response' in handled) return handled.response
-  return respond(context, request, access, command.intent, handled.result, handled.success, values)
+  const act = async () => {
+    const handled = await dispatch(args, command)
+    if ('response' in handled) return handled.response
+    return respond(context, request, access, command.intent, handled.result, handled.success, values)
+  }
+  // A reply or note is posted once per rendered form; the other commands set a state, which a repeat cannot set twice.
+  if (command.intent !== 'reply') return act()
+  return submitOnce(context, request, upload.formData, { form: 'ticket-reply', actorId: access.user.id }, act)
 }
 
 function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handled> {
@@ -99,9 +108,9 @@ async function respond(
   context.log.info({ ticketId: access.ticket.id, intent, outcome: result.status }, 'ticket action')
   switch (result.status) {
     case 'applied':
-      return redirectWithFlash(context, request, here, { kind: 'success', text: success(result) })
+      return redirectOnce(context, request, here, { kind: 'success', text: success(result) })
     case 'pending':
-      return redirectWithFlash(context, request, here, { kind: 'info', text: result.message })
+      return redirectOnce(context, request, here, { kind: 'info', text: result.message })
     case 'refused':
     case 'unavailable':
       return data<ActionData>(

@@ -4,6 +4,7 @@ import { MESSAGE_MAX } from '../../../../domain/limits.ts'
 import { FileField, SelectField, TextAreaField } from '../../components/form-fields.tsx'
 import { Alert, Badge, Button, Card, CardTitle, DateTime, DetailList, linkClass, Marker, SlaChip } from '../../components/ui.tsx'
 import { answered, ordinal, statusTone } from '../../utils/format.ts'
+import { SubmissionToken, SubmitButton } from '../../components/submission.tsx'
 import { MessageList, useFormState } from './conversation.tsx'
 import {
   AssignmentCard,
@@ -34,6 +35,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
     permissions,
     inspectUrl,
     attachments,
+    submissionToken,
   } = data
   const reply = useFormState('reply')
   // A staff reply moves a New ticket to In progress first, from where both are allowed.
@@ -227,6 +229,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
                 noValidate
               >
                 <input type="hidden" name="intent" value="reply" />
+                <SubmissionToken value={submissionToken} />
                 {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
                 {permissions.note ? (
                   <fieldset>
@@ -286,7 +289,9 @@ export function StaffTicket({ data }: { data: StaffData }) {
                     hint="Ignored for internal notes."
                   />
                 ) : null}
-                <Button disabled={reply.submitting}>{reply.submitting ? 'Sending…' : 'Send reply'}</Button>
+                <SubmitButton token={submissionToken} pendingText="Sending…">
+                  Send reply
+                </SubmitButton>
               </Form>
             </Card>
           ) : null}

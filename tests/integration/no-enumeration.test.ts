@@ -1,0 +1,216 @@
+/**
+ * A ticket number or id tells nobody whether it exists elsewhere. Every portal
+ * route and API operation that takes one is walked, over HTTP on the test stack,
+ * with another organisation's (or another family's) numbers and ids and with
+ * ones that exist nowhere: each group of requests gets 404 (never 403) with the
+ * same body, so the two cannot be told apart. New routes and operations that
+ * take a number or an id fail the walk until they are added to it.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiKey } from '../../services/api-keys.server.ts'
+import type { ServiceContext } from '../../services/context.ts'
+import { changeStatus } from '../../services/ticket-commands.server.ts'
+import { createTicket } from '../../services/ticket-creation.server.ts'
+import { apiRoutes } from '../../web/api/routes.ts'
+import { TicketActionSchema } from '../../web/app/utils/validation.ts'
+import { eventually } from '../support/eventually.ts'
+import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { PortalClient, signInOver, type PortalAnswer } from '../support/portal-client.ts'
+import { connectToStack, type StackConnection } from '../support/stack.ts'
+
+let stack: StackConnection
+let context: ServiceContext
+let dataDir: string
+let a: Awaited<ReturnType<typeof createTestOrganisation>>
+let b: Awaited<ReturnType<typeof createTestOrganisation>>
+let apiKey: string
+/** A's tickets are #1 (with a file) and #2 (closed); B's are #1 to #3, so B's #3 exists only in B. */
+const ONLY_IN_B = 3
+const NOWHERE = 999_999
+let bFile: string
+let bCaseRef: string
+const signedIn = new Map<string, PortalClient>()
+
+beforeAll(async () => {
+  stack = await connectToStack()
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-enumeration-'))
+  context = { ...stack.context, env: { ...stack.context.env, dataDir } }
+  a = await createTestOrganisation(stack.db)
+  b = await createTestOrganisation(stack.db)
+  const file = () => [{ filename: 'letter.pdf', contentType: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4 letter') }]
+  const ticketOf = (org: typeof a, extra: { caseRef?: string; attachments?: ReturnType<typeof file> } = {}) =>
+    createTicket(context, { orgId: org.org.id, requesterId: org.family.id, subject: 'Enumeration', type: 'ehcp', body: 'Help.', ...extra })
+  await ticketOf(a, { attachments: file() })
+  const closed = await ticketOf(a)
+  expect((await changeStatus(context, { ticket: closed, actor: a.admin, status: 'closed' })).status).toBe('applied')
+  bCaseRef = `B-${randomUUID().slice(0, 8)}`
+  for (let i = 1; i <= ONLY_IN_B; i++) await ticketOf(b, i === ONLY_IN_B ? { caseRef: bCaseRef, attachments: file() } : {})
+  bFile = (await stack.db.attachment.findFirstOrThrow({ where: { ticket: { orgId: b.org.id, number: ONLY_IN_B } } })).id
+  ;({ key: apiKey } = await createApiKey(stack.db, { orgId: a.org.id, name: 'Enumeration', createdById: a.admin.id, via: 'cli' }))
+  for (const person of [a.admin, a.advocate, a.family, a.otherFamily]) {
+    const client = new PortalClient(stack.stack.webUrl)
+    expect((await signInOver(client, person.email, TEST_PASSWORD)).status).toBe(302)
+    signedIn.set(person.id, client)
+  }
+  await eventually(async () => expect((await stack.db.ticket.findFirstOrThrow({ where: { id: closed.id } })).status).toBe('closed'))
+})
+
+afterAll(async () => {
+  await stack?.close()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+})
+
+/**
+ * An answer as anyone could compare it: without what differs on every request
+ * (nonces, one-time form tokens), and with `asked` (the path, when the page
+ * repeats it) put aside.
+ */
+function comparable(answer: PortalAnswer, asked?: string) {
+  let body = answer.body
+    .replace(/nonce(="|-)[^"']+/g, 'nonce')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'UUID')
+  if (asked) body = body.replaceAll(asked, 'ASKED')
+  return { status: answer.status, contentType: answer.headers['content-type'], body }
+}
+
+type Probe = { asked: string; send: () => Promise<PortalAnswer>; masked?: boolean }
+
+/** Every request of a group answers as the first does, and that is a 404. */
+async function expectAlike(probes: Probe[]) {
+  const answers = []
+  for (const probe of probes)
+    answers.push({ asked: probe.asked, ...comparable(await probe.send(), probe.masked === false ? undefined : probe.asked) })
+  expect(answers[0]!.status, answers[0]!.asked).toBe(404)
+  for (const answer of answers.slice(1)) expect({ ...answer, asked: answers[0]!.asked }, answer.asked).toEqual(answers[0])
+}
+
+/** One valid form per intent of the ticket page, so each reaches the ticket check. */
+const TICKET_FORMS: Record<string, Record<string, string>> = {
+  reply: { intent: 'reply', body: 'Are you there?', visibility: 'public' },
+  'change-status': { intent: 'change-status', status: 'resolved' },
+  assign: { intent: 'assign', assigneeId: randomUUID() },
+  'change-priority': { intent: 'change-priority', priority: 'urgent' },
+  'change-type': { intent: 'change-type', type: 'dla' },
+  'link-case': { intent: 'link-case', caseRef: 'CASE-1' },
+  reopen: { intent: 'reopen' },
+  'la-response': { intent: 'la-response' },
+  watch: { intent: 'watch', userId: randomUUID(), watching: 'true' },
+}
+
+/** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */
+const PORTAL_TICKET_ROUTES = ['tickets.$orgSlug.$number', 'tickets.$orgSlug.$number_.attachments.$attachmentId.ts']
+
+describe('the portal', () => {
+  it('walks every route that takes a ticket number or id', async () => {
+    const routes = (await readdir(path.join(import.meta.dirname, '../../web/app/routes'))).filter((name) =>
+      /\$(number|attachmentId)/.test(name),
+    )
+    expect(routes.sort()).toEqual([...PORTAL_TICKET_ROUTES].sort())
+    expect(Object.keys(TICKET_FORMS).sort()).toEqual(TicketActionSchema.options.map((o) => o.shape.intent.value).sort())
+  })
+
+  it('answers another organisation’s ticket as one that does not exist, for reading and for every action', async () => {
+    for (const person of [a.admin, a.family]) {
+      const client = signedIn.get(person.id)!
+      const paths = [
+        `/tickets/${b.org.slug}/${ONLY_IN_B}`,
+        `/tickets/${b.org.slug}/${NOWHERE}`,
+        `/tickets/${a.org.slug}/${ONLY_IN_B}`,
+        `/tickets/no-such-organisation/${ONLY_IN_B}`,
+      ]
+      await expectAlike(paths.map((asked) => ({ asked, send: () => client.get(asked) })))
+      for (const form of Object.values(TICKET_FORMS))
+        await expectAlike(paths.map((asked) => ({ asked, send: () => client.post(asked, form) })))
+    }
+  })
+
+  it('answers another family’s ticket of the same organisation as one that does not exist', async () => {
+    const client = signedIn.get(a.otherFamily.id)!
+    const paths = [`/tickets/${a.org.slug}/1`, `/tickets/${a.org.slug}/${NOWHERE}`]
+    await expectAlike(paths.map((asked) => ({ asked, send: () => client.get(asked) })))
+    await expectAlike(paths.map((asked) => ({ asked, send: () => client.post(asked, TICKET_FORMS.reply!) })))
+  })
+
+  it('answers another organisation’s file as one that does not exist, under its ticket and under one’s own', async () => {
+    for (const person of [a.admin, a.family]) {
+      const client = signedIn.get(person.id)!
+      const under = (ticket: string, file: string) => `${ticket}/attachments/${file}`
+      const theirs = `/tickets/${b.org.slug}/${ONLY_IN_B}`
+      const ours = `/tickets/${a.org.slug}/1`
+      for (const group of [
+        [under(theirs, bFile), under(theirs, randomUUID()), under(`/tickets/${b.org.slug}/${NOWHERE}`, bFile)],
+        [under(ours, bFile), under(ours, randomUUID())],
+      ])
+        await expectAlike(group.map((asked) => ({ asked, send: () => client.get(asked) })))
+    }
+  })
+
+  it('triage takes only its own organisation’s ticket numbers', async () => {
+    const client = signedIn.get(a.admin.id)!
+    const triage = (number: number) =>
+      client.post('/staff/triage', { intent: 'triage', number: String(number), assigneeId: a.advocate.id, priority: 'high' })
+    await expectAlike([ONLY_IN_B, NOWHERE].map((number) => ({ asked: `#${number}`, send: () => triage(number), masked: false })))
+  })
+
+  it('a follow-up names only one’s own closed request: another family’s is ignored like a number that does not exist', async () => {
+    const client = signedIn.get(a.otherFamily.id)!
+    const page = (number: number) => client.get(`/orgs/${a.org.slug}/request?followUp=${number}`)
+    const [theirs, nowhere] = [await page(2), await page(NOWHERE)]
+    expect(theirs.status).toBe(200)
+    const withoutNumber = (answer: PortalAnswer, number: number) => comparable(answer, `followUp=${number}`).body
+    expect(withoutNumber(theirs, 2)).not.toContain('Enumeration')
+    expect(withoutNumber(theirs, 2)).toBe(withoutNumber(nowhere, NOWHERE))
+    // The family's own closed request is found, so the check above can tell.
+    expect((await signedIn.get(a.family.id)!.get(`/orgs/${a.org.slug}/request?followUp=2`)).body).toContain('Enumeration')
+  })
+})
+
+/** A body each operation accepts, so every request reaches the ticket lookup rather than a 400. */
+const API_BODIES: Record<string, unknown> = {
+  postMessage: { author: { email: 'someone@family.example' }, body: 'Hello' },
+  changeStatus: { status: 'resolved' },
+  assignTicket: { assignee: { email: 'someone@staff.example' } },
+  changePriority: { priority: 'low' },
+  linkCase: { caseRef: 'CASE-1' },
+  recordLaResponse: {},
+}
+
+describe('the API', () => {
+  const call = async (method: string, asked: string, body: unknown): Promise<PortalAnswer> => {
+    const response = await fetch(`${stack.stack.webUrl}/api/v1${asked}`, {
+      method: method.toUpperCase(),
+      headers: { Authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    return { status: response.status, headers: Object.fromEntries(response.headers), setCookies: [], body: await response.text() }
+  }
+
+  it('answers another organisation’s ticket number as one that does not exist, in every operation that takes one', async () => {
+    const operations = apiRoutes.filter((route) => route.path.includes('{number}'))
+    expect(operations.length).toBeGreaterThan(5)
+    for (const route of operations) {
+      if (route.body) expect(API_BODIES, `a body for ${route.operationId}`).toHaveProperty(route.operationId)
+      const body = route.body ? API_BODIES[route.operationId] : undefined
+      const pathFor = (number: number, file: string = randomUUID()) =>
+        route.path.replace('{number}', String(number)).replace('{attachmentId}', file)
+      const groups = route.path.includes('{attachmentId}')
+        ? [
+            [pathFor(ONLY_IN_B, bFile), pathFor(NOWHERE, bFile), pathFor(ONLY_IN_B)],
+            [pathFor(1, bFile), pathFor(1)],
+          ]
+        : [[pathFor(ONLY_IN_B), pathFor(NOWHERE)]]
+      for (const group of groups) await expectAlike(group.map((asked) => ({ asked, send: () => call(route.method, asked, body) })))
+    }
+  })
+
+  it('closes only its own organisation’s case: another’s case reference answers like an unknown one, and changes nothing', async () => {
+    const [theirs, unknown] = [await call('post', `/cases/${bCaseRef}/close`, {}), await call('post', '/cases/NO-SUCH-CASE/close', {})]
+    expect({ status: theirs.status, body: theirs.body }).toEqual({ status: 202, body: '{"resolved":[]}' })
+    expect({ status: unknown.status, body: unknown.body }).toEqual({ status: 202, body: '{"resolved":[]}' })
+    expect((await stack.db.ticket.findFirstOrThrow({ where: { orgId: b.org.id, number: ONLY_IN_B } })).status).toBe('new')
+  })
+})
