@@ -2,7 +2,7 @@
  * `npm test`: everything, in layers, starting what each layer needs and stopping
  * it after. Tools that are missing are installed where the project can (Chromium
  * via apt-get as root, the Temporal CLI via go install, the Java test server via
- * Maven) and otherwise the run stops with the command to run.
+ * Maven, Schemathesis via pip into a virtual environment) and otherwise the run stops with the command to run.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -11,6 +11,7 @@ import { ensureChromium } from './lib/chromium.ts'
 import { binDir, projectRoot } from './lib/paths.ts'
 import { ActionableError, step } from './lib/progress.ts'
 import { runCommand } from './lib/run.ts'
+import { ensureSchemathesis } from './lib/schemathesis.ts'
 import { ensureTemporalCli } from './lib/temporal-server.ts'
 import { ensureTimeSkippingServer } from './lib/test-server.ts'
 
@@ -57,6 +58,7 @@ async function main() {
     await step('Tools: Temporal CLI', ensureTemporalCli)
     await step('Tools: Java time-skipping test server', ensureTimeSkippingServer)
     await step('Tools: Chromium', ensureChromium)
+    await step('Tools: Schemathesis (API fuzzer, from PyPI)', ensureSchemathesis)
     await step(
       'Type check (tsc)',
       async () => void (await runCommand(path.join(binDir, 'tsc'), ['--noEmit', '-p', '.'], { cwd: projectRoot })),
