@@ -45,7 +45,13 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
     async notifyUsers(notification: TicketNotification): Promise<void> {
       const ticket = await db.ticket.findUnique({
         where: { id: notification.ticketId },
-        select: { number: true, orgId: true, subject: true, requester: { select: { name: true } }, org: { select: { timezone: true } } },
+        select: {
+          number: true,
+          orgId: true,
+          subject: true,
+          requester: { select: { name: true } },
+          org: { select: { name: true, timezone: true } },
+        },
       })
       if (!ticket) throw notFound('Ticket', notification.ticketId)
       const recipients = new Set(notification.recipientIds)
@@ -159,7 +165,7 @@ interface NotifiedTicket {
   number: number
   subject: string
   requester: { name: string }
-  org: { timezone: string }
+  org: { name: string; timezone: string }
 }
 
 async function notificationText(db: Db, notification: TicketNotification, ticket: NotifiedTicket): Promise<string> {
@@ -202,6 +208,13 @@ async function notificationText(db: Db, notification: TicketNotification, ticket
     }
     case 'la_overdue':
       return `LA overdue: the local authority's deadline for ${request} (${when(notification.laDeadline)}) has passed.`
+    case 'ticket_assigned': {
+      const assignee = await db.user.findUnique({ where: { id: notification.assigneeId }, select: { name: true } })
+      if (!assignee) throw notFound('User', notification.assigneeId)
+      return `${assignee.name} from ${ticket.org.name} is now looking after your ${request} and will be in touch.`
+    }
+    case 'assigned_to_you':
+      return `Ticket #${ticket.number} “${ticket.subject}” was assigned to you.`
   }
 }
 

@@ -2,7 +2,18 @@ import { describe, expect, test } from 'vitest'
 import { isFamilyMessage, notificationsFor } from './ticket-notifications.ts'
 import { applyCommand } from './ticket-commands.ts'
 import { initialTicketState, type TicketEvent } from './ticket-state.ts'
-import { NOW, REQUESTER, STAFF, opening, ticket, familyMessage, staffReply, internalNote, assignTo } from './ticket-fixtures.ts'
+import {
+  NOW,
+  OTHER_STAFF,
+  REQUESTER,
+  STAFF,
+  opening,
+  ticket,
+  familyMessage,
+  staffReply,
+  internalNote,
+  assignTo,
+} from './ticket-fixtures.ts'
 
 describe('notificationsFor', () => {
   test('the family hears about public staff replies only, once per event', () => {
@@ -46,6 +57,32 @@ describe('notificationsFor', () => {
       },
     ])
     // Runs recorded before this replay as they ran.
+    expect(notificationsFor(state, events)).toEqual([])
+  })
+
+  test('every assignment tells the family who their advocate is, and the new assignee unless they took it, in runs that tell them', () => {
+    let state = ticket()
+    const events: TicketEvent[] = []
+    // Sam (STAFF) takes the ticket, then hands it to a colleague.
+    for (const command of [assignTo(STAFF), assignTo(OTHER_STAFF)]) {
+      const result = applyCommand(state, command, NOW)
+      if (!result.ok) throw new Error(result.reason)
+      state = result.state
+      events.push(...result.events.filter((event) => event.kind === 'assigned'))
+    }
+    const [taken, handedOver] = events.map((event) => `ticket:ticket-1:event:${event.seq}`)
+    expect(notificationsFor(state, events, { assignments: true })).toEqual([
+      { dedupeKey: `${taken}:family`, ticketId: 'ticket-1', kind: 'ticket_assigned', assigneeId: STAFF, recipientIds: [REQUESTER] },
+      {
+        dedupeKey: `${handedOver}:family`,
+        ticketId: 'ticket-1',
+        kind: 'ticket_assigned',
+        assigneeId: OTHER_STAFF,
+        recipientIds: [REQUESTER],
+      },
+      { dedupeKey: `${handedOver}:assignee`, ticketId: 'ticket-1', kind: 'assigned_to_you', actorId: STAFF, recipientIds: [OTHER_STAFF] },
+    ])
+    // Runs recorded before this replay as they ran: the portal wrote these notices then.
     expect(notificationsFor(state, events)).toEqual([])
   })
 

@@ -27,6 +27,10 @@ export type TicketNotification = {
   | { kind: 'family_reminder'; autoCloseAt: string | null }
   | { kind: 'sla_breached'; target: SlaKind; dueAt: string | null }
   | { kind: 'la_overdue'; laDeadline: string }
+  /** To the family: who their advocate is now. */
+  | { kind: 'ticket_assigned'; assigneeId: string }
+  /** To the new assignee, when someone else gave them the ticket. */
+  | { kind: 'assigned_to_you'; actorId: string | null }
 )
 
 export type TicketNotificationKind = TicketNotification['kind']
@@ -34,6 +38,11 @@ export type TicketNotificationKind = TicketNotification['kind']
 /** The ticket's first event: a family asked for help. */
 export function isOpening(event: TicketEvent): boolean {
   return event.kind === 'opened'
+}
+
+/** A change of who looks after the ticket. */
+export function isAssignment(event: TicketEvent): boolean {
+  return event.kind === 'assigned'
 }
 
 /** A message the family wrote (on the ticket, so public). */
@@ -46,14 +55,16 @@ export function isFamilyMessage(event: TicketEvent): boolean {
  * for help (`newRequests`); the family when staff reply, when the ticket
  * waits for them (with the date it will close), when reminded, and when it is
  * resolved (with the date reopening ends); the assignee and watchers when the
- * family writes (`familyReplies`); the assignee, watchers and admins when a
- * target is breached; the assignee (else the admins) when the LA is overdue.
+ * family writes (`familyReplies`); the family, and the new assignee unless
+ * they took it themselves, on every assignment (`assignments`); the assignee,
+ * watchers and admins when a target is breached; the assignee (else the
+ * admins) when the LA is overdue.
  * The options are off for runs recorded before those notices (see the workflow).
  */
 export function notificationsFor(
   state: TicketState,
   events: readonly TicketEvent[],
-  options: { familyReplies?: boolean; newRequests?: boolean } = {},
+  options: { familyReplies?: boolean; newRequests?: boolean; assignments?: boolean } = {},
 ): TicketNotification[] {
   const family = [state.requesterId]
   const assignee = state.assigneeId === null ? [] : [state.assigneeId]
@@ -84,6 +95,22 @@ export function notificationsFor(
         if (event.data.to === 'pending_family')
           return [{ ...base, kind: 'awaiting_family', autoCloseAt: event.data.autoCloseAt ?? null, recipientIds: family }]
         return []
+      case 'assigned': {
+        if (!options.assignments) return []
+        const { assigneeId } = event.data
+        const told: TicketNotification[] = [
+          { ...base, dedupeKey: `${base.dedupeKey}:family`, kind: 'ticket_assigned', assigneeId, recipientIds: family },
+        ]
+        if (event.actorId !== assigneeId)
+          told.push({
+            ...base,
+            dedupeKey: `${base.dedupeKey}:assignee`,
+            kind: 'assigned_to_you',
+            actorId: event.actorId,
+            recipientIds: [assigneeId],
+          })
+        return told
+      }
       case 'family_reminded':
         return [{ ...base, kind: 'family_reminder', autoCloseAt: event.data.autoCloseAt, recipientIds: family }]
       case 'sla_breached':

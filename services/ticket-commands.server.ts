@@ -218,49 +218,8 @@ export async function assign(
     select: { id: true },
   })
   if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.' }
-  const result = await sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
-  if (result.status === 'applied') await notifyAssignment(ctx, input.ticket.id, result.view, input.actor.id)
-  return result
-}
-
-/**
- * The family is told who their advocate is, and the advocate that the ticket is
- * theirs (unless they took it themselves). The workflow's notifications do not
- * cover assignment yet, so the portal writes these, keyed on the ticket's state
- * version: a retried call cannot notify twice.
- */
-async function notifyAssignment(ctx: ServiceContext, ticketId: string, view: TicketView, actorId: string): Promise<void> {
-  if (!view.assigneeId) return
-  try {
-    const ticket = await ctx.db.ticket.findUnique({
-      where: { id: ticketId },
-      select: { number: true, requesterId: true, subject: true, org: { select: { name: true } } },
-    })
-    const assignee = await ctx.db.user.findUnique({ where: { id: view.assigneeId }, select: { id: true, name: true } })
-    if (!ticket || !assignee) return
-    const key = `ticket:${ticketId}:assigned:v${view.version}`
-    const data = [
-      {
-        userId: ticket.requesterId,
-        ticketId,
-        kind: 'ticket_assigned',
-        text: `${assignee.name} from ${ticket.org.name} is now looking after your request #${ticket.number} and will be in touch.`,
-        dedupeKey: `${key}:user:${ticket.requesterId}`,
-      },
-    ]
-    if (assignee.id !== actorId)
-      data.push({
-        userId: assignee.id,
-        ticketId,
-        kind: 'assigned_to_you',
-        text: `Ticket #${ticket.number} “${ticket.subject}” was assigned to you.`,
-        dedupeKey: `${key}:user:${assignee.id}`,
-      })
-    await ctx.db.notification.createMany({ data, skipDuplicates: true })
-  } catch (error) {
-    // The assignment stands; a missed notification is logged, not reported as a failure.
-    ctx.log.error({ err: error, ticketId }, 'could not notify the assignment')
-  }
+  // The workflow tells the family who their advocate is, and the assignee that the ticket is theirs.
+  return sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
 }
 
 export type LiveViewResult = { status: 'ok'; view: TicketView } | { status: 'unavailable'; message: string }

@@ -48,7 +48,7 @@ import {
   type PostMessageInput,
   type TicketWorkflowInput,
 } from './ticket.messages.ts'
-import { ASSIGN_ON_FIRST_REPLY_PATCH, NEW_REQUEST_NOTICES_PATCH, ticketWorkflow } from './ticket.workflow.ts'
+import { ASSIGN_ON_FIRST_REPLY_PATCH, ASSIGNMENT_NOTICES_PATCH, NEW_REQUEST_NOTICES_PATCH, ticketWorkflow } from './ticket.workflow.ts'
 
 const LONDON = 'Europe/London'
 const REQUESTER = randomUUID()
@@ -366,6 +366,22 @@ describe('messages and commands', () => {
           expect.objectContaining({ kind: 'family_replied', actorId: REQUESTER, recipientIds: [STAFF], include: ['watchers'] }),
         ]),
       )
+    })
+  })
+
+  test('every assignment tells the family who their advocate is, and the new assignee when someone else gave it them', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start()
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: STAFF, actorId: STAFF }] })
+      await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: OTHER_STAFF, actorId: STAFF }] })
+      await vi.waitFor(() => expect(t.notified.filter((n) => n.kind === 'assigned_to_you')).toHaveLength(1))
+      const told = t.notified.filter((n) => n.kind === 'ticket_assigned' || n.kind === 'assigned_to_you')
+      expect(told).toEqual([
+        expect.objectContaining({ kind: 'ticket_assigned', assigneeId: STAFF, recipientIds: [REQUESTER] }),
+        expect.objectContaining({ kind: 'ticket_assigned', assigneeId: OTHER_STAFF, recipientIds: [REQUESTER] }),
+        expect.objectContaining({ kind: 'assigned_to_you', actorId: STAFF, recipientIds: [OTHER_STAFF] }),
+      ])
+      expect(await patchMarkers(handle)).toContain(ASSIGNMENT_NOTICES_PATCH)
     })
   })
 

@@ -31,7 +31,7 @@ import {
 } from '@temporalio/workflow'
 import type { TicketActivities } from '../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyFromJson, type SlaPolicy } from '../domain/sla.ts'
-import { isFamilyMessage, isOpening, notificationsFor } from '../domain/ticket-notifications.ts'
+import { isAssignment, isFamilyMessage, isOpening, notificationsFor } from '../domain/ticket-notifications.ts'
 import { toTicketRecord, toTicketSnapshot, withEventsSaved } from '../domain/ticket-record.ts'
 import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
 import { adoptSlaPolicy, applyDeadlines, nextDeadlineMs } from '../domain/ticket-deadlines.ts'
@@ -85,6 +85,8 @@ export const EARLY_COMMANDS_FIRST_SAVE_PATCH = 'ticket-early-commands-first-save
 export const FAMILY_REPLY_NOTICES_PATCH = 'ticket-family-reply-notices'
 /** Marks runs that tell the organisation's admins of a new request. */
 export const NEW_REQUEST_NOTICES_PATCH = 'ticket-new-request-notices'
+/** Marks runs that tell the family (and the new assignee) of every assignment; the portal wrote those notices before. */
+export const ASSIGNMENT_NOTICES_PATCH = 'ticket-assignment-notices'
 /** Marks runs in which the first public staff reply on an unassigned ticket assigns it (when the organisation wants that). */
 export const ASSIGN_ON_FIRST_REPLY_PATCH = 'ticket-assign-on-first-reply'
 
@@ -257,11 +259,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
       upsertedAttributes = attributesKey
     }
 
-    // Runs recorded before the assignee was told of family messages, or the admins of
-    // new requests, replay without those notifications.
+    // Runs recorded before the assignee was told of family messages, the admins of new
+    // requests, or the family of assignments, replay without those notifications.
     const familyReplies = lifecycle && snapshot.pendingEvents.some(isFamilyMessage) && patched(FAMILY_REPLY_NOTICES_PATCH)
     const newRequests = lifecycle && snapshot.pendingEvents.some(isOpening) && patched(NEW_REQUEST_NOTICES_PATCH)
-    for (const notification of notificationsFor(snapshot, snapshot.pendingEvents, { familyReplies, newRequests })) {
+    const assignments = lifecycle && snapshot.pendingEvents.some(isAssignment) && patched(ASSIGNMENT_NOTICES_PATCH)
+    for (const notification of notificationsFor(snapshot, snapshot.pendingEvents, { familyReplies, newRequests, assignments })) {
       // The first version told families about staff replies only; its runs keep to that while replayed.
       if (!lifecycle && notification.kind !== 'staff_replied') continue
       // A notification that cannot be sent (its author was deleted) must not end the ticket.

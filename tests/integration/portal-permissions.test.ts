@@ -397,9 +397,11 @@ describe('the ticket page', () => {
       const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })
       expect(row).toMatchObject({ assigneeId: a.advocate.id, caseRef: 'CASE-42', priority: 'high', status: 'in_progress' })
     })
-    // The family was told who their advocate is.
-    const told = await stack.db.notification.findMany({ where: { userId: a.family.id, ticketId: ticket.id, kind: 'ticket_assigned' } })
-    expect(told.map((n) => n.text)).toEqual([expect.stringContaining('Sam Advocate')])
+    // The family was told who their advocate is (by the workflow, just after it saved the change).
+    await eventually(async () => {
+      const told = await stack.db.notification.findMany({ where: { userId: a.family.id, ticketId: ticket.id, kind: 'ticket_assigned' } })
+      expect(told.map((n) => n.text)).toEqual([expect.stringContaining('Sam Advocate')])
+    })
   })
 
   it('an LA deadline goes only with Pending LA, and not in the past', async () => {
