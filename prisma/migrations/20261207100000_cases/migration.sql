@@ -16,6 +16,7 @@ CREATE TABLE "Case" (
     "familyId" UUID NOT NULL,
     "childName" TEXT,
     "advocateId" UUID,
+    "openedForTicketId" UUID,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "status" "CaseStatus" NOT NULL DEFAULT 'intake',
     "stateVersion" INTEGER NOT NULL DEFAULT 0,
@@ -59,13 +60,18 @@ ALTER TABLE "Ticket" ADD COLUMN "caseId" UUID;
 
 CREATE UNIQUE INDEX "Case_orgId_number_key" ON "Case"("orgId", "number");
 CREATE UNIQUE INDEX "Case_orgId_caseRef_key" ON "Case"("orgId", "caseRef");
-CREATE INDEX "Case_orgId_advocateId_lastActivityAt_id_idx" ON "Case"("orgId", "advocateId", "lastActivityAt" DESC, "id");
-CREATE INDEX "Case_orgId_status_lastActivityAt_id_idx" ON "Case"("orgId", "status", "lastActivityAt" DESC, "id");
+CREATE INDEX "Case_orgId_advocateId_lastActivityAt_number_idx" ON "Case"("orgId", "advocateId", "lastActivityAt" DESC, "number");
+CREATE INDEX "Case_orgId_status_lastActivityAt_number_idx" ON "Case"("orgId", "status", "lastActivityAt" DESC, "number");
 CREATE INDEX "CaseAction_caseId_createdAt_idx" ON "CaseAction"("caseId", "createdAt");
 CREATE UNIQUE INDEX "CaseEvent_caseId_seq_key" ON "CaseEvent"("caseId", "seq");
+CREATE UNIQUE INDEX "Case_openedForTicketId_key" ON "Case"("openedForTicketId");
 CREATE INDEX "Ticket_caseId_idx" ON "Ticket"("caseId");
 -- The worker sweep opens case rows their workflow never saved, as it does tickets.
 CREATE INDEX "Case_unstarted_idx" ON "Case" ("createdAt") WHERE "stateVersion" = 0;
+-- And tickets not joined to their case yet: a reference without its case row, or
+-- an assigned ticket whose case was not linked (the assigning process died).
+CREATE INDEX "Ticket_case_unjoined_idx" ON "Ticket" ("updatedAt") WHERE "caseRef" IS NOT NULL AND "caseId" IS NULL;
+CREATE INDEX "Ticket_case_unlinked_idx" ON "Ticket" ("updatedAt") WHERE "assigneeId" IS NOT NULL AND "caseRef" IS NULL;
 
 ALTER TABLE "Ticket" ADD CONSTRAINT "Ticket_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 ALTER TABLE "Case" ADD CONSTRAINT "Case_orgId_fkey" FOREIGN KEY ("orgId") REFERENCES "Organisation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
