@@ -132,6 +132,12 @@ export async function saveTicketRecord(
     })
     if (count === 0 && !(await tx.ticket.findUnique({ where: { id: snapshot.ticketId }, select: { id: true } })))
       throw notFound('Ticket', snapshot.ticketId)
+    // The read model's join: the case with the ticket's reference, when it exists
+    // (otherwise the worker's sweep joins them once it does).
+    if (count > 0)
+      await tx.$executeRaw`
+        UPDATE "Ticket" t SET "caseId" = (SELECT c.id FROM "Case" c WHERE c."orgId" = t."orgId" AND c."caseRef" = t."caseRef")
+        WHERE t.id = ${snapshot.ticketId}::uuid`
     await tx.ticketEvent.createMany({
       data: snapshot.events.map((event) => ({
         ticketId: snapshot.ticketId,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import type { Connection, ConnectionOptions } from '@temporalio/client'
+import type { Client, Connection, ConnectionOptions } from '@temporalio/client'
 // CommonJS: its namespaces are only reachable through the default export under Node's ESM.
 import proto from '@temporalio/proto'
 import type { Env } from './env.ts'
@@ -51,4 +51,39 @@ export async function workflowPollers(connection: Pick<Connection, 'workflowServ
     identity: poller.identity ?? '',
     lastPolledAt: new Date(Number(poller.lastAccessTime?.seconds ?? 0) * 1000 + Math.floor((poller.lastAccessTime?.nanos ?? 0) / 1e6)),
   }))
+}
+
+/** Sending an update and waiting for its result (the workflow saves before answering). */
+export const TEMPORAL_COMMAND_TIMEOUT_MS = 10_000
+
+/** Our own bound on a Temporal call ran out (see withDeadline). */
+export class TemporalTimeoutError extends Error {
+  override name = 'TemporalTimeoutError'
+  constructor(timeoutMs: number) {
+    super(`Temporal did not answer within ${timeoutMs} ms`)
+  }
+}
+
+/**
+ * Runs `call` with a gRPC deadline and a hard stop: the client retries an
+ * unreachable server with backoff, which can outlast the deadline, so after
+ * `timeoutMs` the call is also aborted and this rejects with TemporalTimeoutError.
+ */
+export async function withDeadline<T>(temporal: Client, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort()
+      reject(new TemporalTimeoutError(timeoutMs))
+    }, timeoutMs)
+  })
+  try {
+    return await Promise.race([
+      temporal.withAbortSignal(controller.signal, () => temporal.withDeadline(Date.now() + timeoutMs, call)),
+      stop,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
 }

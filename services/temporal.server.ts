@@ -3,46 +3,14 @@
  * and a page must answer anyway. These helpers put a deadline on a call and
  * sort its failures into "Temporal did not answer" and the rest.
  */
-import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client'
+import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client'
+import { TemporalTimeoutError } from '../lib/temporal.ts'
 
-/** Sending an update and waiting for its result (the workflow saves before answering). */
-export const TEMPORAL_COMMAND_TIMEOUT_MS = 10_000
+export { TEMPORAL_COMMAND_TIMEOUT_MS, TemporalTimeoutError, withDeadline } from '../lib/temporal.ts'
 /** Starting a workflow. */
 export const TEMPORAL_START_TIMEOUT_MS = 5_000
 /** Reading a live ticket, or cleaning up: short, because the caller has a fallback. */
 export const TEMPORAL_QUERY_TIMEOUT_MS = 3_000
-
-/** Our own bound on a Temporal call ran out (see withDeadline). */
-export class TemporalTimeoutError extends Error {
-  override name = 'TemporalTimeoutError'
-  constructor(timeoutMs: number) {
-    super(`Temporal did not answer within ${timeoutMs} ms`)
-  }
-}
-
-/**
- * Runs `call` with a gRPC deadline and a hard stop: the client retries an
- * unreachable server with backoff, which can outlast the deadline, so after
- * `timeoutMs` the call is also aborted and this rejects with TemporalTimeoutError.
- */
-export async function withDeadline<T>(temporal: Client, timeoutMs: number, call: () => Promise<T>): Promise<T> {
-  const controller = new AbortController()
-  let timer: NodeJS.Timeout | undefined
-  const stop = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort()
-      reject(new TemporalTimeoutError(timeoutMs))
-    }, timeoutMs)
-  })
-  try {
-    return await Promise.race([
-      temporal.withAbortSignal(controller.signal, () => temporal.withDeadline(Date.now() + timeoutMs, call)),
-      stop,
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 // gRPC status codes (grpc-js `status`), kept here to avoid a direct dependency.
 const CANCELLED = 1

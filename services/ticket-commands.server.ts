@@ -5,13 +5,7 @@
  * refusal) is returned as it is. Lifecycle columns are written only by the
  * workflow's activities.
  */
-import {
-  ApplicationFailure,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateStage,
-  type WorkflowUpdateHandle,
-} from '@temporalio/client'
+import { WorkflowNotFoundError } from '@temporalio/client'
 import type { UpdateDefinition } from '@temporalio/common'
 import { isStaffRole, type Priority, type Role, type TicketType, type Visibility } from '../domain/ticket.ts'
 import type { RefusalCode, TicketView } from '../domain/ticket-state.ts'
@@ -31,15 +25,11 @@ import {
   ticketWorkflowId,
 } from '../workflows/ticket.messages.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
+import { caseForReference, openCaseForTicket } from './cases.server.ts'
 import type { ServiceContext } from './context.ts'
 import { createTicket, type CreatedTicket } from './ticket-creation.server.ts'
-import {
-  isTemporalUnreachable,
-  rootMessage,
-  TEMPORAL_COMMAND_TIMEOUT_MS,
-  TEMPORAL_QUERY_TIMEOUT_MS,
-  withDeadline,
-} from './temporal.server.ts'
+import { isTemporalUnreachable, rootMessage, TEMPORAL_QUERY_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
+import { sendWorkflowUpdate } from './workflow-updates.server.ts'
 
 /**
  * The answer to a command sent to a ticket's workflow:
@@ -184,11 +174,28 @@ export async function changeType(
   return sendUpdate(ctx, input.ticket.id, changeTypeUpdate, { type: input.type, actorId: input.actor.id })
 }
 
-/** Links the ticket to a case (the "Case open" badge), or unlinks it with null. A null actor is an integration. */
+/**
+ * Links the ticket to a case (the "Case open" badge), or unlinks it with null. A
+ * null actor is an integration. The case with that reference is opened, or
+ * joined, first (for the ticket's family, in its assignee's name).
+ */
 export async function linkCase(
   ctx: ServiceContext,
   input: { ticket: { id: string }; actor: { id: string } | null; caseRef: string | null },
 ): Promise<TicketCommandResult> {
+  if (input.caseRef !== null) {
+    const ticket = await ctx.db.ticket.findUniqueOrThrow({
+      where: { id: input.ticket.id },
+      select: { orgId: true, requesterId: true, childName: true, assigneeId: true },
+    })
+    await caseForReference(ctx, {
+      orgId: ticket.orgId,
+      caseRef: input.caseRef,
+      familyId: ticket.requesterId,
+      childName: ticket.childName,
+      advocateId: ticket.assigneeId,
+    })
+  }
   return sendUpdate(ctx, input.ticket.id, linkCaseUpdate, { caseRef: input.caseRef, actorId: input.actor?.id ?? null })
 }
 
@@ -219,7 +226,33 @@ export async function assign(
   })
   if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.' }
   // The workflow tells the family who their advocate is, and the assignee that the ticket is theirs.
-  return sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
+  const result = await sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
+  if (result.status !== 'applied') return result
+  return (await linkTicketToItsCase(ctx, input.ticket, input.assigneeId, input.actor)) ?? result
+}
+
+/**
+ * An assigned ticket belongs to its advocate's case: the one its reference names,
+ * or one opened now for its family in the advocate's name, linked through the
+ * ticket's workflow. Answers the link's result, or null when the ticket was linked
+ * already. A failure here leaves the assignment standing: the worker's sweep
+ * links assigned tickets that have no case.
+ */
+export async function linkTicketToItsCase(
+  ctx: ServiceContext,
+  ticket: { id: string },
+  advocateId: string,
+  actor: { id: string } | null,
+): Promise<TicketCommandResult | null> {
+  try {
+    const linked = await ctx.db.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { caseRef: true } })
+    const kase = await openCaseForTicket(ctx, ticket, advocateId)
+    if (linked.caseRef === kase.caseRef) return null
+    return await sendUpdate(ctx, ticket.id, linkCaseUpdate, { caseRef: kase.caseRef, actorId: actor?.id ?? null })
+  } catch (error) {
+    ctx.log.error({ err: error, ticketId: ticket.id }, 'could not open the assigned ticket’s case; the sweep links it later')
+    return null
+  }
 }
 
 export type LiveViewResult = { status: 'ok'; view: TicketView } | { status: 'unavailable'; message: string }
@@ -250,57 +283,21 @@ async function sendUpdate<Arg>(
   arg: Arg,
   updateId?: string,
 ): Promise<TicketCommandResult> {
-  const handle = ctx.temporal.workflow.getHandle(ticketWorkflowId(ticketId))
-  // One deadline for the whole exchange: acceptance and result.
-  const deadline = Date.now() + TEMPORAL_COMMAND_TIMEOUT_MS
-  const remaining = () => Math.max(1, deadline - Date.now())
-  let accepted: WorkflowUpdateHandle<TicketView>
-  try {
-    accepted = await withDeadline(ctx.temporal, remaining(), () =>
-      handle.startUpdate(update, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED, updateId }),
-    )
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) return refused(ctx, ticketId, update.name, error)
-    if (error instanceof WorkflowNotFoundError) {
-      ctx.log.warn({ err: error, ticketId, update: update.name }, 'update refused: no running workflow')
-      return {
-        status: 'refused',
-        message: 'This ticket is no longer open for changes (its workflow has finished).',
-        code: 'ticket_closed',
-      }
-    }
-    if (isTemporalUnreachable(error)) {
-      ctx.log.warn({ err: error, ticketId, update: update.name }, 'update not accepted in time')
-      return {
-        status: 'unavailable',
-        message:
-          'The ticket service did not respond in time, so the change has not been made yet. Look at the ticket in a moment before trying again.',
-      }
-    }
-    throw error
-  }
-  try {
-    const view = await withDeadline(ctx.temporal, remaining(), () => accepted.result())
-    return { status: 'applied', view }
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) return refused(ctx, ticketId, update.name, error)
-    if (isTemporalUnreachable(error)) {
-      ctx.log.warn({ err: error, ticketId, update: update.name }, 'update accepted but its result did not arrive in time')
-      return { status: 'pending', message: 'The change was accepted and will show on the ticket shortly.' }
-    }
-    throw error
-  }
-}
-
-function refused(ctx: ServiceContext, ticketId: string, update: string, error: WorkflowUpdateFailedError): TicketCommandResult {
-  // The workflow's own refusals carry a reason written for people; any other
-  // failure (a missing handler, a bug) is logged and reported without details.
-  if (error.cause instanceof ApplicationFailure && error.cause.type === commandRefusedFailureType) {
-    ctx.log.info({ ticketId, update, reason: error.cause.message }, 'update refused by the ticket workflow')
-    return { status: 'refused', message: error.cause.message, code: refusalDetailsOf(error.cause)?.code }
-  }
-  ctx.log.error({ err: error, ticketId, update, cause: rootMessage(error) }, 'update failed in the ticket workflow')
-  return { status: 'refused', message: 'The ticket could not make that change because of an unexpected error. Nothing was changed.' }
+  const result = await sendWorkflowUpdate(
+    ctx,
+    {
+      workflowId: ticketWorkflowId(ticketId),
+      noun: 'ticket',
+      refusedType: commandRefusedFailureType,
+      codeOf: (failure) => refusalDetailsOf(failure)?.code,
+      finishedCode: 'ticket_closed' as RefusalCode,
+      logFields: { ticketId },
+    },
+    update,
+    arg,
+    updateId,
+  )
+  return result.status === 'applied' ? { status: 'applied', view: result.value } : result
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 } from '../workflows/ticket.messages.ts'
 import { familyForRequest } from './accounts.server.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
+import { caseForReference } from './cases.server.ts'
 import type { ServiceContext } from './context.ts'
 import {
   isTemporalUnreachable,
@@ -180,6 +181,9 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
       throw error
     })
   crashPoint(ctx.env, 'ticket-rows-written')
+  // The case first, so the ticket's first save finds it (Ticket.caseId); if this
+  // fails, the ticket stands and the sweep joins it to its case.
+  if (ticket.caseRef) await joinCaseOfNewTicket(ctx, { ...ticket, caseRef: ticket.caseRef, childName: input.childName })
 
   const opened = await openTicketWorkflow(ctx, ticket)
   if (opened.status === 'refused') {
@@ -199,6 +203,17 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
   }
   ctx.log.info({ ticketId: ticket.id, orgId: ticket.orgId, number: ticket.number, confirmed: opened.status === 'opened' }, 'ticket created')
   return { id: ticket.id, orgId: ticket.orgId, number: ticket.number, view: opened.status === 'opened' ? opened.view : null }
+}
+
+async function joinCaseOfNewTicket(
+  ctx: ServiceContext,
+  ticket: { id: string; orgId: string; requesterId: string; caseRef: string; childName?: string },
+): Promise<void> {
+  try {
+    await caseForReference(ctx, { orgId: ticket.orgId, caseRef: ticket.caseRef, familyId: ticket.requesterId, childName: ticket.childName })
+  } catch (error) {
+    ctx.log.error({ err: error, ticketId: ticket.id, caseRef: ticket.caseRef }, 'could not open the new ticket’s case; the sweep does')
+  }
 }
 
 type Opened = { status: 'opened'; view: TicketView } | { status: 'unconfirmed'; error: unknown } | { status: 'refused'; error: unknown }

@@ -14,6 +14,7 @@ import {
   type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker'
+import { createCaseActivities } from '../activities/case.ts'
 import { createActivities } from '../activities/index.ts'
 import { createDb } from '../lib/db.ts'
 import { requireDatabaseUrl, type Env } from '../lib/env.ts'
@@ -39,18 +40,21 @@ export interface RunWorkerOptions {
   onRunning?: () => void
 }
 
-/** Polls the ticket task queue until `signal` aborts, then closes its connections. */
+/** Polls the task queue (tickets and cases) until `signal` aborts, then closes its connections. */
 export async function runWorker({ env, log, signal, workflowBundle, onRunning }: RunWorkerOptions): Promise<void> {
   const db = createDb(requireDatabaseUrl(env))
   try {
     const connection = await NativeConnection.connect(await temporalConnectionOptions(env))
     try {
+      const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
+      const activityLog = log.child({ component: 'activities' })
+      // Tickets and cases share the task queue: one worker runs both workflows.
       const worker = await Worker.create({
         connection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
-        activities: createActivities({ db, log: log.child({ component: 'activities' }) }),
+        activities: { ...createActivities({ db, log: activityLog }), ...createCaseActivities({ db, temporal, log: activityLog }) },
       })
       // The runtime's own signal handlers, when installed, may be stopping it already.
       const stop = () => worker.getState() === 'RUNNING' && worker.shutdown()
@@ -61,7 +65,6 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
       // Aborted while connecting: the listener came too late, and run() had to start before it can stop.
       if (signal.aborted) stop()
       const sweepStop = new AbortController()
-      const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
       const sweeping = sweepUnfinishedWrites({ db, temporal, env, log: log.child({ component: 'sweep' }) }, sweepStop.signal)
       try {
         await running

@@ -2,13 +2,16 @@
  * The worker's sweep for writes whose workflow never heard of them: a ticket the
  * web wrote and then died (or Temporal did not answer) before starting its
  * workflow, and a message whose update Temporal did not confirm. Every half
- * grace period it opens those tickets (services/ticket-creation.server.ts) and
- * delivers those messages (services/message-delivery.server.ts), once they are
+ * grace period it opens those tickets (services/ticket-creation.server.ts),
+ * delivers those messages (services/message-delivery.server.ts), and opens the
+ * cases and links the tickets a crash left apart (services/case-links.server.ts), once they are
  * older than the grace period, so what a person was told is saved always reaches
  * its workflow. A repair loop, not a timer of any ticket's: its period only
  * bounds how soon a crash is healed (docs/decisions/006-services-leave-the-portal.md).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { joinTicketsToCases, linkAssignedTickets } from '../services/case-links.server.ts'
+import { openUnstartedCases } from '../services/cases.server.ts'
 import type { ServiceContext } from '../services/context.ts'
 import { deliverUnrecordedMessages } from '../services/message-delivery.server.ts'
 import { openUnstartedTickets } from '../services/ticket-creation.server.ts'
@@ -21,6 +24,12 @@ export async function sweepUnfinishedWrites(ctx: ServiceContext, signal: AbortSi
       if (opened) ctx.log.warn({ opened }, 'sweep: opened tickets whose workflow had not saved them')
       const delivered = await deliverUnrecordedMessages(ctx, { olderThanMs: graceMs })
       if (delivered) ctx.log.warn({ delivered }, 'sweep: settled messages their workflow had not recorded')
+      const cases = await openUnstartedCases(ctx, { olderThanMs: graceMs })
+      if (cases) ctx.log.warn({ opened: cases }, 'sweep: opened cases whose workflow had not saved them')
+      const joined = await joinTicketsToCases(ctx, { olderThanMs: graceMs })
+      if (joined) ctx.log.warn({ joined }, 'sweep: joined tickets to the case their reference names')
+      const linked = await linkAssignedTickets(ctx, { olderThanMs: graceMs })
+      if (linked) ctx.log.warn({ linked }, 'sweep: linked assigned tickets that had no case')
     } catch (error) {
       ctx.log.warn({ err: error }, 'sweep: could not look for unfinished writes; trying again later')
     }

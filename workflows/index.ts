@@ -1,2 +1,3 @@
 /** The worker's workflow bundle entry: every workflow the task queue runs. */
+export { caseWorkflow } from './case.workflow.ts'
 export { ticketWorkflow } from './ticket.workflow.ts'

@@ -17,12 +17,14 @@ import { parseArgs } from 'node:util'
 import { WithStartWorkflowOperation } from '@temporalio/client'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import type { CaseActivities } from '../../activities/case.ts'
 import type { TicketActivities } from '../../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyToJson } from '../../domain/sla.ts'
 import { projectRoot } from '../../scripts/lib/paths.ts'
 import { indexedValueTypes } from '../../scripts/lib/temporal-server.ts'
 import { ensureTimeSkippingServer } from '../../scripts/lib/test-server.ts'
 import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
+import { caseWorkflowId, openCaseUpdate, openCaseUpdateId } from '../../workflows/case.messages.ts'
 import {
   openTicketUpdate,
   openTicketUpdateId,
@@ -34,14 +36,22 @@ import type { ticketWorkflow } from '../../workflows/ticket.workflow.ts'
 import { bundleFoundationWorkflow } from './foundation-workflow.ts'
 import { HISTORIES_DIR, writeHistory } from './history-json.ts'
 import { idle, opening, SCENARIOS, type Handle, type Scenario } from './scenarios.ts'
+import { CASE_SCENARIOS, caseOpening, type CaseHandle, type CaseScenario } from './case-scenarios.ts'
 
 const TASK_QUEUE = 'ticket-history-export'
 /** The workflow code the histories come from; bump it when recording after a patched change. */
 const DEFAULT_TAG = 'lifecycle'
+/** The same for the case workflow's histories. */
+const DEFAULT_CASE_TAG = 'case'
 
 /** In-memory activities: the histories record what the workflow asked for, not what the database did. */
-function stubActivities(): TicketActivities {
+function stubActivities(): TicketActivities & CaseActivities {
   return {
+    async saveCaseState() {},
+    async notifyCaseUsers() {},
+    async resolveCaseTickets() {
+      return []
+    },
     async saveTicketState() {},
     async notifyUsers() {},
     async loadSlaPolicy() {
@@ -145,6 +155,37 @@ async function record(name: string, scenario: Scenario, tag: string, server: str
   }
 }
 
+/** A case opened as the service opens it (update-with-start carrying openCase), then worked by `scenario.run`. */
+async function recordCase(name: string, scenario: CaseScenario, tag: string, server: string, bundle: WorkflowBundleWithSourceMap) {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
+  try {
+    const input = caseOpening({ openedAt: new Date(await env.currentTimeMs()).toISOString(), ...scenario.input })
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: bundle,
+      activities: stubActivities(),
+    })
+    const handle: CaseHandle = env.client.workflow.getHandle(caseWorkflowId(input.caseId))
+    await worker.runUntil(async () => {
+      const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
+        workflowId: caseWorkflowId(input.caseId),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      })
+      await env.client.workflow.executeUpdateWithStart(openCaseUpdate, { updateId: openCaseUpdateId(input.caseId), startWorkflowOperation })
+      await scenario.run(handle, env)
+    })
+    const file = path.join(HISTORIES_DIR, `${tag}-${name}.json`)
+    await writeHistory(file, await handle.fetchHistory())
+    return file
+  } finally {
+    await env.teardown()
+  }
+}
+
 interface Bundles {
   current: WorkflowBundleWithSourceMap
   foundation(): Promise<WorkflowBundleWithSourceMap>
@@ -152,13 +193,14 @@ interface Bundles {
 
 async function main() {
   const { values } = parseArgs({
-    options: { tag: { type: 'string', default: DEFAULT_TAG }, only: { type: 'string' } },
+    options: { tag: { type: 'string' }, only: { type: 'string' } },
     strict: true,
   })
-  const tag = values.tag!
   const only = values.only?.split(',')
   const names = Object.keys(SCENARIOS).filter((name) => !only || only.includes(name))
-  if (only && names.length !== only.length) throw new Error(`Unknown scenario in --only; known: ${Object.keys(SCENARIOS).join(', ')}`)
+  const caseNames = Object.keys(CASE_SCENARIOS).filter((name) => !only || only.includes(name))
+  if (only && names.length + caseNames.length !== only.length)
+    throw new Error(`Unknown scenario in --only; known: ${[...Object.keys(SCENARIOS), ...Object.keys(CASE_SCENARIOS)].join(', ')}`)
 
   Runtime.install({
     logger: new DefaultLogger('WARN'),
@@ -170,7 +212,12 @@ async function main() {
   await mkdir(HISTORIES_DIR, { recursive: true })
   for (const name of names) {
     const scenario = SCENARIOS[name]!
-    const file = await record(name, scenario, tag, server, bundles)
+    const file = await record(name, scenario, values.tag ?? DEFAULT_TAG, server, bundles)
+    console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
+  }
+  for (const name of caseNames) {
+    const scenario = CASE_SCENARIOS[name]!
+    const file = await recordCase(name, scenario, values.tag ?? DEFAULT_CASE_TAG, server, bundles.current)
     console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
   }
 }

@@ -1,8 +1,9 @@
 /** Cases over HTTP: the case system reports that a case closed. */
 import { z } from 'zod'
-import { reportCaseClosed } from '../../services/ticket-signals.server.ts'
+import { closeCaseByReference } from '../../services/case-commands.server.ts'
+import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
-import { ticketLinks } from './ticket-steps.ts'
+import { ticketLinks, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
 import { CaseClosedSchema, CaseRefParams } from './schemas.ts'
 
 const closeCaseRoute = defineRoute({
@@ -12,9 +13,9 @@ const closeCaseRoute = defineRoute({
   tag: 'Cases',
   summary: 'Report that a case was closed',
   description:
-    'Every open ticket linked to the case is resolved ("case closed") and its family told. The closure is recorded ' +
-    'by each ticket’s workflow before this answers, and applied moments later. An unknown or already closed case ' +
-    'answers with an empty list. Repeating it is harmless.',
+    'The case is closed through its workflow, and every open ticket linked to it is resolved ("case closed") and its ' +
+    'family told. The closure is recorded by each ticket’s workflow before this answers, and applied moments later. ' +
+    'An unknown or already closed case answers with an empty list. Repeating it is harmless.',
   params: CaseRefParams,
   body: z.strictObject({}),
   bodyOptional: true,
@@ -22,8 +23,10 @@ const closeCaseRoute = defineRoute({
   links: { 202: ticketLinks('/resolved/0') },
   errors: { 400: ['invalid_request', 'invalid_json'], 415: ['unsupported_media_type'], 503: ['unavailable'] },
   async handle(ctx, { params }) {
-    const resolved = await reportCaseClosed(ctx, { orgId: ctx.principal.orgId, caseRef: params.caseRef })
-    return { status: 202, body: { resolved } }
+    const result = await closeCaseByReference(ctx, { orgId: ctx.principal.orgId, caseRef: params.caseRef })
+    if (result.status === 'applied') return { status: 202, body: { resolved: result.value } }
+    // Not confirmed in time, or refused for a reason that is not the caller's: asking again is safe.
+    throw new ApiError(503, 'unavailable', result.message, undefined, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
   },
 })
 

@@ -1,0 +1,116 @@
+/**
+ * The case workflow's effects on the world, each safe to retry: the Case row is
+ * only written for a version it has not passed, timeline events are unique on
+ * (caseId, seq), notifications on their dedupe key, and resolving the tickets
+ * names the closure so a ticket applies it once.
+ */
+import { ApplicationFailure } from '@temporalio/activity'
+import type { Client } from '@temporalio/client'
+import type { CaseNotification } from '../domain/case-deadlines.ts'
+import type { CaseSnapshot } from '../domain/case-state.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Db } from '../lib/db.ts'
+import type { Logger } from '../lib/log.ts'
+import { signalCaseClosed } from '../lib/ticket-signals.ts'
+
+export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: Client; log: Logger }) {
+  return {
+    /**
+     * Writes the case's lifecycle columns and its actions' lifecycle, and appends
+     * its new timeline events. The same version again is written too, as the
+     * ticket's save does (a worker killed before Temporal recorded the task).
+     */
+    async saveCaseState(snapshot: CaseSnapshot): Promise<void> {
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.case.updateMany({
+          where: { id: snapshot.caseId, stateVersion: { lte: snapshot.version } },
+          data: {
+            status: snapshot.status,
+            stateVersion: snapshot.version,
+            openedAt: new Date(snapshot.openedAt),
+            closedAt: instant(snapshot.closedAt),
+            closeReason: snapshot.closeReason,
+            lastActivityAt: new Date(snapshot.lastActivityAt),
+            nextActionDueAt: instant(snapshot.nextActionDueAt),
+            overdueActions: snapshot.overdueActions,
+          },
+        })
+        if (count === 0) {
+          if (!(await tx.case.findUnique({ where: { id: snapshot.caseId }, select: { id: true } }))) throw notFound('Case', snapshot.caseId)
+          return
+        }
+        for (const action of snapshot.actions)
+          await tx.caseAction.updateMany({
+            where: { id: action.actionId, caseId: snapshot.caseId },
+            data: { dueAt: instant(action.dueAt), doneAt: instant(action.doneAt), overdue: action.overdue },
+          })
+        await tx.caseEvent.createMany({
+          data: snapshot.events.map((event) => ({
+            caseId: snapshot.caseId,
+            seq: event.seq,
+            kind: event.kind,
+            actorId: event.actorId,
+            data: event.data as Prisma.InputJsonObject,
+            at: new Date(event.at),
+          })),
+          skipDuplicates: true,
+        })
+      })
+      log.info({ caseId: snapshot.caseId, version: snapshot.version, events: snapshot.events.length }, 'case state saved')
+    },
+
+    /** The action's owner and the case's advocate, once each (the dedupe key is per recipient). */
+    async notifyCaseUsers(notification: CaseNotification): Promise<void> {
+      const action = await db.caseAction.findUnique({
+        where: { id: notification.actionId },
+        select: {
+          title: true,
+          case: {
+            select: {
+              caseRef: true,
+              advocateId: true,
+              childName: true,
+              family: { select: { name: true } },
+              org: { select: { timezone: true } },
+            },
+          },
+        },
+      })
+      if (!action) throw notFound('CaseAction', notification.actionId)
+      const recipients = new Set(notification.recipientIds)
+      if (notification.includeAdvocate && action.case.advocateId) recipients.add(action.case.advocateId)
+      if (recipients.size === 0) return
+      const due = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: action.case.org.timezone }).format(
+        new Date(notification.dueAt),
+      )
+      const whose = action.case.childName ? `${action.case.childName} (${action.case.family.name})` : action.case.family.name
+      const text = `Overdue on case ${action.case.caseRef} for ${whose}: “${action.title}” was due ${due}.`
+      const { count } = await db.notification.createMany({
+        data: [...recipients].map((userId) => ({
+          userId,
+          kind: notification.kind,
+          text,
+          dedupeKey: `${notification.dedupeKey}:user:${userId}`,
+        })),
+        skipDuplicates: true,
+      })
+      log.info({ caseId: notification.caseId, actionId: notification.actionId, created: count }, 'case users notified')
+    },
+
+    /** Every open ticket linked to the case is resolved ("case closed"); answers their numbers. */
+    async resolveCaseTickets(input: { orgId: string; caseRef: string; commandId: string }): Promise<number[]> {
+      return await signalCaseClosed({ db, temporal, log }, input)
+    },
+  }
+}
+
+export type CaseActivities = ReturnType<typeof createCaseActivities>
+
+function instant(iso: string | null): Date | null {
+  return iso === null ? null : new Date(iso)
+}
+
+/** A missing row will not appear by retrying. */
+function notFound(entity: string, id: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(`${entity} ${id} does not exist`, 'NotFound')
+}

@@ -1,0 +1,139 @@
+/**
+ * Commands to one case, for the workspace and the API. Content (a next action's
+ * row: its title, owner and author) is written here; every change to the case's
+ * lifecycle goes to its workflow as an update, whose answer is returned as it is.
+ */
+import type { CaseStatus } from '../domain/case.ts'
+import type { CaseRefusalCode } from '../domain/case-commands.ts'
+import type { CaseView } from '../domain/case-state.ts'
+import type { UpdateDefinition } from '@temporalio/common'
+import {
+  addCaseActionUpdate,
+  caseCommandRefusedFailureType,
+  caseRefusalDetailsOf,
+  caseWorkflowId,
+  changeCaseActionDueUpdate,
+  closeCaseUpdate,
+  completeCaseActionUpdate,
+  reopenCaseActionUpdate,
+  reopenCaseUpdate,
+  setCaseStatusUpdate,
+} from '../workflows/case.messages.ts'
+import type { ServiceContext } from './context.ts'
+import { sendWorkflowUpdate, type UpdateResult } from './workflow-updates.server.ts'
+
+export type CaseCommandResult<R = CaseView> = UpdateResult<R, CaseRefusalCode>
+
+type CaseRef = { id: string }
+
+export async function setCaseStatus(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string }; status: CaseStatus }) {
+  return sendCaseUpdate(ctx, input.case.id, setCaseStatusUpdate, { status: input.status, actorId: input.actor.id })
+}
+
+/**
+ * A next action: its row first (the workflow carries only its id), then the
+ * update. A refused one takes its row with it; one not confirmed in time keeps
+ * it, since the update may still apply.
+ */
+export async function addCaseAction(
+  ctx: ServiceContext,
+  input: { case: CaseRef; actor: { id: string }; title: string; ownerId: string | null; dueAt: Date | null },
+): Promise<CaseCommandResult> {
+  if (input.ownerId) {
+    const kase = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { orgId: true } })
+    const member = await ctx.db.membership.findFirst({
+      where: { orgId: kase.orgId, userId: input.ownerId, role: { in: ['staff', 'admin'] } },
+      select: { id: true },
+    })
+    if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.', code: 'invalid_input' }
+  }
+  const action = await ctx.db.caseAction.create({
+    data: { caseId: input.case.id, title: input.title, ownerId: input.ownerId, createdById: input.actor.id },
+    select: { id: true },
+  })
+  const result = await sendCaseUpdate(
+    ctx,
+    input.case.id,
+    addCaseActionUpdate,
+    { actionId: action.id, ownerId: input.ownerId, dueAt: input.dueAt?.toISOString() ?? null, actorId: input.actor.id },
+    `action-${action.id}`,
+  )
+  if (result.status === 'refused') await ctx.db.caseAction.deleteMany({ where: { id: action.id } })
+  return result
+}
+
+export async function completeCaseAction(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string }; actionId: string }) {
+  return sendCaseUpdate(ctx, input.case.id, completeCaseActionUpdate, { actionId: input.actionId, actorId: input.actor.id })
+}
+
+export async function reopenCaseAction(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string }; actionId: string }) {
+  return sendCaseUpdate(ctx, input.case.id, reopenCaseActionUpdate, { actionId: input.actionId, actorId: input.actor.id })
+}
+
+export async function changeCaseActionDue(
+  ctx: ServiceContext,
+  input: { case: CaseRef; actor: { id: string }; actionId: string; dueAt: Date | null },
+) {
+  return sendCaseUpdate(ctx, input.case.id, changeCaseActionDueUpdate, {
+    actionId: input.actionId,
+    dueAt: input.dueAt?.toISOString() ?? null,
+    actorId: input.actor.id,
+  })
+}
+
+/**
+ * Closes the case and resolves its open tickets ("case closed"), through its
+ * workflow: the workspace's close and the API's. Answers the tickets resolved.
+ * A null actor is an integration.
+ */
+export async function closeCase(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string } | null; reason?: string }) {
+  return sendCaseUpdate(ctx, input.case.id, closeCaseUpdate, { reason: input.reason ?? '', actorId: input.actor?.id ?? null })
+}
+
+/**
+ * The case system reports a case closed (POST /api/v1/cases/{caseRef}/close):
+ * the tickets resolved, or none for an unknown or already closed case.
+ */
+export async function closeCaseByReference(
+  ctx: ServiceContext,
+  input: { orgId: string; caseRef: string },
+): Promise<CaseCommandResult<number[]>> {
+  const kase = await ctx.db.case.findUnique({ where: { orgId_caseRef: input }, select: { id: true, status: true } })
+  if (!kase || kase.status === 'closed') return { status: 'applied', value: [] }
+  const result = await closeCase(ctx, { case: kase, actor: null })
+  if (result.status === 'applied') return { status: 'applied', value: result.value.resolved }
+  // Closed meanwhile (a repeat racing the first): nothing left to resolve.
+  if (result.status === 'refused' && result.code === 'case_closed') return { status: 'applied', value: [] }
+  return result
+}
+
+/** A closed case back open, while one of its tickets is not closed (read here, checked by the workflow). */
+export async function reopenCase(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string } }) {
+  const kase = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { orgId: true, caseRef: true } })
+  // By reference: the join (Ticket.caseId) may lag a moment behind a new link.
+  const openTicket = await ctx.db.ticket.findFirst({ where: { ...kase, status: { not: 'closed' } }, select: { id: true } })
+  return sendCaseUpdate(ctx, input.case.id, reopenCaseUpdate, { actorId: input.actor.id, hasOpenTickets: openTicket !== null })
+}
+
+async function sendCaseUpdate<R, Arg>(
+  ctx: ServiceContext,
+  caseId: string,
+  update: UpdateDefinition<R, [Arg]>,
+  arg: Arg,
+  updateId?: string,
+): Promise<CaseCommandResult<R>> {
+  return sendWorkflowUpdate(
+    ctx,
+    {
+      workflowId: caseWorkflowId(caseId),
+      noun: 'case',
+      refusedType: caseCommandRefusedFailureType,
+      codeOf: (failure) => caseRefusalDetailsOf(failure)?.code,
+      finishedCode: 'case_closed' as CaseRefusalCode,
+      logFields: { caseId },
+    },
+    update,
+    arg,
+    updateId,
+  )
+}
