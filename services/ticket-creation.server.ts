@@ -119,8 +119,12 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
   const { ticket, joinedOrg } = await ctx.db
     .$transaction(async (tx) => {
       if (input.departmentId) {
-        const department = await tx.department.findFirst({ where: { id: input.departmentId, orgId: input.orgId }, select: { id: true } })
+        const department = await tx.department.findFirst({
+          where: { id: input.departmentId, orgId: input.orgId },
+          select: { archivedAt: true },
+        })
         if (!department) throw new TicketServiceError('invalid', 'That team is not part of this organisation.')
+        if (department.archivedAt) throw new TicketServiceError('invalid', 'That team no longer takes requests: choose another.')
       }
       const requesterId = 'requesterId' in input ? input.requesterId : await familyForRequest(tx, input.orgId, input.requester)
       // A family becomes a client of the organisation with its first request.
