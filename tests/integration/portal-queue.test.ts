@@ -21,17 +21,13 @@ const STATUSES = ['new', 'in_progress', 'pending_family', 'pending_la', 'resolve
 
 /**
  * `count` tickets in the organisation, spread over statuses, types, priorities,
- * SLA states, assignees (a third unassigned), departments (a quarter without)
+ * SLA states, assignees (a third unassigned), departments (the organisation's
+ * default one when none are given)
  * and families: read-model rows only, marked as saved by a workflow
  * (stateVersion 1) so the worker's sweep leaves them alone.
  */
-async function insertTickets(
-  orgId: string,
-  count: number,
-  families: string[],
-  assignees: [string, string | null],
-  departments: string[] = [],
-) {
+async function insertTickets(orgId: string, count: number, families: string[], assignees: [string, string | null], given: string[] = []) {
+  const departments = given.length ? given : [await defaultDepartment(orgId)]
   await stack.db.$executeRaw`
     INSERT INTO "Ticket" (id, "orgId", number, "requesterId", subject, type, priority, status, awaiting, "assigneeId",
                           "departmentId", "lastActivityAt", "slaState", "slaDueAt", "caseRef", "stateVersion")
@@ -44,7 +40,7 @@ async function insertTickets(
            (${STATUSES}::text[])[1 + (g / 7) % 6]::"TicketStatus",
            (ARRAY['staff','family'])[1 + g % 2]::"Awaiting",
            CASE g % 3 WHEN 0 THEN ${assignees[0]}::uuid WHEN 1 THEN ${assignees[1]}::uuid END,
-           CASE WHEN g % 4 <> 0 THEN (${departments}::uuid[])[1 + (g / 5) % ${Math.max(departments.length, 1)}] END,
+           (${departments}::uuid[])[1 + (g / 5) % ${departments.length}],
            -- Some share an instant, so ties are broken by number.
            timestamp '2026-01-01' + ((g / 3) || ' minutes')::interval,
            CASE WHEN g % 11 = 0 THEN NULL ELSE (ARRAY['on_track','at_risk','breached','paused'])[1 + g % 4]::"SlaState" END,
@@ -53,6 +49,11 @@ async function insertTickets(
            1
     FROM generate_series(1, ${count}) g`
   await stack.db.$executeRaw`ANALYZE "Ticket"`
+}
+
+async function defaultDepartment(orgId: string): Promise<string> {
+  const org = await stack.db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { defaultDepartmentId: true } })
+  return org.defaultDepartmentId!
 }
 
 async function createDepartments(orgId: string, names: string[]) {

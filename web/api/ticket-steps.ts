@@ -108,6 +108,7 @@ const TICKET_OPERATIONS = {
   ChangeStatus: 'changeStatus',
   AssignTicket: 'assignTicket',
   ChangePriority: 'changePriority',
+  ChangeDepartment: 'changeDepartment',
   LinkCase: 'linkCase',
   RecordLaResponse: 'recordLaResponse',
 }

@@ -112,6 +112,11 @@ export const ChangeTypeSchema = z.object({
   type: z.enum(TICKET_TYPES, { error: 'Choose a type' }),
 })
 
+export const ChangeDepartmentSchema = z.object({
+  intent: z.literal('change-department'),
+  departmentId: z.uuid({ error: 'Choose a department' }),
+})
+
 export const LinkCaseSchema = z.object({
   intent: z.literal('link-case'),
   // Blank unlinks.
@@ -139,6 +144,7 @@ export const TicketActionSchema = z.discriminatedUnion(
     AssignSchema,
     ChangePrioritySchema,
     ChangeTypeSchema,
+    ChangeDepartmentSchema,
     LinkCaseSchema,
     ReopenSchema,
     LaResponseSchema,

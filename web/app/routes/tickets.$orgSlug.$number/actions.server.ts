@@ -10,6 +10,7 @@ import { PRIORITY_LABELS, STATUS_LABELS, TYPE_LABELS } from '../../../../domain/
 import type { Upload } from '../../../../services/attachments.server.ts'
 import {
   assign,
+  changeDepartment,
   changePriority,
   changeStatus,
   changeType,
@@ -161,6 +162,16 @@ export async function handleChangeType({ context, access, actor }: TicketActionA
   requireTicketPermission(access, 'change-type:ticket:org')
   const result = await changeType(context, { ticket: access.ticket, actor, type: command.type })
   return { result, success: ({ view }) => `Type changed to ${TYPE_LABELS[view.type]}.` }
+}
+
+export async function handleChangeDepartment(
+  { context, access, actor }: TicketActionArgs,
+  command: Command<'change-department'>,
+): Promise<Handled> {
+  requireTicketPermission(access, 'change-department:ticket:org')
+  const result = await changeDepartment(context, { ticket: access.ticket, actor, departmentId: command.departmentId })
+  const department = await context.db.department.findFirst({ where: { id: command.departmentId }, select: { name: true } })
+  return { result, success: () => `Moved to ${department?.name ?? 'the department'}.` }
 }
 
 export async function handleLinkCase({ context, access, actor }: TicketActionArgs, command: Command<'link-case'>): Promise<Handled> {
