@@ -53,7 +53,7 @@ const changeStatusRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const laDeadline = body.laDeadline === undefined ? undefined : new Date(body.laDeadline)
     const result = await throughTicketGate(row.id, () =>
       changeStatus(ctx, { ticket: row, actor, status: body.status, reason: body.reason, laDeadline }),
@@ -77,7 +77,7 @@ const assignRoute = defineRoute({
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
     const assignee = await staffMember(ctx, body.assignee.email, 'body.assignee.email')
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const result = await throughTicketGate(row.id, () => assign(ctx, { ticket: row, actor, assigneeId: assignee.id }))
     return commandAnswer(ctx, row, result)
   },
@@ -97,7 +97,7 @@ const changePriorityRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const result = await throughTicketGate(row.id, () => changePriority(ctx, { ticket: row, actor, priority: body.priority }))
     return commandAnswer(ctx, row, result)
   },
@@ -119,7 +119,7 @@ const changeDepartmentRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const department = await ctx.db.department.findUnique({
       where: { orgId_slug: { orgId: ctx.principal.orgId, slug: body.department } },
       select: { id: true },
@@ -145,7 +145,7 @@ const linkCaseRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await actorFor(ctx, body.actor)
+    const actor = await actorFor(ctx, row, body.actor)
     const result = await throughTicketGate(row.id, () => linkCase(ctx, { ticket: row, actor, caseRef: body.caseRef }))
     return commandAnswer(ctx, row, result)
   },
@@ -168,7 +168,7 @@ const laResponseRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await actorFor(ctx, body.actor)
+    const actor = await actorFor(ctx, row, body.actor)
     const note =
       body.note === undefined && body.receivedAt === undefined
         ? null
