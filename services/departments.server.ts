@@ -40,6 +40,8 @@ export interface DepartmentRow {
   name: string
   lead: { id: string; name: string } | null
   archived: boolean
+  /** Where a request that names no department goes; it stays open. */
+  isDefault: boolean
   /** Staff restricted to it (unrestricted staff are members of every department as well). */
   restrictedMembers: number
   openTickets: number
@@ -47,7 +49,7 @@ export interface DepartmentRow {
 
 /** Every department of the organisation, active ones first, each by name. */
 export async function departments(db: Db, orgId: string): Promise<DepartmentRow[]> {
-  const [rows, open] = await Promise.all([
+  const [rows, org, open] = await Promise.all([
     db.department.findMany({
       where: { orgId },
       orderBy: [{ archivedAt: { sort: 'asc', nulls: 'first' } }, { name: 'asc' }],
@@ -60,6 +62,7 @@ export async function departments(db: Db, orgId: string): Promise<DepartmentRow[
         _count: { select: { members: true } },
       },
     }),
+    db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { defaultDepartmentId: true } }),
     db.ticket.groupBy({ by: ['departmentId'], where: { orgId, status: { not: 'closed' } }, _count: { _all: true } }),
   ])
   const openIn = new Map(open.map((g) => [g.departmentId, g._count._all]))
@@ -69,6 +72,7 @@ export async function departments(db: Db, orgId: string): Promise<DepartmentRow[
     name: d.name,
     lead: d.lead,
     archived: d.archivedAt !== null,
+    isDefault: d.id === org.defaultDepartmentId,
     restrictedMembers: d._count.members,
     openTickets: openIn.get(d.id) ?? 0,
   }))
@@ -146,7 +150,7 @@ export async function updateDepartment(
 
 /**
  * Archives a department (families no longer see it) or brings it back. Its
- * tickets stay in it.
+ * tickets stay in it; the default department stays open.
  */
 export async function setDepartmentArchived(
   db: Db,
@@ -155,9 +159,11 @@ export async function setDepartmentArchived(
   return db.$transaction(async (tx) => {
     const department = await tx.department.findFirst({
       where: { id: input.departmentId, orgId: input.orgId },
-      select: { name: true, archivedAt: true },
+      select: { name: true, archivedAt: true, defaultOf: { select: { id: true } } },
     })
     if (!department) return { status: 'not_found' as const }
+    if (input.archived && department.defaultOf)
+      return { status: 'refused' as const, message: `${department.name} is where requests that name no department go, so it stays open.` }
     if ((department.archivedAt !== null) === input.archived) return { status: 'unchanged' as const, name: department.name }
     await tx.department.update({ where: { id: input.departmentId }, data: { archivedAt: input.archived ? new Date() : null } })
     await recordAudit(tx, {

@@ -17,6 +17,7 @@ export interface DepartmentSettingsRow {
   name: string
   lead: { id: string; name: string } | null
   archived: boolean
+  isDefault: boolean
   restrictedMembers: number
   openTickets: number
 }
@@ -111,6 +112,7 @@ function DepartmentRow({
       <div className="min-w-0">
         <p id={headingId} className="flex flex-wrap items-center gap-2 font-medium text-slate-900">
           {department.name}
+          {department.isDefault ? <Marker tone="teal">Default</Marker> : null}
           {department.archived ? <Marker tone="slate">Archived</Marker> : null}
         </p>
         <p className="text-sm text-slate-700">
@@ -121,6 +123,7 @@ function DepartmentRow({
           {restricted === 1 ? '1 staff member restricted to it' : `${restricted} staff members restricted to it`} · API name{' '}
           <code>{department.slug}</code>
         </p>
+        {department.isDefault ? <p className="text-sm text-slate-600">Requests that name no department come here.</p> : null}
       </div>
       <Form method="post" noValidate className="grid items-end gap-3 sm:grid-cols-[1fr_1fr_auto]">
         <input type="hidden" name="intent" value="update" />
