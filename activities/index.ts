@@ -114,6 +114,8 @@ export async function saveTicketRecord(
         type: snapshot.type,
         assigneeId: snapshot.assigneeId,
         caseRef: snapshot.caseRef,
+        // Absent or null: a workflow that does not know its department leaves the row's as it is.
+        departmentId: snapshot.departmentId ?? undefined,
         stateVersion: snapshot.version,
         updatedAt,
         lastActivityAt: updatedAt,

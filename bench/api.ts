@@ -279,6 +279,7 @@ async function run(db: Db) {
           orgId: baselineOrg.id,
           number: allocated!.lastTicketNumber,
           requesterId,
+          departmentId: baselineOrg.defaultDepartmentId!,
           subject: `Benchmark request ${i}`,
           type: TYPES[i % TYPES.length]!,
           priority: PRIORITIES[i % PRIORITIES.length]!,

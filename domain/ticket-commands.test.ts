@@ -235,6 +235,35 @@ describe('a family pressing Reopen', () => {
   })
 })
 
+describe('moving a ticket to another department', () => {
+  test('changes its department alone, on the timeline with where it came from', () => {
+    const given = ticket({ departmentId: 'general', status: 'in_progress', assigneeId: OTHER_STAFF })
+    const result = applyCommand(given, { kind: 'changeDepartment', departmentId: 'tribunals', actorId: STAFF }, NOW)
+    if (!result.ok) throw new Error(result.reason)
+    expect(result.state).toEqual({
+      ...given,
+      departmentId: 'tribunals',
+      version: given.version + 1,
+      updatedAt: NOW,
+      eventSeq: given.eventSeq + 1,
+      pendingEvents: result.state.pendingEvents,
+    })
+    expect(result.events).toEqual([
+      { kind: 'department_changed', actorId: STAFF, data: { from: 'general', to: 'tribunals' }, seq: given.eventSeq + 1, at: NOW },
+    ])
+  })
+
+  test('a run that never knew its department learns it from the move', () => {
+    const result = applyCommand(
+      ticket({ departmentId: null }),
+      { kind: 'changeDepartment', departmentId: 'tribunals', actorId: STAFF },
+      NOW,
+    )
+    if (!result.ok) throw new Error(result.reason)
+    expect(result.events[0]).toMatchObject({ data: { from: null, to: 'tribunals' } })
+  })
+})
+
 describe('applyCommand refuses', () => {
   test.each<{ name: string; given: Partial<TicketState>; command: TicketCommand; reason: string; code: RefusalCode }>([
     {
@@ -327,6 +356,20 @@ describe('applyCommand refuses', () => {
       command: { kind: 'changeType', type: 'ehcp', actorId: STAFF },
       reason: 'Type is already EHCP',
       code: 'no_change',
+    },
+    {
+      name: 'moving to the department it is in',
+      given: { departmentId: 'tribunals' },
+      command: { kind: 'changeDepartment', departmentId: 'tribunals', actorId: STAFF },
+      reason: 'The ticket is already in that department',
+      code: 'no_change',
+    },
+    {
+      name: 'moving a closed ticket',
+      given: { status: 'closed', departmentId: 'general' },
+      command: { kind: 'changeDepartment', departmentId: 'tribunals', actorId: STAFF },
+      reason: 'Ticket is closed',
+      code: 'ticket_closed',
     },
     {
       name: 'an empty case reference',

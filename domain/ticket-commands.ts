@@ -53,6 +53,8 @@ export type TicketCommand = Deduplicated &
     | { kind: 'changeStatus'; status: TicketStatus; actorId: string; reason?: string; laDeadline?: string | null }
     | { kind: 'changePriority'; priority: Priority; actorId: string }
     | { kind: 'changeType'; type: TicketType; actorId: string }
+    /** To one of the organisation's active departments (the service checks that: the workflow knows no departments). */
+    | { kind: 'changeDepartment'; departmentId: string; actorId: string }
     | { kind: 'linkCase'; caseRef: string | null; actorId: string | null }
     | { kind: 'reopen'; actorId: string; actorRole: Role }
     | { kind: 'recordLaResponse'; actorId: string | null }
@@ -89,6 +91,8 @@ function dispatch(state: TicketState, command: TicketCommand, now: string): Comm
       return changePriority(state, command, now)
     case 'changeType':
       return changeType(state, command, now)
+    case 'changeDepartment':
+      return changeDepartment(state, command, now)
     case 'linkCase':
       return linkCase(state, command, now)
     case 'reopen':
@@ -193,6 +197,21 @@ function changeType(state: TicketState, command: Command<'changeType'>, now: str
   draft.state.type = command.type
   draft.events.push({ kind: 'type_changed', actorId: command.actorId, data: { from: state.type, to: command.type } })
   retarget(draft, Date.parse(now))
+  return commit(state, draft, now)
+}
+
+/** Another department takes the ticket: who may see it changes with it, nothing else does. */
+function changeDepartment(state: TicketState, command: Command<'changeDepartment'>, now: string): CommandResult {
+  if (state.status === 'closed') return closedRefusal()
+  if (typeof command.departmentId !== 'string' || command.departmentId === '') return refused('Choose a department', 'invalid_input')
+  if (command.departmentId === state.departmentId) return refused('The ticket is already in that department', 'no_change')
+  const draft = draftOf(state)
+  draft.events.push({
+    kind: 'department_changed',
+    actorId: command.actorId,
+    data: { from: state.departmentId, to: command.departmentId },
+  })
+  draft.state.departmentId = command.departmentId
   return commit(state, draft, now)
 }
 

@@ -20,6 +20,7 @@ export const opening: TicketOpening = {
   type: 'ehcp',
   priority: 'normal',
   createdAt: OPENED_AT,
+  departmentId: 'department-1',
 }
 
 /** A saved ticket (nothing pending) with the given lifecycle fields. */

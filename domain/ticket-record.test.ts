@@ -35,6 +35,7 @@ describe('saving', () => {
       type: 'ehcp',
       assigneeId: STAFF,
       caseRef: null,
+      departmentId: 'department-1',
       updatedAt: NOW,
       slaState: null,
       slaDueAt: null,
@@ -75,5 +76,12 @@ describe('diffTicketRecord', () => {
       { field: 'status', database: 'new', workflow: 'in_progress' },
       { field: 'slaTargets', database: workflow.slaTargets.slice(1), workflow: workflow.slaTargets },
     ])
+  })
+
+  test('a department the workflow was never told of is the row’s to keep', () => {
+    const workflow = toTicketRecord(opened())
+    const moved = { ...workflow, departmentId: 'department-2' }
+    expect(diffTicketRecord(moved, workflow)).toEqual([{ field: 'departmentId', database: 'department-2', workflow: 'department-1' }])
+    expect(diffTicketRecord(moved, { ...workflow, departmentId: null })).toEqual([])
   })
 })

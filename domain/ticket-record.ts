@@ -21,6 +21,8 @@ export interface TicketRecord {
   type: TicketType
   assigneeId: string | null
   caseRef: string | null
+  /** Null: the workflow was never told (a run older than departments in workflows); the row keeps its own. */
+  departmentId: string | null
   updatedAt: string
   slaState: SlaState | null
   slaDueAt: string | null
@@ -51,6 +53,7 @@ export function toTicketRecord(state: TicketState): TicketRecord {
     type: state.type,
     assigneeId: state.assigneeId,
     caseRef: state.caseRef,
+    departmentId: state.departmentId,
     updatedAt: state.updatedAt,
     slaState: state.sla?.state ?? null,
     slaDueAt: state.sla ? slaDueAt(state.sla) : null,
@@ -81,6 +84,8 @@ export function diffTicketRecord(database: TicketRecord, workflow: TicketRecord)
   const differences: RecordDifference[] = []
   for (const field of Object.keys(workflow) as (keyof TicketRecord)[]) {
     if (field === 'ticketId') continue
+    // A workflow that does not know its department leaves the row's alone.
+    if (field === 'departmentId' && workflow.departmentId === null) continue
     if (!sameValue(database[field], workflow[field])) differences.push({ field, database: database[field], workflow: workflow[field] })
   }
   return differences

@@ -98,6 +98,8 @@ export type TicketEventBody =
     }
   | { kind: 'priority_changed'; data: { from: Priority; to: Priority } }
   | { kind: 'type_changed'; data: { from: TicketType; to: TicketType } }
+  /** Moved to another department; `from` is null in runs begun before the workflow knew its department. */
+  | { kind: 'department_changed'; data: { from: string | null; to: string } }
   | { kind: 'case_linked'; data: { caseRef: string | null; previousCaseRef: string | null } }
   | { kind: 'la_deadline_set'; data: { laDeadline: string } }
   | { kind: 'la_overdue'; data: { laDeadline: string } }
@@ -124,6 +126,11 @@ export interface TicketState {
   awaiting: Awaiting
   assigneeId: string | null
   caseRef: string | null
+  /**
+   * The department it belongs to, which decides who may see it. Null in runs
+   * begun before the workflow was told (the row has it) until it is moved.
+   */
+  departmentId: string | null
   createdAt: string
   updatedAt: string
   /** Bumped by every accepted change; the database keeps the highest version it saw. */
@@ -178,6 +185,7 @@ type AddedFields =
   | 'reopenUntil'
   | 'closedAt'
   | 'commandIds'
+  | 'departmentId'
 
 /** A state as any version of the workflow carried it into continue-as-new. */
 export type CarriedTicketState = Omit<TicketState, AddedFields> & Partial<Pick<TicketState, AddedFields>>
@@ -200,6 +208,7 @@ export function upgradeTicketState(carried: CarriedTicketState): TicketState {
     reopenUntil: null,
     closedAt: null,
     commandIds: [],
+    departmentId: null,
     ...carried,
   }
 }
@@ -253,6 +262,8 @@ export interface TicketOpening {
   /** ISO instant the ticket row was created. */
   createdAt: string
   followUpOfId?: string | null
+  /** Absent in runs begun before tickets had a department in their workflow. */
+  departmentId?: string | null
 }
 
 /** A family has just asked for help: the request itself is the first message, so staff are up. */
@@ -283,6 +294,7 @@ export function initialTicketState(opening: TicketOpening): TicketState {
     messageIds: [],
     pendingEvents: [opened],
     followUpOfId: opening.followUpOfId ?? null,
+    departmentId: opening.departmentId ?? null,
   })
 }
 

@@ -1,10 +1,11 @@
 /**
  * Demo data for a new local stack: one organisation with departments, an admin,
- * two advocates and two families, then a handful of tickets at different points
+ * two advocates (one restricted to the Tribunals department) and two families, then a handful of tickets at different points
  * of their lives. Only an empty database is seeded.
  */
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../services/accounts.server.ts'
+import { setMemberDepartments } from '../services/departments.server.ts'
 import type { ServiceContext } from '../services/context.ts'
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
@@ -39,15 +40,28 @@ export async function seedDemoData(db: Db): Promise<DemoLogin[] | undefined> {
     contactPhone: '0161 496 0000',
     website: 'https://brightpath.example',
     postalAddress: 'Brightpath SEND Advocacy\nUnit 4, Mill Yard\nManchester',
+    // The first takes the requests that name no department.
     departments: [
-      { slug: 'ehcp', name: 'EHCP and assessments' },
-      { slug: 'tribunal', name: 'Tribunals and appeals' },
       { slug: 'general', name: 'General advice' },
+      { slug: 'ehcp', name: 'EHCP and assessments' },
+      { slug: 'tribunals', name: 'Tribunals' },
+      { slug: 'annual-reviews', name: 'Annual reviews' },
     ],
   })
   for (const person of DEMO_PEOPLE) {
     await createUser(db, { orgSlug: org.slug, password: DEMO_PASSWORD, ...person })
   }
+  // Chloe leads Tribunals and works it only: she sees its tickets and those assigned to her, nothing else.
+  const chloe = await db.membership.findFirstOrThrow({
+    where: { orgId: org.id, user: { email: 'chloe@brightpath.example' } },
+    select: { id: true, userId: true },
+  })
+  const tribunals = await db.department.update({
+    where: { orgId_slug: { orgId: org.id, slug: 'tribunals' } },
+    data: { leadId: chloe.userId },
+    select: { id: true },
+  })
+  await setMemberDepartments(db, { orgId: org.id, membershipId: chloe.id, departmentIds: [tribunals.id], actorId: null, via: 'cli' })
   return DEMO_PEOPLE.map((person) => ({ ...person, password: DEMO_PASSWORD }))
 }
 
@@ -87,7 +101,7 @@ const DEMO_TICKETS: readonly DemoTicket[] = [
   },
   {
     family: 'elliot@family.example',
-    department: 'ehcp',
+    department: 'annual-reviews',
     type: 'annual_review',
     subject: 'Annual review meeting next month',
     childName: 'Maya',
@@ -107,7 +121,7 @@ const DEMO_TICKETS: readonly DemoTicket[] = [
   },
   {
     family: 'dana@family.example',
-    department: 'tribunal',
+    department: 'tribunals',
     type: 'tribunal',
     priority: 'urgent',
     subject: 'Tribunal hearing date set: we need help with the bundle',

@@ -24,7 +24,11 @@ export const OrganisationInput = z.strictObject({
     website: true,
     postalAddress: true,
   }).shape,
-  departments: z.array(z.strictObject({ slug: z.string(), name: z.string() })).optional(),
+  // The first is the default department, for requests that name none; without any, "General".
+  departments: z
+    .array(z.strictObject({ slug: z.string(), name: z.string() }))
+    .min(1)
+    .optional(),
 })
 
 export const UserInput = z.strictObject({
@@ -43,8 +47,15 @@ export async function createOrganisation(db: Db, input: z.input<typeof Organisat
   const data = OrganisationInput.parse(input)
   const existing = await db.organisation.findUnique({ where: { slug: data.slug } })
   if (existing) throw new AccountError(`An organisation with the slug "${data.slug}" already exists`)
-  const { departments, ...organisation } = data
-  return db.organisation.create({ data: { ...organisation, departments: departments ? { create: departments } : undefined } })
+  const { departments = [{ slug: 'general', name: 'General' }], ...organisation } = data
+  return db.$transaction(async (tx) => {
+    const org = await tx.organisation.create({ data: { ...organisation, departments: { create: departments } }, select: { id: true } })
+    const first = await tx.department.findUniqueOrThrow({
+      where: { orgId_slug: { orgId: org.id, slug: departments[0]!.slug } },
+      select: { id: true },
+    })
+    return tx.organisation.update({ where: { id: org.id }, data: { defaultDepartmentId: first.id } })
+  })
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
  * saved or applied an SLA policy, made or revoked an API key, changed a
- * ticket's watchers, the organisation's profile or its team, from the portal,
- * the API or the CLI. Written in the same transaction as the change it
- * records, so neither exists without the other.
+ * ticket's watchers, the organisation's profile, its team or its departments,
+ * from the portal, the API or the CLI. Written in the same transaction as the
+ * change it records, so neither exists without the other.
  */
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
@@ -24,6 +24,12 @@ export const AUDIT_ACTIONS = [
   'team.invitation_resent',
   'team.role_changed',
   'team.member_removed',
+  'team.departments_changed',
+  'department.created',
+  'department.renamed',
+  'department.lead_changed',
+  'department.archived',
+  'department.restored',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -89,6 +95,22 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `made ${member(data)} ${data.to === 'admin' ? 'an admin' : 'staff'} (was ${roleName(data.from)})`
     case 'team.member_removed':
       return `removed ${member(data)} from the team${Number(data.handedOver) ? `, handing ${ticketCount(Number(data.handedOver))} to ${String(data.handedTo ?? 'a colleague')}` : ''}`
+    case 'team.departments_changed': {
+      const names = Array.isArray(data.departments) ? data.departments.map(String) : []
+      return names.length ? `restricted ${member(data)} to ${listed(names)}` : `gave ${member(data)} every department (no restriction)`
+    }
+    case 'department.created':
+      return `added the department “${String(data.name ?? '')}”`
+    case 'department.renamed':
+      return `renamed the department “${String(data.from ?? '')}” to “${String(data.name ?? '')}”`
+    case 'department.lead_changed':
+      return data.leadName
+        ? `named ${String(data.leadName)} lead of “${String(data.name ?? '')}”`
+        : `left “${String(data.name ?? '')}” without a lead`
+    case 'department.archived':
+      return `archived the department “${String(data.name ?? '')}”`
+    case 'department.restored':
+      return `brought back the department “${String(data.name ?? '')}”`
     default:
       return action
   }

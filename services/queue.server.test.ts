@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { decodeCursor, hasFilters, parseQueueQuery, prefixTsQuery, queueSearchParams, queueSql, ticketNumberIn } from './queue.server.ts'
+import type { TicketScope } from './ticket-access.server.ts'
 
 const cursor = (value: unknown, number: number) => Buffer.from(JSON.stringify([value, number])).toString('base64url')
 
@@ -89,7 +90,11 @@ describe('cursors', () => {
 })
 
 describe('queueSql', () => {
-  const base = { orgId: '00000000-0000-0000-0000-000000000001', userId: '00000000-0000-0000-0000-000000000002' }
+  const base = {
+    orgId: '00000000-0000-0000-0000-000000000001',
+    userId: '00000000-0000-0000-0000-000000000002',
+    scope: { kind: 'all' } as TicketScope,
+  }
   const sqlOf = (search: string, fewMatches?: boolean) =>
     queueSql({ ...base, query: parseQueueQuery(new URLSearchParams(search)), fewMatches })
 
@@ -143,6 +148,17 @@ describe('queueSql', () => {
     expect(desc).toContain(`FROM "Department" d WHERE d."orgId" = ?::uuid`)
     expect(desc).toContain('ORDER BY 2 DESC, 1 DESC OFFSET 0')
     expect(desc).toMatch(/WHERE TRUE\s+ORDER BY g\."name" DESC, t\."number" DESC/)
+  })
+
+  it('shows staff restricted to departments their departments’ tickets and their own, in the counts too', () => {
+    const departmentIds = ['00000000-0000-0000-0000-0000000000d1']
+    const scope: TicketScope = { kind: 'departments', userId: base.userId, departmentIds }
+    const { rows, counts } = queueSql({ ...base, scope, query: parseQueueQuery(new URLSearchParams('sort=family')) })
+    for (const statement of [rows, counts]) {
+      expect(statement.sql).toContain(`(t."departmentId" = ANY(?::uuid[]) OR t."assigneeId" = ?::uuid)`)
+      expect(statement.values).toContainEqual(departmentIds)
+    }
+    expect(sqlOf('').rows.sql).not.toContain(`t."departmentId" = ANY(`)
   })
 
   it('shows an advocate’s own view as the tickets assigned to them or watched by them, in the counts too', () => {

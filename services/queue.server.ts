@@ -17,6 +17,7 @@ import type { SlaState } from '../domain/sla.ts'
 import type { Awaiting, Priority, TicketStatus, TicketType } from '../domain/ticket.ts'
 import type { ServiceContext } from './context.ts'
 import { walkByName } from './queue-by-name.server.ts'
+import { ticketScopeSql, ticketScopeWhere, type TicketScope } from './ticket-access.server.ts'
 import {
   decodeCursor,
   encodeCursor,
@@ -193,6 +194,8 @@ function cursorOf(sort: QueueSort, row: QueueRow): string {
 export function queueSql(input: {
   orgId: string
   userId: string
+  /** Which of the organisation's tickets the person sees (ticket-access.server.ts): rows and counts alike. */
+  scope: TicketScope
   query: QueueQuery
   /** The tickets the person watches, for the My tickets view (watchedTickets). */
   watched?: readonly string[]
@@ -206,7 +209,8 @@ export function queueSql(input: {
   const cursor = decodeCursor(sort, backwards ? query.before : query.after)
   // A previous page is the next page in the opposite order, turned round.
   const scanDir: SortDirection = backwards ? (dir === 'asc' ? 'desc' : 'asc') : dir
-  const filters = filterPredicates(query, userId, input.watched ?? [])
+  const visible = ticketScopeSql(input.scope)
+  const filters = [...(visible ? [visible] : []), ...filterPredicates(query, userId, input.watched ?? [])]
   const where = [Prisma.sql`t."orgId" = ${orgId}::uuid`, statusPredicate(query.tab), ...filters]
   // Few matches: find them all through the filters' own indexes, then sort. Walking
   // an index in sort order and skipping non-matches would read the whole index
@@ -251,7 +255,7 @@ export async function watchedTickets(ctx: Pick<ServiceContext, 'db'>, input: { o
 
 export async function queuePage(
   ctx: Pick<ServiceContext, 'db'>,
-  request: { orgId: string; userId: string; query: QueueQuery; pageSize?: number },
+  request: { orgId: string; userId: string; scope: TicketScope; query: QueueQuery; pageSize?: number },
 ): Promise<QueuePage> {
   const input = { ...request, watched: request.query.view === 'mine' ? await watchedTickets(ctx, request) : [] }
   const grouped = await ctx.db.$queryRaw<{ status: TicketStatus; count: bigint }[]>(queueSql(input).counts)
@@ -278,12 +282,12 @@ export async function queuePage(
 }
 
 /**
- * The newest open tickets nobody has taken, for the staff landing page, and how
- * many there are. They include every New ticket: assigning one starts work on it
+ * The newest open tickets nobody has taken that the person sees, for the staff
+ * landing page, and how many there are. They include every New ticket: assigning one starts work on it
  * (domain/ticket-commands.ts), so a New ticket is never assigned.
  */
-export async function unassignedRequests(ctx: Pick<ServiceContext, 'db'>, input: { orgId: string; take: number }) {
-  const where = { orgId: input.orgId, status: { in: [...OPEN_STATUSES] }, assigneeId: null }
+export async function unassignedRequests(ctx: Pick<ServiceContext, 'db'>, input: { orgId: string; scope: TicketScope; take: number }) {
+  const where = { orgId: input.orgId, status: { in: [...OPEN_STATUSES] }, assigneeId: null, ...ticketScopeWhere(input.scope) }
   const [count, tickets] = await Promise.all([
     ctx.db.ticket.count({ where }),
     ctx.db.ticket.findMany({

@@ -167,7 +167,8 @@ export async function changeMemberRole(
  * Takes a member off the team. The tickets they hold go to `handTo` first, by
  * the workflow's own assign command (so the family is told who looks after
  * them now); if any cannot be handed over, they stay on the team. Their
- * watching of the organisation's tickets ends with them.
+ * watching of the organisation's tickets, and their leading of its
+ * departments, end with them.
  */
 export async function removeTeamMember(
   ctx: ServiceContext,
@@ -214,6 +215,8 @@ export async function removeTeamMember(
     const refusal = await lockoutRefusal(tx, input, still, 'remove yourself')
     if (refusal) return refusal
     await tx.ticketWatcher.deleteMany({ where: { userId, ticket: { orgId: input.orgId } } })
+    // A department they led is left without a lead rather than led from outside the team.
+    await tx.department.updateMany({ where: { orgId: input.orgId, leadId: userId }, data: { leadId: null } })
     await tx.membership.delete({ where: { id: still.id } })
     await recordAudit(tx, {
       ...input,

@@ -12,6 +12,7 @@ import type { RefusalCode, TicketView } from '../domain/ticket-state.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import {
   assignTicketUpdate,
+  changeDepartmentUpdate,
   changePriorityUpdate,
   changeStatusUpdate,
   changeTypeUpdate,
@@ -172,6 +173,27 @@ export async function changeType(
   input: { ticket: { id: string }; actor: { id: string }; type: TicketType },
 ): Promise<TicketCommandResult> {
   return sendUpdate(ctx, input.ticket.id, changeTypeUpdate, { type: input.type, actorId: input.actor.id })
+}
+
+/**
+ * Moves the ticket to another of its organisation's active departments, which
+ * changes who may see it. The workflow knows no departments, so they are
+ * checked here; a run begun before it knew its own department learns it here.
+ */
+export async function changeDepartment(
+  ctx: ServiceContext,
+  input: { ticket: { id: string; orgId: string }; actor: { id: string }; departmentId: string },
+): Promise<TicketCommandResult> {
+  const [department, row] = await Promise.all([
+    ctx.db.department.findFirst({ where: { id: input.departmentId, orgId: input.ticket.orgId }, select: { name: true, archivedAt: true } }),
+    ctx.db.ticket.findUnique({ where: { id: input.ticket.id }, select: { departmentId: true } }),
+  ])
+  if (!department) return { status: 'refused', message: 'That department is not part of this organisation.', code: 'invalid_input' }
+  if (department.archivedAt)
+    return { status: 'refused', message: `${department.name} is archived: choose an open department.`, code: 'invalid_input' }
+  if (row?.departmentId === input.departmentId)
+    return { status: 'refused', message: `The ticket is already in ${department.name}.`, code: 'no_change' }
+  return sendUpdate(ctx, input.ticket.id, changeDepartmentUpdate, { departmentId: input.departmentId, actorId: input.actor.id })
 }
 
 /**
@@ -342,7 +364,15 @@ export async function followUpClosedTicket(
 ): Promise<CreatedTicket | null> {
   const closed = await ctx.db.ticket.findUnique({
     where: { id: input.ticket.id },
-    select: { id: true, orgId: true, number: true, type: true, status: true, requesterId: true, departmentId: true },
+    select: {
+      id: true,
+      orgId: true,
+      number: true,
+      type: true,
+      status: true,
+      requesterId: true,
+      department: { select: { id: true, archivedAt: true } },
+    },
   })
   // Only the family who asked follows up their own closed request.
   if (!closed || closed.status !== 'closed' || closed.requesterId !== input.author.id) return null
@@ -352,7 +382,8 @@ export async function followUpClosedTicket(
     subject: `Follow-up to #${closed.number}`,
     type: closed.type,
     body: input.body,
-    departmentId: closed.departmentId ?? undefined,
+    // The closed ticket's department, unless it is archived since: then the organisation's default.
+    departmentId: closed.department.archivedAt ? undefined : closed.department.id,
     attachments: input.attachments,
     followUpOfId: closed.id,
     inTransaction: input.replacesMessageId ? (tx) => deleteMessageRows(tx, input.replacesMessageId!) : undefined,

@@ -62,6 +62,7 @@ interface RequestContent {
   /** The family's first message. */
   body: string
   childName?: string
+  /** One of the organisation's active departments; none: its default department. */
   departmentId?: string
   priority?: Priority
   /** Files sent with the request (already checked: attachments.server.ts checkUpload). */
@@ -102,6 +103,7 @@ const openingSelect = {
   priority: true,
   caseRef: true,
   followUpOfId: true,
+  departmentId: true,
   createdAt: true,
   org: { select: { name: true } },
 } as const satisfies Prisma.TicketSelect
@@ -119,10 +121,7 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
   const files = await storeUploads(ctx, input.attachments ?? [])
   const { ticket, joinedOrg } = await ctx.db
     .$transaction(async (tx) => {
-      if (input.departmentId) {
-        const department = await tx.department.findFirst({ where: { id: input.departmentId, orgId: input.orgId }, select: { id: true } })
-        if (!department) throw new TicketServiceError('invalid', 'That team is not part of this organisation.')
-      }
+      const departmentId = await departmentForRequest(tx, input.orgId, input.departmentId)
       const requesterId = 'requesterId' in input ? input.requesterId : await familyForRequest(tx, input.orgId, input.requester)
       // A family becomes a client of the organisation with its first request.
       const joined = await tx.membership.createMany({
@@ -149,7 +148,7 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
         data: {
           orgId: input.orgId,
           number: allocated.lastTicketNumber,
-          departmentId: input.departmentId ?? null,
+          departmentId,
           requesterId,
           subject: input.subject,
           childName: input.childName ?? null,
@@ -216,6 +215,19 @@ async function joinCaseOfNewTicket(
   }
 }
 
+/** The department a request goes to: the active one it names, or else the organisation's default. */
+async function departmentForRequest(tx: Prisma.TransactionClient, orgId: string, departmentId: string | undefined): Promise<string> {
+  if (!departmentId) {
+    const org = await tx.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { defaultDepartmentId: true } })
+    if (!org.defaultDepartmentId) throw new TicketServiceError('invalid', 'This organisation has no department to take requests yet.')
+    return org.defaultDepartmentId
+  }
+  const department = await tx.department.findFirst({ where: { id: departmentId, orgId }, select: { archivedAt: true } })
+  if (!department) throw new TicketServiceError('invalid', 'That team is not part of this organisation.')
+  if (department.archivedAt) throw new TicketServiceError('invalid', 'That team no longer takes requests: choose another.')
+  return departmentId
+}
+
 type Opened = { status: 'opened'; view: TicketView } | { status: 'unconfirmed'; error: unknown } | { status: 'refused'; error: unknown }
 
 /**
@@ -233,6 +245,7 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
     priority: ticket.priority,
     createdAt: ticket.createdAt.toISOString(),
     followUpOfId: ticket.followUpOfId,
+    departmentId: ticket.departmentId,
   }
   const startWorkflowOperation = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
     workflowId: ticketWorkflowId(ticket.id),

@@ -37,6 +37,8 @@ export interface TicketWorkflowInput {
   createdAt: string
   /** The closed ticket this one follows up (a family wrote on it after it closed). */
   followUpOfId?: string | null
+  /** The department it belongs to; absent in runs begun before the workflow was told. */
+  departmentId?: string
   /** Present after continue-as-new: the state to resume from. */
   carried?: CarriedTicketState
 }
@@ -87,6 +89,12 @@ export interface ChangePriorityInput extends CommandIdentity {
 
 export interface ChangeTypeInput extends CommandIdentity {
   type: TicketType
+  actorId: string
+}
+
+export interface ChangeDepartmentInput extends CommandIdentity {
+  /** One of the organisation's active departments (checked by the service). */
+  departmentId: string
   actorId: string
 }
 
@@ -149,6 +157,7 @@ export const assignTicketUpdate = defineUpdate<TicketView, [AssignTicketInput]>(
 export const changeStatusUpdate = defineUpdate<TicketView, [ChangeStatusInput]>('changeStatus')
 export const changePriorityUpdate = defineUpdate<TicketView, [ChangePriorityInput]>('changePriority')
 export const changeTypeUpdate = defineUpdate<TicketView, [ChangeTypeInput]>('changeType')
+export const changeDepartmentUpdate = defineUpdate<TicketView, [ChangeDepartmentInput]>('changeDepartment')
 export const linkCaseUpdate = defineUpdate<TicketView, [LinkCaseInput]>('linkCase')
 export const reopenTicketUpdate = defineUpdate<TicketView, [ReopenTicketInput]>('reopenTicket')
 export const recordLaResponseUpdate = defineUpdate<TicketView, [RecordLaResponseInput]>('recordLaResponse')

@@ -31,6 +31,7 @@ import {
   changePriorityUpdate,
   changeStatusUpdate,
   changeTypeUpdate,
+  changeDepartmentUpdate,
   commandRefusedFailureType,
   laRespondedSignal,
   linkCaseUpdate,
@@ -550,6 +551,26 @@ describe('messages and commands', () => {
       expect(description.typedSearchAttributes.get(searchAttributes.ticketType)).toBe('tribunal')
       expect(description.typedSearchAttributes.get(searchAttributes.caseOpen)).toBe(true)
       expect(t.saved.at(-1)).toMatchObject({ priority: 'high', type: 'tribunal', caseRef: 'EHCP-2026-14' })
+    })
+  })
+})
+
+describe('departments', () => {
+  test('a ticket moves to another department through an update; a move to where it is is refused', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start({ departmentId: 'department-general' })
+      await viewWhen(handle, { sla: { state: 'on_track' } })
+      expect(t.saved.at(-1)).toMatchObject({ departmentId: 'department-general' })
+      await handle.executeUpdate(changeDepartmentUpdate, { args: [{ departmentId: 'department-tribunals', actorId: STAFF }] })
+      expect(t.saved.at(-1)).toMatchObject({
+        departmentId: 'department-tribunals',
+        events: [{ kind: 'department_changed', actorId: STAFF, data: { from: 'department-general', to: 'department-tribunals' } }],
+      })
+      const again = await refusalOf(
+        handle.executeUpdate(changeDepartmentUpdate, { args: [{ departmentId: 'department-tribunals', actorId: STAFF }] }),
+      )
+      expect(again).toMatchObject({ message: 'The ticket is already in that department' })
+      expect(refusalDetailsOf(again)?.code).toBe('no_change')
     })
   })
 })

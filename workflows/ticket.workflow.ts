@@ -50,6 +50,7 @@ import {
   caseClosedSignal,
   caseLinkedSignal,
   changePriorityUpdate,
+  changeDepartmentUpdate,
   changeStatusUpdate,
   changeTypeUpdate,
   commandRefusedFailureType,
@@ -185,6 +186,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   handleCommand(changeStatusUpdate, (change) => ({ ...change, kind: 'changeStatus' }))
   handleCommand(changePriorityUpdate, (change) => ({ ...change, kind: 'changePriority' }))
   handleCommand(changeTypeUpdate, (change) => ({ ...change, kind: 'changeType' }))
+  // New in this version: only a run that receives it does anything new, so no patch.
+  handleCommand(changeDepartmentUpdate, (change) => ({ ...change, kind: 'changeDepartment' }))
   handleCommand(linkCaseUpdate, (link) => ({ ...link, kind: 'linkCase' }))
   handleCommand(reopenTicketUpdate, (reopening) => ({ ...reopening, kind: 'reopen' }))
   handleCommand(recordLaResponseUpdate, (response) => ({ ...response, kind: 'recordLaResponse' }))

@@ -17,6 +17,7 @@ import {
   assignTicketUpdate,
   caseClosedSignal,
   caseLinkedSignal,
+  changeDepartmentUpdate,
   changePriorityUpdate,
   changeStatusUpdate,
   changeTypeUpdate,
@@ -42,6 +43,8 @@ import type { ticketWorkflow } from '../../workflows/ticket.workflow.ts'
 export const REQUESTER = '00000000-0000-4000-8000-000000000001'
 const STAFF = '00000000-0000-4000-8000-000000000002'
 const OTHER_STAFF = '00000000-0000-4000-8000-000000000003'
+const GENERAL = '00000000-0000-4000-8000-0000000000d1'
+const TRIBUNALS = '00000000-0000-4000-8000-0000000000d2'
 export const ORG = '00000000-0000-4000-8000-0000000000aa'
 
 export type Handle = WorkflowHandle<typeof ticketWorkflow>
@@ -365,6 +368,20 @@ export const SCENARIOS: Record<string, Scenario> = {
       await handle.executeUpdate(postMessageUpdate, { args: [family()] })
       await handle.signal(messagePostedSignal, staffWithSetting(true))
       await handle.executeUpdate(assignTicketUpdate, { args: [{ assigneeId: OTHER_STAFF, actorId: STAFF }] })
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'moved-department': {
+    about:
+      'opened by update-with-start in its department; moved to another, a move to where it already is refused, ' +
+      'then a reply and moved back (still running)',
+    input: { departmentId: GENERAL },
+    openTicket: { caseRef: null },
+    async run(handle) {
+      await handle.executeUpdate(changeDepartmentUpdate, { args: [{ departmentId: TRIBUNALS, actorId: STAFF }] })
+      await refused(handle.executeUpdate(changeDepartmentUpdate, { args: [{ departmentId: TRIBUNALS, actorId: STAFF }] }))
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true)] })
+      await handle.executeUpdate(changeDepartmentUpdate, { args: [{ departmentId: GENERAL, actorId: OTHER_STAFF }] })
       await handle.query(ticketViewQuery)
     },
   },

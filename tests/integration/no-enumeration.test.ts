@@ -95,6 +95,7 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   assign: { intent: 'assign', assigneeId: randomUUID() },
   'change-priority': { intent: 'change-priority', priority: 'urgent' },
   'change-type': { intent: 'change-type', type: 'dla' },
+  'change-department': { intent: 'change-department', departmentId: randomUUID() },
   'link-case': { intent: 'link-case', caseRef: 'CASE-1' },
   reopen: { intent: 'reopen' },
   'la-response': { intent: 'la-response' },
@@ -175,6 +176,7 @@ const API_BODIES: Record<string, unknown> = {
   changeStatus: { status: 'resolved' },
   assignTicket: { assignee: { email: 'someone@staff.example' } },
   changePriority: { priority: 'low' },
+  changeDepartment: { department: 'general' },
   linkCase: { caseRef: 'CASE-1' },
   recordLaResponse: {},
 }

@@ -5,11 +5,9 @@
  * them), someone who sees it but may not change it that way gets 403, and
  * signed-out visitors are sent to sign in.
  */
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as account from '../../web/app/routes/account.tsx'
 import * as forgotPassword from '../../web/app/routes/forgot-password.tsx'
@@ -43,9 +41,9 @@ import { changeMemberRole } from '../../services/team.server.ts'
 import { assign, changeStatus, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { policyFormValues } from '../../web/app/utils/sla-policy-form.ts'
-import { sessionCookie } from '../../web/app/utils/cookies.server.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { outcome, routeCalls, type Outcome, type Person } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
@@ -58,14 +56,12 @@ let path_: string
 let publicFile: string
 let internalFile: string
 
-/** Someone signed in with a fresh session, or with a session they already have; null is signed out. */
-type Person = { id: string } | { sessionId: string } | null
-
 beforeAll(async () => {
   stack = await connectToStack()
   // Files written by these direct calls go to a directory of their own.
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-permissions-'))
   context = { ...stack.context, env: { ...stack.context.env, dataDir } }
+  calls = routeCalls(stack, context)
   a = await createTestOrganisation(stack.db)
   b = await createTestOrganisation(stack.db)
   ticket = await createTicket(context, {
@@ -96,57 +92,10 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 })
 
-/** A request as the browser would send it, signed in as `person` (a fresh session) or signed out. */
-async function requestAs(person: Person, url: string, init: { method?: string; form?: Record<string, string> } = {}) {
-  const full = new URL(url, stack.stack.webUrl).toString()
-  const headers = new Headers()
-  if (person) {
-    const sessionId =
-      'sessionId' in person
-        ? person.sessionId
-        : (await stack.db.session.create({ data: { userId: person.id, expiresAt: new Date(Date.now() + 3_600_000) } })).id
-    const cookie = await sessionCookie(context.env, new Request(full)).serialize(sessionId)
-    headers.set('Cookie', cookie.split(';')[0]!)
-  }
-  if (init.form) headers.set('Content-Type', 'application/x-www-form-urlencoded')
-  return new Request(full, {
-    method: init.method ?? (init.form ? 'POST' : 'GET'),
-    headers,
-    // Each post is a newly rendered form: its one-time token is fresh (form-submissions.test.ts posts the same one twice).
-    body: init.form ? new URLSearchParams({ submissionToken: randomUUID(), ...init.form }).toString() : undefined,
-  })
-}
-
-type Outcome = { status: number; location?: string | null; data?: unknown }
-
-/** What a loader or action answered: a thrown or returned Response, data() with a status, or plain data (200). */
-async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
-  let value: unknown
-  try {
-    value = await run()
-  } catch (thrown) {
-    if (thrown instanceof Response) return { status: thrown.status, location: thrown.headers.get('Location') }
-    throw thrown
-  }
-  if (value instanceof Response) return { status: value.status, location: value.headers.get('Location') }
-  if (value && typeof value === 'object' && 'type' in value && (value as { type: unknown }).type === 'DataWithResponseInit') {
-    const { data, init } = value as unknown as { data: unknown; init?: { status?: number } }
-    return { status: init?.status ?? 200, data }
-  }
-  return { status: 200, data: value }
-}
-
-type Route = { loader?: (args: LoaderFunctionArgs) => Promise<unknown>; action?: (args: ActionFunctionArgs) => Promise<unknown> }
-
-async function load(route: Route, person: Person, url: string, params: Record<string, string> = {}) {
-  const request = await requestAs(person, url)
-  return outcome(() => route.loader!({ request, params, context: context as never }))
-}
-
-async function act(route: Route, person: Person, url: string, form: Record<string, string>, params: Record<string, string> = {}) {
-  const request = await requestAs(person, url, { form })
-  return outcome(() => route.action!({ request, params, context: context as never }))
-}
+let calls: ReturnType<typeof routeCalls>
+const requestAs: ReturnType<typeof routeCalls>['requestAs'] = (...args) => calls.requestAs(...args)
+const load: ReturnType<typeof routeCalls>['load'] = (...args) => calls.load(...args)
+const act: ReturnType<typeof routeCalls>['act'] = (...args) => calls.act(...args)
 
 const ticketParams = () => ({ orgSlug: a.org.slug, number: String(ticket.number) })
 const toLogin = (o: Outcome) => {

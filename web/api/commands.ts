@@ -1,12 +1,28 @@
 /**
- * Commands to one ticket over HTTP: status, assignment, priority, the case link
- * and the local authority's response. Each goes to the ticket's workflow, which
+ * Commands to one ticket over HTTP: status, assignment, priority, department,
+ * the case link and the local authority's response. Each goes to the ticket's workflow, which
  * applies it or refuses it with a reason (409, 403, 422).
  */
-import { assign, changePriority, changeStatus, linkCase, postMessage, recordLaResponse } from '../../services/ticket-commands.server.ts'
+import {
+  assign,
+  changeDepartment,
+  changePriority,
+  changeStatus,
+  linkCase,
+  postMessage,
+  recordLaResponse,
+} from '../../services/ticket-commands.server.ts'
 import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
-import { AssignBody, ChangePriorityBody, ChangeStatusBody, LaResponseBody, LinkCaseBody, TicketNumberParams } from './schemas.ts'
+import {
+  AssignBody,
+  ChangeDepartmentBody,
+  ChangePriorityBody,
+  ChangeStatusBody,
+  LaResponseBody,
+  LinkCaseBody,
+  TicketNumberParams,
+} from './schemas.ts'
 import {
   actorFor,
   commandAnswer,
@@ -37,7 +53,7 @@ const changeStatusRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const laDeadline = body.laDeadline === undefined ? undefined : new Date(body.laDeadline)
     const result = await throughTicketGate(row.id, () =>
       changeStatus(ctx, { ticket: row, actor, status: body.status, reason: body.reason, laDeadline }),
@@ -61,7 +77,7 @@ const assignRoute = defineRoute({
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
     const assignee = await staffMember(ctx, body.assignee.email, 'body.assignee.email')
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const result = await throughTicketGate(row.id, () => assign(ctx, { ticket: row, actor, assigneeId: assignee.id }))
     return commandAnswer(ctx, row, result)
   },
@@ -81,9 +97,37 @@ const changePriorityRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await requiredActor(ctx, body.actor)
+    const actor = await requiredActor(ctx, row, body.actor)
     const result = await throughTicketGate(row.id, () => changePriority(ctx, { ticket: row, actor, priority: body.priority }))
     return commandAnswer(ctx, row, result)
+  },
+})
+
+const changeDepartmentRoute = defineRoute({
+  method: 'post',
+  path: '/tickets/{number}/department',
+  operationId: 'changeDepartment',
+  tag: 'Tickets',
+  summary: 'Move a ticket to another department',
+  description:
+    'Who may see the ticket changes with it: the department’s staff, unrestricted staff, admins and its assignee. ' +
+    '422 for a department the organisation does not have or has archived, 409 when the ticket is already there.',
+  params: TicketNumberParams,
+  body: ChangeDepartmentBody,
+  responses: ticketAnswers,
+  links: ticketAnswerLinks,
+  errors: COMMAND_ERRORS,
+  async handle(ctx, { params, body }) {
+    const row = await findTicket(ctx, params.number)
+    const actor = await requiredActor(ctx, row, body.actor)
+    const department = await ctx.db.department.findUnique({
+      where: { orgId_slug: { orgId: ctx.principal.orgId, slug: body.department } },
+      select: { id: true },
+    })
+    if (!department) throw unprocessable('body.department', `This organisation has no department "${body.department}".`)
+    const result = await throughTicketGate(row.id, () => changeDepartment(ctx, { ticket: row, actor, departmentId: department.id }))
+    // The answer names the department the ticket is in now.
+    return commandAnswer(ctx, result.status === 'applied' ? await findTicket(ctx, row.number) : row, result)
   },
 })
 
@@ -101,7 +145,7 @@ const linkCaseRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await actorFor(ctx, body.actor)
+    const actor = await actorFor(ctx, row, body.actor)
     const result = await throughTicketGate(row.id, () => linkCase(ctx, { ticket: row, actor, caseRef: body.caseRef }))
     return commandAnswer(ctx, row, result)
   },
@@ -124,7 +168,7 @@ const laResponseRoute = defineRoute({
   errors: COMMAND_ERRORS,
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
-    const actor = await actorFor(ctx, body.actor)
+    const actor = await actorFor(ctx, row, body.actor)
     const note =
       body.note === undefined && body.receivedAt === undefined
         ? null
@@ -148,4 +192,4 @@ const laResponseRoute = defineRoute({
   },
 })
 
-export const commandRoutes = [changeStatusRoute, assignRoute, changePriorityRoute, linkCaseRoute, laResponseRoute]
+export const commandRoutes = [changeStatusRoute, assignRoute, changePriorityRoute, changeDepartmentRoute, linkCaseRoute, laResponseRoute]

@@ -10,7 +10,7 @@ import { ApiError, notFound } from './errors.ts'
 import { messageSelect, presentMessage, presentMessages, type TicketRow } from './present.ts'
 import { defineRoute, type ApiContext, type ApiLink } from './route.ts'
 import { AttachmentParams, MessageCreatedSchema, MessageListSchema, PostMessageBody, TicketNumberParams } from './schemas.ts'
-import { commandAnswer, COMMAND_ERRORS, findTicket, readTicket, ticketLinks, unprocessable } from './ticket-steps.ts'
+import { commandAnswer, COMMAND_ERRORS, findTicket, readTicket, requireSees, ticketLinks, unprocessable } from './ticket-steps.ts'
 import { throughTicketGate } from './ticket-gate.ts'
 
 const listMessagesRoute = defineRoute({
@@ -33,14 +33,17 @@ const listMessagesRoute = defineRoute({
   },
 })
 
-/** The family of this ticket, or a member of its organisation's staff. */
+/** The family of this ticket, or a member of its organisation's staff who may see it (else 404). */
 async function authorFor(ctx: ApiContext, row: TicketRow, email: string): Promise<{ id: string; role: Role }> {
   const user = await ctx.db.user.findUnique({
     where: { email },
     select: { id: true, memberships: { where: { orgId: ctx.principal.orgId }, select: { role: true } } },
   })
   const role = user?.memberships[0]?.role
-  if (user && role && isStaffRole(role)) return { id: user.id, role }
+  if (user && role && isStaffRole(role)) {
+    await requireSees(ctx, row, user)
+    return { id: user.id, role }
+  }
   if (user && user.id === row.requesterId) return { id: user.id, role: 'family' }
   throw unprocessable('body.author.email', `${email} is neither this ticket’s family nor on this organisation’s staff.`)
 }

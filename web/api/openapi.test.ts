@@ -129,6 +129,7 @@ describe('the document’s links', () => {
         'changeStatus',
         'assignTicket',
         'changePriority',
+        'changeDepartment',
         'linkCase',
         'recordLaResponse',
         'closeCase',

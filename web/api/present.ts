@@ -23,6 +23,7 @@ export const ticketRowSelect = {
   awaiting: true,
   assigneeId: true,
   requesterId: true,
+  departmentId: true,
   caseRef: true,
   externalRef: true,
   createdAt: true,

@@ -107,6 +107,11 @@ export const AttachmentParams = z.strictObject({ number: TicketNumberParam, atta
 
 export const CaseRefParams = z.strictObject({ caseRef: CaseRef })
 
+const DepartmentSlug = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Must be a department slug: lowercase letters, digits and hyphens')
+  .meta({ examples: ['tribunals'] })
+
 export const CreateTicketBody = z
   .strictObject({
     requester: z
@@ -116,12 +121,9 @@ export const CreateTicketBody = z
     body: MessageBody.describe('The family’s request: the ticket’s first message.'),
     type: z.enum(TICKET_TYPES),
     priority: z.enum(PRIORITIES).default('normal'),
-    department: z
-      .string()
-      .regex(/^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/, 'Must be a department slug: lowercase letters, digits and hyphens')
-      .meta({ examples: ['tribunals'] })
-      .optional()
-      .describe('The slug of one of the organisation’s departments (teams).'),
+    department: DepartmentSlug.optional().describe(
+      'The slug of one of the organisation’s active departments (teams); without it, the organisation’s default department.',
+    ),
     childName: line(NAME_MAX, ['Alex']).optional(),
     externalRef: line(200, ['CRM-10042']).optional().describe('Your own reference for this ticket, kept and returned as it is.'),
     caseRef: CaseRef.optional().describe('Links the ticket to a case from the start.'),
@@ -176,6 +178,11 @@ export const AssignBody = z.strictObject({
 })
 
 export const ChangePriorityBody = z.strictObject({ priority: z.enum(PRIORITIES), actor: ActorField })
+
+export const ChangeDepartmentBody = z.strictObject({
+  department: DepartmentSlug.describe('The slug of one of the organisation’s active departments: the ticket moves there.'),
+  actor: ActorField,
+})
 
 export const LinkCaseBody = z.strictObject({
   caseRef: CaseRef.nullable().describe('The case to link, or null to unlink.'),

@@ -5,6 +5,7 @@
  */
 import { isStaffRole, type Role } from '../../domain/ticket.ts'
 import type { RefusalCode } from '../../domain/ticket-state.ts'
+import { maySeeTicket, ticketScope } from '../../services/ticket-access.server.ts'
 import { getTicketLiveView, type TicketCommandResult } from '../../services/ticket-commands.server.ts'
 import { ApiError, notFound, type ErrorCode } from './errors.ts'
 import { presentView, ticketFromRow, ticketRowSelect, type TicketRow } from './present.ts'
@@ -42,12 +43,24 @@ export async function staffMember(ctx: ApiContext, email: string, path: string):
 }
 
 /**
- * Who makes a change: `actor` when given, else the admin who created the key
- * (while still on the team). Status, assignment and priority changes are a
- * person's decision and need one; facts from integrations may have nobody.
+ * Who makes a change to `row`: `actor` when given, else the admin who created
+ * the key (while still on the team). Status, assignment and priority changes
+ * are a person's decision and need one; facts from integrations may have
+ * nobody. The key sees every ticket of its organisation, but a person acting
+ * through it sees only what they would in the portal: a ticket outside that is
+ * not there for them (404).
  */
-export async function actorFor(ctx: ApiContext, actor: { email: string } | undefined): Promise<{ id: string; role: Role } | null> {
-  if (actor) return staffMember(ctx, actor.email, 'body.actor.email')
+export async function actorFor(
+  ctx: ApiContext,
+  row: TicketRow,
+  actor: { email: string } | undefined,
+): Promise<{ id: string; role: Role } | null> {
+  const found = actor ? await staffMember(ctx, actor.email, 'body.actor.email') : await keyCreator(ctx)
+  if (found) await requireSees(ctx, row, found)
+  return found
+}
+
+async function keyCreator(ctx: ApiContext): Promise<{ id: string; role: Role } | null> {
   const creatorId = ctx.principal.createdById
   if (!creatorId) return null
   const membership = await ctx.db.membership.findUnique({
@@ -57,8 +70,13 @@ export async function actorFor(ctx: ApiContext, actor: { email: string } | undef
   return membership && isStaffRole(membership.role) ? { id: creatorId, role: membership.role } : null
 }
 
-export async function requiredActor(ctx: ApiContext, actor: { email: string } | undefined) {
-  const found = await actorFor(ctx, actor)
+/** A member of staff who may not see the ticket is told it is not there, as in the portal. */
+export async function requireSees(ctx: ApiContext, row: TicketRow, person: { id: string }): Promise<void> {
+  if (!maySeeTicket(await ticketScope(ctx.db, { orgId: row.orgId, userId: person.id }), row)) throw notFound()
+}
+
+export async function requiredActor(ctx: ApiContext, row: TicketRow, actor: { email: string } | undefined) {
+  const found = await actorFor(ctx, row, actor)
   if (!found)
     throw unprocessable(
       'body.actor',
@@ -108,6 +126,7 @@ const TICKET_OPERATIONS = {
   ChangeStatus: 'changeStatus',
   AssignTicket: 'assignTicket',
   ChangePriority: 'changePriority',
+  ChangeDepartment: 'changeDepartment',
   LinkCase: 'linkCase',
   RecordLaResponse: 'recordLaResponse',
 }

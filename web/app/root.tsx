@@ -18,6 +18,7 @@ import type { ReactNode } from 'react'
 import { GeneralErrorBoundary } from './components/error-boundary.tsx'
 import { Alert, buttonClass } from './components/ui.tsx'
 import styles from './styles/tailwind.css?url'
+import { visibleNotificationsWhere } from '../../services/ticket-access.server.ts'
 import { getUser, homePath, staffMemberships } from './utils/auth.server.ts'
 import { readFlash } from './utils/flash.server.ts'
 import { useNonce } from './utils/nonce-provider.ts'
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const unread = user
     ? await context.db.notification.count({
         where: {
-          userId: user.id,
+          ...(await visibleNotificationsWhere(context.db, user.id)),
           readAt: null,
           ...(viewing ? { NOT: { ticket: { is: { number: Number(viewing[2]), org: { slug: viewing[1] } } } } } : {}),
         },

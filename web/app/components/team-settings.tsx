@@ -4,7 +4,7 @@
  * own small form, so the page works without JavaScript.
  */
 import { Form } from '@remix-run/react'
-import { SelectField, TextField } from './form-fields.tsx'
+import { ErrorList, SelectField, TextField } from './form-fields.tsx'
 import { SubmissionToken, SubmitButton } from './submission.tsx'
 import { Button, Card, CardTitle, DateTime, Marker } from './ui.tsx'
 import type { FieldErrors } from '../utils/validation.ts'
@@ -23,6 +23,8 @@ export interface TeamMemberRow {
   invited: boolean
   heldTickets: number
   joinedAt: { iso: string; text: string; title?: string }
+  /** The departments they are restricted to; none: every department. */
+  departmentIds: readonly string[]
   isYou: boolean
   /** The one-time token of the form that mails an invited person a new link. */
   resendToken: string | null
@@ -58,11 +60,19 @@ export function InviteCard({
   )
 }
 
+export interface DepartmentChoice {
+  id: string
+  name: string
+  archived: boolean
+}
+
 export function TeamList({
   members,
+  departments,
   rowErrors,
 }: {
   members: readonly TeamMemberRow[]
+  departments: readonly DepartmentChoice[]
   /** A refused change, shown in the row it was made in. */
   rowErrors: { membershipId: string; errors: FieldErrors } | null
 }) {
@@ -79,6 +89,7 @@ export function TeamList({
             key={member.membershipId}
             member={member}
             colleagues={members.filter((m) => m.userId !== member.userId)}
+            departments={departments}
             errors={rowErrors?.membershipId === member.membershipId ? rowErrors.errors : {}}
           />
         ))}
@@ -87,7 +98,17 @@ export function TeamList({
   )
 }
 
-function MemberRow({ member, colleagues, errors }: { member: TeamMemberRow; colleagues: readonly TeamMemberRow[]; errors: FieldErrors }) {
+function MemberRow({
+  member,
+  colleagues,
+  departments,
+  errors,
+}: {
+  member: TeamMemberRow
+  colleagues: readonly TeamMemberRow[]
+  departments: readonly DepartmentChoice[]
+  errors: FieldErrors
+}) {
   const id = member.membershipId
   const headingId = `member-${id}`
   return (
@@ -174,6 +195,66 @@ function MemberRow({ member, colleagues, errors }: { member: TeamMemberRow; coll
           </Form>
         </>
       )}
+      {departments.length ? <MemberDepartments member={member} departments={departments} errors={errors} /> : null}
     </li>
+  )
+}
+
+/**
+ * Which departments' tickets a staff member sees: none ticked is every
+ * department. Archived departments are offered only to those already in them,
+ * so a restriction is never lost by saving the form.
+ */
+function MemberDepartments({
+  member,
+  departments,
+  errors,
+}: {
+  member: TeamMemberRow
+  departments: readonly DepartmentChoice[]
+  errors: FieldErrors
+}) {
+  const id = member.membershipId
+  const names = departments.filter((d) => member.departmentIds.includes(d.id)).map((d) => d.name)
+  const scope = names.length ? `Only ${names.join(', ')}` : 'Every department'
+  if (member.role === 'admin')
+    return (
+      <p className="text-sm text-slate-700 lg:col-span-3">
+        <span className="font-medium text-slate-800">Departments:</span> admins see every department’s tickets.
+      </p>
+    )
+  const offered = departments.filter((d) => !d.archived || member.departmentIds.includes(d.id))
+  return (
+    <Form method="post" className="lg:col-span-3">
+      <input type="hidden" name="intent" value="set-departments" />
+      <input type="hidden" name="membershipId" value={id} />
+      <fieldset aria-describedby={`departments-${id}-hint`}>
+        <legend className="text-sm font-medium text-slate-800">
+          Departments<span className="sr-only"> of {member.name}</span>: {scope}
+        </legend>
+        <p id={`departments-${id}-hint`} className="text-sm text-slate-600">
+          Tick none for every department. They always see the tickets assigned to them.
+        </p>
+        <div className="mt-1 flex flex-wrap items-center gap-x-5 gap-y-1">
+          {offered.map((d) => (
+            <label key={d.id} className="flex min-h-10 items-center gap-2 text-sm text-slate-800">
+              <input
+                type="checkbox"
+                name="departmentIds"
+                value={d.id}
+                defaultChecked={member.departmentIds.includes(d.id)}
+                className="size-5 accent-indigo-700"
+              />
+              {d.name}
+              {d.archived ? ' (archived)' : ''}
+            </label>
+          ))}
+          <Button variant="secondary" aria-label={`Save the departments of ${member.name}`}>
+            Save departments
+          </Button>
+        </div>
+        <ErrorList errors={errors.departmentIds} />
+      </fieldset>
+    </Form>
   )
 }

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Button, Card, DateTime, EmptyState, linkClass, Marker, PageHeader } from '../components/ui.tsx'
+import { visibleNotificationsWhere } from '../../../services/ticket-access.server.ts'
 import { requireUser, staffMemberships, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { formatDateTime } from '../utils/format.ts'
@@ -14,8 +15,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request)
   const before = new URL(request.url).searchParams.get('before')
   const beforeDate = before && Number.isFinite(Date.parse(before)) ? new Date(before) : null
+  const visible = await visibleNotificationsWhere(context.db, user.id)
   const rows = await context.db.notification.findMany({
-    where: { userId: user.id, ...(beforeDate ? { createdAt: { lt: beforeDate } } : {}) },
+    where: { ...visible, ...(beforeDate ? { createdAt: { lt: beforeDate } } : {}) },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: PAGE_SIZE + 1,
     select: {
@@ -43,7 +45,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           }
         : null,
     })),
-    unread: await context.db.notification.count({ where: { userId: user.id, readAt: null } }),
+    unread: await context.db.notification.count({ where: { ...visible, readAt: null } }),
     emptyText: emptyText(user),
     older: last ? `/notifications?${new URLSearchParams({ before: last.createdAt.toISOString() })}` : null,
   }

@@ -25,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         about: true,
         responseTime: true,
         ...CONTACT_SELECT,
-        departments: { select: { name: true }, orderBy: { name: 'asc' } },
+        departments: { where: { archivedAt: null }, select: { name: true }, orderBy: { name: 'asc' } },
       },
       orderBy: [{ name: 'asc' }, { slug: 'asc' }],
       skip: (page - 1) * PAGE_SIZE,

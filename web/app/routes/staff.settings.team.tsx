@@ -7,6 +7,7 @@ import { InviteCard, TeamList } from '../components/team-settings.tsx'
 import { Alert, RecentChanges } from '../components/ui.tsx'
 import { AccountError, TEAM_ROLES, TeamMemberInput } from '../../../services/accounts.server.ts'
 import { recentChanges } from '../../../services/audit.server.ts'
+import { departments, memberDepartments, setMemberDepartments } from '../../../services/departments.server.ts'
 import { changeMemberRole, inviteTeamMember, removeTeamMember, resendInvitation, teamMembers } from '../../../services/team.server.ts'
 import type { CasewayContext } from '../context.ts'
 import { requireUser } from '../utils/auth.server.ts'
@@ -38,6 +39,12 @@ const TeamActionSchema = z.discriminatedUnion(
         .transform((v) => v || null),
     }),
     z.object({ intent: z.literal('resend-invitation'), membershipId: MembershipId }),
+    z.object({
+      intent: z.literal('set-departments'),
+      membershipId: MembershipId,
+      // One checkbox a department; parseForm keeps the last, so the action reads them all.
+      departmentIds: z.array(z.uuid({ error: 'Choose departments from the list' })).max(200),
+    }),
   ],
   { error: 'Unknown action' },
 )
@@ -45,7 +52,13 @@ const TeamActionSchema = z.discriminatedUnion(
 // Another organisation's member, a family, or someone removed meanwhile.
 const GONE = 'That person is not on the team.'
 
-const TEAM_ACTIONS = ['team.member_invited', 'team.invitation_resent', 'team.role_changed', 'team.member_removed'] as const
+const TEAM_ACTIONS = [
+  'team.member_invited',
+  'team.invitation_resent',
+  'team.role_changed',
+  'team.member_removed',
+  'team.departments_changed',
+] as const
 
 async function requireTeamAdmin(context: CasewayContext, request: Request) {
   const user = await requireUser(context, request)
@@ -54,18 +67,22 @@ async function requireTeamAdmin(context: CasewayContext, request: Request) {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, team } = await requireTeamAdmin(context, request)
-  const [members, org, changes] = await Promise.all([
+  const [members, org, changes, allDepartments, restrictions] = await Promise.all([
     teamMembers(context.db, team.orgId),
     context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { timezone: true } }),
     recentChanges(context.db, { orgId: team.orgId, actions: TEAM_ACTIONS }),
+    departments(context.db, team.orgId),
+    memberDepartments(context.db, team.orgId),
   ])
   return {
     members: members.map((m) => ({
       ...m,
+      departmentIds: restrictions.get(m.membershipId) ?? [],
       joinedAt: formatDateTime(m.joinedAt, org.timezone),
       isYou: m.userId === user.id,
       resendToken: m.invited ? newSubmissionToken() : null,
     })),
+    departments: allDepartments.map((d) => ({ id: d.id, name: d.name, archived: d.archived })),
     changes,
     timezone: org.timezone,
     inviteToken: newSubmissionToken(),
@@ -83,7 +100,7 @@ type ActionData = {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireTeamAdmin(context, request)
   const formData = await request.formData()
-  const form = parseForm(formData, TeamActionSchema)
+  const form = parseForm(formData, TeamActionSchema, { departmentIds: formData.getAll('departmentIds') })
   if (!form.success)
     return data<ActionData>(
       {
@@ -161,11 +178,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
         if (sent.status === 'refused') return refuse(409, `Not sent: ${sent.message}`, { membershipId: input.membershipId })
         return flash(`A new invitation link was sent to ${sent.name} (${sent.email}).`)
       })
+    case 'set-departments': {
+      const saved = await setMemberDepartments(context.db, {
+        ...actor,
+        membershipId: input.membershipId,
+        departmentIds: input.departmentIds,
+      })
+      if (saved.status === 'not_found') return refuse(404, GONE)
+      if (saved.status === 'refused') return refuse(409, `Not changed: ${saved.message}`, { membershipId: input.membershipId })
+      const scope = saved.departments.length ? `sees the tickets of ${saved.departments.join(', ')}` : 'sees every department’s tickets'
+      return saved.status === 'unchanged' ? flash(`${saved.name} already ${scope}.`, 'info') : flash(`${saved.name} now ${scope}.`)
+    }
   }
 }
 
 export default function TeamSettings() {
-  const { members, changes, timezone, inviteToken } = useLoaderData<typeof loader>()
+  const { members, departments: allDepartments, changes, timezone, inviteToken } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>() as ActionData | undefined
   const invite = actionData?.intent === 'invite' ? actionData : null
   return (
@@ -181,6 +209,7 @@ export default function TeamSettings() {
       />
       <TeamList
         members={members}
+        departments={allDepartments}
         rowErrors={actionData?.membershipId && !invite ? { membershipId: actionData.membershipId, errors: actionData.fieldErrors } : null}
       />
       <RecentChanges changes={changes} timezone={timezone} />

@@ -15,6 +15,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     tabs: [
       { key: 'organisation', label: 'Organisation', href: `/staff/settings/organisation${orgParam}` },
       { key: 'team', label: 'Team', href: `/staff/settings/team${orgParam}` },
+      { key: 'departments', label: 'Departments', href: `/staff/settings/departments${orgParam}` },
       { key: 'sla-policy', label: 'SLA policy', href: `/staff/settings/sla-policy${orgParam}` },
       { key: 'saved-replies', label: 'Saved replies', href: `/staff/settings/saved-replies${orgParam}` },
       { key: 'api-keys', label: 'API keys', href: `/staff/settings/api-keys${orgParam}` },

@@ -31,6 +31,7 @@ import { queueViewCookie } from '../utils/cookies.server.ts'
 import { answered, familyMarker, formatShortDateTime, staffStatusLabel } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
+import { ticketScope } from '../../../services/ticket-access.server.ts'
 import { SLA_STATE_LABELS, slaChip } from '../utils/sla-chips.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ticket queue · Caseway' }]
@@ -78,11 +79,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { view, headers } = await chooseView(context, request, user, team.role)
   const query = parseQueueQuery(url.searchParams, { view })
   const landing = query.tab === 'open' && !hasFilters(query.filters) && !query.after && !query.before
+  const scope = await ticketScope(context.db, { orgId: team.orgId, userId: user.id })
   const [org, page, departments, unassigned] = await Promise.all([
     context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { id: true, slug: true, name: true, timezone: true } }),
-    queuePage(context, { orgId: team.orgId, userId: user.id, query }),
+    queuePage(context, { orgId: team.orgId, userId: user.id, scope, query }),
     context.db.department.count({ where: { orgId: team.orgId } }),
-    landing ? unassignedRequests(context, { orgId: team.orgId, take: UNASSIGNED_SHOWN }) : null,
+    landing ? unassignedRequests(context, { orgId: team.orgId, scope, take: UNASSIGNED_SHOWN }) : null,
   ])
   const now = Date.now()
 

@@ -23,7 +23,8 @@ export async function requireOrganisation(ctx: Pick<CasewayContext, 'db'>, slug:
           website: true,
           postalAddress: true,
           acceptsRequests: true,
-          departments: { select: { id: true, name: true }, orderBy: { name: 'asc' } },
+          // What families may choose: archived departments take no new requests.
+          departments: { where: { archivedAt: null }, select: { id: true, name: true }, orderBy: { name: 'asc' } },
         },
       })
     : null

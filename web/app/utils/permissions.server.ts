@@ -1,11 +1,13 @@
 /**
  * Server-side answers to "may this person do this to this ticket?". A ticket
- * someone may not see does not exist for them (404), so its number reveals
- * nothing; a ticket they may see but not change gives 403.
+ * someone may not see (services/ticket-access.server.ts) does not exist for
+ * them (404), so its number reveals nothing; a ticket they may see but not
+ * change gives 403.
  */
 import type { Role } from '../../../domain/ticket.ts'
 import { isStaffRole } from '../../../domain/ticket.ts'
 import type { CasewayContext } from '../context.ts'
+import { maySeeTicket, ticketScope } from '../../../services/ticket-access.server.ts'
 import { requireUser, staffMemberships, type SessionUser } from './auth.server.ts'
 import { notFound } from './http.ts'
 import { roleHasPermission, type Permission } from './permissions.ts'
@@ -28,14 +30,18 @@ export async function requireTicketAccess(
   const user = await requireUser(ctx, request)
   const number = Number(params.number)
   if (!params.orgSlug || !/^[1-9]\d{0,9}$/.test(params.number ?? '') || !Number.isSafeInteger(number)) throw notFound('Ticket not found')
-  const ticket = await ctx.db.ticket.findFirst({
+  const row = await ctx.db.ticket.findFirst({
     where: { number, org: { slug: params.orgSlug } },
-    select: { id: true, orgId: true, number: true, requesterId: true },
+    select: { id: true, orgId: true, number: true, requesterId: true, departmentId: true, assigneeId: true },
   })
-  if (!ticket) throw notFound('Ticket not found')
-  const role = ticketRole(user, ticket)
+  if (!row) throw notFound('Ticket not found')
+  const role = ticketRole(user, row)
   if (!role) throw notFound('Ticket not found')
-  return { user, role, ticket }
+  // Staff outside the ticket's department (and not its assignee) are told it is not there.
+  if (role !== 'family' && !maySeeTicket(await ticketScope(ctx.db, { orgId: row.orgId, userId: user.id }), row))
+    throw notFound('Ticket not found')
+  const { id, orgId, requesterId } = row
+  return { user, role, ticket: { id, orgId, number, requesterId } }
 }
 
 /** Staff of the ticket's organisation act as staff even on a ticket they requested themselves. */

@@ -18,6 +18,7 @@ export type Permission =
   | 'change-status:ticket:org'
   | 'change-priority:ticket:org'
   | 'change-type:ticket:org'
+  | 'change-department:ticket:org'
   | 'link-case:ticket:org'
   | 'assign:ticket:self'
   | 'watch:ticket:org'
@@ -38,6 +39,8 @@ const STAFF = [
   'change-status:ticket:org',
   'change-priority:ticket:org',
   'change-type:ticket:org',
+  // Handing a ticket to the team it belongs with, like changing its type.
+  'change-department:ticket:org',
   'link-case:ticket:org',
   'assign:ticket:self',
   // Any of the team may watch a ticket, or add a colleague (cover during absence).

@@ -112,6 +112,11 @@ export const ChangeTypeSchema = z.object({
   type: z.enum(TICKET_TYPES, { error: 'Choose a type' }),
 })
 
+export const ChangeDepartmentSchema = z.object({
+  intent: z.literal('change-department'),
+  departmentId: z.uuid({ error: 'Choose a department' }),
+})
+
 export const LinkCaseSchema = z.object({
   intent: z.literal('link-case'),
   // Blank unlinks.
@@ -139,6 +144,7 @@ export const TicketActionSchema = z.discriminatedUnion(
     AssignSchema,
     ChangePrioritySchema,
     ChangeTypeSchema,
+    ChangeDepartmentSchema,
     LinkCaseSchema,
     ReopenSchema,
     LaResponseSchema,
@@ -168,10 +174,18 @@ export function formValues(formData: FormData): Record<string, string> {
   return values
 }
 
-/** Parses a form's text fields; on failure returns the messages and what was typed, to fill the form again. */
-export function parseForm<S extends z.ZodType>(formData: FormData, schema: S): FormResult<z.output<S>> {
+/**
+ * Parses a form's text fields; on failure returns the messages and what was
+ * typed, to fill the form again. `lists` are fields sent several times (a set
+ * of checkboxes), read whole with formData.getAll.
+ */
+export function parseForm<S extends z.ZodType>(
+  formData: FormData,
+  schema: S,
+  lists: Record<string, FormDataEntryValue[]> = {},
+): FormResult<z.output<S>> {
   const values = formValues(formData)
-  const parsed = schema.safeParse(values)
+  const parsed = schema.safeParse({ ...values, ...lists })
   if (parsed.success) return { success: true, data: parsed.data }
   const { fieldErrors, formErrors } = z.flattenError(parsed.error) as { fieldErrors: FieldErrors; formErrors: string[] }
   // Never send a password back to the page.

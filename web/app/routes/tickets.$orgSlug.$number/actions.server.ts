@@ -10,6 +10,7 @@ import { PRIORITY_LABELS, STATUS_LABELS, TYPE_LABELS } from '../../../../domain/
 import type { Upload } from '../../../../services/attachments.server.ts'
 import {
   assign,
+  changeDepartment,
   changePriority,
   changeStatus,
   changeType,
@@ -19,6 +20,7 @@ import {
   reopenTicket,
   type TicketCommandResult,
 } from '../../../../services/ticket-commands.server.ts'
+import { maySeeTicketById } from '../../../../services/ticket-access.server.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel } from '../../utils/format.ts'
@@ -161,6 +163,25 @@ export async function handleChangeType({ context, access, actor }: TicketActionA
   requireTicketPermission(access, 'change-type:ticket:org')
   const result = await changeType(context, { ticket: access.ticket, actor, type: command.type })
   return { result, success: ({ view }) => `Type changed to ${TYPE_LABELS[view.type]}.` }
+}
+
+export async function handleChangeDepartment(
+  { context, request, access, actor }: TicketActionArgs,
+  command: Command<'change-department'>,
+): Promise<Handled> {
+  requireTicketPermission(access, 'change-department:ticket:org')
+  const result = await changeDepartment(context, { ticket: access.ticket, actor, departmentId: command.departmentId })
+  const department = await context.db.department.findFirst({ where: { id: command.departmentId }, select: { name: true } })
+  const moved = `Ticket #${access.ticket.number} moved to ${department?.name ?? 'the department'}.`
+  // Moved out of the person's own departments: its page is no longer theirs to see.
+  if (result.status === 'applied' && !(await maySeeTicketById(context.db, { ticketId: access.ticket.id, userId: actor.id })))
+    return {
+      response: await redirectWithFlash(context, request, '/staff/tickets', {
+        kind: 'success',
+        text: `${moved} It is outside your departments, so you no longer see it.`,
+      }),
+    }
+  return { result, success: () => moved }
 }
 
 export async function handleLinkCase({ context, access, actor }: TicketActionArgs, command: Command<'link-case'>): Promise<Handled> {

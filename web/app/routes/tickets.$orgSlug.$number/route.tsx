@@ -11,6 +11,7 @@ import {
   handleAssign,
   handleChangePriority,
   handleChangeStatus,
+  handleChangeDepartment,
   handleChangeType,
   handleLaResponse,
   handleLinkCase,
@@ -86,6 +87,8 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleChangePriority(args, command)
     case 'change-type':
       return handleChangeType(args, command)
+    case 'change-department':
+      return handleChangeDepartment(args, command)
     case 'link-case':
       return handleLinkCase(args, command)
     case 'watch':

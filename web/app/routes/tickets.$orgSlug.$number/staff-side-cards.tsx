@@ -159,6 +159,31 @@ export function PriorityAndTypeCard({ ticket, permissions }: Pick<StaffData, 'ti
   )
 }
 
+/** Which team the ticket belongs to, which decides who on the team may see it. */
+export function DepartmentCard({ ticket, departments }: Pick<StaffData, 'ticket' | 'departments'>) {
+  const move = useFormState('change-department')
+  return (
+    <SideCard title="Department" id="department-heading">
+      <Form method="post" className="space-y-3" key={`d-${ticket.departmentId}`} noValidate>
+        <input type="hidden" name="intent" value="change-department" />
+        {move.formError ? <Alert kind="error">{move.formError}</Alert> : null}
+        <SelectField
+          label="Department"
+          name="departmentId"
+          options={departments}
+          defaultValue={move.values.departmentId ?? ticket.departmentId}
+          errors={move.fieldErrors.departmentId}
+          hint="Staff restricted to other departments no longer see it, unless it is assigned to them."
+          required
+        />
+        <Button variant="secondary" disabled={move.submitting}>
+          Move
+        </Button>
+      </Form>
+    </SideCard>
+  )
+}
+
 export function CaseCard({ ticket }: Pick<StaffData, 'ticket'>) {
   const caseLink = useFormState('link-case')
   return (

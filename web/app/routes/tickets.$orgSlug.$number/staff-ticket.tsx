@@ -9,6 +9,7 @@ import { MessageList, useFormState } from './conversation.tsx'
 import {
   AssignmentCard,
   CaseCard,
+  DepartmentCard,
   LocalAuthorityCard,
   PriorityAndTypeCard,
   StatusCard,
@@ -27,6 +28,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
     timeline,
     transitions,
     team,
+    departments,
     watchers,
     watchCandidates,
     savedReplies,
@@ -307,6 +309,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
           ) : null}
 
           {permissions.changePriority || permissions.changeType ? <PriorityAndTypeCard ticket={ticket} permissions={permissions} /> : null}
+
+          {permissions.changeDepartment ? <DepartmentCard ticket={ticket} departments={departments} /> : null}
 
           {permissions.linkCase ? <CaseCard ticket={ticket} /> : null}
 

@@ -122,7 +122,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         slaDueAt: true,
         slaTargets: true,
         requester: { select: { name: true, email: true } },
-        department: { select: { name: true } },
+        department: { select: { id: true, name: true } },
         followUpOf: { select: { number: true, subject: true } },
         messages: {
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -156,7 +156,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
   const chosenReply = search.get('savedReply')
-  const [team, watchers, replies, replyDraft] = await Promise.all([
+  const [team, watchers, replies, replyDraft, departments] = await Promise.all([
     ctx.db.membership.findMany({
       where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
       select: { user: { select: { id: true, name: true } } },
@@ -165,7 +165,14 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     ticketWatchers(ctx.db, access.ticket.id),
     savedReplies(ctx.db, access.ticket.orgId),
     chosenReply ? savedReply(ctx.db, access.ticket.orgId, chosenReply) : null,
+    // Archived ones too, for the timeline's names; only active ones are offered.
+    ctx.db.department.findMany({
+      where: { orgId: access.ticket.orgId },
+      orderBy: { name: 'asc' },
+      select: { id: true, name: true, archivedAt: true },
+    }),
   ])
+  const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
   const names = new Map<string, string>(team.map((m) => [m.user.id, m.user.name]))
   names.set(ticket.requesterId, ticket.requester.name)
   const unknownIds = new Set<string>()
@@ -234,7 +241,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       childName: ticket.childName,
       type: TYPE_LABELS[type],
       typeValue: type,
-      department: ticket.department?.name ?? null,
+      department: ticket.department.name,
+      departmentId: ticket.department.id,
       priority: PRIORITY_LABELS[priority],
       priorityValue: priority,
       status,
@@ -270,12 +278,21 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     notes: ticket.messages.filter((m) => m.visibility === 'internal').map(toMessage),
     timeline: ticket.events.map((e) => ({
       seq: e.seq,
-      text: describeEvent(e.kind, asRecord(e.data), nameOf, (iso) => when(iso)?.text ?? null),
+      text: describeEvent(
+        e.kind,
+        asRecord(e.data),
+        nameOf,
+        (iso) => when(iso)?.text ?? null,
+        (id) => (typeof id === 'string' ? (departmentNames.get(id) ?? null) : null),
+      ),
       actor: nameOf(e.actorId),
       at: formatDateTime(e.at, tz),
     })),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
     team: can('assign:ticket:any') ? team.map((m) => ({ id: m.user.id, name: m.user.name })) : [],
+    departments: departments
+      .filter((d) => d.archivedAt === null || d.id === ticket.department.id)
+      .map((d) => ({ value: d.id, label: d.archivedAt ? `${d.name} (archived)` : d.name })),
     savedReplies: replies.map((r) => ({ id: r.id, title: r.title })),
     replyDraft: replyDraft ? { id: replyDraft.id, body: replyDraft.body } : null,
     watchers,
@@ -292,6 +309,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       laResponse: status === 'pending_la' && can('change-status:ticket:org'),
       changePriority: notClosed && can('change-priority:ticket:org'),
       changeType: notClosed && can('change-type:ticket:org'),
+      changeDepartment: notClosed && can('change-department:ticket:org'),
       linkCase: notClosed && can('link-case:ticket:org'),
       assignAny: notClosed && can('assign:ticket:any'),
       assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id,
@@ -330,6 +348,7 @@ export function describeEvent(
   data: Record<string, unknown>,
   nameOf: (id: unknown) => string | null,
   when: (iso: string) => string | null,
+  departmentOf: (id: unknown) => string | null = () => null,
 ): string {
   const at = (value: unknown) => (typeof value === 'string' ? when(value) : null)
   switch (kind) {
@@ -352,6 +371,10 @@ export function describeEvent(
       return `Priority changed from ${labelOf(PRIORITY_LABELS, data.from)} to ${labelOf(PRIORITY_LABELS, data.to)}`
     case 'type_changed':
       return `Type changed from ${labelOf(TYPE_LABELS, data.from)} to ${labelOf(TYPE_LABELS, data.to)}`
+    case 'department_changed':
+      return data.from
+        ? `Moved from ${departmentOf(data.from) ?? 'another department'} to ${departmentOf(data.to) ?? 'another department'}`
+        : `Moved to ${departmentOf(data.to) ?? 'another department'}`
     case 'case_linked':
       return data.caseRef ? `Linked to case ${String(data.caseRef)}` : `Unlinked from case ${String(data.previousCaseRef ?? '')}`.trim()
     case 'la_deadline_set':
