@@ -78,15 +78,6 @@ export async function departments(db: Db, orgId: string): Promise<DepartmentRow[
   }))
 }
 
-/** The departments families may choose, and staff may be restricted to: not archived. */
-export async function activeDepartments(db: Db, orgId: string): Promise<{ id: string; slug: string; name: string }[]> {
-  return db.department.findMany({
-    where: { orgId, archivedAt: null },
-    orderBy: { name: 'asc' },
-    select: { id: true, slug: true, name: true },
-  })
-}
-
 export type DepartmentResult<T> = T | { status: 'not_found' } | { status: 'refused'; field?: 'name' | 'leadId'; message: string }
 
 /** A new department, with a slug made from its name (unique in the organisation). */
