@@ -24,19 +24,24 @@ export async function joinTicketsToCases(ctx: ServiceContext, input: SweepInput)
   })
   let joined = 0
   for (const ticket of tickets) {
-    const kase = await caseForReference(ctx, {
-      orgId: ticket.orgId,
-      caseRef: ticket.caseRef!,
-      familyId: ticket.requesterId,
-      childName: ticket.childName,
-      advocateId: ticket.assigneeId,
-    })
-    // Only while the reference is still the one read: a link made meanwhile is its save's to join.
-    const { count } = await ctx.db.ticket.updateMany({
-      where: { id: ticket.id, caseRef: ticket.caseRef, caseId: null },
-      data: { caseId: kase.id },
-    })
-    joined += count
+    try {
+      const kase = await caseForReference(ctx, {
+        orgId: ticket.orgId,
+        caseRef: ticket.caseRef!,
+        familyId: ticket.requesterId,
+        childName: ticket.childName,
+        advocateId: ticket.assigneeId,
+      })
+      // Only while the reference is still the one read: a link made meanwhile is its save's to join.
+      const { count } = await ctx.db.ticket.updateMany({
+        where: { id: ticket.id, caseRef: ticket.caseRef, caseId: null },
+        data: { caseId: kase.id },
+      })
+      joined += count
+    } catch (error) {
+      // One ticket that cannot be joined must not hold up the others.
+      ctx.log.error({ err: error, ticketId: ticket.id }, 'sweep: could not join the ticket to its case')
+    }
   }
   return joined
 }

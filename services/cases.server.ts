@@ -51,7 +51,7 @@ export interface NewCase {
   openedForTicketId?: string
 }
 
-/** Numbers are skipped when CASE-<number> is already an outside system's reference. */
+/** Tries when an outside reference equal to CASE-<number> is written at the same moment. */
 const NUMBERING_ATTEMPTS = 5
 
 /**
@@ -63,15 +63,25 @@ export async function openCase(ctx: ServiceContext, input: NewCase): Promise<Cas
   for (let attempt = 1; ; attempt++) {
     try {
       const row = await ctx.db.$transaction(async (tx) => {
-        const [allocated] = await tx.$queryRaw<{ lastCaseNumber: number }[]>`
-          UPDATE "Organisation" SET "lastCaseNumber" = "lastCaseNumber" + 1
-          WHERE id = ${input.orgId}::uuid RETURNING "lastCaseNumber"`
-        if (!allocated) throw new Error(`Organisation ${input.orgId} does not exist`)
+        const allocate = async () => {
+          const [allocated] = await tx.$queryRaw<{ lastCaseNumber: number }[]>`
+            UPDATE "Organisation" SET "lastCaseNumber" = "lastCaseNumber" + 1
+            WHERE id = ${input.orgId}::uuid RETURNING "lastCaseNumber"`
+          if (!allocated) throw new Error(`Organisation ${input.orgId} does not exist`)
+          return allocated.lastCaseNumber
+        }
+        let number = await allocate()
+        // An outside system may already use CASE-<number> as its own reference: skip that number.
+        while (
+          !input.caseRef &&
+          (await tx.case.findUnique({ where: { orgId_caseRef: { orgId: input.orgId, caseRef: caseRefOfNumber(number) } } }))
+        )
+          number = await allocate()
         return await tx.case.create({
           data: {
             orgId: input.orgId,
-            number: allocated.lastCaseNumber,
-            caseRef: input.caseRef ?? caseRefOfNumber(allocated.lastCaseNumber),
+            number,
+            caseRef: input.caseRef ?? caseRefOfNumber(number),
             familyId: input.familyId,
             childName: input.childName ?? null,
             advocateId: input.advocateId ?? null,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../services/api-keys.server.ts'
 import { addCaseAction, closeCase, completeCaseAction, reopenCase, setCaseStatus } from '../../services/case-commands.server.ts'
 import { getCasePage, listCases } from '../../services/case-reads.server.ts'
+import { caseForReference, openCaseForTicket } from '../../services/cases.server.ts'
 import { assign, getTicketLiveView } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { assignTicketUpdate, ticketWorkflowId } from '../../workflows/ticket.messages.ts'
@@ -117,6 +118,28 @@ describe('assigning a ticket', () => {
     await assign(stack.context, { ticket: second, actor: people.admin, assigneeId: people.admin.id })
     expect(await stack.db.case.findUniqueOrThrow({ where: { id: kase.id } })).toMatchObject({ advocateId: people.advocate.id })
     expect(await stack.db.case.count({ where: { orgId: people.org.id, caseRef } })).toBe(1)
+  })
+})
+
+describe('one case per reference', () => {
+  it('gives concurrent callers one case, for a reference and for a ticket’s assignment alike', async () => {
+    const caseRef = `RACE-${Date.now()}`
+    const family = { orgId: people.org.id, caseRef, familyId: people.family.id }
+    const opened = await Promise.all([1, 2, 3].map(() => caseForReference(stack.context, family)))
+    expect(new Set(opened.map((kase) => kase.id)).size).toBe(1)
+    expect(await stack.db.case.count({ where: { orgId: people.org.id, caseRef } })).toBe(1)
+
+    // An outside system's reference that looks like ours: the number is skipped, not fought over.
+    const { lastCaseNumber } = await stack.db.organisation.findUniqueOrThrow({ where: { id: people.org.id } })
+    await request('Their reference looks like ours', { caseRef: `CASE-${lastCaseNumber + 2}` })
+    const afterIt = await request('Assigned after it')
+    const assigned = await assign(stack.context, { ticket: afterIt, actor: people.admin, assigneeId: people.advocate.id })
+    expect(assigned).toMatchObject({ status: 'applied', view: { caseRef: `CASE-${lastCaseNumber + 3}` } })
+
+    const ticket = await request('Assigned twice at once')
+    const forTicket = await Promise.all([1, 2].map(() => openCaseForTicket(stack.context, ticket, people.advocate.id)))
+    expect(forTicket[0]!.id).toBe(forTicket[1]!.id)
+    expect(await stack.db.case.count({ where: { openedForTicketId: ticket.id } })).toBe(1)
   })
 })
 
