@@ -60,7 +60,8 @@ export async function linkAssignedTickets(ctx: ServiceContext, input: SweepInput
       updatedAt: { lt: new Date(Date.now() - input.olderThanMs) },
       events: { none: { kind: 'case_linked' } },
     },
-    orderBy: { updatedAt: 'asc' },
+    // Newest first: a ticket that cannot be linked (its workflow gone) never holds up those that can.
+    orderBy: { updatedAt: 'desc' },
     take: input.limit ?? 50,
     select: { id: true, assigneeId: true },
   })

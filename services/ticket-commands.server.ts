@@ -100,6 +100,9 @@ export async function postMessage(ctx: ServiceContext, input: NewMessage): Promi
     ctx.log.warn({ ticketId: input.ticket.id, messageId: message.id }, 'message kept for the sweep: its update was not confirmed')
     return { status: 'pending', message: 'Your message is saved and will show on the ticket shortly.' }
   }
+  // A first reply that assigned its author opens their case, as assigning by hand does.
+  if (result.status === 'applied' && result.view.assigneeId === input.author.id && result.view.caseRef === null && isStaffRole(input.role))
+    await linkTicketToItsCase(ctx, input.ticket, input.author.id, input.author)
   return result
 }
 
