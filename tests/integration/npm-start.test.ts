@@ -135,6 +135,7 @@ describe('a shutdown during start-up', () => {
     { at: '▸ PostgreSQL', how: 'SIGHUP', data: 'used' },
     { at: '▸ Temporal CLI', how: 'parent killed', data: 'used' },
     { at: '▸ Temporal dev server', how: 'Ctrl-C', data: 'used' },
+    { at: '▸ Mail catcher', how: 'SIGHUP', data: 'used' },
     { at: '▸ Search attributes', how: 'SIGTERM', data: 'used' },
     { at: '▸ Demo data', how: 'SIGHUP', data: 'used' },
     { at: '▸ Portal build', how: 'parent killed', data: 'used' },
