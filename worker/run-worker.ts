@@ -15,6 +15,8 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker'
 import { createActivities } from '../activities/index.ts'
+import { createMailActivities } from '../activities/mail.ts'
+import { createMailer } from '../lib/mail/transport.ts'
 import { createDb } from '../lib/db.ts'
 import { requireDatabaseUrl, type Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
@@ -44,13 +46,19 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
   const db = createDb(requireDatabaseUrl(env))
   try {
     const connection = await NativeConnection.connect(await temporalConnectionOptions(env))
+    const mailer = createMailer(env)
     try {
+      const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
+      const activitiesLog = log.child({ component: 'activities' })
       const worker = await Worker.create({
         connection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
-        activities: createActivities({ db, log: log.child({ component: 'activities' }) }),
+        activities: {
+          ...createActivities({ db, log: activitiesLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
+          ...createMailActivities({ db, log: activitiesLog, env, mailer }),
+        },
       })
       // The runtime's own signal handlers, when installed, may be stopping it already.
       const stop = () => worker.getState() === 'RUNNING' && worker.shutdown()
@@ -61,7 +69,6 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
       // Aborted while connecting: the listener came too late, and run() had to start before it can stop.
       if (signal.aborted) stop()
       const sweepStop = new AbortController()
-      const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
       const sweeping = sweepUnfinishedWrites({ db, temporal, env, log: log.child({ component: 'sweep' }) }, sweepStop.signal)
       try {
         await running
@@ -71,6 +78,7 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
       }
       log.info('worker stopped')
     } finally {
+      mailer.close()
       await connection.close()
     }
   } finally {
