@@ -63,6 +63,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     members: members.map((m) => ({
       ...m,
       joinedAt: formatDateTime(m.joinedAt, org.timezone),
+      mailProblem: m.mailProblem ? { text: m.mailProblem.text, at: formatDateTime(m.mailProblem.at, org.timezone) } : null,
       isYou: m.userId === user.id,
       resendToken: m.invited ? newSubmissionToken() : null,
     })),
