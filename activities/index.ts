@@ -3,16 +3,32 @@
  * runs an activity at least once, so a repeat must change nothing. What retrying
  * cannot fix (a missing row) fails non-retryably.
  */
-import { ApplicationFailure } from '@temporalio/activity'
+import type { Client } from '@temporalio/client'
 import { Prisma } from '../generated/prisma/client.ts'
-import type { SlaKind } from '../domain/sla.ts'
+import { mailChoiceFor, mailTopicOf, readMailChoices } from '../domain/mail-preferences.ts'
 import { effectiveSlaPolicy, type SlaPolicyJson } from '../domain/sla-schemas.ts'
 import type { TicketNotification } from '../domain/ticket-notifications.ts'
 import type { TicketSnapshot } from '../domain/ticket-record.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
+import { startMailDelivery } from '../lib/mail/delivery.ts'
+import { notFound, noticeText } from '../lib/mail/ticket-notices.ts'
 
-export function createActivities({ db, log }: { db: Db; log: Logger }) {
+/** `mail`: where notices that come by mail are handed to their delivery workflows. */
+export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?: { temporal: Client; taskQueue: string } }) {
+  const mailNotices = async (delivery: { temporal: Client; taskQueue: string }, notification: TicketNotification, recipients: string[]) => {
+    const topic = mailTopicOf(notification.kind)
+    const people = await db.user.findMany({ where: { id: { in: recipients } }, select: { id: true, mailChoices: true } })
+    const wanting = people.filter((person) => mailChoiceFor(readMailChoices(person.mailChoices), topic) === 'immediately')
+    const notices = await db.notification.findMany({
+      where: { dedupeKey: { in: wanting.map((person) => `${notification.dedupeKey}:user:${person.id}`) } },
+      select: { id: true, dedupeKey: true },
+    })
+    for (const notice of notices)
+      await startMailDelivery(delivery.temporal, delivery.taskQueue, { dedupeKey: notice.dedupeKey, input: { notificationId: notice.id } })
+    log.info({ ticketId: notification.ticketId, kind: notification.kind, mailed: notices.length }, 'notices handed to mail delivery')
+  }
+
   return {
     /**
      * Writes the ticket's lifecycle columns and appends its new timeline events.
@@ -40,7 +56,9 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
     /**
      * One in-app notification per recipient: the ids the workflow named, plus the
      * ticket's watchers and the organisation's admins when asked. The dedupe key
-     * (per recipient) makes a repeat a no-op.
+     * (per recipient) makes a repeat a no-op. Then each recipient who takes this
+     * kind of notice by mail gets a delivery workflow of its own, started and
+     * not awaited: SMTP never holds the ticket up.
      */
     async notifyUsers(notification: TicketNotification): Promise<void> {
       const ticket = await db.ticket.findUnique({
@@ -67,7 +85,7 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
         return
       }
       // Built here rather than in the workflow, whose payloads carry ids only.
-      const text = await notificationText(db, notification, ticket)
+      const text = await noticeText(db, notification, ticket)
       const { count } = await db.notification.createMany({
         data: [...recipients].map((userId) => ({
           userId,
@@ -79,6 +97,7 @@ export function createActivities({ db, log }: { db: Db; log: Logger }) {
         skipDuplicates: true,
       })
       log.info({ ticketId: notification.ticketId, kind: notification.kind, created: count }, 'users notified')
+      if (mail) await mailNotices(mail, notification, [...recipients])
     },
   }
 }
@@ -161,72 +180,4 @@ export async function saveTicketRecord(
 /** Undefined stays undefined: the column is left alone. */
 function instant(iso: string | null | undefined): Date | null | undefined {
   return iso === undefined || iso === null ? iso : new Date(iso)
-}
-
-const TARGET_WORDS: Record<SlaKind, string> = {
-  first_response: 'first response',
-  next_response: 'next response',
-  resolution: 'resolution',
-}
-
-interface NotifiedTicket {
-  number: number
-  subject: string
-  requester: { name: string }
-  org: { name: string; timezone: string }
-}
-
-async function notificationText(db: Db, notification: TicketNotification, ticket: NotifiedTicket): Promise<string> {
-  const when = (iso: string | null) =>
-    iso === null
-      ? null
-      : new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: ticket.org.timezone }).format(new Date(iso))
-  const request = `request #${ticket.number}`
-  switch (notification.kind) {
-    case 'new_request':
-      return `New request #${ticket.number} from ${ticket.requester.name}: “${ticket.subject}”`
-    case 'staff_replied':
-    case 'family_replied': {
-      const actor = await db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } })
-      if (!actor) throw notFound('User', notification.actorId)
-      return `${actor.name} replied to ${request}`
-    }
-    case 'ticket_resolved': {
-      const why = notification.reason === 'case closed' ? ' because its case was closed' : ''
-      const until = when(notification.reopenUntil)
-      return until
-        ? `Your ${request} was resolved${why}. If you still need help, reply or press Reopen before ${until}.`
-        : `Your ${request} was resolved${why}. If you still need help, reply to reopen it.`
-    }
-    case 'awaiting_family': {
-      const closes = when(notification.autoCloseAt)
-      return closes
-        ? `We need your reply on ${request}. If we have not heard from you by ${closes}, it will close.`
-        : `We need your reply on ${request}.`
-    }
-    case 'family_reminder': {
-      const closes = when(notification.autoCloseAt)
-      return closes
-        ? `Reminder: ${request} is waiting for your reply. It will close on ${closes} if we do not hear from you.`
-        : `Reminder: ${request} is waiting for your reply.`
-    }
-    case 'sla_breached': {
-      const due = when(notification.dueAt)
-      return `SLA breached: the ${TARGET_WORDS[notification.target]} target for ${request} was due${due ? ` ${due}` : ''}.`
-    }
-    case 'la_overdue':
-      return `LA overdue: the local authority's deadline for ${request} (${when(notification.laDeadline)}) has passed.`
-    case 'ticket_assigned': {
-      const assignee = await db.user.findUnique({ where: { id: notification.assigneeId }, select: { name: true } })
-      if (!assignee) throw notFound('User', notification.assigneeId)
-      return `${assignee.name} from ${ticket.org.name} is now looking after your ${request} and will be in touch.`
-    }
-    case 'assigned_to_you':
-      return `Ticket #${ticket.number} “${ticket.subject}” was assigned to you.`
-  }
-}
-
-/** A missing row will not appear by retrying. */
-function notFound(entity: string, id: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(`${entity} ${id} does not exist`, 'NotFound')
 }

@@ -35,6 +35,13 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_CERT_PATH: z.string().optional(),
   TEMPORAL_TLS_KEY_PATH: z.string().optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** Where mail goes (smtp:// or smtps://, with user:password@ as a provider needs). Unset: the stack's own mail catcher. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The sender of every mail. */
+  MAIL_FROM: z.string().min(3).default('Caseway <no-reply@caseway.localhost>'),
+  /** Ports of the local mail catcher (MailDev: SMTP, and its web UI and REST API), used when SMTP_URL is unset. */
+  MAIL_CATCHER_SMTP_PORT: port.default(1025),
+  MAIL_CATCHER_UI_PORT: port.default(1080),
   /** A ticket its workflow has not saved, or a message it has not recorded, after this long is opened or delivered by the worker's sweep. */
   SWEEP_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Tests only (NODE_ENV=test): the process kills itself at this point (lib/faults.ts). */
@@ -46,6 +53,9 @@ export type Env = z.infer<typeof EnvSchema> & {
   temporalAddress: string
   temporalUiUrl: string
   publicUrl: string
+  smtpUrl: string
+  /** The local mail catcher's web UI, when the stack runs one (SMTP_URL unset). */
+  mailCatcherUrl: string | undefined
 }
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -61,6 +71,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     temporalAddress: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`,
     temporalUiUrl: (env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    smtpUrl: env.SMTP_URL ?? `smtp://127.0.0.1:${env.MAIL_CATCHER_SMTP_PORT}`,
+    mailCatcherUrl: env.SMTP_URL ? undefined : `http://localhost:${env.MAIL_CATCHER_UI_PORT}`,
   }
 }
 

@@ -31,7 +31,7 @@ async function main() {
   const shutdown = (reason: string) => {
     if (stopping.signal.aborted) return
     stopping.abort()
-    console.log(`\n${reason}: stopping the web server, the worker, Temporal and PostgreSQL…`)
+    console.log(`\n${reason}: stopping the web server, the worker, the mail catcher, Temporal and PostgreSQL…`)
     void (async () => {
       await startingUp.catch(() => undefined)
       await services?.stop()
@@ -77,6 +77,7 @@ async function main() {
     console.log('')
     console.log(`  Portal       ${env.publicUrl}`)
     console.log(`  Temporal UI  ${env.temporalUiUrl}`)
+    if (env.mailCatcherUrl) console.log(`  Mail         ${env.mailCatcherUrl}  (every mail the stack sends)`)
     console.log(`  Health       ${env.publicUrl}/healthz`)
     if (logins) {
       console.log('\n  Demo logins (created now, in an empty database):')

@@ -11,7 +11,7 @@ import type { ServiceContext } from './context.ts'
 import { hashPassword } from './password.server.ts'
 import { queueEmail } from './outbox.server.ts'
 
-type Ctx = Pick<ServiceContext, 'db' | 'env' | 'log'>
+type Ctx = Pick<ServiceContext, 'db' | 'env' | 'log' | 'temporal'>
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000
 

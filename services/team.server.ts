@@ -16,7 +16,7 @@ import { queueEmail } from './outbox.server.ts'
 import { issuePasswordLink } from './password-reset.server.ts'
 import { assign } from './ticket-commands.server.ts'
 
-type Ctx = Pick<ServiceContext, 'db' | 'env' | 'log'>
+type Ctx = Pick<ServiceContext, 'db' | 'env' | 'log' | 'temporal'>
 
 /** An invitation's link to choose a password: a week, as colleagues may be away. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000
@@ -35,6 +35,8 @@ export interface TeamMember {
   /** Tickets assigned to them that are not closed. */
   heldTickets: number
   joinedAt: Date
+  /** The SMTP server's last permanent refusal of their address, until a mail gets through. */
+  mailProblem: { text: string; at: Date } | null
 }
 
 export async function teamMembers(db: Db, orgId: string): Promise<TeamMember[]> {
@@ -42,7 +44,12 @@ export async function teamMembers(db: Db, orgId: string): Promise<TeamMember[]> 
     db.membership.findMany({
       where: { orgId, role: { in: [...TEAM_ROLES] } },
       orderBy: [{ user: { name: 'asc' } }, { createdAt: 'asc' }],
-      select: { id: true, role: true, createdAt: true, user: { select: { id: true, name: true, email: true, passwordHash: true } } },
+      select: {
+        id: true,
+        role: true,
+        createdAt: true,
+        user: { select: { id: true, name: true, email: true, passwordHash: true, mailProblem: true, mailProblemAt: true } },
+      },
     }),
     db.ticket.groupBy({ by: ['assigneeId'], where: { orgId, assigneeId: { not: null }, ...HELD }, _count: { _all: true } }),
   ])
@@ -56,6 +63,7 @@ export async function teamMembers(db: Db, orgId: string): Promise<TeamMember[]> 
     invited: m.user.passwordHash === null,
     heldTickets: heldBy.get(m.user.id) ?? 0,
     joinedAt: m.createdAt,
+    mailProblem: m.user.mailProblem && m.user.mailProblemAt ? { text: m.user.mailProblem, at: m.user.mailProblemAt } : null,
   }))
 }
 

@@ -16,6 +16,8 @@ import {
 } from '@temporalio/worker'
 import { createCaseActivities } from '../activities/case.ts'
 import { createActivities } from '../activities/index.ts'
+import { createMailActivities } from '../activities/mail.ts'
+import { createMailer } from '../lib/mail/transport.ts'
 import { createDb } from '../lib/db.ts'
 import { requireDatabaseUrl, type Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
@@ -45,16 +47,21 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
   const db = createDb(requireDatabaseUrl(env))
   try {
     const connection = await NativeConnection.connect(await temporalConnectionOptions(env))
+    const mailer = createMailer(env)
     try {
       const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE })
       const activityLog = log.child({ component: 'activities' })
-      // Tickets and cases share the task queue: one worker runs both workflows.
+      // Tickets, cases and mail deliveries share the task queue: one worker runs every workflow.
       const worker = await Worker.create({
         connection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
-        activities: { ...createActivities({ db, log: activityLog }), ...createCaseActivities({ db, temporal, log: activityLog }) },
+        activities: {
+          ...createActivities({ db, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
+          ...createCaseActivities({ db, temporal, log: activityLog }),
+          ...createMailActivities({ db, log: activityLog, env, mailer }),
+        },
       })
       // The runtime's own signal handlers, when installed, may be stopping it already.
       const stop = () => worker.getState() === 'RUNNING' && worker.shutdown()
@@ -74,6 +81,7 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
       }
       log.info('worker stopped')
     } finally {
+      mailer.close()
       await connection.close()
     }
   } finally {

@@ -1,3 +1,4 @@
 /** The worker's workflow bundle entry: every workflow the task queue runs. */
 export { caseWorkflow } from './case.workflow.ts'
 export { ticketWorkflow } from './ticket.workflow.ts'
+export { deliverMailWorkflow } from './mail-delivery.workflow.ts'

@@ -13,11 +13,12 @@ import { migrateDeploy } from './prisma.ts'
 import { ActionableError, isAbort, step, unlessAborted } from './progress.ts'
 import { ensureSearchAttributes, ensureTemporalCli, startTemporalDevServer } from './temporal-server.ts'
 import { ensureWebBuild } from './web-build.ts'
+import { startMailCatcher } from './mail-catcher.ts'
 
 export interface Infrastructure {
   databaseUrl: string
   env: Env
-  /** Stops what it started (the embedded PostgreSQL and Temporal dev server), Temporal first. */
+  /** Stops what it started (the embedded PostgreSQL, Temporal dev server and mail catcher), in reverse order. */
   stop(): Promise<void>
 }
 
@@ -78,6 +79,19 @@ export async function startInfrastructure(env: Env, options: StackOptions = {}):
       )
       started.push(devServer)
     }
+    if (env.SMTP_URL) {
+      console.log('• Mail: using SMTP_URL')
+    } else {
+      const catcher = await step(`Mail catcher (SMTP port ${env.MAIL_CATCHER_SMTP_PORT}, UI ${env.MAIL_CATCHER_UI_PORT})`, () =>
+        startMailCatcher({
+          smtpPort: env.MAIL_CATCHER_SMTP_PORT,
+          uiPort: env.MAIL_CATCHER_UI_PORT,
+          mailDir: path.join(env.dataDir, 'mail'),
+          signal,
+        }),
+      )
+      started.push(catcher)
+    }
     await step('Search attributes', async (report) => {
       const added = await unlessAborted(ensureSearchAttributes(env), signal)
       if (added.length) report(`registered ${added.join(', ')}`)
@@ -127,6 +141,7 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     TEMPORAL_ADDRESS: env.temporalAddress,
     TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE,
     TEMPORAL_UI_URL: env.temporalUiUrl,
+    SMTP_URL: env.smtpUrl,
     PORT: String(env.PORT),
     SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
   }

@@ -69,6 +69,19 @@ describe('npm start', () => {
     } finally {
       await db.$disconnect()
     }
+    // The demo advocates' replies reached their families by mail: the catcher shows them.
+    const caught = async () => {
+      const response = await fetch(`http://127.0.0.1:${stack.ports.MAIL_CATCHER_UI_PORT}/api/email`)
+      return ((await response.json()) as { subject: string; to: { address: string }[] }[]).filter((mail) =>
+        mail.to.some((to) => to.address === 'elliot@family.example'),
+      )
+    }
+    await expect
+      .poll(async () => (await caught()).some((mail) => /^\[#\d+\] New reply from your advocate$/.test(mail.subject)), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toBe(true)
     // A workflow that no worker runs: it must outlive the restart below.
     const connection = await Connection.connect({ address: stack.temporalAddress })
     await new Client({ connection }).workflow.start('nobodyRunsThis', { taskQueue: 'nobody-polls-this', workflowId })
@@ -135,6 +148,7 @@ describe('a shutdown during start-up', () => {
     { at: '▸ PostgreSQL', how: 'SIGHUP', data: 'used' },
     { at: '▸ Temporal CLI', how: 'parent killed', data: 'used' },
     { at: '▸ Temporal dev server', how: 'Ctrl-C', data: 'used' },
+    { at: '▸ Mail catcher', how: 'SIGHUP', data: 'used' },
     { at: '▸ Search attributes', how: 'SIGTERM', data: 'used' },
     { at: '▸ Demo data', how: 'SIGHUP', data: 'used' },
     { at: '▸ Portal build', how: 'parent killed', data: 'used' },

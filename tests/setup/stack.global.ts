@@ -36,6 +36,9 @@ export default async function setup(project: TestProject) {
     TEMPORAL_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     PORT: String(await freePort()),
+    SMTP_URL: undefined,
+    MAIL_CATCHER_SMTP_PORT: String(await freePort()),
+    MAIL_CATCHER_UI_PORT: String(await freePort()),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // The worker's sweep opens an unstarted ticket within seconds (the creation crash test).
     SWEEP_GRACE_SECONDS: '2',
@@ -56,6 +59,8 @@ export default async function setup(project: TestProject) {
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     workerPid: services.worker.pid!,
+    mailCatcherApiUrl: `http://127.0.0.1:${env.MAIL_CATCHER_UI_PORT}/api`,
+    mailCatcherSmtpPort: env.MAIL_CATCHER_SMTP_PORT,
   }
   project.provide('stack', stack)
   return async () => {

@@ -24,6 +24,8 @@ export interface StackPorts {
   TEMPORAL_PORT: number
   TEMPORAL_UI_PORT: number
   POSTGRES_PORT: number
+  MAIL_CATCHER_SMTP_PORT: number
+  MAIL_CATCHER_UI_PORT: number
 }
 
 export interface PrivateStack {
@@ -44,10 +46,12 @@ export async function createPrivateStack(settings: Record<string, string> = {}):
     TEMPORAL_PORT: await freePort(),
     TEMPORAL_UI_PORT: await freePort(),
     POSTGRES_PORT: await freePort(),
+    MAIL_CATCHER_SMTP_PORT: await freePort(),
+    MAIL_CATCHER_UI_PORT: await freePort(),
   }
   const env: NodeJS.ProcessEnv = { ...process.env, CASEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...settings }
   for (const [name, port] of Object.entries(ports)) env[name] = String(port)
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'SESSION_SECRET']) delete env[name]
+  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'SESSION_SECRET', 'SMTP_URL']) delete env[name]
   return {
     dataDir,
     ports,
@@ -179,13 +183,14 @@ export async function processesOf(stack: PrivateStack): Promise<StackProcess[]> 
   return found
 }
 
-export type StackService = 'web' | 'worker' | 'temporal' | 'postgres'
+export type StackService = 'web' | 'worker' | 'temporal' | 'postgres' | 'mail'
 
 const serviceCommands: Record<StackService, RegExp> = {
   web: /web\/server\/main\.ts/,
   worker: /worker\/main\.ts/,
   temporal: /temporal server start-dev/,
   postgres: /bin\/postgres -D/,
+  mail: /maildev\.js/,
 }
 
 /** The pid of one of the stack's services right now (they change as they are restarted). */

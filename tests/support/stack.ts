@@ -13,6 +13,9 @@ export interface TestStack {
   taskQueue: string
   /** The worker process at start-up: durability tests kill it. */
   workerPid: number
+  /** The test stack's mail catcher (MailDev): its REST API (GET /email, DELETE /email/all), and its SMTP port. */
+  mailCatcherApiUrl: string
+  mailCatcherSmtpPort: number
 }
 
 declare module 'vitest' {

@@ -26,6 +26,8 @@ export interface TeamMemberRow {
   /** The departments they are restricted to; none: every department. */
   departmentIds: readonly string[]
   isYou: boolean
+  /** Mail to them was refused for good: the server's answer, and when. */
+  mailProblem: { text: string; at: { iso: string; text: string; title?: string } } | null
   /** The one-time token of the form that mails an invited person a new link. */
   resendToken: string | null
 }
@@ -121,6 +123,12 @@ function MemberRow({
           {member.invited ? <Marker tone="teal">Invited</Marker> : null}
         </p>
         <p className="break-words text-sm text-slate-700">{member.email}</p>
+        {member.mailProblem ? (
+          <p className="break-words text-sm font-medium text-red-800">
+            Mail to this address is refused (<DateTime value={member.mailProblem.at} />
+            ): {member.mailProblem.text}. Check the address with them.
+          </p>
+        ) : null}
         <p className="text-sm text-slate-600">
           {member.invited ? (
             'Has not chosen a password yet'

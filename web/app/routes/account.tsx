@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node'
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { TextField } from '../components/form-fields.tsx'
+import { SelectField, TextField } from '../components/form-fields.tsx'
+import { MAIL_CHOICE_LABELS, MAIL_CHOICES, MAIL_TOPIC_LABELS } from '../../../domain/mail-preferences.ts'
+import { mailChoicesOf, mailChoicesSchemaFor, saveMailChoices } from '../../../services/mail-choices.server.ts'
 import { Alert, Button, Card, CardTitle, DetailList, PageHeader } from '../components/ui.tsx'
 import { changePassword, checkPassword, requireUser, signOutEverywhere } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
@@ -21,8 +23,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     user: { name: user.name, email: user.email },
     memberships: user.memberships.map((m) => ({ org: m.org.name, slug: m.org.slug, role: ROLE_WORDS[m.role] })),
     sessions,
+    mailChoices: await mailChoicesOf(context, user.id),
   }
 }
+
+const CHOICE_OPTIONS = MAIL_CHOICES.map((value) => ({ value, label: MAIL_CHOICE_LABELS[value] }))
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(context, request)
@@ -31,6 +36,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === 'sign-out-everywhere') {
     const headers = await signOutEverywhere(context, request, user.id)
     return redirectWithFlash(context, request, '/login', { kind: 'success', text: 'You are signed out on every device.' }, { headers })
+  }
+  if (intent === 'mail-choices') {
+    const choices = parseForm(formData, await mailChoicesSchemaFor(context, user.id))
+    if (!choices.success) return data({ fieldErrors: choices.fieldErrors, formError: null }, { status: 400 })
+    await saveMailChoices(context, user.id, choices.data)
+    return redirectWithFlash(context, request, '/account', { kind: 'success', text: 'Your email choices are saved.' })
   }
   const form = parseForm(formData, ChangePasswordSchema)
   if (!form.success) return data({ fieldErrors: form.fieldErrors, formError: form.formErrors[0] ?? null }, { status: 400 })
@@ -56,7 +67,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, memberships, sessions } = useLoaderData<typeof loader>()
+  const { user, memberships, sessions, mailChoices } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -71,6 +82,28 @@ export default function Account() {
             ...(memberships.length ? [{ label: 'Organisations', value: memberships.map((m) => `${m.org} (${m.role})`).join(', ') }] : []),
           ]}
         />
+      </Card>
+
+      <Card aria-labelledby="mail">
+        <CardTitle id="mail">Email notifications</CardTitle>
+        <p className="mt-2 text-slate-700">
+          Every notice is in the app. Choose which also come to {user.email} by email. Mail about your account (a password link) always
+          comes.
+        </p>
+        <Form method="post" className="mt-4 space-y-5">
+          <input type="hidden" name="intent" value="mail-choices" />
+          {mailChoices.map(({ topic, choice }) => (
+            <SelectField
+              key={topic}
+              label={MAIL_TOPIC_LABELS[topic]}
+              name={topic}
+              options={CHOICE_OPTIONS}
+              defaultValue={choice}
+              errors={actionData?.fieldErrors[topic]}
+            />
+          ))}
+          <Button disabled={busy}>Save email choices</Button>
+        </Form>
       </Card>
 
       <Card aria-labelledby="password-heading">

@@ -79,6 +79,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       ...m,
       departmentIds: restrictions.get(m.membershipId) ?? [],
       joinedAt: formatDateTime(m.joinedAt, org.timezone),
+      mailProblem: m.mailProblem ? { text: m.mailProblem.text, at: formatDateTime(m.mailProblem.at, org.timezone) } : null,
       isYou: m.userId === user.id,
       resendToken: m.invited ? newSubmissionToken() : null,
     })),

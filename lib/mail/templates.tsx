@@ -1,0 +1,129 @@
+/**
+ * Mail templates, rendered with React on the server into an HTML part, with a
+ * plain-text part built from the same data: the two parts always say the same.
+ * Styles are inline, as mail clients ignore style sheets.
+ */
+import type { ReactNode } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import type { TicketNotificationKind } from '../../domain/ticket-notifications.ts'
+import { NOTICE_MAIL_TEMPLATES } from './ticket-notices.ts'
+
+export interface MailContent {
+  subject: string
+  html: string
+  text: string
+}
+
+export interface TicketNoticeMail {
+  kind: TicketNotificationKind
+  recipientName: string
+  /** The notice's in-app text. */
+  text: string
+  ticketNumber: number
+  orgName: string
+  ticketUrl: string
+  settingsUrl: string
+}
+
+const page = { fontFamily: 'Arial, Helvetica, sans-serif', fontSize: '16px', lineHeight: '1.5', color: '#1f2937', maxWidth: '560px' }
+const button = {
+  display: 'inline-block',
+  padding: '10px 16px',
+  background: '#1d4ed8',
+  color: '#ffffff',
+  borderRadius: '6px',
+  textDecoration: 'underline',
+  fontWeight: 'bold',
+}
+const footer = { fontSize: '13px', color: '#4b5563' }
+
+function Layout({ title, children, footnote }: { title: string; children: ReactNode; footnote: ReactNode }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+      </head>
+      <body style={{ margin: 0, padding: '16px' }}>
+        <div style={page}>
+          {children}
+          <hr style={{ border: 0, borderTop: '1px solid #d1d5db', margin: '24px 0 12px' }} />
+          <p style={footer}>{footnote}</p>
+        </div>
+      </body>
+    </html>
+  )
+}
+
+function html(element: ReactNode): string {
+  return `<!doctype html>${renderToStaticMarkup(element)}`
+}
+
+export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
+  const { title, action } = NOTICE_MAIL_TEMPLATES[mail.kind]
+  const subject = `[#${mail.ticketNumber}] ${title}`
+  const signature = `${mail.orgName}, through Caseway`
+  const why = 'You get this mail because of your notification settings'
+  return {
+    subject,
+    html: html(
+      <Layout
+        title={subject}
+        footnote={
+          <>
+            {signature}. {why}: <a href={mail.settingsUrl}>change what comes by email</a>.
+          </>
+        }
+      >
+        <p>Hello {mail.recipientName},</p>
+        <p>{mail.text}</p>
+        <p>
+          <a href={mail.ticketUrl} style={button}>
+            {action}
+          </a>
+        </p>
+        <p style={footer}>Or open this address: {mail.ticketUrl}</p>
+      </Layout>,
+    ),
+    text: [
+      `Hello ${mail.recipientName},`,
+      '',
+      mail.text,
+      '',
+      `${action}: ${mail.ticketUrl}`,
+      '',
+      '-- ',
+      `${signature}. ${why}: ${mail.settingsUrl}`,
+      '',
+    ].join('\n'),
+  }
+}
+
+/** Account mail (a password link, an invitation): its text as written, paragraphs by blank lines, addresses as links. */
+export function renderAccountMail(mail: { subject: string; text: string }): MailContent {
+  const paragraphs = mail.text.split(/\n\s*\n/)
+  return {
+    subject: mail.subject,
+    html: html(
+      <Layout title={mail.subject} footnote="Caseway. This mail is about your account; it is sent whatever your notification settings.">
+        {paragraphs.map((paragraph, index) => (
+          <p key={index}>{linked(paragraph)}</p>
+        ))}
+      </Layout>,
+    ),
+    text: `${mail.text}\n`,
+  }
+}
+
+function linked(paragraph: string): ReactNode[] {
+  return paragraph.split(/(https?:\/\/[^\s]+)/).map((part, index) =>
+    index % 2 === 1 ? (
+      <a key={index} href={part}>
+        {part}
+      </a>
+    ) : (
+      part.split('\n').flatMap((line, i) => (i === 0 ? [line] : [<br key={`${index}-${i}`} />, line]))
+    ),
+  )
+}
