@@ -22,7 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'workflow',
-          include: ['workflows/**/*.test.ts', 'tests/histories/**/*.test.ts'],
+          include: ['workflows/**/*.test.ts', 'tests/workflows/**/*.test.ts', 'tests/histories/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 180_000,

@@ -2,7 +2,8 @@
  * The delivery workflow on the time-skipping server: while SMTP is down it
  * retries with no attempt limit, waiting longer each time up to ten minutes;
  * a permanent refusal ends it at once; a second start of the same mail starts
- * nothing.
+ * nothing (lib/mail/delivery.ts, which is why this test lives outside
+ * workflows/: workflow code imports domain/ only).
  */
 import { randomUUID } from 'node:crypto'
 import { Context } from '@temporalio/activity'
@@ -10,12 +11,12 @@ import { ApplicationFailure } from '@temporalio/common'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { MailActivities } from '../activities/mail.ts'
-import { startMailDelivery } from '../lib/mail/delivery.ts'
-import { ensureTimeSkippingServer } from '../scripts/lib/test-server.ts'
-import { bundleTicketWorkflows } from '../worker/run-worker.ts'
-import { mailDeliveryWorkflowId, type MailDeliveryInput } from './mail-delivery.messages.ts'
-import type { deliverMailWorkflow } from './mail-delivery.workflow.ts'
+import type { MailActivities } from '../../activities/mail.ts'
+import { startMailDelivery } from '../../lib/mail/delivery.ts'
+import { ensureTimeSkippingServer } from '../../scripts/lib/test-server.ts'
+import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
+import { mailDeliveryWorkflowId, type MailDeliveryInput } from '../../workflows/mail-delivery.messages.ts'
+import type { deliverMailWorkflow } from '../../workflows/mail-delivery.workflow.ts'
 
 let env: TestWorkflowEnvironment
 let workflowBundle: WorkflowBundleWithSourceMap
