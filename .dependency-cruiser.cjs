@@ -65,6 +65,14 @@ module.exports = {
       to: { path: '^(services|web)/' },
     },
     {
+      name: 'lib-is-the-base',
+      comment:
+        "lib/ is what every process stands on (env, db, the Temporal connection, logs, mail): it imports domain/ and the workflows' contracts (workflows/*.messages.ts), never services/, activities/, web/, worker/ or workflow code.",
+      severity: 'error',
+      from: { path: '^lib/', pathNot: tests },
+      to: { path: ['^(services|activities|web|worker|scripts)/', '^workflows/'], pathNot: '^workflows/[^/]+\\.messages\\.ts$' },
+    },
+    {
       name: 'no-unresolvable-imports',
       comment: 'This import does not resolve to a file.',
       severity: 'error',

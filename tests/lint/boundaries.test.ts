@@ -61,6 +61,7 @@ describe('the import boundaries', () => {
       "import { createActivities } from '../activities/index.ts'\nimport { db } from '../lib/db.ts'\nexport const w = [createActivities, db]\n",
     )
     await write('activities/notify.ts', "import { x } from '../services/tickets.server.ts'\nexport const n = x\n")
+    await write('lib/mail.ts', "import { x } from '../services/tickets.server.ts'\nexport const m = x\n")
     const { code, output } = await cruise()
     expect(code).not.toBe(0)
     for (const rule of [
@@ -72,6 +73,7 @@ describe('the import boundaries', () => {
       'workflows-import-domain-only',
       'workflows-see-activities-as-types',
       'activities-stand-alone',
+      'lib-is-the-base',
     ])
       expect(output).toContain(rule)
   })
@@ -84,6 +86,8 @@ describe('the import boundaries', () => {
       'workflows/ticket.workflow.ts',
       "import type { TicketActivities } from '../activities/index.ts'\nimport { rule } from '../domain/rules.ts'\nexport type A = TicketActivities\nexport const w = rule\n",
     )
+    await write('workflows/ticket.messages.ts', 'export const ticketWorkflowId = (id: string) => id\n')
+    await write('lib/signals.ts', "import { ticketWorkflowId } from '../workflows/ticket.messages.ts'\nexport const s = ticketWorkflowId\n")
     expect(await cruise()).toMatchObject({ code: 0 })
   })
 })
