@@ -1,5 +1,5 @@
 /**
- * The import rules of docs/architecture.md, checked by `npm run lint:boundaries`
+ * The import rules of docs/architecture.md, checked by `npm run lint`
  * (part of `npm test`). Each rule's comment is what a failing import is told.
  */
 const tests = '(^tests/|\\.test\\.tsx?$)'
