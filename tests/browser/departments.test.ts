@@ -6,18 +6,17 @@
  * department on the ticket page, it is theirs to open again.
  */
 import { mkdir } from 'node:fs/promises'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTicket } from '../../services/ticket-creation.server.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { launchBrowser, signedInPage, submitAndFollow } from '../support/browser.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 const SHOTS = 'tests/.artifacts/departments'
 
 let stack: StackConnection
 let browser: Browser
-const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
   stack = await connectToStack()
@@ -25,27 +24,12 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true })
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function signIn(email: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled: false })
-  contexts.push(context)
-  const page = await context.newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
-
-/** Without JavaScript a button posts the form and the browser follows the redirect to a new page. */
-async function submit(page: Page, button: string, scope: Pick<Page, 'getByRole'> = page) {
-  await Promise.all([page.waitForNavigation(), scope.getByRole('button', { name: button, exact: true }).click()])
-}
+const signIn = (email: string, viewport = { width: 1366, height: 900 }) =>
+  signedInPage(browser, stack.stack.webUrl, email, { viewport, javaScriptEnabled: false })
 
 describe('departments that restrict access', () => {
   it('the admin restricts a colleague to a department; the colleague loses another department’s ticket, even by its address', async () => {
@@ -61,20 +45,20 @@ describe('departments that restrict access', () => {
     await admin.goto('/staff/settings/departments')
     await admin.getByLabel('Name', { exact: true }).fill('Tribunals')
     await admin.getByRole('combobox', { name: 'Lead', exact: true }).selectOption({ label: org.advocate.name })
-    await submit(admin, 'Add department')
+    await submitAndFollow(admin, 'Add department')
     await admin.getByText('Department “Tribunals” added.').waitFor()
     const departments = admin.getByRole('list', { name: 'Departments' })
     await departments.getByText(`Led by ${org.advocate.name}`).waitFor()
     await admin.screenshot({ path: `${SHOTS}/settings-departments.png`, fullPage: true })
 
     // The default department cannot be archived: requests that name none go there.
-    await submit(admin, 'Archive General')
+    await submitAndFollow(admin, 'Archive General')
     await admin.getByText(/General is where requests that name no department go/).waitFor()
 
     await admin.goto('/staff/settings/team')
     const row = admin.getByRole('listitem', { name: org.advocate.name })
     await row.getByRole('checkbox', { name: 'Tribunals' }).check()
-    await submit(admin, 'Save the departments of Sam Advocate', row)
+    await submitAndFollow(admin, 'Save the departments of Sam Advocate', row)
     await admin.getByText('Sam Advocate now sees the tickets of Tribunals.').waitFor()
     await admin.getByText(/restricted Sam Advocate \(.*\) to Tribunals/).waitFor()
     await admin.screenshot({ path: `${SHOTS}/settings-team.png`, fullPage: true })
@@ -91,7 +75,7 @@ describe('departments that restrict access', () => {
     await admin.goto(`/tickets/${org.org.slug}/${ticket.number}`)
     const card = admin.getByRole('region', { name: 'Department' })
     await card.getByRole('combobox', { name: 'Department' }).selectOption({ label: 'Tribunals' })
-    await submit(admin, 'Move', card)
+    await submitAndFollow(admin, 'Move', card)
     await admin.getByText(`Ticket #${ticket.number} moved to Tribunals.`).waitFor()
     await admin.getByText('Moved from General to Tribunals').waitFor()
     await admin.screenshot({ path: `${SHOTS}/ticket-moved.png`, fullPage: true })

@@ -3,15 +3,14 @@
  * for replies (and the next reply sends them no mail); staff see their own
  * topics; an admin sees in Settings → Team whose address the mail server refuses.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { launchBrowser, signedInPage } from '../support/browser.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
 let browser: Browser
-const contexts: BrowserContext[] = []
 const screenshots = process.env.CASEWAY_SCREENSHOTS
 
 beforeAll(async () => {
@@ -19,22 +18,12 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function signIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled: false })
-  contexts.push(context)
-  const page = await context.newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (email: string, viewport: { width: number; height: number }) =>
+  signedInPage(browser, stack.stack.webUrl, email, { viewport, javaScriptEnabled: false })
 
 describe('email notifications in the account page', () => {
   it('a family sees the defaults, chooses in the app only for replies, and the choice is kept', async () => {

@@ -5,49 +5,32 @@
  * sets a password from the link in the outbox), changes a role and takes a
  * member off the team, handing their ticket over.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assign } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
-import { launchBrowser } from '../support/browser.ts'
+import { launchBrowser, newPortalPage, signedInPage, submitAndFollow } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
 let browser: Browser
-const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
   stack = await connectToStack()
   browser = await launchBrowser()
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function newPage(viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled: false })
-  contexts.push(context)
-  return context.newPage()
-}
+const newPage = (viewport = { width: 1366, height: 900 }) =>
+  newPortalPage(browser, stack.stack.webUrl, { viewport, javaScriptEnabled: false })
 
-async function signIn(email: string, password = TEST_PASSWORD): Promise<Page> {
-  const page = await newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
-
-/** Without JavaScript a button posts the form and the browser follows the redirect to a new page. */
-async function submit(page: Page, button: string, scope: Pick<Page, 'getByRole'> = page) {
-  await Promise.all([page.waitForNavigation(), scope.getByRole('button', { name: button, exact: true }).click()])
-}
+const signIn = (email: string, password = TEST_PASSWORD) =>
+  signedInPage(browser, stack.stack.webUrl, email, { password, viewport: { width: 1366, height: 900 }, javaScriptEnabled: false })
 
 describe('Settings → Organisation', () => {
   it('the admin edits the profile and contact details; families see them; not taking requests takes it out of the directory', async () => {
@@ -59,7 +42,7 @@ describe('Settings → Organisation', () => {
     // A mistake is named at its field and keeps what was typed.
     await admin.getByLabel('About').fill('Advocates for families in Greater Manchester.')
     await admin.getByLabel('Website').fill('javascript:alert(1)')
-    await submit(admin, 'Save profile')
+    await submitAndFollow(admin, 'Save profile')
     await admin.getByText('One field needs a look before the profile can be saved.').waitFor()
     expect(await admin.getByLabel('Website').getAttribute('aria-invalid')).toBe('true')
     expect(await admin.getByLabel('About').inputValue()).toBe('Advocates for families in Greater Manchester.')
@@ -69,7 +52,7 @@ describe('Settings → Organisation', () => {
     await admin.getByLabel('Phone').fill('0161 496 0123')
     await admin.getByLabel('Website').fill('org.example')
     await admin.getByLabel('Postal address').fill('Unit 4, Mill Yard\nManchester')
-    await submit(admin, 'Save profile')
+    await submitAndFollow(admin, 'Save profile')
     await admin.getByText('Organisation profile saved.').waitFor()
     expect(await admin.getByLabel('Website').inputValue()).toBe('https://org.example')
     await admin.getByText(/Ada Admin changed the organisation’s about text, response time, contact email/).waitFor()
@@ -86,7 +69,7 @@ describe('Settings → Organisation', () => {
     await family.getByRole('link', { name: 'help@org.example' }).waitFor()
 
     await admin.getByRole('checkbox', { name: 'Taking new requests' }).uncheck()
-    await submit(admin, 'Save profile')
+    await submitAndFollow(admin, 'Save profile')
     await admin.getByText(/You are out of the directory and families cannot send new requests/).waitFor()
     await family.reload()
     await family.getByText('No organisation taking requests matches that name.').waitFor()
@@ -117,7 +100,7 @@ describe('Settings → Team', () => {
     await admin.getByLabel('Name').fill('Ivy Invitee')
     await admin.getByLabel('Email').fill(email)
     await admin.getByLabel('Role', { exact: true }).selectOption({ label: 'Staff' })
-    await submit(admin, 'Send invitation')
+    await submitAndFollow(admin, 'Send invitation')
     await admin.getByText(`Invitation sent to Ivy Invitee (${email}).`, { exact: false }).waitFor()
     const ivy = admin.getByRole('listitem', { name: /Ivy Invitee/ })
     await ivy.getByText('Invited').waitFor()
@@ -125,7 +108,7 @@ describe('Settings → Team', () => {
     // Inviting someone already on the team says so at the field.
     await admin.getByLabel('Name').fill('Sam again')
     await admin.getByLabel('Email').fill(org.advocate.email)
-    await submit(admin, 'Send invitation')
+    await submitAndFollow(admin, 'Send invitation')
     await admin.getByText(/is already on the team, as staff/).waitFor()
     expect(await admin.getByLabel('Email').getAttribute('aria-invalid')).toBe('true')
 
@@ -136,14 +119,14 @@ describe('Settings → Team', () => {
     await colleague.goto(link)
     await colleague.getByLabel('New password', { exact: true }).fill('ivy chooses a password')
     await colleague.getByLabel('New password again').fill('ivy chooses a password')
-    await submit(colleague, 'Change password')
+    await submitAndFollow(colleague, 'Change password')
     const signedIn = await signIn(email, 'ivy chooses a password')
     expect(new URL(signedIn.url()).pathname).toBe('/staff/tickets')
 
     // Sam becomes an admin.
     const sam = admin.getByRole('listitem', { name: /Sam Advocate/ })
     await sam.getByLabel('Role of Sam Advocate', { exact: true }).selectOption({ label: 'Admin' })
-    await submit(admin, 'Change the role of Sam Advocate', sam)
+    await submitAndFollow(admin, 'Change the role of Sam Advocate', sam)
     await admin.getByText('Sam Advocate is now an admin.').waitFor()
     await admin.getByRole('listitem', { name: /^Sam Advocate\s+Admin$/ }).waitFor()
 
@@ -155,7 +138,7 @@ describe('Settings → Team', () => {
     // Sam holds a ticket: it goes to Ivy as Sam leaves the team.
     const samNow = admin.getByRole('listitem', { name: /Sam Advocate/ })
     await samNow.getByLabel('Give their ticket to').selectOption({ label: 'Ivy Invitee' })
-    await submit(admin, 'Remove Sam Advocate from the team', samNow)
+    await submitAndFollow(admin, 'Remove Sam Advocate from the team', samNow)
     await admin.getByText('Sam Advocate is no longer on the team. Their ticket is with Ivy Invitee now.').waitFor()
     expect(await admin.getByRole('listitem', { name: /Sam Advocate/ }).count()).toBe(0)
     await admin.getByText(`removed Sam Advocate (${org.advocate.email}) from the team, handing 1 ticket to Ivy Invitee`).waitFor()

@@ -5,11 +5,11 @@
  * the family replies, the advocate resolves and the family reopens. Then the
  * walls: another family's ticket, another organisation's staff, internal notes.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
+import { launchBrowser, newPortalPage, signedInPage, submitAndSettle } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
@@ -17,7 +17,6 @@ let stack: StackConnection
 let browser: Browser
 let people: Awaited<ReturnType<typeof createTestOrganisation>>
 let elsewhere: Awaited<ReturnType<typeof createTestOrganisation>>
-const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
   stack = await connectToStack()
@@ -26,37 +25,17 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function newPage(viewport = { width: 1280, height: 900 }, javaScriptEnabled = true): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled })
-  contexts.push(context)
-  return context.newPage()
-}
+const newPage = (viewport = { width: 1280, height: 900 }, javaScriptEnabled = true) =>
+  newPortalPage(browser, stack.stack.webUrl, { viewport, javaScriptEnabled })
 
-async function signIn(email: string, viewport?: { width: number; height: number }, javaScriptEnabled = true): Promise<Page> {
-  const page = await newPage(viewport, javaScriptEnabled)
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (email: string, viewport?: { width: number; height: number }, javaScriptEnabled = true) =>
+  signedInPage(browser, stack.stack.webUrl, email, { viewport, javaScriptEnabled })
 
 const statusOf = (page: Page) => page.getByRole('status').textContent()
-
-/** Submits a form and waits for its answer and the page reloaded after it. */
-async function submit(page: Page, button: string, scope: Pick<Page, 'getByRole'> = page) {
-  await Promise.all([
-    page.waitForResponse((response) => response.request().method() === 'POST'),
-    scope.getByRole('button', { name: button, exact: true }).click(),
-  ])
-  await page.waitForLoadState('networkidle')
-}
 
 describe('a family, its advocate and the admin', () => {
   const subject = 'The council refused to assess our daughter'
@@ -107,7 +86,7 @@ describe('a family, its advocate and the admin', () => {
     const options = await card.getByLabel('Assign to').locator('option').allTextContents()
     expect(options.some((option) => /Sam Advocate · \d+ active/.test(option))).toBe(true)
     await card.getByLabel('Assign to').selectOption({ label: options.find((o) => o.startsWith('Sam Advocate'))! })
-    await submit(admin, 'Assign', card)
+    await submitAndSettle(admin, 'Assign', card)
     expect(await admin.getByText(/assigned to Sam Advocate \(priority High\)/).count()).toBe(1)
     expect(await admin.getByRole('region', { name: subject }).count()).toBe(0)
 
@@ -127,7 +106,7 @@ describe('a family, its advocate and the admin', () => {
     // One step, as helpdesks do it: the question and "waiting for the family" together.
     await advocate.getByLabel('Message').fill('Could you send us the assessment request you made in September?')
     await advocate.getByLabel('After sending').selectOption({ label: 'Set to Pending family (waiting for their answer)' })
-    await submit(advocate, 'Send reply')
+    await submitAndSettle(advocate, 'Send reply')
     await expect.poll(() => statusOf(advocate)).toContain('Pending family')
     expect(await advocate.getByText('Reply sent. Status: Pending family.').count()).toBe(1)
 
@@ -139,7 +118,7 @@ describe('a family, its advocate and the admin', () => {
 
   it('the family replies and the ticket is back in progress; the advocate resolves; the family reopens', async () => {
     await family.getByLabel('Message').fill('Here it is, sent on 2 September.')
-    await submit(family, 'Send reply')
+    await submitAndSettle(family, 'Send reply')
     expect(await statusOf(family)).toContain('With your advocate')
 
     const advocate = await signIn(people.advocate.email)
@@ -147,12 +126,12 @@ describe('a family, its advocate and the admin', () => {
     expect(await statusOf(advocate)).toContain('In progress')
     expect(await advocate.getByText('Family replied').count()).toBeGreaterThan(0)
     await advocate.getByLabel('New status').selectOption({ label: 'Resolved' })
-    await submit(advocate, 'Change status')
+    await submitAndSettle(advocate, 'Change status')
     await expect.poll(() => statusOf(advocate)).toContain('Resolved')
 
     await family.reload()
     expect(await statusOf(family)).toContain('Resolved')
-    await submit(family, 'Reopen')
+    await submitAndSettle(family, 'Reopen')
     expect(await statusOf(family)).toContain('With your advocate')
     await advocate.reload()
     expect(await statusOf(advocate)).toContain('In progress')
@@ -199,7 +178,7 @@ describe('what people must not see', () => {
     await advocate
       .getByLabel('Attachments')
       .setInputFiles({ name: 'assessment-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('private notes') })
-    await submit(advocate, 'Send reply')
+    await submitAndSettle(advocate, 'Send reply')
     expect(await advocate.getByText('Internal note added.').count()).toBe(1)
     const fileHref = await advocate.getByRole('link', { name: 'assessment-notes.txt' }).getAttribute('href')
 
@@ -301,7 +280,7 @@ describe('an admin’s settings', () => {
 
     // A mistake is named at its field, and nothing is saved.
     await admin.getByLabel('Normal: First response, hours').fill('0')
-    await submit(admin, 'Save policy')
+    await submitAndSettle(admin, 'Save policy')
     await admin.getByText('One field needs a look before the policy can be saved.').waitFor()
     expect(await admin.getByLabel('Normal: First response, hours').getAttribute('aria-invalid')).toBe('true')
     expect(await admin.getByText('Enter more than 0 hours').count()).toBe(1)
@@ -311,7 +290,7 @@ describe('an admin’s settings', () => {
     await admin.getByRole('checkbox', { name: 'Saturday' }).check()
     await admin.getByLabel('Holidays').fill('2026-12-25\n2026-12-28')
     await admin.getByRole('checkbox', { name: /Also apply it to the/ }).check()
-    await submit(admin, 'Save policy')
+    await submitAndSettle(admin, 'Save policy')
     await admin.getByText('SLA policy saved. 1 open ticket now uses the current policy.').waitFor()
     expect(await admin.getByLabel('Normal: First response, hours').inputValue()).toBe('2')
     await admin.getByText('Ada Admin saved the SLA policy').waitFor()
@@ -321,13 +300,13 @@ describe('an admin’s settings', () => {
     await admin.getByLabel('First response, hours', { exact: true }).fill('1')
     await admin.getByLabel('Next response, hours', { exact: true }).fill('2')
     await admin.getByLabel('Resolution, hours', { exact: true }).fill('24')
-    await submit(admin, 'Save these targets')
+    await submitAndSettle(admin, 'Save these targets')
     await admin.getByRole('row', { name: /Tribunal, High/ }).waitFor()
 
     await admin.getByRole('link', { name: 'API keys' }).click()
     await admin.waitForURL('**/staff/settings/api-keys')
     await admin.getByLabel('Name').fill('Browser CRM')
-    await submit(admin, 'Make key')
+    await submitAndSettle(admin, 'Make key')
     const key = await admin.getByLabel('The new key').inputValue()
     expect(key).toMatch(/^cwk_/)
     const read = await fetch(`${stack.stack.webUrl}/api/v1/settings/sla-policy`, { headers: { Authorization: `Bearer ${key}` } })
@@ -351,7 +330,7 @@ describe('an admin’s settings', () => {
     await admin.reload()
     expect(await admin.getByLabel('The new key').count()).toBe(0)
     admin.once('dialog', (dialog) => void dialog.accept())
-    await submit(admin, 'Revoke Browser CRM')
+    await submitAndSettle(admin, 'Revoke Browser CRM')
     await admin.getByText('Key revoked. Requests made with it are refused from now on.').waitFor()
     const refused = await fetch(`${stack.stack.webUrl}/api/v1/settings/sla-policy`, { headers: { Authorization: `Bearer ${key}` } })
     expect(refused.status).toBe(401)
@@ -372,16 +351,16 @@ describe('watchers', () => {
     await advocate.goto(`/tickets/${org.org.slug}/${ticket.number}`)
     const card = advocate.getByRole('region', { name: 'Watchers' })
     await card.getByText('Nobody is watching this ticket.').waitFor()
-    await submit(advocate, 'Watch this ticket', card)
+    await submitAndSettle(advocate, 'Watch this ticket', card)
     await advocate.getByText('You are watching this ticket.').waitFor()
     await card.getByLabel('Add a watcher').selectOption({ label: 'Ada Admin' })
-    await submit(advocate, 'Add watcher', card)
+    await submitAndSettle(advocate, 'Add watcher', card)
     await advocate.getByText('They are watching this ticket.').waitFor()
     expect(await card.getByRole('list', { name: 'Watchers' }).getByRole('listitem').allTextContents()).toEqual([
       expect.stringContaining('Ada Admin'),
       expect.stringContaining('Sam Advocate (you)'),
     ])
-    await submit(advocate, 'Stop watching', card)
+    await submitAndSettle(advocate, 'Stop watching', card)
     await advocate.getByText('You are no longer watching this ticket.').waitFor()
     expect(await stack.db.ticketWatcher.findMany({ where: { ticketId: ticket.id }, select: { userId: true } })).toEqual([
       { userId: org.admin.id },
@@ -403,7 +382,7 @@ describe('saved replies', () => {
     await admin.goto('/staff/settings/saved-replies')
     await admin.getByLabel('Title').fill('Ask for the decision letter')
     await admin.getByLabel('Reply text').fill('Could you send us the decision letter?')
-    await submit(admin, 'Add saved reply')
+    await submitAndSettle(admin, 'Add saved reply')
     await admin.getByText('Saved reply “Ask for the decision letter” added.').waitFor()
 
     const advocate = await signIn(org.advocate.email)
@@ -412,7 +391,7 @@ describe('saved replies', () => {
     await Promise.all([advocate.waitForURL(/savedReply=/), advocate.getByRole('button', { name: 'Use saved reply' }).click()])
     await expect.poll(() => advocate.getByLabel('Message').inputValue()).toBe('Could you send us the decision letter?')
     await advocate.getByLabel('Message').fill('Could you send us the decision letter, and the date it came?')
-    await submit(advocate, 'Send reply')
+    await submitAndSettle(advocate, 'Send reply')
     await advocate.getByText(/^Reply sent\./).waitFor()
     const bodies = await stack.db.message.findMany({
       where: { ticketId: ticket.id },

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assign, linkCase, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { setWatching } from '../../services/watchers.server.ts'
-import { launchBrowser } from '../support/browser.ts'
+import { launchBrowser, signInThroughPage } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
@@ -104,12 +104,7 @@ async function newContext(width = 1366) {
 }
 
 async function signIn(email: string, context?: BrowserContext): Promise<Page> {
-  const page = await (context ?? (await newContext())).newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+  const page = await signInThroughPage(await (context ?? (await newContext())).newPage(), email, TEST_PASSWORD)
   await page.waitForLoadState('networkidle')
   return page
 }

@@ -3,10 +3,10 @@
  * portal: a family signs in and asks for help, an advocate replies from the queue,
  * and the family sees the reply and the new status.
  */
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { launchBrowser, signedInPage } from '../support/browser.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
@@ -23,15 +23,7 @@ afterAll(async () => {
   await stack?.close()
 })
 
-async function signIn(email: string): Promise<Page> {
-  const page = await (await browser.newContext({ baseURL: stack.stack.webUrl })).newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (email: string) => signedInPage(browser, stack.stack.webUrl, email)
 
 it('a family asks for help, an advocate replies, the family sees the reply and the new status', async () => {
   const subject = 'Help with our EHCP needs assessment request'

@@ -1,5 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { CHROMIUM_PATH } from '../../scripts/lib/chromium.ts'
+import { TEST_PASSWORD } from './fixtures.ts'
 
 /**
  * Debian's headless Chromium. The background-networking flags matter: this
@@ -23,11 +24,12 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A page in a context of its own (its own cookies), on the portal under test. */
-export async function newPortalPage(
-  browser: Browser,
-  baseURL: string,
-  options: { viewport?: { width: number; height: number }; javaScriptEnabled?: boolean } = {},
-): Promise<Page> {
+export interface PortalPageOptions {
+  viewport?: { width: number; height: number }
+  javaScriptEnabled?: boolean
+}
+
+export async function newPortalPage(browser: Browser, baseURL: string, options: PortalPageOptions = {}): Promise<Page> {
   const context = await browser.newContext({
     baseURL,
     viewport: options.viewport ?? { width: 1280, height: 900 },
@@ -44,4 +46,30 @@ export async function signInThroughPage(page: Page, email: string, password: str
   await page.getByRole('button', { name: 'Sign in' }).click()
   await page.waitForURL((url) => !url.pathname.startsWith('/login'))
   return page
+}
+
+/** A new page signed in as `email` (the fixtures' password unless told), in a context of its own. */
+export async function signedInPage(
+  browser: Browser,
+  baseURL: string,
+  email: string,
+  options: PortalPageOptions & { password?: string } = {},
+): Promise<Page> {
+  return signInThroughPage(await newPortalPage(browser, baseURL, options), email, options.password ?? TEST_PASSWORD)
+}
+
+type ButtonScope = Pick<Page, 'getByRole'>
+
+/** Without JavaScript a button posts its form and the browser follows the redirect to a new page. */
+export async function submitAndFollow(page: Page, button: string, scope: ButtonScope = page): Promise<void> {
+  await Promise.all([page.waitForNavigation(), scope.getByRole('button', { name: button, exact: true }).click()])
+}
+
+/** With JavaScript a form posts in place: waits for its answer and the loaders reloaded after it. */
+export async function submitAndSettle(page: Page, button: string, scope: ButtonScope = page): Promise<void> {
+  await Promise.all([
+    page.waitForResponse((response) => response.request().method() === 'POST'),
+    scope.getByRole('button', { name: button, exact: true }).click(),
+  ])
+  await page.waitForLoadState('networkidle')
 }
