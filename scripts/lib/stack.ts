@@ -107,9 +107,9 @@ export async function startInfrastructure(env: Env, options: StackOptions = {}):
   }
 }
 
-/** A random secret kept in the data folder, so local sessions survive restarts. */
-async function localSessionSecret(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'session-secret')
+/** A random secret kept in the data folder (`name`), so local sessions and reply tokens survive restarts. */
+async function localSecret(dataDir: string, name: 'session-secret' | 'inbound-token-secret'): Promise<string> {
+  const file = path.join(dataDir, name)
   const existing = await readFile(file, 'utf8').catch(() => undefined)
   if (existing?.trim()) return existing.trim()
   const secret = randomBytes(32).toString('hex')
@@ -143,7 +143,8 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     TEMPORAL_UI_URL: env.temporalUiUrl,
     SMTP_URL: env.smtpUrl,
     PORT: String(env.PORT),
-    SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
+    SESSION_SECRET: env.SESSION_SECRET ?? (await localSecret(env.dataDir, 'session-secret')),
+    INBOUND_TOKEN_SECRET: env.INBOUND_TOKEN_SECRET ?? (await localSecret(env.dataDir, 'inbound-token-secret')),
   }
   signal?.throwIfAborted()
   await assertPortFree(env.PORT, 'PORT')
