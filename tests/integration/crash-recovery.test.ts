@@ -303,4 +303,5 @@ const supervisedName: Record<StackService, string> = {
   temporal: 'Temporal dev server',
   postgres: 'PostgreSQL',
   mail: 'Mail catcher',
+  'mail-listener': 'mail listener',
 }
