@@ -301,6 +301,21 @@ describe('the provider webhook', () => {
     expect((await postToWebhook(mail(`<${randomUUID()}@x>`), { Authorization: basic })).status).toBe(401)
   })
 
+  it('stores a mail to a forged reply address as rejected, with its reason (a webhook cannot refuse per recipient)', async () => {
+    const messageId = `<${randomUUID()}@provider.example>`
+    const raw = [
+      `From: ${people.family.email}`,
+      `To: reply+${'A'.repeat(56)}@${domain}`,
+      'Subject: Re: x',
+      `Message-ID: ${messageId}`,
+      '',
+      'Hi',
+      '',
+    ].join('\r\n')
+    expect((await postToWebhook(raw, { 'X-Inbound-Secret': inject('stack').inboundWebhookSecret })).status).toBe(202)
+    expect(await inbound({ messageKey: `id:${messageId.toLowerCase()}` })).toMatchObject({ state: 'rejected', outcome: 'forged_token' })
+  })
+
   it('takes the raw mail with the secret (header or Basic) into the same pipeline, once', async () => {
     const messageId = `<${randomUUID()}@provider.example>`
     const basic = `Basic ${Buffer.from(`inbound:${inject('stack').inboundWebhookSecret}`).toString('base64')}`
