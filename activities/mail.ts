@@ -10,6 +10,7 @@ import type { Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
 import { renderAccountMail, renderTicketNotice } from '../lib/mail/templates.tsx'
 import { notFound } from '../lib/mail/ticket-notices.ts'
+import { noticeMessageId, replyAddress, signReplyToken } from '../lib/mail/reply-token.ts'
 import { isPermanentRefusal, mailDomain, type Mailer, type OutgoingMail } from '../lib/mail/transport.ts'
 import type { TicketNotificationKind } from '../domain/ticket-notifications.ts'
 import type { MailDeliveryInput, MailOutcome } from '../workflows/mail-delivery.messages.ts'
@@ -38,6 +39,8 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
     })
     if (!notice?.ticket) throw notFound('Notification', notificationId)
     const { ticket, user } = notice
+    // Without a secret, replies by mail are off: the mail still goes, with no way back.
+    const token = env.INBOUND_TOKEN_SECRET ? signReplyToken(env.INBOUND_TOKEN_SECRET, { ticketId: ticket.id, userId: user.id }) : null
     const content = renderTicketNotice({
       kind: notice.kind as TicketNotificationKind,
       recipientName: user.name,
@@ -46,12 +49,14 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
       orgName: ticket.org.name,
       ticketUrl: `${env.publicUrl}/tickets/${ticket.org.slug}/${ticket.number}`,
       settingsUrl,
+      repliable: token !== null,
     })
     return {
       mail: {
         ...content,
         to: user.email,
-        messageId: `<notice-${notificationId}@${domain}>`,
+        messageId: noticeMessageId(notificationId, token, domain),
+        replyTo: token ? replyAddress(token, env.INBOUND_DOMAIN) : undefined,
         thread: `<ticket-${ticket.id}@${domain}>`,
         unsubscribeUrl: settingsUrl,
       },

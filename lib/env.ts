@@ -42,6 +42,27 @@ const EnvSchema = z.object({
   /** Ports of the local mail catcher (MailDev: SMTP, and its web UI and REST API), used when SMTP_URL is unset. */
   MAIL_CATCHER_SMTP_PORT: port.default(1025),
   MAIL_CATCHER_UI_PORT: port.default(1080),
+  /** Inbound mail: replies go to reply+<token>@INBOUND_DOMAIN, new requests to <org slug>@INBOUND_DOMAIN. */
+  INBOUND_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'a domain name')
+    .transform((domain) => domain.toLowerCase())
+    .default('caseway.localhost'),
+  /** Caseway's own SMTP listener for inbound mail (npm start runs it). */
+  INBOUND_SMTP_PORT: port.default(2525),
+  /** Signs reply tokens (HMAC-SHA256). Unset: npm start generates one into the data folder. */
+  INBOUND_TOKEN_SECRET: z.string().min(16).optional(),
+  /** The shared secret of the provider webhook POST /inbound/mail (X-Inbound-Secret header or Basic password). Unset: the webhook is off. */
+  INBOUND_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** The largest inbound mail taken, in bytes (SMTP answers 552, the webhook 413). */
+  INBOUND_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
+  /** How many mails one sender may send in an hour before the rest are stored and not posted. */
+  INBOUND_RATE_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
   /** A ticket its workflow has not saved, or a message it has not recorded, after this long is opened or delivered by the worker's sweep. */
   SWEEP_GRACE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Tests only (NODE_ENV=test): the process kills itself at this point (lib/faults.ts). */

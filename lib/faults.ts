@@ -10,6 +10,8 @@ export const CRASH_POINTS = [
   'ticket-rows-writing',
   /** Just after that transaction committed, before the ticket's workflow is started. */
   'ticket-rows-written',
+  /** An inbound mail stored and acknowledged (SMTP's 250, the webhook's 202), before it is processed. */
+  'inbound-mail-processing',
 ] as const
 
 export type CrashPoint = (typeof CRASH_POINTS)[number]

@@ -31,7 +31,7 @@ async function main() {
   const shutdown = (reason: string) => {
     if (stopping.signal.aborted) return
     stopping.abort()
-    console.log(`\n${reason}: stopping the web server, the worker, the mail catcher, Temporal and PostgreSQL…`)
+    console.log(`\n${reason}: stopping the web server, the mail listener, the worker, the mail catcher, Temporal and PostgreSQL…`)
     void (async () => {
       await startingUp.catch(() => undefined)
       await services?.stop()
@@ -78,6 +78,7 @@ async function main() {
     console.log(`  Portal       ${env.publicUrl}`)
     console.log(`  Temporal UI  ${env.temporalUiUrl}`)
     if (env.mailCatcherUrl) console.log(`  Mail         ${env.mailCatcherUrl}  (every mail the stack sends)`)
+    console.log(`  Inbound mail smtp://localhost:${env.INBOUND_SMTP_PORT}  (replies and requests to @${env.INBOUND_DOMAIN})`)
     console.log(`  Health       ${env.publicUrl}/healthz`)
     if (logins) {
       console.log('\n  Demo logins (created now, in an empty database):')

@@ -41,3 +41,14 @@ export async function saveMailChoices(ctx: Ctx, userId: string, choices: Record<
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { mailChoices: true } })
   await ctx.db.user.update({ where: { id: userId }, data: { mailChoices: { ...readMailChoices(user.mailChoices), ...choices } } })
 }
+
+/** Why mail to the person last failed for good (a 5xx), and when; null when nothing failed since. */
+export async function mailProblemOf(ctx: Ctx, userId: string): Promise<{ problem: string; at: Date } | null> {
+  const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { mailProblem: true, mailProblemAt: true } })
+  return user.mailProblem ? { problem: user.mailProblem, at: user.mailProblemAt ?? new Date(0) } : null
+}
+
+/** The person says their mailbox takes mail again: the next notice is sent, and fails again (and is marked) if it does not. */
+export async function clearMailProblem(ctx: Ctx, userId: string): Promise<void> {
+  await ctx.db.user.update({ where: { id: userId }, data: { mailProblem: null, mailProblemAt: null } })
+}

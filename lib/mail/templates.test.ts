@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { renderAccountMail, renderTicketNotice } from './templates.tsx'
+import { REPLY_MARKER, renderAccountMail, renderTicketNotice } from './templates.tsx'
 
 const notice = {
   kind: 'staff_replied' as const,
@@ -24,6 +24,15 @@ describe('mail templates', () => {
     expect(mail.html).toContain('<a href="https://caseway.test/tickets/brightpath/42"')
     expect(mail.html).toContain('Hello Dana &lt;Family&gt;,')
     expect(mail.html.startsWith('<!doctype html><html lang="en">')).toBe(true)
+  })
+
+  it('a notice one can answer starts both parts with the reply marker; one that cannot has none', () => {
+    const repliable = renderTicketNotice({ ...notice, repliable: true })
+    expect(repliable.text.startsWith(REPLY_MARKER)).toBe(true)
+    expect(repliable.html).toContain(REPLY_MARKER)
+    const plain = renderTicketNotice(notice)
+    expect(plain.text).not.toContain(REPLY_MARKER)
+    expect(plain.html).not.toContain(REPLY_MARKER)
   })
 
   it('account mail keeps its text as written and makes its addresses links', () => {

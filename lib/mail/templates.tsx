@@ -23,7 +23,12 @@ export interface TicketNoticeMail {
   orgName: string
   ticketUrl: string
   settingsUrl: string
+  /** Whether a reply to this mail lands on the ticket: the mail then starts with the reply marker. */
+  repliable?: boolean
 }
+
+/** Above it, a reply by mail; below it, what the inbound parser cuts off (services/inbound-reply.server.ts). */
+export const REPLY_MARKER = '## Reply above this line ##'
 
 const page = { fontFamily: 'Arial, Helvetica, sans-serif', fontSize: '16px', lineHeight: '1.5', color: '#1f2937', maxWidth: '560px' }
 const button = {
@@ -76,6 +81,7 @@ export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
           </>
         }
       >
+        {mail.repliable && <p style={footer}>{REPLY_MARKER}</p>}
         <p>Hello {mail.recipientName},</p>
         <p>{mail.text}</p>
         <p>
@@ -87,6 +93,7 @@ export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
       </Layout>,
     ),
     text: [
+      ...(mail.repliable ? [REPLY_MARKER, 'You can answer this mail: your reply is added to the request.', ''] : []),
       `Hello ${mail.recipientName},`,
       '',
       mail.text,

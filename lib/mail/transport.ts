@@ -10,6 +10,8 @@ export interface OutgoingMail extends MailContent {
   thread?: string
   /** The person's notification settings. */
   unsubscribeUrl?: string
+  /** reply+<token>@INBOUND_DOMAIN: a reply lands on the ticket (lib/mail/reply-token.ts). */
+  replyTo?: string
 }
 
 export interface Mailer {
@@ -47,6 +49,7 @@ export function createMailer(env: Pick<Env, 'smtpUrl' | 'MAIL_FROM'>): Mailer {
         text: mail.text,
         html: mail.html,
         messageId: mail.messageId,
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
         ...(mail.thread ? { inReplyTo: mail.thread, references: [mail.thread] } : {}),
         ...(mail.unsubscribeUrl ? { list: { unsubscribe: mail.unsubscribeUrl } } : {}),
         // RFC 3834: nobody typed this, so auto-responders stay quiet.

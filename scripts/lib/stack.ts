@@ -107,9 +107,9 @@ export async function startInfrastructure(env: Env, options: StackOptions = {}):
   }
 }
 
-/** A random secret kept in the data folder, so local sessions survive restarts. */
-async function localSessionSecret(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'session-secret')
+/** A random secret kept in the data folder (`name`), so local sessions and reply tokens survive restarts. */
+async function localSecret(dataDir: string, name: 'session-secret' | 'inbound-token-secret'): Promise<string> {
+  const file = path.join(dataDir, name)
   const existing = await readFile(file, 'utf8').catch(() => undefined)
   if (existing?.trim()) return existing.trim()
   const secret = randomBytes(32).toString('hex')
@@ -121,7 +121,9 @@ async function localSessionSecret(dataDir: string): Promise<string> {
 export interface Services {
   worker: Supervised
   web: Supervised
-  /** Stops the web server and the worker (each drains what it is doing first). */
+  /** Caseway's SMTP listener for inbound mail (mail-listener/). */
+  mailListener: Supervised
+  /** Stops the web server, the mail listener and the worker (each drains what it is doing first). */
   stop(): Promise<void>
 }
 
@@ -143,10 +145,16 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     TEMPORAL_UI_URL: env.temporalUiUrl,
     SMTP_URL: env.smtpUrl,
     PORT: String(env.PORT),
-    SESSION_SECRET: env.SESSION_SECRET ?? (await localSessionSecret(env.dataDir)),
+    SESSION_SECRET: env.SESSION_SECRET ?? (await localSecret(env.dataDir, 'session-secret')),
+    INBOUND_TOKEN_SECRET: env.INBOUND_TOKEN_SECRET ?? (await localSecret(env.dataDir, 'inbound-token-secret')),
+    INBOUND_DOMAIN: env.INBOUND_DOMAIN,
+    INBOUND_SMTP_PORT: String(env.INBOUND_SMTP_PORT),
+    INBOUND_MAX_BYTES: String(env.INBOUND_MAX_BYTES),
+    ...(env.INBOUND_WEBHOOK_SECRET ? { INBOUND_WEBHOOK_SECRET: env.INBOUND_WEBHOOK_SECRET } : {}),
   }
   signal?.throwIfAborted()
   await assertPortFree(env.PORT, 'PORT')
+  await assertPortFree(env.INBOUND_SMTP_PORT, 'INBOUND_SMTP_PORT')
   // Node itself with tsx as a loader (not the tsx CLI, which would sit between the
   // supervisor and the service): signals reach the service and its pid is the real one.
   const node = (script: string, ...args: string[]) => ({
@@ -156,8 +164,8 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
     cwd: projectRoot,
   })
   const healthUrl = `http://127.0.0.1:${env.PORT}/healthz`
-  return await step('Worker and web server', async () => {
-    const [worker, web] = await Promise.allSettled([
+  return await step('Worker, web server and mail listener', async () => {
+    const [worker, web, mailListener] = await Promise.allSettled([
       startSupervised({ name: 'worker', ...node('worker/main.ts'), ready: (child, ready) => pollsForWork(env, child, ready) }, signal),
       startSupervised(
         {
@@ -168,16 +176,26 @@ export async function startServices(infra: Infrastructure, options: { dev: boole
         },
         signal,
       ),
+      startSupervised(
+        {
+          name: 'mail listener',
+          ...node('mail-listener/main.ts'),
+          ready: (_child, ready) =>
+            waitFor(() => portInUse(env.INBOUND_SMTP_PORT), `The mail listener on port ${env.INBOUND_SMTP_PORT}`, 60_000, ready),
+        },
+        signal,
+      ),
     ])
-    // The web server first: the requests it finishes may need the worker.
+    // The web server and the listener first: the mail and requests they finish may need the worker.
     const stop = async () => {
-      for (const result of [web, worker]) if (result.status === 'fulfilled') await result.value.stop()
+      for (const result of [web, mailListener, worker]) if (result.status === 'fulfilled') await result.value.stop()
     }
     try {
       if (worker.status === 'rejected') throw worker.reason
       if (web.status === 'rejected') throw web.reason
+      if (mailListener.status === 'rejected') throw mailListener.reason
       await waitFor(async () => (await fetch(healthUrl)).ok, `A healthy /healthz on port ${env.PORT}`, 30_000, signal)
-      return { worker: worker.value, web: web.value, stop }
+      return { worker: worker.value, web: web.value, mailListener: mailListener.value, stop }
     } catch (error) {
       await stop()
       throw error

@@ -193,7 +193,7 @@ async function killAndTimeRecovery(service: StackService): Promise<number> {
 describe('kill -9 of each process under load', () => {
   // First the kills that leave idempotency keys held by a request that died: they
   // are released a minute after they were taken, and the final retries wait for that.
-  it.each<StackService>(['postgres', 'web', 'worker', 'temporal', 'mail'])(
+  it.each<StackService>(['postgres', 'web', 'worker', 'temporal', 'mail', 'mail-listener'])(
     '%s: the stack is healthy again by itself within a minute',
     async (service) => {
       load ??= startLoad()
@@ -303,4 +303,5 @@ const supervisedName: Record<StackService, string> = {
   temporal: 'Temporal dev server',
   postgres: 'PostgreSQL',
   mail: 'Mail catcher',
+  'mail-listener': 'mail listener',
 }

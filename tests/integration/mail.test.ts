@@ -61,7 +61,12 @@ describe('notices by mail, through the real catcher', () => {
     expect(source).toMatch(/^Content-Type: text\/html/im)
     expect(header('Auto-Submitted')).toBe('auto-generated')
     expect(header('List-Unsubscribe')).toMatch(/^<http:\/\/localhost:\d+\/account#mail>$/)
-    expect(header('Message-ID')).toMatch(/^<notice-[0-9a-f-]+@caseway\.localhost>$/)
+    // The reply token, in the Reply-To and again in the Message-ID (lib/mail/reply-token.ts).
+    const token = /^reply\+([A-Za-z0-9_-]{56})@caseway\.localhost$/.exec(header('Reply-To') ?? '')?.[1]
+    expect(token).toBeDefined()
+    expect(header('Message-ID')).toBe(
+      `<notice-${/^<notice-([0-9a-f-]+)/.exec(header('Message-ID') ?? '')?.[1]}.${token}@caseway.localhost>`,
+    )
     expect(header('In-Reply-To')).toBe(`<ticket-${ticket.id}@caseway.localhost>`)
     expect(header('References')).toBe(`<ticket-${ticket.id}@caseway.localhost>`)
   }, 60_000)

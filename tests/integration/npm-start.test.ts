@@ -152,7 +152,7 @@ describe('a shutdown during start-up', () => {
     { at: '▸ Search attributes', how: 'SIGTERM', data: 'used' },
     { at: '▸ Demo data', how: 'SIGHUP', data: 'used' },
     { at: '▸ Portal build', how: 'parent killed', data: 'used' },
-    { at: '▸ Worker and web server', how: 'SIGTERM', data: 'used' },
+    { at: '▸ Worker, web server and mail listener', how: 'SIGTERM', data: 'used' },
     { at: 'the portal first answers', how: 'Ctrl-C', data: 'used' },
   ]
 

@@ -14,6 +14,9 @@ import { freePort } from '../../scripts/lib/ports.ts'
 import { startInfrastructure, startServices } from '../../scripts/lib/stack.ts'
 import type { TestStack } from '../support/stack.ts'
 
+const TEST_WEBHOOK_SECRET = 'test-webhook-secret-0123456789'
+const TEST_INBOUND_MAX_BYTES = 2 * 1024 * 1024
+
 export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-test-'))
   const database = `caseway_test_${Date.now()}`
@@ -39,6 +42,11 @@ export default async function setup(project: TestProject) {
     SMTP_URL: undefined,
     MAIL_CATCHER_SMTP_PORT: String(await freePort()),
     MAIL_CATCHER_UI_PORT: String(await freePort()),
+    INBOUND_SMTP_PORT: String(await freePort()),
+    INBOUND_TOKEN_SECRET: undefined,
+    INBOUND_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    // Small, so the oversized test sends little.
+    INBOUND_MAX_BYTES: String(TEST_INBOUND_MAX_BYTES),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // The worker's sweep opens an unstarted ticket within seconds (the creation crash test).
     SWEEP_GRACE_SECONDS: '2',
@@ -61,6 +69,11 @@ export default async function setup(project: TestProject) {
     workerPid: services.worker.pid!,
     mailCatcherApiUrl: `http://127.0.0.1:${env.MAIL_CATCHER_UI_PORT}/api`,
     mailCatcherSmtpPort: env.MAIL_CATCHER_SMTP_PORT,
+    inboundSmtpPort: env.INBOUND_SMTP_PORT,
+    inboundDomain: env.INBOUND_DOMAIN,
+    inboundWebhookSecret: TEST_WEBHOOK_SECRET,
+    inboundMaxBytes: TEST_INBOUND_MAX_BYTES,
+    dataDir,
   }
   project.provide('stack', stack)
   return async () => {

@@ -26,6 +26,7 @@ export interface StackPorts {
   POSTGRES_PORT: number
   MAIL_CATCHER_SMTP_PORT: number
   MAIL_CATCHER_UI_PORT: number
+  INBOUND_SMTP_PORT: number
 }
 
 export interface PrivateStack {
@@ -48,10 +49,21 @@ export async function createPrivateStack(settings: Record<string, string> = {}):
     POSTGRES_PORT: await freePort(),
     MAIL_CATCHER_SMTP_PORT: await freePort(),
     MAIL_CATCHER_UI_PORT: await freePort(),
+    INBOUND_SMTP_PORT: await freePort(),
   }
   const env: NodeJS.ProcessEnv = { ...process.env, CASEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...settings }
   for (const [name, port] of Object.entries(ports)) env[name] = String(port)
-  for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_UI_URL', 'PUBLIC_URL', 'SESSION_SECRET', 'SMTP_URL']) delete env[name]
+  for (const name of [
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_UI_URL',
+    'PUBLIC_URL',
+    'SESSION_SECRET',
+    'SMTP_URL',
+    'INBOUND_TOKEN_SECRET',
+    'INBOUND_WEBHOOK_SECRET',
+  ])
+    delete env[name]
   return {
     dataDir,
     ports,
@@ -183,7 +195,7 @@ export async function processesOf(stack: PrivateStack): Promise<StackProcess[]> 
   return found
 }
 
-export type StackService = 'web' | 'worker' | 'temporal' | 'postgres' | 'mail'
+export type StackService = 'web' | 'worker' | 'temporal' | 'postgres' | 'mail' | 'mail-listener'
 
 const serviceCommands: Record<StackService, RegExp> = {
   web: /web\/server\/main\.ts/,
@@ -191,6 +203,7 @@ const serviceCommands: Record<StackService, RegExp> = {
   temporal: /temporal server start-dev/,
   postgres: /bin\/postgres -D/,
   mail: /maildev\.js/,
+  'mail-listener': /mail-listener\/main\.ts/,
 }
 
 /** The pid of one of the stack's services right now (they change as they are restarted). */

@@ -16,6 +16,13 @@ export interface TestStack {
   /** The test stack's mail catcher (MailDev): its REST API (GET /email, DELETE /email/all), and its SMTP port. */
   mailCatcherApiUrl: string
   mailCatcherSmtpPort: number
+  /** Caseway's inbound SMTP listener, its domain, the webhook's secret and the largest mail taken. */
+  inboundSmtpPort: number
+  inboundDomain: string
+  inboundWebhookSecret: string
+  inboundMaxBytes: number
+  /** The stack's data folder (its generated secrets). */
+  dataDir: string
 }
 
 declare module 'vitest' {

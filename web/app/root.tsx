@@ -44,10 +44,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         },
       })
     : 0
+  // A family whose address refuses our mail is told on every page (staff see it in Settings → Team).
+  const mailFails =
+    user && staffMemberships(user).length === 0
+      ? (await context.db.user.findUnique({ where: { id: user.id }, select: { mailProblem: true } }))?.mailProblem != null
+      : false
   return data(
     {
       user: user
         ? {
+            email: user.email,
+            mailFails,
             name: user.name,
             home: homePath(user),
             isStaff: staffMemberships(user).length > 0,
@@ -186,8 +193,24 @@ export function Layout({ children }: { children: ReactNode }) {
   return <Document>{children}</Document>
 }
 
+function MailFailsNotice({ email }: { email: string }) {
+  return (
+    <section aria-labelledby="mail-fails" className="mb-6 rounded-md border border-amber-400 bg-amber-50 px-4 py-3 text-amber-950">
+      <h2 id="mail-fails" className="font-semibold">
+        Our emails to you are not arriving
+      </h2>
+      <p className="mt-1">
+        Mail to {email} was refused, so you only see our replies here.{' '}
+        <Link to="/account#mail-problem" className="font-medium underline underline-offset-2">
+          How to fix it
+        </Link>
+      </p>
+    </section>
+  )
+}
+
 export default function App() {
-  const { flash } = useLoaderData<typeof loader>()
+  const { flash, user } = useLoaderData<typeof loader>()
   const { pathname } = useLocation()
   return (
     <>
@@ -201,6 +224,7 @@ export default function App() {
             <Alert kind={flash.kind}>{flash.text}</Alert>
           </div>
         ) : null}
+        {user?.mailFails && pathname !== '/account' ? <MailFailsNotice email={user.email} /> : null}
         <Outlet />
       </main>
     </>

@@ -28,6 +28,7 @@ import type { CasewayContext } from '../app/context.ts'
 import { sessionSecrets } from '../app/utils/cookies.server.ts'
 import { asyncHandler } from '../shared/async-handler.ts'
 import { createHealthCheck } from './health.ts'
+import { inboundMailWebhook } from './inbound-webhook.ts'
 import { requestLogger } from './request-log.ts'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -134,6 +135,8 @@ export async function createWebServer(deps: WebServerDeps): Promise<http.Server>
   // check nor the portal's per-client limit applies; it has its own body
   // limits, per-key rate limits and JSON errors (web/api/router.ts).
   app.use('/api/v1', createApiRouter({ env, db, temporal: temporalClient }))
+  // Server to server like the API: its shared secret, not a cookie, so no same-origin check.
+  app.use(inboundMailWebhook({ env, db, temporal: temporalClient }))
 
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString('base64')

@@ -4,7 +4,13 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { SelectField, TextField } from '../components/form-fields.tsx'
 import { MAIL_CHOICE_LABELS, MAIL_CHOICES, MAIL_TOPIC_LABELS } from '../../../domain/mail-preferences.ts'
-import { mailChoicesOf, mailChoicesSchemaFor, saveMailChoices } from '../../../services/mail-choices.server.ts'
+import {
+  clearMailProblem,
+  mailChoicesOf,
+  mailChoicesSchemaFor,
+  mailProblemOf,
+  saveMailChoices,
+} from '../../../services/mail-choices.server.ts'
 import { Alert, Button, Card, CardTitle, DetailList, PageHeader } from '../components/ui.tsx'
 import { changePassword, checkPassword, requireUser, signOutEverywhere } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
@@ -24,6 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     memberships: user.memberships.map((m) => ({ org: m.org.name, slug: m.org.slug, role: ROLE_WORDS[m.role] })),
     sessions,
     mailChoices: await mailChoicesOf(context, user.id),
+    mailProblem: await mailProblemOf(context, user.id),
   }
 }
 
@@ -36,6 +43,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (intent === 'sign-out-everywhere') {
     const headers = await signOutEverywhere(context, request, user.id)
     return redirectWithFlash(context, request, '/login', { kind: 'success', text: 'You are signed out on every device.' }, { headers })
+  }
+  if (intent === 'mail-problem-fixed') {
+    await clearMailProblem(context, user.id)
+    return redirectWithFlash(context, request, '/account', { kind: 'success', text: 'Thank you: our next email will try again.' })
   }
   if (intent === 'mail-choices') {
     const choices = parseForm(formData, await mailChoicesSchemaFor(context, user.id))
@@ -67,7 +78,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, memberships, sessions, mailChoices } = useLoaderData<typeof loader>()
+  const { user, memberships, sessions, mailChoices, mailProblem } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -83,6 +94,26 @@ export default function Account() {
           ]}
         />
       </Card>
+
+      {mailProblem ? (
+        <Card aria-labelledby="mail-problem">
+          <CardTitle id="mail-problem">Our emails to you are not arriving</CardTitle>
+          <p className="mt-2 text-slate-700">
+            The last email we sent to <strong>{user.email}</strong> was refused by its mail server, so for now you only see our replies
+            here. The server said: <q className="break-words">{mailProblem.problem}</q>
+          </p>
+          <p className="mt-3 font-medium text-slate-900">To fix it:</p>
+          <ol className="mt-1 list-decimal space-y-1 pl-6 text-slate-700">
+            <li>Check that {user.email} is spelled right and still works: send yourself a test email.</li>
+            <li>If your mailbox is full, delete some old mail. If mail from us goes to spam, mark it as not spam.</li>
+            <li>If the address is wrong or closed, ask your advocate to change it for you.</li>
+          </ol>
+          <Form method="post" className="mt-4">
+            <input type="hidden" name="intent" value="mail-problem-fixed" />
+            <Button disabled={busy}>I have fixed it: send emails again</Button>
+          </Form>
+        </Card>
+      ) : null}
 
       <Card aria-labelledby="mail">
         <CardTitle id="mail">Email notifications</CardTitle>

@@ -30,7 +30,7 @@ function PaperclipIcon() {
   )
 }
 
-export function MessageList({ messages, empty }: { messages: readonly Message[]; empty: string }) {
+export function MessageList({ messages, empty }: { messages: readonly (Message & { originalMailHref?: string | null })[]; empty: string }) {
   if (!messages.length) return <p className="text-slate-600">{empty}</p>
   return (
     <ol className="space-y-4">
@@ -47,6 +47,15 @@ export function MessageList({ messages, empty }: { messages: readonly Message[];
                 {m.internal ? <span className="ml-2 font-normal text-amber-900">Internal note</span> : null}
               </span>
               <span className="text-slate-600">
+                {m.originalMailHref ? (
+                  <>
+                    By email ·{' '}
+                    <a href={m.originalMailHref} className="text-indigo-800 underline underline-offset-2" target="_blank" rel="noreferrer">
+                      View original mail
+                    </a>{' '}
+                    ·{' '}
+                  </>
+                ) : null}
                 <DateTime value={m.at} />
               </span>
             </header>

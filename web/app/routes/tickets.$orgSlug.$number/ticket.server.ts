@@ -188,6 +188,15 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const nameOf = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null)
   const when = (iso: string | Date | null | undefined) => (iso ? formatDateTime(iso, tz) : null)
 
+  // Messages that came by mail: staff may read the original.
+  const byMail = new Set(
+    (
+      await ctx.db.inboundMail.findMany({
+        where: { ticketId: ticket.id, messageId: { in: ticket.messages.map((m) => m.id) } },
+        select: { messageId: true },
+      })
+    ).map((mail) => mail.messageId),
+  )
   const toMessage = (m: (typeof ticket.messages)[number]) => ({
     id: m.id,
     body: m.body,
@@ -196,6 +205,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     internal: m.visibility === 'internal',
     at: formatDateTime(m.createdAt, tz),
     attachments: attachmentLinks(base, m.attachments),
+    originalMailHref: byMail.has(m.id) ? `${base}/messages/${m.id}/original` : null,
   })
 
   // Each SLA target, live when the workflow answers, else as last saved.
