@@ -28,6 +28,9 @@ export const AUDIT_ACTIONS = [
   'team.departments_changed',
   'team.capacity_changed',
   'team.capacity_overridden',
+  'team.bulk_reassigned',
+  'case.reassigned',
+  'case.handover_written',
   'department.created',
   'department.renamed',
   'department.lead_changed',
@@ -113,6 +116,12 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
     }
     case 'team.capacity_overridden':
       return `overrode ${String(data.name ?? 'someone')}’s capacity (${Number(data.activeCases)} of ${Number(data.capacity)} cases) to assign ticket #${Number(data.ticketNumber)}`
+    case 'team.bulk_reassigned':
+      return `reassigned everything ${String(data.fromName ?? 'someone')} held to ${String(data.toName ?? 'a colleague')} (${Number(data.cases)} cases, ${ticketCount(Number(data.tickets))})`
+    case 'case.reassigned':
+      return `reassigned ${String(data.caseRef ?? 'a case')} from ${String(data.fromName ?? 'nobody')} to ${String(data.toName ?? 'a colleague')}`
+    case 'case.handover_written':
+      return `left a handover note on ${String(data.caseRef ?? 'a case')}`
     case 'department.created':
       return `added the department “${String(data.name ?? '')}”`
     case 'department.renamed':
