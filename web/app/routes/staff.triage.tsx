@@ -328,7 +328,9 @@ export default function Triage() {
                 <span className="text-right">
                   <span className="block font-semibold text-slate-900">{m.load}</span>
                   {m.atCapacity ? <span className="block text-xs font-semibold text-amber-900">{AT_CAPACITY}</span> : null}
-                  <span className="block text-slate-700">{m.active} open tickets</span>
+                  <span className="block text-slate-700">
+                    {m.active} open {m.active === 1 ? 'ticket' : 'tickets'}
+                  </span>
                   {m.atRisk || m.breached ? (
                     <span className="block text-xs text-slate-700">
                       {[m.atRisk ? `${m.atRisk} at risk` : null, m.breached ? `${m.breached} breached` : null].filter(Boolean).join(', ')}
