@@ -200,3 +200,21 @@ describe('next actions', () => {
     )
   })
 })
+
+describe('reassigning', () => {
+  const reassign = (fromId: string | null, toId: string): CaseCommand => ({ kind: 'reassign', fromId, toId, actorId: ADVOCATE })
+
+  test('records who it went from and to; the same move again (a retry after a crash) is done already, with no second event', () => {
+    const moved = apply(opened(), reassign(ADVOCATE, 'priya'))
+    expect(moved.pendingEvents.at(-1)).toMatchObject({ kind: 'reassigned', data: { fromId: ADVOCATE, toId: 'priya' } })
+    expect(apply(moved, reassign(ADVOCATE, 'priya'))).toBe(moved)
+    // And back again is a move of its own.
+    expect(apply(moved, reassign('priya', ADVOCATE)).pendingEvents.at(-1)).toMatchObject({ data: { fromId: 'priya', toId: ADVOCATE } })
+  })
+
+  test('is refused to the advocate it has, and once closed', () => {
+    expect(applyCaseCommand(opened(), reassign(ADVOCATE, ADVOCATE), LATER)).toMatchObject({ ok: false, code: 'no_change' })
+    const closed = apply(opened(), { kind: 'close', reason: 'x', actorId: null })
+    expect(applyCaseCommand(closed, reassign(ADVOCATE, 'priya'), LATER)).toMatchObject({ ok: false, code: 'case_closed' })
+  })
+})

@@ -29,6 +29,8 @@ export type CaseCommand =
   | { kind: 'close'; reason: string; actorId: string | null }
   /** `hasOpenTickets`: whether any of its tickets is not closed yet, read by the service from the read model. */
   | { kind: 'reopen'; actorId: string; hasOpenTickets: boolean }
+  /** To another advocate; `fromId` is the advocate now, read by the service from the row (the advocate is content). */
+  | { kind: 'reassign'; fromId: string | null; toId: string; actorId: string }
 
 /** Accepted with no events means "already done" (a retried addAction): the state is unchanged. */
 export type CaseCommandResult = { ok: true; state: CaseState } | ({ ok: false } & CaseRefusal)
@@ -63,6 +65,18 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, now: st
       )
     case 'changeActionDue':
       return changeActionDue(state, command, now)
+    case 'reassign':
+      // The same move again (a retry after a crash, before the row followed): already done.
+      if (state.reassignedTo === command.toId) return accept(state)
+      if (command.fromId === command.toId) return refuse('The case is already with that advocate', 'no_change')
+      return accept(
+        withEvents(
+          { ...state, reassignedTo: command.toId },
+          [{ kind: 'reassigned', data: { fromId: command.fromId, toId: command.toId } }],
+          command.actorId,
+          now,
+        ),
+      )
     case 'close': {
       const reason = command.reason.trim() || CASE_CLOSED_REASON
       const closed: CaseState = { ...state, status: 'closed', statusBeforeClose: state.status, closedAt: now, closeReason: reason }

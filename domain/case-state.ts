@@ -28,6 +28,7 @@ export type CaseEventBody =
   | { kind: 'action_overdue'; data: { actionId: string; ownerId: string | null; dueAt: string } }
   | { kind: 'closed'; data: { reason: string; from: CaseStatus } }
   | { kind: 'reopened'; data: { to: CaseStatus } }
+  | { kind: 'reassigned'; data: { fromId: string | null; toId: string } }
 
 export type CaseEvent = CaseEventBody & {
   seq: number
@@ -49,6 +50,8 @@ export interface CaseState {
   closedAt: string | null
   closeReason: string | null
   lastActivityAt: string
+  /** Whom its last reassignment gave it to; absent before any (the row holds the advocate: content). */
+  reassignedTo?: string
   actions: CaseActionState[]
   /** Bumped by every accepted change; the database keeps the highest version it saw. */
   version: number

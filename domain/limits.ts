@@ -17,6 +17,9 @@ export const SUBJECT_MAX = 200
 
 const numberFormat = new Intl.NumberFormat('en-GB')
 
+/** The most active cases an advocate's capacity may name (Settings → Team). */
+export const MAX_CASE_CAPACITY = 500
+
 /** A limit as people read it: 20,000, not 20000. */
 export function formatLimit(limit: number): string {
   return numberFormat.format(limit)

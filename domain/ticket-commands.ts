@@ -49,7 +49,8 @@ export type TicketCommand = Deduplicated &
         /** The organisation's choice: the first public staff reply on an unassigned ticket assigns it to its author. */
         assignOnFirstReply?: boolean
       }
-    | { kind: 'assign'; assigneeId: string; actorId: string }
+    /** `familysAdvocate`: auto-assignment to the advocate of the family's open case. */
+    | { kind: 'assign'; assigneeId: string; actorId: string; familysAdvocate?: true }
     | { kind: 'changeStatus'; status: TicketStatus; actorId: string; reason?: string; laDeadline?: string | null }
     | { kind: 'changePriority'; priority: Priority; actorId: string }
     | { kind: 'changeType'; type: TicketType; actorId: string }
@@ -150,7 +151,7 @@ function assign(state: TicketState, command: Command<'assign'>, now: string): Co
   if (state.status === 'closed') return closedRefusal()
   if (command.assigneeId === state.assigneeId) return refused('Ticket is already assigned to that person', 'no_change')
   const draft = draftOf(state)
-  setAssignee(draft, command.assigneeId, command.actorId)
+  setAssignee(draft, command.assigneeId, command.actorId, command.familysAdvocate ? { familysAdvocate: true } : {})
   // Someone taking a new ticket is work starting on it.
   if (state.status === 'new') moveTo(draft, 'in_progress', command.actorId, null, Date.parse(now))
   return commit(state, draft, now)
@@ -295,7 +296,7 @@ function retarget(draft: Draft, nowMs: number): void {
   if (next.sla && next.policy) next.sla = retargeted(next.sla, next.policy, targetOf(next), nowMs)
 }
 
-function setAssignee(draft: Draft, assigneeId: string, actorId: string, how: { onFirstReply?: true } = {}): void {
+function setAssignee(draft: Draft, assigneeId: string, actorId: string, how: { onFirstReply?: true; familysAdvocate?: true } = {}): void {
   draft.events.push({
     kind: 'assigned',
     actorId,

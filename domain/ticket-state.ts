@@ -80,6 +80,8 @@ export type TicketEventBody =
         previousAssigneeId: string | null
         /** Taken by replying first on an unassigned ticket (the organisation's assignOnFirstReply). */
         onFirstReply?: true
+        /** Given at once to the advocate of the family's open case (auto-assignment). */
+        familysAdvocate?: true
       }
     }
   | {

@@ -5,6 +5,8 @@
  */
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../services/accounts.server.ts'
+import { setMemberCapacity } from '../services/capacity.server.ts'
+import { writeHandoverNote } from '../services/case-handovers.server.ts'
 import { setMemberDepartments } from '../services/departments.server.ts'
 import type { ServiceContext } from '../services/context.ts'
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
@@ -194,5 +196,50 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
         throw new Error(`Demo ticket #${ticket.number}: "${step}" was ${result.status}${'message' in result ? `: ${result.message}` : ''}`)
     }
     report(`#${ticket.number} ${request.subject}`)
+  }
+  await seedDemoTeam(ctx, { orgId: org.id, people }, report)
+}
+
+/** Chloe at her capacity (triage shows her "At capacity"), and Ben's handover note on his first case. */
+async function seedDemoTeam(
+  ctx: ServiceContext,
+  input: { orgId: string; people: Map<string, string> },
+  report: (line: string) => void,
+): Promise<void> {
+  const chloe = input.people.get('chloe@brightpath.example')!
+  const ben = input.people.get('ben@brightpath.example')!
+  const active = await ctx.db.case.count({ where: { orgId: input.orgId, advocateId: chloe, status: { not: 'closed' } } })
+  const set = async (
+    userId: string,
+    caseCapacity: number | null,
+    specialisms: ('tribunal' | 'la_refusal' | 'annual_review' | 'ehcp')[],
+  ) => {
+    const membership = await ctx.db.membership.findUniqueOrThrow({ where: { orgId_userId: { orgId: input.orgId, userId } } })
+    await setMemberCapacity(ctx.db, {
+      orgId: input.orgId,
+      membershipId: membership.id,
+      caseCapacity,
+      specialisms,
+      actorId: null,
+      via: 'cli',
+    })
+  }
+  await set(chloe, Math.max(active, 1), ['tribunal', 'la_refusal'])
+  await set(ben, null, ['annual_review', 'ehcp'])
+  const bens = await ctx.db.case.findFirst({
+    where: { orgId: input.orgId, advocateId: ben },
+    orderBy: { number: 'asc' },
+    select: { id: true, caseRef: true },
+  })
+  if (bens) {
+    await writeHandoverNote(ctx.db, {
+      orgId: input.orgId,
+      caseId: bens.id,
+      author: { id: ben },
+      via: 'cli',
+      toId: null,
+      note: 'Away from Friday for two weeks. The family prefer email; school’s SENCo is on side. The draft plan’s section F still lacks the OT hours.',
+    })
+    report(`handover note on ${bens.caseRef}; Chloe at her capacity of ${Math.max(active, 1)} cases`)
   }
 }

@@ -5,6 +5,7 @@
  * from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
+import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 
@@ -25,6 +26,11 @@ export const AUDIT_ACTIONS = [
   'team.role_changed',
   'team.member_removed',
   'team.departments_changed',
+  'team.capacity_changed',
+  'team.capacity_overridden',
+  'team.bulk_reassigned',
+  'case.reassigned',
+  'case.handover_written',
   'department.created',
   'department.renamed',
   'department.lead_changed',
@@ -99,6 +105,23 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       const names = Array.isArray(data.departments) ? data.departments.map(String) : []
       return names.length ? `restricted ${member(data)} to ${listed(names)}` : `gave ${member(data)} every department (no restriction)`
     }
+    case 'team.capacity_changed': {
+      const capacity =
+        data.capacity === null || data.capacity === undefined ? 'no case limit' : `a capacity of ${Number(data.capacity)} cases`
+      const specialisms =
+        Array.isArray(data.specialisms) && data.specialisms.length
+          ? `, specialising in ${listed(data.specialisms.map((s) => TYPE_LABELS[s as TicketType] ?? String(s)))}`
+          : ''
+      return `gave ${member(data)} ${capacity}${specialisms}`
+    }
+    case 'team.capacity_overridden':
+      return `overrode ${String(data.name ?? 'someone')}’s capacity (${Number(data.activeCases)} of ${Number(data.capacity)} cases) to assign ticket #${Number(data.ticketNumber)}`
+    case 'team.bulk_reassigned':
+      return `reassigned everything ${String(data.fromName ?? 'someone')} held to ${String(data.toName ?? 'a colleague')} (${Number(data.cases)} cases, ${ticketCount(Number(data.tickets))})`
+    case 'case.reassigned':
+      return `reassigned ${String(data.caseRef ?? 'a case')} from ${String(data.fromName ?? 'nobody')} to ${String(data.toName ?? 'a colleague')}`
+    case 'case.handover_written':
+      return `left a handover note on ${String(data.caseRef ?? 'a case')}`
     case 'department.created':
       return `added the department “${String(data.name ?? '')}”`
     case 'department.renamed':

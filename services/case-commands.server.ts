@@ -15,6 +15,7 @@ import {
   changeCaseActionDueUpdate,
   closeCaseUpdate,
   completeCaseActionUpdate,
+  reassignCaseUpdate,
   reopenCaseActionUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
@@ -113,6 +114,19 @@ export async function reopenCase(ctx: ServiceContext, input: { case: CaseRef; ac
   // By reference: the join (Ticket.caseId) may lag a moment behind a new link.
   const openTicket = await ctx.db.ticket.findFirst({ where: { ...kase, status: { not: 'closed' } }, select: { id: true } })
   return sendCaseUpdate(ctx, input.case.id, reopenCaseUpdate, { actorId: input.actor.id, hasOpenTickets: openTicket !== null })
+}
+
+/**
+ * The case's timeline records its move from `fromId` (the row's advocate now) to
+ * `toId`; the same move repeated (after a crash) is accepted as done. The row
+ * and the tickets follow in services/reassignment.server.ts.
+ */
+export async function sendCaseReassignment(
+  ctx: ServiceContext,
+  input: { case: CaseRef; actor: { id: string }; fromId: string | null; toId: string },
+) {
+  const { fromId, toId } = input
+  return sendCaseUpdate(ctx, input.case.id, reassignCaseUpdate, { fromId, toId, actorId: input.actor.id })
 }
 
 async function sendCaseUpdate<R, Arg>(

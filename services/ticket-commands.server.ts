@@ -26,6 +26,8 @@ import {
   ticketWorkflowId,
 } from '../workflows/ticket.messages.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
+import type { AuditVia } from './audit.server.ts'
+import { checkCapacity, recordCapacityOverride } from './capacity.server.ts'
 import { caseForReference, openCaseForTicket } from './cases.server.ts'
 import type { ServiceContext } from './context.ts'
 import { createTicket, type CreatedTicket } from './ticket-creation.server.ts'
@@ -46,8 +48,11 @@ import { sendWorkflowUpdate } from './workflow-updates.server.ts'
 export type TicketCommandResult =
   | { status: 'applied'; view: TicketView }
   | { status: 'pending'; message: string }
-  | { status: 'refused'; message: string; code?: RefusalCode }
+  | { status: 'refused'; message: string; code?: TicketRefusalCode }
   | { status: 'unavailable'; message: string }
+
+/** The workflow's refusal codes, and the service's own: an advocate at capacity (services/capacity.server.ts). */
+export type TicketRefusalCode = RefusalCode | 'at_capacity'
 
 export interface NewMessage {
   ticket: { id: string }
@@ -240,19 +245,51 @@ export async function recordLaResponse(
   return sendUpdate(ctx, input.ticket.id, recordLaResponseUpdate, { actorId: input.actor?.id ?? null })
 }
 
-/** Assigns the ticket to a member of its organisation's team (staff or admin). */
+/**
+ * Assigns the ticket to a member of its organisation's team (staff or admin).
+ * One that would open a new case for an advocate at capacity is refused with
+ * `at_capacity`, unless an admin asks to `override` it (audited).
+ */
 export async function assign(
   ctx: ServiceContext,
-  input: { ticket: { id: string; orgId: string }; actor: { id: string }; assigneeId: string },
+  input: {
+    ticket: { id: string; orgId: string }
+    actor: { id: string }
+    assigneeId: string
+    override?: boolean
+    via?: AuditVia
+    /** Auto-assignment (services/auto-assignment.server.ts): the timeline says so. */
+    familysAdvocate?: true
+  },
 ): Promise<TicketCommandResult> {
   const member = await ctx.db.membership.findFirst({
     where: { orgId: input.ticket.orgId, userId: input.assigneeId, role: { in: ['staff', 'admin'] } },
     select: { id: true },
   })
   if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.' }
+  const capacity = await checkCapacity(ctx.db, {
+    orgId: input.ticket.orgId,
+    ticket: input.ticket,
+    advocateId: input.assigneeId,
+    actorId: input.actor.id,
+    override: input.override ?? false,
+  })
+  if (capacity.status === 'at_capacity') return { status: 'refused', message: capacity.message, code: 'at_capacity' }
   // The workflow tells the family who their advocate is, and the assignee that the ticket is theirs.
-  const result = await sendUpdate(ctx, input.ticket.id, assignTicketUpdate, { assigneeId: input.assigneeId, actorId: input.actor.id })
+  const result = await sendUpdate(ctx, input.ticket.id, assignTicketUpdate, {
+    assigneeId: input.assigneeId,
+    actorId: input.actor.id,
+    ...(input.familysAdvocate ? { familysAdvocate: true as const } : {}),
+  })
   if (result.status !== 'applied') return result
+  if (capacity.status === 'overridden')
+    await recordCapacityOverride(ctx.db, {
+      orgId: input.ticket.orgId,
+      actorId: input.actor.id,
+      via: input.via ?? 'portal',
+      ticketNumber: result.view.number,
+      load: capacity.load,
+    })
   return (await linkTicketToItsCase(ctx, input.ticket, input.assigneeId, input.actor)) ?? result
 }
 

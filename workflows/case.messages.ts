@@ -52,6 +52,13 @@ export interface CloseCaseInput {
   actorId: string | null
 }
 
+export interface ReassignCaseInput {
+  /** The advocate now (the row's: the workflow does not hold the advocate). */
+  fromId: string | null
+  toId: string
+  actorId: string
+}
+
 export interface ReopenCaseInput {
   actorId: string
   /** Whether one of its tickets is not closed yet (the service reads it from the read model). */
@@ -88,6 +95,7 @@ export const changeCaseActionDueUpdate = defineUpdate<CaseView, [ChangeCaseActio
 /** Closes the case and resolves its open tickets ("case closed"): the workspace's close and the API's. */
 export const closeCaseUpdate = defineUpdate<CaseClosure, [CloseCaseInput]>('closeCase')
 export const reopenCaseUpdate = defineUpdate<CaseView, [ReopenCaseInput]>('reopenCase')
+export const reassignCaseUpdate = defineUpdate<CaseView, [ReassignCaseInput]>('reassignCase')
 
 /** The case as its workflow holds it right now. */
 export const caseViewQuery = defineQuery<CaseView>('caseView')

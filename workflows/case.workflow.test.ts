@@ -23,6 +23,7 @@ import {
   closeCaseUpdate,
   openCaseUpdate,
   openCaseUpdateId,
+  reassignCaseUpdate,
   setCaseStatusUpdate,
   type CaseWorkflowInput,
 } from './case.messages.ts'
@@ -186,6 +187,26 @@ describe('the case workflow', () => {
       expect(await updateEventCount(handle)).toBe(before)
       expect(await handle.query(caseViewQuery)).toMatchObject({ version: 1, status: 'intake' })
       expect(t.saved).toHaveLength(1)
+    })
+  })
+
+  test('reassigning records who the case went from and to, saved before it answers, behind its marker, once however often it is sent', async () => {
+    await caseTest(async (t) => {
+      const handle = await t.open()
+      const incoming = randomUUID()
+      const reassign = (fromId: string, toId: string) =>
+        handle.executeUpdate(reassignCaseUpdate, { args: [{ fromId, toId, actorId: ADVOCATE }] })
+      expect(caseRefusalDetailsOf(await refusalOf(reassign(ADVOCATE, ADVOCATE)))?.code).toBe('no_change')
+      expect(await reassign(ADVOCATE, incoming)).toMatchObject({ version: 2, status: 'intake' })
+      expect(t.saved.at(-1)!.events).toEqual([
+        expect.objectContaining({ kind: 'reassigned', actorId: ADVOCATE, data: { fromId: ADVOCATE, toId: incoming } }),
+      ])
+      const markers = (await handle.fetchHistory()).events!.filter((e) => e.markerRecordedEventAttributes)
+      expect(markers.length).toBeGreaterThan(0)
+      // Sent again after a crash (before the row followed): done already, nothing recorded twice.
+      expect(await reassign(ADVOCATE, incoming)).toMatchObject({ version: 2 })
+      await handle.executeUpdate(closeCaseUpdate, { args: [{ reason: '', actorId: ADVOCATE }] })
+      expect(caseRefusalDetailsOf(await refusalOf(reassign(incoming, ADVOCATE)))?.code).toBe('case_closed')
     })
   })
 

@@ -15,6 +15,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
@@ -31,6 +32,7 @@ import {
   closeCaseUpdate,
   completeCaseActionUpdate,
   openCaseUpdate,
+  reassignCaseUpdate,
   reopenCaseActionUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
@@ -80,6 +82,16 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   handleCommand(reopenCaseActionUpdate, (action) => ({ ...action, kind: 'reopenAction' }))
   handleCommand(changeCaseActionDueUpdate, (change) => ({ ...change, kind: 'changeActionDue' }))
   handleCommand(reopenCaseUpdate, (reopening) => ({ ...reopening, kind: 'reopen' }))
+  // A new update: no running case has one in its history. The marker records, in
+  // each history, that this version took the first reassignment.
+  setHandler(
+    reassignCaseUpdate,
+    (reassignment) => {
+      patched('team-reassign')
+      return execute({ ...reassignment, kind: 'reassign' })
+    },
+    { validator: (reassignment) => validate({ ...reassignment, kind: 'reassign' }) },
+  )
 
   // Closed and saved first, so the read model says closed before any ticket hears of it.
   setHandler(

@@ -69,6 +69,8 @@ export interface PostMessageInput extends CommandIdentity {
 export interface AssignTicketInput extends CommandIdentity {
   assigneeId: string
   actorId: string
+  /** Auto-assignment to the advocate of the family's open case: the timeline says so. */
+  familysAdvocate?: true
 }
 
 export interface ChangeStatusInput extends CommandIdentity {

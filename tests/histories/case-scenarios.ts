@@ -10,6 +10,7 @@ import {
   changeCaseActionDueUpdate,
   closeCaseUpdate,
   completeCaseActionUpdate,
+  reassignCaseUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
   type CaseWorkflowInput,
@@ -18,6 +19,7 @@ import type { caseWorkflow } from '../../workflows/case.workflow.ts'
 import { ORG } from './scenarios.ts'
 
 const ADVOCATE = '00000000-0000-4000-8000-000000000002'
+const INCOMING = '00000000-0000-4000-8000-000000000003'
 
 export type CaseHandle = WorkflowHandle<typeof caseWorkflow>
 
@@ -59,6 +61,16 @@ export const CASE_SCENARIOS: Record<string, CaseScenario> = {
       })
       await handle.executeUpdate(closeCaseUpdate, { args: [{ reason: 'Final plan issued', actorId: ADVOCATE }] })
       await handle.executeUpdate(reopenCaseUpdate, { args: [{ actorId: ADVOCATE, hasOpenTickets: true }] })
+    },
+  },
+  reassigned: {
+    about: 'the same advocate refused, then the case reassigned (the team-reassign marker), sent twice as after a crash, worked and closed',
+    async run(handle) {
+      await refused(handle.executeUpdate(reassignCaseUpdate, { args: [{ fromId: ADVOCATE, toId: ADVOCATE, actorId: ADVOCATE }] }))
+      await handle.executeUpdate(reassignCaseUpdate, { args: [{ fromId: ADVOCATE, toId: INCOMING, actorId: ADVOCATE }] })
+      await handle.executeUpdate(reassignCaseUpdate, { args: [{ fromId: ADVOCATE, toId: INCOMING, actorId: ADVOCATE }] })
+      await handle.executeUpdate(setCaseStatusUpdate, { args: [{ status: 'assessment_requested', actorId: INCOMING }] })
+      await handle.executeUpdate(closeCaseUpdate, { args: [{ reason: 'Final plan issued', actorId: INCOMING }] })
     },
   },
 }

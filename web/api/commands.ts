@@ -68,17 +68,20 @@ const assignRoute = defineRoute({
   operationId: 'assignTicket',
   tag: 'Tickets',
   summary: 'Assign a ticket to a member of staff',
-  description: 'A new ticket moves to in progress when assigned.',
+  description:
+    'A new ticket moves to in progress when assigned. An assignment that would open a new case for an assignee at their capacity is refused with 409 `at_capacity`, unless an admin `actor` sends `override: true`.',
   params: TicketNumberParams,
   body: AssignBody,
   responses: ticketAnswers,
   links: ticketAnswerLinks,
-  errors: COMMAND_ERRORS,
+  errors: { ...COMMAND_ERRORS, 409: [...COMMAND_ERRORS[409], 'at_capacity'] },
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
     const assignee = await staffMember(ctx, body.assignee.email, 'body.assignee.email')
     const actor = await requiredActor(ctx, row, body.actor)
-    const result = await throughTicketGate(row.id, () => assign(ctx, { ticket: row, actor, assigneeId: assignee.id }))
+    const result = await throughTicketGate(row.id, () =>
+      assign(ctx, { ticket: row, actor, assigneeId: assignee.id, override: body.override, via: 'api' }),
+    )
     return commandAnswer(ctx, row, result)
   },
 })

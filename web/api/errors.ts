@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   invalid_transition: 'The ticket cannot make that change now; `message` is the ticket’s reason.',
   ticket_closed: 'The ticket is closed and takes no more changes.',
   no_change: 'The ticket is already like that.',
+  at_capacity:
+    'The assignee is at their capacity of active cases and the assignment would open a new case; an admin `actor` may send `override: true`.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still running; retry after Retry-After.',
   payload_too_large: 'The body is larger than the limit.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different body.',

@@ -46,6 +46,7 @@ const TAGS = [
   { name: 'Tickets', description: 'Create, read, list and change tickets.' },
   { name: 'Messages', description: 'The conversation with the family and staff’s internal notes.' },
   { name: 'Cases', description: 'Tickets linked to a case in your case management system.' },
+  { name: 'Departments', description: 'The organisation’s departments, which decide who on the team sees a ticket.' },
   { name: 'Settings', description: 'The organisation’s SLA policy.' },
 ]
 

@@ -55,7 +55,7 @@ export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, 
   operationId: string
   summary: string
   description?: string
-  tag: 'Tickets' | 'Messages' | 'Cases' | 'Settings'
+  tag: 'Tickets' | 'Messages' | 'Cases' | 'Departments' | 'Settings'
   params?: P
   query?: Q
   body?: B

@@ -1,9 +1,17 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
+import { departmentRoutes } from './departments.ts'
 import { messageRoutes } from './messages.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
 import { ticketRoutes } from './tickets.ts'
 
-export const apiRoutes: readonly ApiRoute[] = [...ticketRoutes, ...messageRoutes, ...commandRoutes, ...caseRoutes, ...settingsRoutes]
+export const apiRoutes: readonly ApiRoute[] = [
+  ...ticketRoutes,
+  ...messageRoutes,
+  ...commandRoutes,
+  ...caseRoutes,
+  ...departmentRoutes,
+  ...settingsRoutes,
+]

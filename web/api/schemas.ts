@@ -122,7 +122,7 @@ export const CreateTicketBody = z
     type: z.enum(TICKET_TYPES),
     priority: z.enum(PRIORITIES).default('normal'),
     department: DepartmentSlug.optional().describe(
-      'The slug of one of the organisation’s active departments (teams); without it, the organisation’s default department.',
+      'The slug or id of one of the organisation’s active departments (teams, listed by listDepartments); without it, the organisation’s default department.',
     ),
     childName: line(NAME_MAX, ['Alex']).optional(),
     externalRef: line(200, ['CRM-10042']).optional().describe('Your own reference for this ticket, kept and returned as it is.'),
@@ -175,6 +175,12 @@ export const ChangeStatusBody = z
 export const AssignBody = z.strictObject({
   assignee: PersonRefSchema.describe('A member of the organisation’s staff.'),
   actor: ActorField,
+  override: z
+    .boolean()
+    .optional()
+    .describe(
+      'Assign even though the assignee is at capacity (when the assignment would open a new case for them). Only with an admin `actor`; recorded in the audit trail.',
+    ),
 })
 
 export const ChangePriorityBody = z.strictObject({ priority: z.enum(PRIORITIES), actor: ActorField })
@@ -315,6 +321,20 @@ export const CaseClosedSchema = z
   .meta({ id: 'CaseClosed' })
 
 export const SlaPolicyOut = SlaPolicySchema.meta({ id: 'SlaPolicy' })
+
+export const DepartmentListSchema = z
+  .object({
+    departments: z.array(
+      z.object({
+        id: z.uuid(),
+        slug: z.string(),
+        name: z.string(),
+        archived: z.boolean().describe('Archived departments take no new tickets.'),
+        isDefault: z.boolean().describe('Where a ticket created without `department` goes.'),
+      }),
+    ),
+  })
+  .meta({ id: 'DepartmentList' })
 
 export const SlaPolicyEnvelope = z
   .object({ policy: SlaPolicyOut, isDefault: z.boolean().describe('True until the organisation saves its own policy.') })

@@ -4,9 +4,8 @@
  * workflow's result or its refusal.
  */
 import { isStaffRole, type Role } from '../../domain/ticket.ts'
-import type { RefusalCode } from '../../domain/ticket-state.ts'
 import { maySeeTicket, ticketScope } from '../../services/ticket-access.server.ts'
-import { getTicketLiveView, type TicketCommandResult } from '../../services/ticket-commands.server.ts'
+import { getTicketLiveView, type TicketCommandResult, type TicketRefusalCode } from '../../services/ticket-commands.server.ts'
 import { ApiError, notFound, type ErrorCode } from './errors.ts'
 import { presentView, ticketFromRow, ticketRowSelect, type TicketRow } from './present.ts'
 import type { ApiAnswer, ApiContext, ApiLink } from './route.ts'
@@ -85,7 +84,8 @@ export async function requiredActor(ctx: ApiContext, row: TicketRow, actor: { em
   return found
 }
 
-const REFUSAL_ANSWERS: Record<RefusalCode, { status: number; code: ErrorCode }> = {
+const REFUSAL_ANSWERS: Record<TicketRefusalCode, { status: number; code: ErrorCode }> = {
+  at_capacity: { status: 409, code: 'at_capacity' },
   invalid_transition: { status: 409, code: 'invalid_transition' },
   ticket_closed: { status: 409, code: 'ticket_closed' },
   no_change: { status: 409, code: 'no_change' },

@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { Prisma } from '../../generated/prisma/client.ts'
 import { AccountError } from '../../services/accounts.server.ts'
+import { assignToFamilysAdvocate } from '../../services/auto-assignment.server.ts'
 import { createTicket, TicketServiceError, type CreatedTicket } from '../../services/ticket-creation.server.ts'
 import { ApiError, invalidRequest } from './errors.ts'
 import {
@@ -41,7 +42,14 @@ async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: s
   const department =
     body.department === undefined
       ? null
-      : await ctx.db.department.findUnique({ where: { orgId_slug: { orgId, slug: body.department } }, select: { id: true } })
+      : await ctx.db.department.findFirst({
+          // By slug, or by id (a uuid is also a well-formed slug, so both are asked).
+          where: {
+            orgId,
+            OR: [{ slug: body.department }, ...(z.uuid().safeParse(body.department).success ? [{ id: body.department }] : [])],
+          },
+          select: { id: true },
+        })
   if (body.department !== undefined && !department)
     throw unprocessable('body.department', `This organisation has no department "${body.department}".`)
   let created: CreatedTicket
@@ -68,9 +76,11 @@ async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: s
       throw new ApiError(503, 'unavailable', error.message, undefined, { 'Retry-After': UNAVAILABLE_RETRY_AFTER_S })
     throw new ApiError(422, 'unprocessable', error.message)
   }
+  const auto = await assignToFamilysAdvocate(ctx, created)
   const row = await findTicket(ctx, created.number)
-  // The ticket as its workflow's first save left it: the SLA targets it runs.
-  if (created.view) return { status: 201, body: { ticket: await presentView(ctx, row, created.view) } }
+  // The ticket as its workflow left it (assigned to the family's advocate, if it was): the SLA targets it runs.
+  const view = auto.status === 'assigned' && auto.result.status === 'applied' ? auto.result.view : created.view
+  if (view) return { status: 201, body: { ticket: await presentView(ctx, row, view) } }
   return {
     status: 202,
     body: {

@@ -187,12 +187,15 @@ export function FileField({ accept, ...props }: Omit<FieldProps, 'defaultValue'>
 export function CheckboxField({
   label,
   name,
+  id = name,
   defaultChecked,
   value = '1',
   hint,
 }: {
   label: string
   name: string
+  /** When the page has several forms with this field. */
+  id?: string
   defaultChecked?: boolean
   value?: string
   hint?: string
@@ -201,20 +204,20 @@ export function CheckboxField({
     <div>
       <div className="flex min-h-10 items-center gap-2">
         <input
-          id={name}
+          id={id}
           name={name}
           type="checkbox"
           value={value}
           defaultChecked={defaultChecked}
-          aria-describedby={hint ? `${name}-hint` : undefined}
+          aria-describedby={hint ? `${id}-hint` : undefined}
           className="size-5 accent-indigo-700"
         />
-        <label htmlFor={name} className="text-sm font-medium text-slate-800">
+        <label htmlFor={id} className="text-sm font-medium text-slate-800">
           {label}
         </label>
       </div>
       {hint ? (
-        <p id={`${name}-hint`} className="ml-7 text-sm text-slate-600">
+        <p id={`${id}-hint`} className="ml-7 text-sm text-slate-600">
           {hint}
         </p>
       ) : null}

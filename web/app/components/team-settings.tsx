@@ -5,6 +5,7 @@
  */
 import { Form } from '@remix-run/react'
 import { ErrorList, SelectField, TextField } from './form-fields.tsx'
+import { MemberCapacity, type MemberCapacityRow } from './member-capacity.tsx'
 import { SubmissionToken, SubmitButton } from './submission.tsx'
 import { Button, Card, CardTitle, DateTime, Marker } from './ui.tsx'
 import type { FieldErrors } from '../utils/validation.ts'
@@ -14,7 +15,7 @@ export const ROLE_OPTIONS = [
   { value: 'admin', label: 'Admin' },
 ] as const
 
-export interface TeamMemberRow {
+export interface TeamMemberRow extends MemberCapacityRow {
   membershipId: string
   userId: string
   name: string
@@ -204,6 +205,7 @@ function MemberRow({
         </>
       )}
       {departments.length ? <MemberDepartments member={member} departments={departments} errors={errors} /> : null}
+      <MemberCapacity member={member} errors={errors} />
     </li>
   )
 }

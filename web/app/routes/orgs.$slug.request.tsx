@@ -8,6 +8,7 @@ import { FileField, SelectField, TextAreaField, TextField } from '../components/
 import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
 import { Alert, Card, linkClass } from '../components/ui.tsx'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT } from '../../../services/attachments.server.ts'
+import { assignToFamilysAdvocate } from '../../../services/auto-assignment.server.ts'
 import { readFormWithFiles } from '../../shared/multipart.ts'
 import { createTicket, TicketServiceError } from '../../../services/ticket-creation.server.ts'
 import { getUser, type SessionUser } from '../utils/auth.server.ts'
@@ -152,6 +153,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         // Recorded with the ticket, so a repeat finds it even if this process dies before answering.
         inTransaction: (tx, created) => submission.recordWithin(tx, repeat(created.number)),
       })
+      await assignToFamilysAdvocate(context, ticket)
       const text = [
         `Request sent to ${org.name}${signedInNow ? SIGNED_IN_NOW[signedInNow].sent : ''}.`,
         replyHere,

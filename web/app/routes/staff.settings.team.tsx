@@ -6,7 +6,10 @@ import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { InviteCard, TeamList } from '../components/team-settings.tsx'
 import { Alert, RecentChanges } from '../components/ui.tsx'
 import { AccountError, TEAM_ROLES, TeamMemberInput } from '../../../services/accounts.server.ts'
+import { MAX_CASE_CAPACITY } from '../../../domain/limits.ts'
+import { TICKET_TYPES } from '../../../domain/ticket.ts'
 import { recentChanges } from '../../../services/audit.server.ts'
+import { advocateLoads, describeLoad, setMemberCapacity } from '../../../services/capacity.server.ts'
 import { departments, memberDepartments, setMemberDepartments } from '../../../services/departments.server.ts'
 import { changeMemberRole, inviteTeamMember, removeTeamMember, resendInvitation, teamMembers } from '../../../services/team.server.ts'
 import type { CasewayContext } from '../context.ts'
@@ -40,6 +43,23 @@ const TeamActionSchema = z.discriminatedUnion(
     }),
     z.object({ intent: z.literal('resend-invitation'), membershipId: MembershipId }),
     z.object({
+      intent: z.literal('set-capacity'),
+      membershipId: MembershipId,
+      caseCapacity: z
+        .union([
+          z.literal('').transform(() => null),
+          z.coerce
+            .number({ error: 'Enter a whole number of cases, or leave it blank for no limit' })
+            .int({ error: 'Enter a whole number of cases' })
+            .min(0, { error: 'Capacity cannot be negative' })
+            .max(MAX_CASE_CAPACITY, { error: `At most ${MAX_CASE_CAPACITY} cases` }),
+        ])
+        .optional()
+        .transform((v) => v ?? null),
+      // One checkbox a type; parseForm keeps the last, so the action reads them all.
+      specialisms: z.array(z.enum(TICKET_TYPES, { error: 'Choose ticket types from the list' })).max(TICKET_TYPES.length),
+    }),
+    z.object({
       intent: z.literal('set-departments'),
       membershipId: MembershipId,
       // One checkbox a department; parseForm keeps the last, so the action reads them all.
@@ -58,6 +78,8 @@ const TEAM_ACTIONS = [
   'team.role_changed',
   'team.member_removed',
   'team.departments_changed',
+  'team.capacity_changed',
+  'team.capacity_overridden',
 ] as const
 
 async function requireTeamAdmin(context: CasewayContext, request: Request) {
@@ -67,22 +89,30 @@ async function requireTeamAdmin(context: CasewayContext, request: Request) {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, team } = await requireTeamAdmin(context, request)
-  const [members, org, changes, allDepartments, restrictions] = await Promise.all([
+  const [members, loads, org, changes, allDepartments, restrictions] = await Promise.all([
     teamMembers(context.db, team.orgId),
+    advocateLoads(context.db, team.orgId),
     context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { timezone: true } }),
     recentChanges(context.db, { orgId: team.orgId, actions: TEAM_ACTIONS }),
     departments(context.db, team.orgId),
     memberDepartments(context.db, team.orgId),
   ])
   return {
-    members: members.map((m) => ({
-      ...m,
-      departmentIds: restrictions.get(m.membershipId) ?? [],
-      joinedAt: formatDateTime(m.joinedAt, org.timezone),
-      mailProblem: m.mailProblem ? { text: m.mailProblem.text, at: formatDateTime(m.mailProblem.at, org.timezone) } : null,
-      isYou: m.userId === user.id,
-      resendToken: m.invited ? newSubmissionToken() : null,
-    })),
+    members: members.map((m) => {
+      const load = loads.find((l) => l.userId === m.userId)
+      return {
+        ...m,
+        caseCapacity: load?.capacity ?? null,
+        specialisms: load?.specialisms ?? [],
+        load: load ? describeLoad(load) : '0 cases',
+        atCapacity: load?.atCapacity ?? false,
+        departmentIds: restrictions.get(m.membershipId) ?? [],
+        joinedAt: formatDateTime(m.joinedAt, org.timezone),
+        mailProblem: m.mailProblem ? { text: m.mailProblem.text, at: formatDateTime(m.mailProblem.at, org.timezone) } : null,
+        isYou: m.userId === user.id,
+        resendToken: m.invited ? newSubmissionToken() : null,
+      }
+    }),
     departments: allDepartments.map((d) => ({ id: d.id, name: d.name, archived: d.archived })),
     changes,
     timezone: org.timezone,
@@ -101,7 +131,10 @@ type ActionData = {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, team } = await requireTeamAdmin(context, request)
   const formData = await request.formData()
-  const form = parseForm(formData, TeamActionSchema, { departmentIds: formData.getAll('departmentIds') })
+  const form = parseForm(formData, TeamActionSchema, {
+    departmentIds: formData.getAll('departmentIds'),
+    specialisms: formData.getAll('specialisms'),
+  })
   if (!form.success)
     return data<ActionData>(
       {
@@ -189,6 +222,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (saved.status === 'refused') return refuse(409, `Not changed: ${saved.message}`, { membershipId: input.membershipId })
       const scope = saved.departments.length ? `sees the tickets of ${saved.departments.join(', ')}` : 'sees every department’s tickets'
       return saved.status === 'unchanged' ? flash(`${saved.name} already ${scope}.`, 'info') : flash(`${saved.name} now ${scope}.`)
+    }
+    case 'set-capacity': {
+      const saved = await setMemberCapacity(context.db, {
+        ...actor,
+        membershipId: input.membershipId,
+        caseCapacity: input.caseCapacity,
+        specialisms: input.specialisms,
+      })
+      if (saved.status === 'not_found') return refuse(404, GONE)
+      const capacity = input.caseCapacity === null ? 'no case limit' : `a capacity of ${input.caseCapacity} cases`
+      return saved.status === 'unchanged'
+        ? flash(`${saved.name} already has ${capacity} and those specialisms.`, 'info')
+        : flash(`${saved.name} now has ${capacity}.`)
     }
   }
 }

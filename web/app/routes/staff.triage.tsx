@@ -3,7 +3,7 @@ import { data } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { PRIORITIES, PRIORITY_LABELS, TYPE_LABELS } from '../../../domain/ticket.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { SelectField } from '../components/form-fields.tsx'
+import { CheckboxField, SelectField } from '../components/form-fields.tsx'
 import {
   Alert,
   Button,
@@ -16,10 +16,12 @@ import {
   PageHeader,
   SlaChip,
 } from '../components/ui.tsx'
+import { advocateLoads, describeLoad } from '../../../services/capacity.server.ts'
 import { OPEN_STATUSES } from '../../../services/queue.server.ts'
 import { assign, changePriority, type TicketCommandResult } from '../../../services/ticket-commands.server.ts'
 import { requireUser, type SessionUser } from '../utils/auth.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
+import { assigneeOptions, AT_CAPACITY, needsOverride } from '../utils/assignee-options.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { requireTeamPermission } from '../utils/permissions.server.ts'
@@ -36,14 +38,15 @@ function requireTriage(user: SessionUser, request: Request) {
   return { team, admin: teams }
 }
 
-/** Each team member's open tickets, and how many of those are at risk or breached. */
+/** Each team member's cases against capacity, specialisms, open tickets, and how many of those are at risk or breached. */
 async function caseloads(context: LoaderFunctionArgs['context'], orgId: string) {
-  const [members, grouped] = await Promise.all([
+  const [members, loads, grouped] = await Promise.all([
     context.db.membership.findMany({
       where: { orgId, role: { in: ['staff', 'admin'] } },
       select: { role: true, user: { select: { id: true, name: true } } },
       orderBy: { user: { name: 'asc' } },
     }),
+    advocateLoads(context.db, orgId),
     context.db.ticket.groupBy({
       by: ['assigneeId', 'slaState'],
       where: { orgId, assigneeId: { not: null }, status: { in: [...OPEN_STATUSES] } },
@@ -54,7 +57,11 @@ async function caseloads(context: LoaderFunctionArgs['context'], orgId: string) 
     const mine = grouped.filter((g) => g.assigneeId === m.user.id)
     const count = (states?: string[]) =>
       mine.filter((g) => !states || states.includes(g.slaState ?? '')).reduce((sum, g) => sum + g._count._all, 0)
+    const load = loads.find((l) => l.userId === m.user.id)!
     return {
+      ...load,
+      load: describeLoad(load),
+      specialismLabels: load.specialisms.map((t) => TYPE_LABELS[t]),
       id: m.user.id,
       name: m.user.name,
       role: m.role === 'admin' ? 'Admin' : 'Advocate',
@@ -84,6 +91,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         type: true,
         priority: true,
         createdAt: true,
+        caseId: true,
+        caseRef: true,
+        triageNote: true,
         slaState: true,
         slaDueAt: true,
         slaTargets: true,
@@ -96,6 +106,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     context.db.ticket.count({ where: { orgId, status: 'new' } }),
     context.db.ticket.count({ where: { orgId, assigneeId: null, status: { in: ['in_progress', 'pending_family', 'pending_la'] } } }),
   ])
+  // A ticket whose reference names an existing case joins it: no capacity needed.
+  const refs = tickets.flatMap((t) => (t.caseId === null && t.caseRef ? [t.caseRef] : []))
+  const existingRefs = new Set(
+    refs.length
+      ? (await context.db.case.findMany({ where: { orgId, caseRef: { in: refs } }, select: { caseRef: true } })).map((c) => c.caseRef)
+      : [],
+  )
   const now = Date.now()
   const orgParam = admin.length > 1 ? `org=${org.slug}&` : ''
   return {
@@ -115,6 +132,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         family: t.requester.name,
         childName: t.childName,
         type: TYPE_LABELS[t.type],
+        typeValue: t.type,
+        opensCase: t.caseId === null && !(t.caseRef && existingRefs.has(t.caseRef)),
+        triageNote: t.triageNote,
         department: t.department?.name ?? null,
         priority: t.priority,
         received: formatDateTime(t.createdAt, org.timezone),
@@ -142,7 +162,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       },
       { status: 400 },
     )
-  const { number, assigneeId, priority } = form.data
+  const { number, assigneeId, priority, overrideCapacity } = form.data
   const ticket = await context.db.ticket.findFirst({
     where: { orgId: team.orgId, number },
     select: { id: true, orgId: true, number: true, priority: true },
@@ -156,7 +176,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const problem = describe(changed)
     if (problem) return data({ number, formError: `Not done: ${problem}` }, { status: changed.status === 'unavailable' ? 503 : 409 })
   }
-  const assigned = await assign(context, { ticket, actor, assigneeId })
+  const assigned = await assign(context, { ticket, actor, assigneeId, override: overrideCapacity })
   if (assigned.status === 'refused' || assigned.status === 'unavailable') {
     const prefix =
       priority !== ticket.priority ? `Priority set to ${PRIORITY_LABELS[priority]}, but the ticket was not assigned: ` : 'Not done: '
@@ -175,10 +195,6 @@ export default function Triage() {
   const { org, orgs, team, tickets, waiting, unassigned, newQueueHref, unassignedHref } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
-  const advocates = team.map((m) => ({
-    value: m.id,
-    label: `${m.name} · ${m.active} active${m.breached ? `, ${m.breached} breached` : ''}${m.role === 'Admin' ? ' (admin)' : ''}`,
-  }))
   return (
     <div className="space-y-6">
       <PageHeader title="Triage" eyebrow={org.name}>
@@ -206,6 +222,8 @@ export default function Triage() {
               {tickets.map((t) => {
                 const error = actionData && actionData.number === t.number ? actionData.formError : null
                 const busy = navigation.state === 'submitting' && navigation.formData?.get('number') === String(t.number)
+                const choice = { type: t.typeValue, opensCase: t.opensCase }
+                const specialists = team.filter((m) => m.specialisms.includes(t.typeValue)).map((m) => m.name)
                 return (
                   <li key={t.number}>
                     <Card aria-labelledby={`ticket-${t.number}`}>
@@ -228,6 +246,15 @@ export default function Triage() {
                         </div>
                         <SlaChip chip={t.sla} />
                       </div>
+                      {t.triageNote ? (
+                        <p className="mt-3 text-sm font-medium text-amber-900">
+                          <span className="sr-only">Not assigned automatically: </span>
+                          {t.triageNote}
+                        </p>
+                      ) : null}
+                      <p className="mt-2 text-sm text-slate-700">
+                        {specialists.length ? `Specialises in ${t.type}: ${specialists.join(', ')}.` : `Nobody specialises in ${t.type}.`}
+                      </p>
                       {t.excerpt ? (
                         <blockquote className="mt-3 whitespace-pre-line border-l-4 border-slate-200 pl-3 text-slate-800">
                           {t.excerpt}
@@ -254,10 +281,20 @@ export default function Triage() {
                           label="Assign to"
                           name="assigneeId"
                           placeholder="Choose an advocate"
-                          options={advocates}
+                          options={assigneeOptions(team, choice)}
                           required
                         />
                         <Button disabled={busy}>{busy ? 'Assigning…' : 'Assign'}</Button>
+                        {needsOverride(team, choice) ? (
+                          <div className="sm:col-span-3">
+                            <CheckboxField
+                              id={`override-${t.number}`}
+                              label="Override capacity"
+                              name="overrideCapacity"
+                              hint="Assign even if they are at capacity: this opens a new case for them, and the audit trail records it."
+                            />
+                          </div>
+                        ) : null}
                       </Form>
                     </Card>
                   </li>
@@ -277,16 +314,23 @@ export default function Triage() {
         </section>
         <Card aria-labelledby="caseload-heading" className="h-fit">
           <CardTitle id="caseload-heading">Caseloads</CardTitle>
-          <p className="mt-1 text-sm text-slate-600">Open tickets each person is assigned.</p>
+          <p className="mt-1 text-sm text-slate-600">Active cases against each person’s capacity, and their open tickets.</p>
           <ul className="mt-3 divide-y divide-slate-100">
             {team.map((m) => (
               <li key={m.id} className="flex items-baseline justify-between gap-3 py-2 text-sm">
                 <span className="min-w-0">
                   <span className="font-medium text-slate-900">{m.name}</span>
                   <span className="block text-slate-600">{m.role}</span>
+                  {m.specialismLabels.length ? (
+                    <span className="block text-xs text-slate-700">Specialises in {m.specialismLabels.join(', ')}</span>
+                  ) : null}
                 </span>
                 <span className="text-right">
-                  <span className="font-semibold text-slate-900">{m.active} active</span>
+                  <span className="block font-semibold text-slate-900">{m.load}</span>
+                  {m.atCapacity ? <span className="block text-xs font-semibold text-amber-900">{AT_CAPACITY}</span> : null}
+                  <span className="block text-slate-700">
+                    {m.active} open {m.active === 1 ? 'ticket' : 'tickets'}
+                  </span>
                   {m.atRisk || m.breached ? (
                     <span className="block text-xs text-slate-700">
                       {[m.atRisk ? `${m.atRisk} at risk` : null, m.breached ? `${m.breached} breached` : null].filter(Boolean).join(', ')}

@@ -97,9 +97,16 @@ export const ChangeStatusSchema = z.object({
     .transform((v) => (v ? v : undefined)),
 })
 
+/** An admin's "Override capacity" checkbox: present (ticked) or absent. */
+const OverrideCapacity = z
+  .literal('1', { error: 'Tick the box or leave it' })
+  .optional()
+  .transform((v) => v === '1')
+
 export const AssignSchema = z.object({
   intent: z.literal('assign'),
   assigneeId: z.uuid({ error: 'Choose a team member' }),
+  overrideCapacity: OverrideCapacity,
 })
 
 export const ChangePrioritySchema = z.object({
@@ -160,6 +167,7 @@ export const TriageSchema = z.object({
   number: z.coerce.number({ error: 'Unknown ticket' }).int().positive(),
   assigneeId: z.uuid({ error: 'Choose an advocate' }),
   priority: z.enum(PRIORITIES, { error: 'Choose a priority' }),
+  overrideCapacity: OverrideCapacity,
 })
 
 export type FieldErrors = Record<string, string[] | undefined>

@@ -142,7 +142,12 @@ export async function handleLaResponse({ context, access, actor }: TicketActionA
 
 export async function handleAssign({ context, access, actor }: TicketActionArgs, command: Command<'assign'>): Promise<Handled> {
   requireTicketPermission(access, command.assigneeId === actor.id ? 'assign:ticket:self' : 'assign:ticket:any')
-  const result = await assign(context, { ticket: access.ticket, actor, assigneeId: command.assigneeId })
+  const result = await assign(context, {
+    ticket: access.ticket,
+    actor,
+    assigneeId: command.assigneeId,
+    override: command.overrideCapacity,
+  })
   return {
     result,
     success: ({ view }) =>

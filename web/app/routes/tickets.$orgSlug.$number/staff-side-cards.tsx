@@ -2,8 +2,9 @@
 import { Form } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { PRIORITIES, PRIORITY_LABELS, TICKET_TYPES, TYPE_LABELS } from '../../../../domain/ticket.ts'
-import { SelectField, TextField } from '../../components/form-fields.tsx'
+import { CheckboxField, SelectField, TextField } from '../../components/form-fields.tsx'
 import { Alert, Button, Card, CardTitle, DateTime } from '../../components/ui.tsx'
+import { assigneeOptions, needsOverride } from '../../utils/assignee-options.ts'
 import { useFormState } from './conversation.tsx'
 import type { StaffData } from './types.ts'
 
@@ -84,8 +85,15 @@ export function LocalAuthorityCard({ ticket }: Pick<StaffData, 'ticket'>) {
   )
 }
 
-export function AssignmentCard({ ticket, team, me, permissions }: Pick<StaffData, 'ticket' | 'team' | 'me' | 'permissions'>) {
+export function AssignmentCard({
+  ticket,
+  team,
+  me,
+  permissions,
+  opensCase,
+}: Pick<StaffData, 'ticket' | 'team' | 'me' | 'permissions' | 'opensCase'>) {
   const assignment = useFormState('assign')
+  const choice = { type: ticket.typeValue, opensCase }
   return (
     <SideCard title="Assignment" id="assignment-heading">
       {assignment.formError ? <Alert kind="error">{assignment.formError}</Alert> : null}
@@ -96,11 +104,18 @@ export function AssignmentCard({ ticket, team, me, permissions }: Pick<StaffData
             label="Assignee"
             name="assigneeId"
             placeholder="Choose a team member"
-            options={team.map((m) => ({ value: m.id, label: m.id === me.id ? `${m.name} (you)` : m.name }))}
+            options={assigneeOptions(team, choice, me.id)}
             defaultValue={assignment.values.assigneeId ?? ticket.assigneeId ?? undefined}
             errors={assignment.fieldErrors.assigneeId}
             required
           />
+          {needsOverride(team, choice) ? (
+            <CheckboxField
+              label="Override capacity"
+              name="overrideCapacity"
+              hint="Assign even if they are at capacity: this opens a new case for them, and the audit trail records it."
+            />
+          ) : null}
           <Button disabled={assignment.submitting}>Assign</Button>
         </Form>
       ) : (

@@ -305,7 +305,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
           {permissions.laResponse ? <LocalAuthorityCard ticket={ticket} /> : null}
 
           {permissions.assignAny || permissions.assignSelf ? (
-            <AssignmentCard ticket={ticket} team={team} me={me} permissions={permissions} />
+            <AssignmentCard ticket={ticket} team={team} me={me} permissions={permissions} opensCase={data.opensCase} />
           ) : null}
 
           {permissions.changePriority || permissions.changeType ? <PriorityAndTypeCard ticket={ticket} permissions={permissions} /> : null}

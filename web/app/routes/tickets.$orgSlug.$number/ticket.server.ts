@@ -9,6 +9,7 @@ import { workflowUiUrl } from '../../../../lib/temporal.ts'
 import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../../../services/attachments.server.ts'
+import { advocateLoads, assignmentOpensCase, describeLoad } from '../../../../services/capacity.server.ts'
 import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
 import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
 import { getTicketLiveView } from '../../../../services/ticket-commands.server.ts'
@@ -156,12 +157,9 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
   const chosenReply = search.get('savedReply')
-  const [team, watchers, replies, replyDraft, departments] = await Promise.all([
-    ctx.db.membership.findMany({
-      where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
-      select: { user: { select: { id: true, name: true } } },
-      orderBy: { user: { name: 'asc' } },
-    }),
+  const [loads, opensCase, watchers, replies, replyDraft, departments] = await Promise.all([
+    advocateLoads(ctx.db, access.ticket.orgId),
+    assignmentOpensCase(ctx.db, access.ticket),
     ticketWatchers(ctx.db, access.ticket.id),
     savedReplies(ctx.db, access.ticket.orgId),
     chosenReply ? savedReply(ctx.db, access.ticket.orgId, chosenReply) : null,
@@ -173,7 +171,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     }),
   ])
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
-  const names = new Map<string, string>(team.map((m) => [m.user.id, m.user.name]))
+  const names = new Map<string, string>(loads.map((m) => [m.userId, m.name]))
   names.set(ticket.requesterId, ticket.requester.name)
   const unknownIds = new Set<string>()
   for (const e of ticket.events) {
@@ -299,7 +297,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       at: formatDateTime(e.at, tz),
     })),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
-    team: can('assign:ticket:any') ? team.map((m) => ({ id: m.user.id, name: m.user.name })) : [],
+    team: can('assign:ticket:any') ? loads.map((m) => ({ ...m, load: describeLoad(m) })) : [],
+    opensCase,
     departments: departments
       .filter((d) => d.archivedAt === null || d.id === ticket.department.id)
       .map((d) => ({ value: d.id, label: d.archivedAt ? `${d.name} (archived)` : d.name })),
@@ -308,7 +307,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
-      ? team.filter((m) => !watchers.some((w) => w.id === m.user.id)).map((m) => ({ id: m.user.id, name: m.user.name }))
+      ? loads.filter((m) => !watchers.some((w) => w.id === m.userId)).map((m) => ({ id: m.userId, name: m.name }))
       : [],
     me: { id: access.user.id },
     // Only what the rules allow now: nothing changes a closed ticket.
@@ -368,7 +367,7 @@ export function describeEvent(
       if (data.visibility === 'internal') return 'Internal note added'
       return data.authorRole === 'family' ? 'Family sent a message' : 'Reply sent to the family'
     case 'assigned':
-      return `Assigned to ${nameOf(data.assigneeId) ?? 'someone'}${data.onFirstReply === true ? ' by their first reply' : ''}`
+      return `Assigned to ${nameOf(data.assigneeId) ?? 'someone'}${data.onFirstReply === true ? ' by their first reply' : ''}${data.familysAdvocate === true ? ' (the family’s advocate)' : ''}`
     case 'status_changed': {
       let line = `Status changed from ${statusWords(data.from)} to ${statusWords(data.to)}`
       if (typeof data.reason === 'string' && data.reason) line += `: ${data.reason}`
