@@ -5,7 +5,8 @@
  * sla-schemas.ts, to keep zod out of the workflow bundle.
  */
 import { z } from 'zod'
-import { CASE_REF_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX } from './limits.ts'
+import { CASE_REF_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX } from './limits.ts'
+import { tidyTagName } from './tags.ts'
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 // eslint-disable-next-line no-control-regex
@@ -68,4 +69,13 @@ export function caseRef(required = 'Enter a case reference') {
     required,
     tooLong: `A case reference is at most ${formatLimit(CASE_REF_MAX)} characters`,
   })
+}
+
+/** A tag's name, on one line, its spacing tidied (domain/tags.ts). */
+export function tagName(required = 'Enter a tag') {
+  return requiredText(TAG_NAME_MAX, {
+    multiline: false,
+    required,
+    tooLong: `A tag is at most ${formatLimit(TAG_NAME_MAX)} characters`,
+  }).transform(tidyTagName)
 }

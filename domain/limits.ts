@@ -21,3 +21,6 @@ const numberFormat = new Intl.NumberFormat('en-GB')
 export function formatLimit(limit: number): string {
   return numberFormat.format(limit)
 }
+
+/** A tag's name ("Annual review 2026"). */
+export const TAG_NAME_MAX = 60

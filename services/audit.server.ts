@@ -1,8 +1,8 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
  * saved or applied an SLA policy, made or revoked an API key, changed a
- * ticket's watchers, the organisation's profile, its team or its departments,
- * from the portal, the API or the CLI. Written in the same transaction as the
+ * ticket's watchers or tags, the organisation's profile, its team, its
+ * departments or its tags, from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
 import type { Prisma } from '../generated/prisma/client.ts'
@@ -30,6 +30,10 @@ export const AUDIT_ACTIONS = [
   'department.lead_changed',
   'department.archived',
   'department.restored',
+  'tag.added',
+  'tag.removed',
+  'tag.renamed',
+  'tag.merged',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -111,6 +115,14 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `archived the department “${String(data.name ?? '')}”`
     case 'department.restored':
       return `brought back the department “${String(data.name ?? '')}”`
+    case 'tag.added':
+      return `tagged ticket #${Number(data.ticketNumber)} “${String(data.name ?? '')}”`
+    case 'tag.removed':
+      return `removed the tag “${String(data.name ?? '')}” from ticket #${Number(data.ticketNumber)}`
+    case 'tag.renamed':
+      return `renamed the tag “${String(data.from ?? '')}” to “${String(data.name ?? '')}”`
+    case 'tag.merged':
+      return `merged the tag “${String(data.from ?? '')}” into “${String(data.name ?? '')}” (${ticketCount(Number(data.moved ?? 0))} moved)`
     default:
       return action
   }

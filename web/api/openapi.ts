@@ -47,6 +47,7 @@ const TAGS = [
   { name: 'Messages', description: 'The conversation with the family and staff’s internal notes.' },
   { name: 'Cases', description: 'Tickets linked to a case in your case management system.' },
   { name: 'Settings', description: 'The organisation’s SLA policy.' },
+  { name: 'Tags', description: 'The team’s labels on tickets (never shown to families).' },
 ]
 
 const STATUS_TEXT: Record<number, string> = {

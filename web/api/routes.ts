@@ -4,6 +4,14 @@ import { commandRoutes } from './commands.ts'
 import { messageRoutes } from './messages.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
+import { tagRoutes } from './tags.ts'
 import { ticketRoutes } from './tickets.ts'
 
-export const apiRoutes: readonly ApiRoute[] = [...ticketRoutes, ...messageRoutes, ...commandRoutes, ...caseRoutes, ...settingsRoutes]
+export const apiRoutes: readonly ApiRoute[] = [
+  ...ticketRoutes,
+  ...messageRoutes,
+  ...commandRoutes,
+  ...caseRoutes,
+  ...tagRoutes,
+  ...settingsRoutes,
+]

@@ -16,7 +16,7 @@ import { defaultSlaPolicy, SLA_KINDS, SLA_STATES, slaPolicyToJson } from '../../
 import { SlaPolicySchema, TimezoneSchema, WorkingDaysSchema } from '../../domain/sla-schemas.ts'
 import { PRIORITIES, ROLES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../domain/ticket.ts'
 import { caseRef, EmailSchema, messageBody, requiredText } from '../../domain/input-schemas.ts'
-import { CASE_REF_MAX, MESSAGE_MAX, NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
+import { CASE_REF_MAX, MESSAGE_MAX, NAME_MAX, SUBJECT_MAX, TAG_NAME_MAX } from '../../domain/limits.ts'
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -130,6 +130,19 @@ export const CreateTicketBody = z
   })
   .describe('A new ticket.')
 
+/** A tag by its name, in any case or spacing: "welsh la" is the tag "Welsh LA". */
+const TagName = line(TAG_NAME_MAX, ['Tribunal prep'])
+
+export const TicketTagParams = z.strictObject({ number: TicketNumberParam, tag: TagName })
+
+export const AddTagBody = z.strictObject({ name: TagName, actor: ActorField }).describe('A tag to put on the ticket.')
+
+export const RemoveTagQuery = z.strictObject({
+  actor: Email.meta({ examples: [EXAMPLE_PEOPLE.staff] })
+    .optional()
+    .describe('The email address of the member of staff taking the tag off. Defaults to the admin who created the API key.'),
+})
+
 const EnumFilter = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional()
 
 export const LIST_LIMIT_MAX = 100
@@ -143,6 +156,7 @@ export const ListTicketsQuery = z.strictObject({
     .describe('An assignee’s email address, or `none` for unassigned tickets.'),
   type: EnumFilter(TICKET_TYPES),
   priority: EnumFilter(PRIORITIES),
+  tag: TagName.optional().describe('Only tickets with this tag (by name, in any case).'),
   updatedSince: Instant.optional().describe('Only tickets updated at or after this instant.'),
   cursor: z.string().max(500).optional().describe('`nextCursor` from the previous page.'),
   // 1 to 100, up to three digits with leading zeros: the pattern says it all, so the document does too.
@@ -248,6 +262,7 @@ export const TicketSchema = z
     childName: Nullable(z.string()),
     caseRef: Nullable(z.string()),
     externalRef: Nullable(z.string()),
+    tags: z.array(z.string()).describe('The team’s tags on it, A to Z.'),
     followUpOf: Nullable(z.int()).describe('The number of the closed ticket this one follows up.'),
     createdAt: InstantOut,
     updatedAt: InstantOut.describe('Last activity on the ticket.'),
@@ -268,6 +283,19 @@ export const TicketSchema = z
     closeReason: Nullable(z.string()),
   })
   .meta({ id: 'Ticket' })
+
+export const TagSchema = z.object({ name: z.string() }).meta({ id: 'Tag' })
+
+export const TicketTagsSchema = z
+  .object({
+    tag: TagSchema.describe('The tag the request named, as the organisation spells it.'),
+    tags: z.array(z.string()).describe('The ticket’s tags afterwards, A to Z.'),
+  })
+  .meta({ id: 'TicketTags' })
+
+export const TagListSchema = z
+  .object({ tags: z.array(z.object({ name: z.string(), tickets: z.int().describe('How many tickets carry it.') })) })
+  .meta({ id: 'TagList' })
 
 export const TicketEnvelope = z.object({ ticket: TicketSchema }).meta({ id: 'TicketEnvelope' })
 

@@ -22,6 +22,7 @@ export type Permission =
   | 'link-case:ticket:org'
   | 'assign:ticket:self'
   | 'watch:ticket:org'
+  | 'tag:ticket:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -45,6 +46,8 @@ const STAFF = [
   'assign:ticket:self',
   // Any of the team may watch a ticket, or add a colleague (cover during absence).
   'watch:ticket:org',
+  // Tags are the team's own labels: any of it may put them on or take them off.
+  'tag:ticket:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

@@ -3,7 +3,7 @@
  * for the person filling the form in. The same schemas serve the HTTP API.
  */
 import { z } from 'zod'
-import { caseRef, EmailSchema, messageBody, wellFormed } from '../../../domain/input-schemas.ts'
+import { caseRef, EmailSchema, messageBody, tagName, wellFormed } from '../../../domain/input-schemas.ts'
 import { NAME_MAX, SUBJECT_MAX } from '../../../domain/limits.ts'
 import { PRIORITIES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../../domain/ticket.ts'
 
@@ -133,6 +133,9 @@ export const WatchSchema = z.object({
   watching: z.enum(['true', 'false'], { error: 'Say whether to start or stop watching' }).transform((v) => v === 'true'),
 })
 
+export const AddTagSchema = z.object({ intent: z.literal('add-tag'), name: tagName('Type a tag, or choose one') })
+export const RemoveTagSchema = z.object({ intent: z.literal('remove-tag'), tagId: z.uuid({ error: 'Choose a tag' }) })
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
@@ -149,6 +152,8 @@ export const TicketActionSchema = z.discriminatedUnion(
     ReopenSchema,
     LaResponseSchema,
     WatchSchema,
+    AddTagSchema,
+    RemoveTagSchema,
   ],
   { error: 'Unknown action' },
 )

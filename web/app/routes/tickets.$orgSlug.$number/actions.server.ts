@@ -21,6 +21,7 @@ import {
   type TicketCommandResult,
 } from '../../../../services/ticket-commands.server.ts'
 import { maySeeTicketById } from '../../../../services/ticket-access.server.ts'
+import { addTicketTag, removeTicketTag } from '../../../../services/tags.server.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel } from '../../utils/format.ts'
@@ -211,6 +212,28 @@ export async function handleWatch(
       text: command.watching ? `${who} watching this ticket.` : `${who} no longer watching this ticket.`,
     }),
   }
+}
+
+/** Tags are plain records too: the handler answers itself. */
+export async function handleAddTag({ context, request, access, actor }: TicketActionArgs, command: Command<'add-tag'>): Promise<Handled> {
+  requireTicketPermission(access, 'tag:ticket:org')
+  const { tag, added } = await addTicketTag(context.db, { ticket: access.ticket, name: command.name, actorId: actor.id, via: 'portal' })
+  return {
+    response: await redirectWithFlash(context, request, new URL(request.url).pathname, {
+      kind: 'success',
+      text: added ? `Tagged “${tag.name}”.` : `This ticket is already tagged “${tag.name}”.`,
+    }),
+  }
+}
+
+export async function handleRemoveTag(
+  { context, request, access, actor, values }: TicketActionArgs,
+  command: Command<'remove-tag'>,
+): Promise<Handled> {
+  requireTicketPermission(access, 'tag:ticket:org')
+  const removed = await removeTicketTag(context.db, { ticket: access.ticket, tagId: command.tagId, actorId: actor.id, via: 'portal' })
+  if (!removed) return { response: invalid('remove-tag', { tagId: ['This ticket does not have that tag'] }, values) }
+  return { response: await redirectWithFlash(context, request, new URL(request.url).pathname, { kind: 'success', text: 'Tag removed.' }) }
 }
 
 export async function handleReopen({ context, access, actor, staff }: TicketActionArgs): Promise<Handled> {

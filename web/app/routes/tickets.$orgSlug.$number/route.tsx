@@ -8,6 +8,7 @@ import { newSubmissionToken, redirectOnce, submitOnce } from '../../utils/submis
 import { requireTicketAccess, type TicketAccess } from '../../utils/permissions.server.ts'
 import { formValues, parseForm, TicketActionSchema, type TicketAction } from '../../utils/validation.ts'
 import {
+  handleAddTag,
   handleAssign,
   handleChangePriority,
   handleChangeStatus,
@@ -15,6 +16,7 @@ import {
   handleChangeType,
   handleLaResponse,
   handleLinkCase,
+  handleRemoveTag,
   handleReopen,
   handleReply,
   handleWatch,
@@ -93,6 +95,10 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleLinkCase(args, command)
     case 'watch':
       return handleWatch(args, command)
+    case 'add-tag':
+      return handleAddTag(args, command)
+    case 'remove-tag':
+      return handleRemoveTag(args, command)
     case 'reopen':
       return handleReopen(args)
   }

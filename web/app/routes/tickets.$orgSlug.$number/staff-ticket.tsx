@@ -13,6 +13,7 @@ import {
   LocalAuthorityCard,
   PriorityAndTypeCard,
   StatusCard,
+  TagsCard,
   TimelineCard,
   WatchersCard,
 } from './staff-side-cards.tsx'
@@ -31,6 +32,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
     departments,
     watchers,
     watchCandidates,
+    tags,
+    tagSuggestions,
     savedReplies,
     replyDraft,
     me,
@@ -315,6 +318,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
           {permissions.linkCase ? <CaseCard ticket={ticket} /> : null}
 
           {permissions.watch ? <WatchersCard watchers={watchers} watchCandidates={watchCandidates} me={me} /> : null}
+
+          {permissions.tag ? <TagsCard tags={tags} tagSuggestions={tagSuggestions} /> : null}
 
           <TimelineCard timeline={timeline} />
         </div>
