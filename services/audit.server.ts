@@ -1,10 +1,11 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
  * saved or applied an SLA policy, made or revoked an API key, changed a
- * ticket's watchers or tags, the organisation's profile, its team, its
+ * ticket's watchers, tags or time logs, the organisation's profile, its team, its
  * departments or its tags, from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
+import { formatMinutes } from '../domain/durations.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 
@@ -34,6 +35,9 @@ export const AUDIT_ACTIONS = [
   'tag.removed',
   'tag.renamed',
   'tag.merged',
+  'time.logged',
+  'time.edited',
+  'time.deleted',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -123,6 +127,12 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `renamed the tag “${String(data.from ?? '')}” to “${String(data.name ?? '')}”`
     case 'tag.merged':
       return `merged the tag “${String(data.from ?? '')}” into “${String(data.name ?? '')}” (${ticketCount(Number(data.moved ?? 0))} moved)`
+    case 'time.logged':
+      return `logged ${formatMinutes(Number(data.minutes ?? 0))} on ticket #${Number(data.ticketNumber)}`
+    case 'time.edited':
+      return `changed a time entry on ticket #${Number(data.ticketNumber)} to ${formatMinutes(Number(data.minutes ?? 0))}`
+    case 'time.deleted':
+      return `deleted ${formatMinutes(Number(data.minutes ?? 0))} logged on ticket #${Number(data.ticketNumber)}`
     default:
       return action
   }

@@ -1,13 +1,14 @@
 /**
  * The lines a ticket's timeline gains from its plain records: tags put on or
- * taken off, read from the audit records their services write. The workflow's
+ * taken off, time logged, read from the audit records their services write. The workflow's
  * own TicketEvent rows are its history; these are merged beside them in the view.
  */
+import { formatMinutes, TIME_KIND_LABELS, type TimeKind } from '../domain/durations.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import type { AuditAction } from './audit.server.ts'
 
-const TICKET_ACTIONS = ['tag.added', 'tag.removed'] as const satisfies readonly AuditAction[]
+const TICKET_ACTIONS = ['tag.added', 'tag.removed', 'time.logged', 'time.edited', 'time.deleted'] as const satisfies readonly AuditAction[]
 
 export interface HistoryLine {
   id: string
@@ -34,5 +35,18 @@ export async function ticketHistory(db: Db, ticket: { id: string; orgId: string 
 
 function describe(action: string, data: Record<string, unknown>, who: string): string {
   const name = String(data.name ?? '')
-  return action === 'tag.added' ? `${who} tagged it ${name}` : `${who} removed the tag ${name}`
+  const time = formatMinutes(Number(data.minutes ?? 0))
+  const kind = typeof data.kind === 'string' && data.kind in TIME_KIND_LABELS ? TIME_KIND_LABELS[data.kind as TimeKind].toLowerCase() : ''
+  switch (action) {
+    case 'tag.added':
+      return `${who} tagged it ${name}`
+    case 'tag.removed':
+      return `${who} removed the tag ${name}`
+    case 'time.logged':
+      return `${who} logged ${time}${kind ? ` (${kind})` : ''}`
+    case 'time.edited':
+      return `${who} changed a time entry to ${time}`
+    default:
+      return `${who} deleted ${time} of logged time`
+  }
 }

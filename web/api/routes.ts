@@ -5,6 +5,7 @@ import { messageRoutes } from './messages.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
 import { tagRoutes } from './tags.ts'
+import { timeEntryRoutes } from './time-entries.ts'
 import { ticketRoutes } from './tickets.ts'
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -13,5 +14,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...commandRoutes,
   ...caseRoutes,
   ...tagRoutes,
+  ...timeEntryRoutes,
   ...settingsRoutes,
 ]

@@ -23,6 +23,7 @@ export type Permission =
   | 'assign:ticket:self'
   | 'watch:ticket:org'
   | 'tag:ticket:org'
+  | 'log-time:ticket:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -48,6 +49,8 @@ const STAFF = [
   'watch:ticket:org',
   // Tags are the team's own labels: any of it may put them on or take them off.
   'tag:ticket:org',
+  // Their own time; admins may correct anyone's (services/time-entries.server.ts).
+  'log-time:ticket:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

@@ -17,6 +17,7 @@ import {
   TimelineCard,
   WatchersCard,
 } from './staff-side-cards.tsx'
+import { TimeCard } from './time-card.tsx'
 import type { StaffData } from './types.ts'
 
 export function StaffTicket({ data }: { data: StaffData }) {
@@ -41,6 +42,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
     inspectUrl,
     attachments,
     submissionToken,
+    timeToken,
+    time,
   } = data
   const reply = useFormState('reply')
   // A staff reply moves a New ticket to In progress first, from where both are allowed.
@@ -320,6 +323,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
           {permissions.watch ? <WatchersCard watchers={watchers} watchCandidates={watchCandidates} me={me} /> : null}
 
           {permissions.tag ? <TagsCard tags={tags} tagSuggestions={tagSuggestions} /> : null}
+
+          {permissions.logTime ? <TimeCard time={time} timeToken={timeToken} /> : null}
 
           <TimelineCard timeline={timeline} />
         </div>

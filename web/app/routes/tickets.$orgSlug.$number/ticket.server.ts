@@ -17,6 +17,7 @@ import { ticketHistory } from '../../../../services/ticket-history.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
+import { ticketTime } from './time.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
 import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chips.ts'
 
@@ -158,7 +159,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
   const chosenReply = search.get('savedReply')
-  const [team, watchers, replies, replyDraft, departments, tags, orgTags, history] = await Promise.all([
+  const [team, watchers, replies, replyDraft, departments, tags, orgTags, history, time] = await Promise.all([
     ctx.db.membership.findMany({
       where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
       select: { user: { select: { id: true, name: true } } },
@@ -176,6 +177,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     ticketTags(ctx.db, access.ticket.id),
     organisationTags(ctx.db, access.ticket.orgId),
     ticketHistory(ctx.db, access.ticket),
+    ticketTime(ctx, access, ticket.org.timezone),
   ])
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
   const names = new Map<string, string>(team.map((m) => [m.user.id, m.user.name]))
@@ -310,6 +312,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     tags,
     // Suggestions for a new tag: the organisation's others.
     tagSuggestions: orgTags.filter((t) => !tags.some((mine) => mine.id === t.id)).map((t) => t.name),
+    time,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
@@ -331,6 +334,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       // A closed ticket has nothing left to hear about.
       watch: notClosed && can('watch:ticket:org'),
       tag: can('tag:ticket:org'),
+      logTime: can('log-time:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
