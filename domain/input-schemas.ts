@@ -5,7 +5,10 @@
  * sla-schemas.ts, to keep zod out of the workflow bundle.
  */
 import { z } from 'zod'
-import { CASE_REF_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX } from './limits.ts'
+import { CASE_REF_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX } from './limits.ts'
+import { DateTime } from 'luxon'
+import { MAX_ENTRY_MINUTES, parseDuration } from './durations.ts'
+import { tidyTagName } from './tags.ts'
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 // eslint-disable-next-line no-control-regex
@@ -69,3 +72,40 @@ export function caseRef(required = 'Enter a case reference') {
     tooLong: `A case reference is at most ${formatLimit(CASE_REF_MAX)} characters`,
   })
 }
+
+/** A tag's name, on one line, its spacing tidied (domain/tags.ts). */
+export function tagName(required = 'Enter a tag') {
+  return requiredText(TAG_NAME_MAX, {
+    multiline: false,
+    required,
+    tooLong: `A tag is at most ${formatLimit(TAG_NAME_MAX)} characters`,
+  }).transform(tidyTagName)
+}
+
+/** Time spent as people type it ("45", "1h 30m"), read as whole minutes (domain/durations.ts). */
+export const DurationSchema = z
+  .string({ error: 'Enter the time spent' })
+  .trim()
+  .min(1, 'Enter the time spent')
+  .max(40, 'Enter minutes, like 45, or hours and minutes, like 1h 30m')
+  .transform((text, ctx) => {
+    const minutes = parseDuration(text)
+    if (minutes === null)
+      ctx.addIssue({
+        code: 'custom',
+        message: `Enter minutes, like 45, or hours and minutes, like 1h 30m (at most ${MAX_ENTRY_MINUTES / 60}h)`,
+      })
+    return minutes ?? 0
+  })
+
+/** A calendar day, YYYY-MM-DD, that exists. */
+export const CalendarDateSchema = z
+  .string({ error: 'Enter a date, like 2026-12-01' })
+  .trim()
+  .regex(/^\d{4}-\d\d-\d\d$/, 'Enter a date, like 2026-12-01')
+  .refine((value) => DateTime.fromISO(value, { zone: 'utc' }).isValid, { error: 'That day does not exist' })
+
+/** An optional note of a line or a few: blank becomes null. */
+export const TimeNoteSchema = wellFormed(z.string().trim().max(500, 'Keep the note to at most 500 characters'), true)
+  .optional()
+  .transform((value) => (value ? value : null))

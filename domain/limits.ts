@@ -24,3 +24,6 @@ export const MAX_CASE_CAPACITY = 500
 export function formatLimit(limit: number): string {
   return numberFormat.format(limit)
 }
+
+/** A tag's name ("Annual review 2026"). */
+export const TAG_NAME_MAX = 60

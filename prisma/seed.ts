@@ -11,6 +11,9 @@ import { setMemberDepartments } from '../services/departments.server.ts'
 import type { ServiceContext } from '../services/context.ts'
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
+import { addTicketTag } from '../services/tags.server.ts'
+import { logTime } from '../services/time-entries.server.ts'
+import type { TimeKind } from '../domain/durations.ts'
 
 // Printed by `npm start` next to the logins: this is local demo data.
 export const DEMO_PASSWORD = 'caseway-demo-2026'
@@ -198,6 +201,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
     report(`#${ticket.number} ${request.subject}`)
   }
   await seedDemoTeam(ctx, { orgId: org.id, people }, report)
+  await seedDemoTagsAndTime(ctx.db, org.id, admin.id)
 }
 
 /** Chloe at her capacity (triage shows her "At capacity"), and Ben's handover note on his first case. */
@@ -241,5 +245,29 @@ async function seedDemoTeam(
       note: 'Away from Friday for two weeks. The family prefer email; school’s SENCo is on side. The draft plan’s section F still lacks the OT hours.',
     })
     report(`handover note on ${bens.caseRef}; Chloe at her capacity of ${Math.max(active, 1)} cases`)
+  }
+}
+
+/** The team's tags on the first demo tickets, and some time logged on them by whoever works each. */
+const DEMO_TAGS: string[][] = [['Tribunal prep', 'Welsh LA'], ['Annual review 2026'], ['Tribunal prep'], ['Welsh LA', 'Annual review 2026']]
+const DEMO_TIME: { minutes: number; kind: TimeKind; daysAgo: number; note?: string }[] = [
+  { minutes: 90, kind: 'call', daysAgo: 1, note: 'Talked the family through the draft plan' },
+  { minutes: 45, kind: 'letter', daysAgo: 2 },
+  { minutes: 120, kind: 'research', daysAgo: 6, note: 'Case law on section F specificity' },
+]
+
+async function seedDemoTagsAndTime(db: Db, orgId: string, adminId: string): Promise<void> {
+  const tickets = await db.ticket.findMany({
+    where: { orgId },
+    orderBy: { number: 'asc' },
+    take: DEMO_TAGS.length,
+    select: { id: true, orgId: true, number: true, assigneeId: true },
+  })
+  for (const [i, ticket] of tickets.entries()) {
+    for (const name of DEMO_TAGS[i]!) await addTicketTag(db, { ticket, name, actorId: ticket.assigneeId ?? adminId, via: 'cli' })
+    const { minutes, kind, daysAgo, note } = DEMO_TIME[i % DEMO_TIME.length]!
+    const workedOn = new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10)
+    const userId = ticket.assigneeId ?? adminId
+    await logTime(db, { ticket, userId, entry: { minutes, kind, workedOn, note }, actorId: userId, via: 'cli' })
   }
 }

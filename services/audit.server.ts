@@ -1,10 +1,11 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
  * saved or applied an SLA policy, made or revoked an API key, changed a
- * ticket's watchers, the organisation's profile, its team or its departments,
- * from the portal, the API or the CLI. Written in the same transaction as the
+ * ticket's watchers, tags or time logs, the organisation's profile, its team, its
+ * departments or its tags, from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
+import { formatMinutes } from '../domain/durations.ts'
 import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
@@ -36,6 +37,13 @@ export const AUDIT_ACTIONS = [
   'department.lead_changed',
   'department.archived',
   'department.restored',
+  'tag.added',
+  'tag.removed',
+  'tag.renamed',
+  'tag.merged',
+  'time.logged',
+  'time.edited',
+  'time.deleted',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -134,6 +142,20 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `archived the department “${String(data.name ?? '')}”`
     case 'department.restored':
       return `brought back the department “${String(data.name ?? '')}”`
+    case 'tag.added':
+      return `tagged ticket #${Number(data.ticketNumber)} “${String(data.name ?? '')}”`
+    case 'tag.removed':
+      return `removed the tag “${String(data.name ?? '')}” from ticket #${Number(data.ticketNumber)}`
+    case 'tag.renamed':
+      return `renamed the tag “${String(data.from ?? '')}” to “${String(data.name ?? '')}”`
+    case 'tag.merged':
+      return `merged the tag “${String(data.from ?? '')}” into “${String(data.name ?? '')}” (${ticketCount(Number(data.moved ?? 0))} moved)`
+    case 'time.logged':
+      return `logged ${formatMinutes(Number(data.minutes ?? 0))} on ticket #${Number(data.ticketNumber)}`
+    case 'time.edited':
+      return `changed a time entry on ticket #${Number(data.ticketNumber)} to ${formatMinutes(Number(data.minutes ?? 0))}`
+    case 'time.deleted':
+      return `deleted ${formatMinutes(Number(data.minutes ?? 0))} logged on ticket #${Number(data.ticketNumber)}`
     default:
       return action
   }

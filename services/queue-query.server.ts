@@ -75,11 +75,15 @@ export interface QueueFilters {
   priority: Priority | null
   sla: (typeof SLA_FILTER_STATES)[number] | null
   lastReply: LastReplyFilter | null
+  /** One of the organisation's tags, by id (services/tags.server.ts). */
+  tag: string | null
   /** Free text: a ticket number ("#42" or "42"), words of the subject, or of the family's name. */
   q: string
 }
 
-export const NO_FILTERS: QueueFilters = { assignee: 'any', type: null, priority: null, sla: null, lastReply: null, q: '' }
+export const NO_FILTERS: QueueFilters = { assignee: 'any', type: null, priority: null, sla: null, lastReply: null, tag: null, q: '' }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export interface QueueQuery {
   view: QueueView
@@ -112,6 +116,7 @@ export function parseQueueQuery(params: URLSearchParams, defaults: { view: Queue
       priority: pick(PRIORITIES, params.get('priority')),
       sla: pick(SLA_FILTER_STATES, params.get('sla')),
       lastReply: pick(LAST_REPLY_FILTERS, params.get('reply')),
+      tag: UUID.test(params.get('tag') ?? '') ? params.get('tag')!.toLowerCase() : null,
       q: (params.get('q') ?? '').trim().slice(0, 200),
     },
     sort,
@@ -136,6 +141,7 @@ export function queueSearchParams(query: Omit<QueueQuery, 'after' | 'before'>, p
   if (query.filters.priority) params.set('priority', query.filters.priority)
   if (query.filters.sla) params.set('sla', query.filters.sla)
   if (query.filters.lastReply) params.set('reply', query.filters.lastReply)
+  if (query.filters.tag) params.set('tag', query.filters.tag)
   if (query.sort !== 'activity' || query.dir !== DEFAULT_DIRECTION.activity) {
     params.set('sort', query.sort)
     params.set('dir', query.dir)

@@ -9,7 +9,7 @@ describe('parseQueueQuery', () => {
     expect(parseQueueQuery(new URLSearchParams(), { view: 'mine' })).toEqual({
       view: 'mine',
       tab: 'open',
-      filters: { assignee: 'any', type: null, priority: null, sla: null, lastReply: null, q: '' },
+      filters: { assignee: 'any', type: null, priority: null, sla: null, lastReply: null, tag: null, q: '' },
       sort: 'activity',
       dir: 'desc',
       after: null,
@@ -23,12 +23,14 @@ describe('parseQueueQuery', () => {
   })
 
   it('ignores values it does not know', () => {
-    const query = parseQueueQuery(new URLSearchParams('status=bogus&type=x&priority=1&sla=meh&sort=id&dir=up&assignee=all&reply=maybe'))
+    const query = parseQueueQuery(
+      new URLSearchParams('status=bogus&type=x&priority=1&sla=meh&sort=id&dir=up&assignee=all&reply=maybe&tag=welsh'),
+    )
     expect(query).toMatchObject({
       tab: 'open',
       sort: 'activity',
       dir: 'desc',
-      filters: { type: null, priority: null, sla: null, assignee: 'any', lastReply: null },
+      filters: { type: null, priority: null, sla: null, assignee: 'any', lastReply: null, tag: null },
     })
   })
 
@@ -39,7 +41,7 @@ describe('parseQueueQuery', () => {
 
   it('round-trips through the address, always naming the view and leaving other defaults out', () => {
     const params = new URLSearchParams(
-      'view=mine&status=new&q=robin&assignee=mine&type=dla&priority=high&sla=at_risk&reply=staff&sort=family&dir=desc',
+      'view=mine&status=new&q=robin&assignee=mine&type=dla&priority=high&sla=at_risk&reply=staff&tag=0b8f1c52-3d7e-4a61-9a0e-5c2b7d4e8f10&sort=family&dir=desc',
     )
     const query = parseQueueQuery(params)
     expect(queueSearchParams(query).toString()).toBe(params.toString())

@@ -91,6 +91,18 @@ function filterPredicates(query: Pick<QueueQuery, 'view' | 'filters'>, userId: s
   return where
 }
 
+/**
+ * The tag filter, said two ways. A page walking a sort index asks EXISTS: one
+ * primary-key probe per ticket it passes. The counts read the tag's tickets
+ * from TicketTag_tagId_ticketId_idx and each one's status through the ticket's
+ * primary key; as a join, the planner would rather scan every ticket of a
+ * common tag's organisation.
+ */
+function tagPredicate(tagId: string, use: 'page' | 'counts'): Prisma.Sql {
+  const tagged = Prisma.sql`SELECT tt."ticketId" FROM "TicketTag" tt WHERE tt."tagId" = ${tagId}::uuid`
+  return use === 'page' ? Prisma.sql`EXISTS (${tagged} AND tt."ticketId" = t."id")` : Prisma.sql`t."id" = ANY(ARRAY(${tagged}))`
+}
+
 const SORT_COLUMNS: Record<QueueSort, Prisma.Sql> = {
   activity: Prisma.sql`t."lastActivityAt"`,
   number: Prisma.sql`t."number"`,
@@ -163,6 +175,8 @@ export interface QueueRow {
   assigneeName: string | null
   assigneeId: string | null
   departmentName: string | null
+  /** Its tags' names, A to Z. */
+  tags: string[]
 }
 
 export interface QueuePage {
@@ -211,7 +225,13 @@ export function queueSql(input: {
   const scanDir: SortDirection = backwards ? (dir === 'asc' ? 'desc' : 'asc') : dir
   const visible = ticketScopeSql(input.scope)
   const filters = [...(visible ? [visible] : []), ...filterPredicates(query, userId, input.watched ?? [])]
-  const where = [Prisma.sql`t."orgId" = ${orgId}::uuid`, statusPredicate(query.tab), ...filters]
+  const tag = query.filters.tag
+  const where = [
+    Prisma.sql`t."orgId" = ${orgId}::uuid`,
+    statusPredicate(query.tab),
+    ...filters,
+    ...(tag ? [tagPredicate(tag, 'page')] : []),
+  ]
   // Few matches: find them all through the filters' own indexes, then sort. Walking
   // an index in sort order and skipping non-matches would read the whole index
   // when matches are rare (or none); the materialised CTE keeps the planner from it.
@@ -231,7 +251,9 @@ export function queueSql(input: {
   const rows = Prisma.sql`
       SELECT t."id", t."number", t."subject", t."type", t."status", t."awaiting", t."reopenedByFamily", t."priority",
              t."lastActivityAt", t."slaState", t."slaDueAt", t."slaTargets", t."caseRef", t."assigneeId",
-             r."name" AS "familyName", a."name" AS "assigneeName", d."name" AS "departmentName"
+             r."name" AS "familyName", a."name" AS "assigneeName", d."name" AS "departmentName",
+             ARRAY(SELECT g."name" FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId"
+                   WHERE tt."ticketId" = t."id" ORDER BY g."key") AS "tags"
       FROM (${page}) t
       JOIN "User" r ON r."id" = t."requesterId"
       LEFT JOIN "User" a ON a."id" = t."assigneeId"
@@ -239,7 +261,7 @@ export function queueSql(input: {
       ORDER BY ${orderBy(sort, scanDir)}`
   const counts = Prisma.sql`
       SELECT t."status", count(*) AS "count" FROM "Ticket" t
-      WHERE ${Prisma.join([Prisma.sql`t."orgId" = ${orgId}::uuid`, ...filters], ' AND ')}
+      WHERE ${Prisma.join([Prisma.sql`t."orgId" = ${orgId}::uuid`, ...filters, ...(tag ? [tagPredicate(tag, 'counts')] : [])], ' AND ')}
       GROUP BY t."status"`
   return { rows, counts, size, backwards, cursor, sort }
 }

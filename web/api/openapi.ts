@@ -48,6 +48,7 @@ const TAGS = [
   { name: 'Cases', description: 'Tickets linked to a case in your case management system.' },
   { name: 'Departments', description: 'The organisation’s departments, which decide who on the team sees a ticket.' },
   { name: 'Settings', description: 'The organisation’s SLA policy.' },
+  { name: 'Tags', description: 'The team’s labels on tickets (never shown to families).' },
 ]
 
 const STATUS_TEXT: Record<number, string> = {

@@ -44,6 +44,7 @@ export const ticketRowSelect = {
   assignee: { select: { email: true, name: true } },
   department: { select: { slug: true } },
   followUpOf: { select: { number: true } },
+  tags: { select: { tag: { select: { name: true, key: true } } } },
 } satisfies Prisma.TicketSelect
 
 export type TicketRow = Prisma.TicketGetPayload<{ select: typeof ticketRowSelect }>
@@ -59,6 +60,7 @@ export type TicketContent = Pick<
   | 'childName'
   | 'externalRef'
   | 'followUpOf'
+  | 'tags'
   | 'createdAt'
   | 'assigneeId'
   | 'assignee'
@@ -136,6 +138,10 @@ function content(row: TicketContent) {
     childName: row.childName,
     externalRef: row.externalRef,
     followUpOf: row.followUpOf?.number ?? null,
+    tags: row.tags
+      .map((t) => t.tag)
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((t) => t.name),
     createdAt: row.createdAt.toISOString(),
   }
 }

@@ -49,13 +49,13 @@ export interface ApiLink {
 }
 
 export interface ApiRoute<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema> {
-  method: 'get' | 'post' | 'put'
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete'
   /** OpenAPI path template under /api/v1, e.g. `/tickets/{number}`. */
   path: string
   operationId: string
   summary: string
   description?: string
-  tag: 'Tickets' | 'Messages' | 'Cases' | 'Departments' | 'Settings'
+  tag: 'Tickets' | 'Messages' | 'Cases' | 'Departments' | 'Settings' | 'Tags'
   params?: P
   query?: Q
   body?: B

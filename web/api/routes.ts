@@ -5,6 +5,8 @@ import { departmentRoutes } from './departments.ts'
 import { messageRoutes } from './messages.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
+import { tagRoutes } from './tags.ts'
+import { timeEntryRoutes } from './time-entries.ts'
 import { ticketRoutes } from './tickets.ts'
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -13,5 +15,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...commandRoutes,
   ...caseRoutes,
   ...departmentRoutes,
+  ...tagRoutes,
+  ...timeEntryRoutes,
   ...settingsRoutes,
 ]

@@ -15,8 +15,9 @@ import { z } from 'zod'
 import { defaultSlaPolicy, SLA_KINDS, SLA_STATES, slaPolicyToJson } from '../../domain/sla.ts'
 import { SlaPolicySchema, TimezoneSchema, WorkingDaysSchema } from '../../domain/sla-schemas.ts'
 import { PRIORITIES, ROLES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../domain/ticket.ts'
-import { caseRef, EmailSchema, messageBody, requiredText } from '../../domain/input-schemas.ts'
-import { CASE_REF_MAX, MESSAGE_MAX, NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
+import { MAX_ENTRY_MINUTES, TIME_KINDS } from '../../domain/durations.ts'
+import { CalendarDateSchema, caseRef, EmailSchema, messageBody, requiredText } from '../../domain/input-schemas.ts'
+import { CASE_REF_MAX, MESSAGE_MAX, NAME_MAX, SUBJECT_MAX, TAG_NAME_MAX } from '../../domain/limits.ts'
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -130,6 +131,61 @@ export const CreateTicketBody = z
   })
   .describe('A new ticket.')
 
+/** A tag by its name, in any case or spacing: "welsh la" is the tag "Welsh LA". */
+const TagName = line(TAG_NAME_MAX, ['Tribunal prep'])
+
+export const TicketTagParams = z.strictObject({ number: TicketNumberParam, tag: TagName })
+
+export const AddTagBody = z.strictObject({ name: TagName, actor: ActorField }).describe('A tag to put on the ticket.')
+
+export const RemoveTagQuery = z.strictObject({
+  actor: Email.meta({ examples: [EXAMPLE_PEOPLE.staff] })
+    .optional()
+    .describe('The email address of the member of staff taking the tag off. Defaults to the admin who created the API key.'),
+})
+
+const Minutes = z.int().min(1).max(MAX_ENTRY_MINUTES).describe(`Whole minutes, 1 to ${MAX_ENTRY_MINUTES}.`)
+const Day = z
+  .string()
+  .regex(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'Must be a date, YYYY-MM-DD')
+  .pipe(CalendarDateSchema)
+  .meta({ examples: ['2026-12-01'] })
+  .describe('The day the work was done (YYYY-MM-DD).')
+const TimeNote = z
+  .string()
+  .max(500)
+  .regex(new RegExp(`^[^${REFUSED.paragraphs}]*$`), 'Must not contain control characters')
+  .nullable()
+  .describe('What the time was for; blank or null for none.')
+
+export const TimeEntryParams = z.strictObject({ number: TicketNumberParam, id: z.uuid() })
+
+export const CreateTimeEntryBody = z
+  .strictObject({
+    minutes: Minutes,
+    workedOn: Day,
+    kind: z.enum(TIME_KINDS),
+    note: TimeNote.optional(),
+    actor: ActorField.describe('The member of staff whose time it is. Defaults to the admin who created the API key.'),
+  })
+  .describe('Time spent on the ticket.')
+
+export const UpdateTimeEntryBody = z
+  .strictObject({
+    minutes: Minutes.optional(),
+    workedOn: Day.optional(),
+    kind: z.enum(TIME_KINDS).optional(),
+    note: TimeNote.optional(),
+    actor: ActorField.describe('Who changes it: the entry’s author or an admin. Defaults to the admin who created the API key.'),
+  })
+  .describe('The fields to change.')
+
+export const TimeEntryActorQuery = z.strictObject({
+  actor: Email.meta({ examples: [EXAMPLE_PEOPLE.staff] })
+    .optional()
+    .describe('Who deletes it: the entry’s author or an admin. Defaults to the admin who created the API key.'),
+})
+
 const EnumFilter = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional()
 
 export const LIST_LIMIT_MAX = 100
@@ -143,6 +199,7 @@ export const ListTicketsQuery = z.strictObject({
     .describe('An assignee’s email address, or `none` for unassigned tickets.'),
   type: EnumFilter(TICKET_TYPES),
   priority: EnumFilter(PRIORITIES),
+  tag: TagName.optional().describe('Only tickets with this tag (by name, in any case).'),
   updatedSince: Instant.optional().describe('Only tickets updated at or after this instant.'),
   cursor: z.string().max(500).optional().describe('`nextCursor` from the previous page.'),
   // 1 to 100, up to three digits with leading zeros: the pattern says it all, so the document does too.
@@ -254,6 +311,7 @@ export const TicketSchema = z
     childName: Nullable(z.string()),
     caseRef: Nullable(z.string()),
     externalRef: Nullable(z.string()),
+    tags: z.array(z.string()).describe('The team’s tags on it, A to Z.'),
     followUpOf: Nullable(z.int()).describe('The number of the closed ticket this one follows up.'),
     createdAt: InstantOut,
     updatedAt: InstantOut.describe('Last activity on the ticket.'),
@@ -274,6 +332,43 @@ export const TicketSchema = z
     closeReason: Nullable(z.string()),
   })
   .meta({ id: 'Ticket' })
+
+export const TagSchema = z.object({ name: z.string() }).meta({ id: 'Tag' })
+
+export const TicketTagsSchema = z
+  .object({
+    tag: TagSchema.describe('The tag the request named, as the organisation spells it.'),
+    tags: z.array(z.string()).describe('The ticket’s tags afterwards, A to Z.'),
+  })
+  .meta({ id: 'TicketTags' })
+
+export const TagListSchema = z
+  .object({ tags: z.array(z.object({ name: z.string(), tickets: z.int().describe('How many tickets carry it.') })) })
+  .meta({ id: 'TagList' })
+
+export const TimeEntrySchema = z
+  .object({
+    id: z.uuid(),
+    person: PersonSchema,
+    minutes: z.int(),
+    workedOn: z.string().describe('YYYY-MM-DD.'),
+    kind: z.enum(TIME_KINDS),
+    note: Nullable(z.string()),
+    createdAt: InstantOut,
+    updatedAt: InstantOut,
+  })
+  .meta({ id: 'TimeEntry' })
+
+export const TimeEntryEnvelope = z.object({ timeEntry: TimeEntrySchema }).meta({ id: 'TimeEntryEnvelope' })
+
+export const TimeEntryDeletedSchema = z.object({ id: z.uuid(), deleted: z.literal(true) }).meta({ id: 'TimeEntryDeleted' })
+
+export const TimeEntryListSchema = z
+  .object({
+    timeEntries: z.array(TimeEntrySchema).describe('The latest day first.'),
+    totalMinutes: z.int(),
+  })
+  .meta({ id: 'TimeEntryList' })
 
 export const TicketEnvelope = z.object({ ticket: TicketSchema }).meta({ id: 'TicketEnvelope' })
 

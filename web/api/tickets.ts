@@ -6,6 +6,7 @@
  */
 import { z } from 'zod'
 import type { Prisma } from '../../generated/prisma/client.ts'
+import { tagKey } from '../../domain/tags.ts'
 import { AccountError } from '../../services/accounts.server.ts'
 import { assignToFamilysAdvocate } from '../../services/auto-assignment.server.ts'
 import { createTicket, TicketServiceError, type CreatedTicket } from '../../services/ticket-creation.server.ts'
@@ -236,6 +237,7 @@ const listTicketsRoute = defineRoute({
     if (query.slaState) where.slaState = query.slaState
     if (query.type) where.type = query.type
     if (query.priority) where.priority = query.priority
+    if (query.tag) where.tags = { some: { tag: { orgId: ctx.principal.orgId, key: tagKey(query.tag) } } }
     if (query.updatedSince) where.lastActivityAt = { gte: new Date(query.updatedSince) }
     if (query.assignee === 'none') where.assigneeId = null
     else if (query.assignee) {

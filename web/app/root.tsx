@@ -135,9 +135,14 @@ function Header() {
           {user ? (
             <>
               {user.isStaff ? (
-                <NavLink to="/staff/tickets" className={navLinkClass}>
-                  Ticket queue
-                </NavLink>
+                <>
+                  <NavLink to="/staff/tickets" className={navLinkClass}>
+                    Ticket queue
+                  </NavLink>
+                  <NavLink to="/staff/time" className={navLinkClass}>
+                    Time
+                  </NavLink>
+                </>
               ) : null}
               {user.isAdmin ? (
                 <>

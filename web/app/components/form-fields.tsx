@@ -63,6 +63,7 @@ export function TextField({
   min,
   max,
   step,
+  list,
   ...props
 }: FieldProps & {
   type?: 'text' | 'email' | 'password' | 'search' | 'datetime-local' | 'date' | 'time' | 'number' | 'tel' | 'url'
@@ -71,6 +72,8 @@ export function TextField({
   min?: string
   max?: string
   step?: string
+  /** The id of a <datalist> of suggestions. */
+  list?: string
 }) {
   const { label, name, errors, hint, defaultValue, required } = props
   const id = props.id ?? name
@@ -87,6 +90,7 @@ export function TextField({
         min={min}
         max={max}
         step={step}
+        list={list}
         defaultValue={defaultValue}
         required={required || undefined}
         aria-invalid={errors?.length ? true : undefined}

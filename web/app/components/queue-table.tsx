@@ -24,6 +24,8 @@ export interface QueueTicket {
   statusLabel: string
   /** "Family replied", "Family reopened" or "Answered", and "Case open". */
   markers: readonly { text: string; tone: 'violet' | 'sky' | 'teal' }[]
+  /** The team's tags on it (never shown to families). */
+  tags: readonly string[]
   priority: string
   urgent: boolean
   sla: SlaChipData | null
@@ -79,12 +81,19 @@ function Arrow({ active, dir }: { active: boolean; dir: SortDirection }) {
 }
 
 function Markers({ ticket }: { ticket: QueueTicket }) {
-  if (!ticket.markers.length) return null
+  if (!ticket.markers.length && !ticket.tags.length) return null
   return (
     <span className="mt-1 flex flex-wrap gap-1">
       {ticket.markers.map((m) => (
         <Marker key={m.text} tone={m.tone}>
           {m.text}
+        </Marker>
+      ))}
+      {ticket.tags.length ? <span className="sr-only">Tags:</span> : null}
+      {ticket.tags.map((tag) => (
+        <Marker key={`tag-${tag}`} tone="slate">
+          <span aria-hidden="true"># </span>
+          {tag}
         </Marker>
       ))}
     </span>

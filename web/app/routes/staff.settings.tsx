@@ -18,6 +18,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { key: 'departments', label: 'Departments', href: `/staff/settings/departments${orgParam}` },
       { key: 'sla-policy', label: 'SLA policy', href: `/staff/settings/sla-policy${orgParam}` },
       { key: 'saved-replies', label: 'Saved replies', href: `/staff/settings/saved-replies${orgParam}` },
+      { key: 'tags', label: 'Tags', href: `/staff/settings/tags${orgParam}` },
       { key: 'api-keys', label: 'API keys', href: `/staff/settings/api-keys${orgParam}` },
     ],
   }

@@ -31,6 +31,7 @@ import { queueViewCookie } from '../utils/cookies.server.ts'
 import { answered, familyMarker, formatShortDateTime, staffStatusLabel } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
+import { organisationTags } from '../../../services/tags.server.ts'
 import { ticketScope } from '../../../services/ticket-access.server.ts'
 import { SLA_STATE_LABELS, slaChip } from '../utils/sla-chips.ts'
 
@@ -80,11 +81,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = parseQueueQuery(url.searchParams, { view })
   const landing = query.tab === 'open' && !hasFilters(query.filters) && !query.after && !query.before
   const scope = await ticketScope(context.db, { orgId: team.orgId, userId: user.id })
-  const [org, page, departments, unassigned] = await Promise.all([
+  const [org, page, departments, unassigned, tags] = await Promise.all([
     context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { id: true, slug: true, name: true, timezone: true } }),
     queuePage(context, { orgId: team.orgId, userId: user.id, scope, query }),
     context.db.department.count({ where: { orgId: team.orgId } }),
     landing ? unassignedRequests(context, { orgId: team.orgId, scope, take: UNASSIGNED_SHOWN }) : null,
+    organisationTags(context.db, team.orgId),
   ])
   const now = Date.now()
 
@@ -117,6 +119,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ...(answered(t.status, t.awaiting) ? [{ text: 'Answered', tone: 'sky' as const }] : []),
         ...(t.caseRef !== null && open ? [{ text: 'Case open', tone: 'teal' as const }] : []),
       ],
+      tags: t.tags,
       priority: PRIORITY_LABELS[t.priority],
       urgent: t.priority === 'urgent',
       sla: open ? slaOf(t, now) : null,
@@ -132,6 +135,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       teams: teams.length > 1 ? teams.map((m) => ({ slug: m.org.slug, name: m.org.name })) : [],
       query: { ...base, filtered: hasFilters(query.filters) },
       showDepartment: departments > 0,
+      tags: tags.map((t) => ({ value: t.id, label: t.name })),
       views: QUEUE_VIEWS.map((v) => ({ key: v, label: VIEW_LABELS[v], href: href({ ...base, view: v }) })),
       tabs: (['open', ...TICKET_STATUSES] as const).map((tab) => ({
         key: tab,
@@ -171,6 +175,7 @@ export default function StaffQueue() {
     teams,
     query,
     showDepartment,
+    tags: tagOptions,
     views,
     tabs,
     sortLinks,
@@ -201,7 +206,7 @@ export default function StaffQueue() {
           method="get"
           role="search"
           aria-label="Ticket filters"
-          className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4 xl:grid-cols-8 xl:items-end"
+          className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4 xl:grid-cols-9 xl:items-end"
         >
           {teams.length ? <input type="hidden" name="org" value={org.slug} /> : null}
           <input type="hidden" name="view" value={query.view} />
@@ -256,6 +261,9 @@ export default function StaffQueue() {
             ]}
             defaultValue={f.lastReply ?? ''}
           />
+          {tagOptions.length ? (
+            <SelectField label="Tag" name="tag" placeholder="Any" options={tagOptions} defaultValue={f.tag ?? ''} />
+          ) : null}
           <div className="col-span-2 flex flex-wrap items-center gap-x-4 gap-y-2 lg:col-span-1">
             <Button variant="secondary">Apply filters</Button>
             {query.filtered ? (

@@ -22,6 +22,8 @@ export type Permission =
   | 'link-case:ticket:org'
   | 'assign:ticket:self'
   | 'watch:ticket:org'
+  | 'tag:ticket:org'
+  | 'log-time:ticket:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -45,6 +47,10 @@ const STAFF = [
   'assign:ticket:self',
   // Any of the team may watch a ticket, or add a colleague (cover during absence).
   'watch:ticket:org',
+  // Tags are the team's own labels: any of it may put them on or take them off.
+  'tag:ticket:org',
+  // Their own time; admins may correct anyone's (services/time-entries.server.ts).
+  'log-time:ticket:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

@@ -3,7 +3,17 @@
  * for the person filling the form in. The same schemas serve the HTTP API.
  */
 import { z } from 'zod'
-import { caseRef, EmailSchema, messageBody, wellFormed } from '../../../domain/input-schemas.ts'
+import { TIME_KINDS } from '../../../domain/durations.ts'
+import {
+  CalendarDateSchema,
+  caseRef,
+  DurationSchema,
+  EmailSchema,
+  messageBody,
+  tagName,
+  TimeNoteSchema,
+  wellFormed,
+} from '../../../domain/input-schemas.ts'
 import { NAME_MAX, SUBJECT_MAX } from '../../../domain/limits.ts'
 import { PRIORITIES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../../domain/ticket.ts'
 
@@ -140,6 +150,19 @@ export const WatchSchema = z.object({
   watching: z.enum(['true', 'false'], { error: 'Say whether to start or stop watching' }).transform((v) => v === 'true'),
 })
 
+export const AddTagSchema = z.object({ intent: z.literal('add-tag'), name: tagName('Type a tag, or choose one') })
+export const RemoveTagSchema = z.object({ intent: z.literal('remove-tag'), tagId: z.uuid({ error: 'Choose a tag' }) })
+
+const TimeEntryFields = {
+  duration: DurationSchema,
+  workedOn: CalendarDateSchema,
+  kind: z.enum(TIME_KINDS, { error: 'Choose what the time was spent on' }),
+  note: TimeNoteSchema,
+}
+export const LogTimeSchema = z.object({ intent: z.literal('log-time'), ...TimeEntryFields })
+export const EditTimeSchema = z.object({ intent: z.literal('edit-time'), entryId: z.uuid({ error: 'Unknown entry' }), ...TimeEntryFields })
+export const DeleteTimeSchema = z.object({ intent: z.literal('delete-time'), entryId: z.uuid({ error: 'Unknown entry' }) })
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
@@ -156,6 +179,11 @@ export const TicketActionSchema = z.discriminatedUnion(
     ReopenSchema,
     LaResponseSchema,
     WatchSchema,
+    AddTagSchema,
+    RemoveTagSchema,
+    LogTimeSchema,
+    EditTimeSchema,
+    DeleteTimeSchema,
   ],
   { error: 'Unknown action' },
 )

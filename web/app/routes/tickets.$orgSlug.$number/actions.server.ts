@@ -21,6 +21,9 @@ import {
   type TicketCommandResult,
 } from '../../../../services/ticket-commands.server.ts'
 import { maySeeTicketById } from '../../../../services/ticket-access.server.ts'
+import { addTicketTag, removeTicketTag } from '../../../../services/tags.server.ts'
+import { deleteTimeEntry, logTime, updateTimeEntry } from '../../../../services/time-entries.server.ts'
+import { formatMinutes } from '../../../../domain/durations.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
 import { familyStatusLabel } from '../../utils/format.ts'
@@ -215,6 +218,93 @@ export async function handleWatch(
       kind: 'success',
       text: command.watching ? `${who} watching this ticket.` : `${who} no longer watching this ticket.`,
     }),
+  }
+}
+
+/** Tags are plain records too: the handler answers itself. */
+export async function handleAddTag({ context, request, access, actor }: TicketActionArgs, command: Command<'add-tag'>): Promise<Handled> {
+  requireTicketPermission(access, 'tag:ticket:org')
+  const { tag, added } = await addTicketTag(context.db, { ticket: access.ticket, name: command.name, actorId: actor.id, via: 'portal' })
+  return {
+    response: await redirectWithFlash(context, request, new URL(request.url).pathname, {
+      kind: 'success',
+      text: added ? `Tagged “${tag.name}”.` : `This ticket is already tagged “${tag.name}”.`,
+    }),
+  }
+}
+
+export async function handleRemoveTag(
+  { context, request, access, actor, values }: TicketActionArgs,
+  command: Command<'remove-tag'>,
+): Promise<Handled> {
+  requireTicketPermission(access, 'tag:ticket:org')
+  const removed = await removeTicketTag(context.db, { ticket: access.ticket, tagId: command.tagId, actorId: actor.id, via: 'portal' })
+  if (!removed) return { response: invalid('remove-tag', { tagId: ['This ticket does not have that tag'] }, values) }
+  return { response: await redirectWithFlash(context, request, new URL(request.url).pathname, { kind: 'success', text: 'Tag removed.' }) }
+}
+
+/** Time logs are plain records: the handlers answer themselves. */
+export async function handleLogTime({ context, request, access, actor }: TicketActionArgs, command: Command<'log-time'>): Promise<Handled> {
+  requireTicketPermission(access, 'log-time:ticket:org')
+  const { duration, workedOn, kind, note } = command
+  await logTime(context.db, {
+    ticket: access.ticket,
+    userId: actor.id,
+    entry: { minutes: duration, workedOn, kind, note },
+    actorId: actor.id,
+    via: 'portal',
+  })
+  return {
+    response: await redirectOnce(context, request, new URL(request.url).pathname, {
+      kind: 'success',
+      text: `Logged ${formatMinutes(duration)}.`,
+    }),
+  }
+}
+
+const ENTRY_REFUSED = {
+  not_found: 'That time entry is no longer there.',
+  not_allowed: 'Only its author or an admin can change a time entry.',
+}
+
+export async function handleEditTime(
+  { context, request, access, actor, values }: TicketActionArgs,
+  command: Command<'edit-time'>,
+): Promise<Handled> {
+  requireTicketPermission(access, 'log-time:ticket:org')
+  const { duration, workedOn, kind, note } = command
+  const changed = await updateTimeEntry(context.db, {
+    ticket: access.ticket,
+    id: command.entryId,
+    person: { id: actor.id, role: access.role },
+    entry: { minutes: duration, workedOn, kind, note },
+    actorId: actor.id,
+    via: 'portal',
+  })
+  if (changed.status !== 'changed') return { response: invalid('edit-time', {}, values, ENTRY_REFUSED[changed.status]) }
+  return {
+    response: await redirectWithFlash(context, request, new URL(request.url).pathname, {
+      kind: 'success',
+      text: `Time entry changed to ${formatMinutes(duration)}.`,
+    }),
+  }
+}
+
+export async function handleDeleteTime(
+  { context, request, access, actor, values }: TicketActionArgs,
+  command: Command<'delete-time'>,
+): Promise<Handled> {
+  requireTicketPermission(access, 'log-time:ticket:org')
+  const outcome = await deleteTimeEntry(context.db, {
+    ticket: access.ticket,
+    id: command.entryId,
+    person: { id: actor.id, role: access.role },
+    actorId: actor.id,
+    via: 'portal',
+  })
+  if (outcome !== 'deleted') return { response: invalid('delete-time', {}, values, ENTRY_REFUSED[outcome]) }
+  return {
+    response: await redirectWithFlash(context, request, new URL(request.url).pathname, { kind: 'success', text: 'Time entry deleted.' }),
   }
 }
 

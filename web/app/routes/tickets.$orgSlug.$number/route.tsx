@@ -8,13 +8,18 @@ import { newSubmissionToken, redirectOnce, submitOnce } from '../../utils/submis
 import { requireTicketAccess, type TicketAccess } from '../../utils/permissions.server.ts'
 import { formValues, parseForm, TicketActionSchema, type TicketAction } from '../../utils/validation.ts'
 import {
+  handleAddTag,
   handleAssign,
   handleChangePriority,
   handleChangeStatus,
   handleChangeDepartment,
   handleChangeType,
+  handleDeleteTime,
+  handleEditTime,
   handleLaResponse,
   handleLinkCase,
+  handleLogTime,
+  handleRemoveTag,
   handleReopen,
   handleReply,
   handleWatch,
@@ -39,7 +44,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     access.role === 'family'
       ? await familyTicketData(context, access)
       : await staffTicketData(context, access, new URL(request.url).searchParams)
-  return { ...page, submissionToken: newSubmissionToken() }
+  // One token per creating form: the reply, and (staff) logging time.
+  return { ...page, submissionToken: newSubmissionToken(), timeToken: newSubmissionToken() }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -68,10 +74,13 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if ('response' in handled) return handled.response
     return respond(context, request, access, command.intent, handled.result, handled.success, values)
   }
-  // A reply or note is posted once per rendered form; the other commands set a state, which a repeat cannot set twice.
-  if (command.intent !== 'reply') return act()
-  return submitOnce(context, request, upload.formData, { form: 'ticket-reply', actorId: access.user.id }, act)
+  // A reply, a note or logged time is made once per rendered form; the other commands set a state, which a repeat cannot set twice.
+  const once = ONCE_FORMS[command.intent]
+  if (!once) return act()
+  return submitOnce(context, request, upload.formData, { form: once, actorId: access.user.id }, act)
 }
+
+const ONCE_FORMS: Partial<Record<Intent, string>> = { reply: 'ticket-reply', 'log-time': 'ticket-time' }
 
 function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handled> {
   switch (command.intent) {
@@ -93,6 +102,16 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleLinkCase(args, command)
     case 'watch':
       return handleWatch(args, command)
+    case 'add-tag':
+      return handleAddTag(args, command)
+    case 'remove-tag':
+      return handleRemoveTag(args, command)
+    case 'log-time':
+      return handleLogTime(args, command)
+    case 'edit-time':
+      return handleEditTime(args, command)
+    case 'delete-time':
+      return handleDeleteTime(args, command)
     case 'reopen':
       return handleReopen(args)
   }

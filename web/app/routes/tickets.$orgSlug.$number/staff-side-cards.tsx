@@ -283,13 +283,71 @@ export function WatchersCard({ watchers, watchCandidates, me }: Pick<StaffData, 
   )
 }
 
+export function TagsCard({ tags, tagSuggestions }: Pick<StaffData, 'tags' | 'tagSuggestions'>) {
+  const add = useFormState('add-tag')
+  const remove = useFormState('remove-tag')
+  return (
+    <SideCard title="Tags" id="tags-heading">
+      <p className="text-sm text-slate-600">For the team only: families never see tags.</p>
+      {remove.formError || remove.fieldErrors.tagId ? (
+        <Alert kind="error">{remove.formError ?? remove.fieldErrors.tagId?.join(' ')}</Alert>
+      ) : null}
+      {tags.length ? (
+        <ul className="flex flex-wrap gap-2" aria-label="Tags">
+          {tags.map((tag) => (
+            <li key={tag.id} className="flex items-center gap-1 rounded-full border border-slate-300 bg-slate-50 py-0.5 pl-3 pr-1 text-sm">
+              <span className="text-slate-900">{tag.name}</span>
+              <Form method="post">
+                <input type="hidden" name="intent" value="remove-tag" />
+                <input type="hidden" name="tagId" value={tag.id} />
+                <button
+                  type="submit"
+                  aria-label={`Remove the tag ${tag.name}`}
+                  className="rounded-full px-2 text-slate-600 hover:bg-slate-200 hover:text-slate-900 focus:outline-none focus:ring-2 focus:ring-indigo-600"
+                >
+                  <span aria-hidden="true">×</span>
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="text-sm text-slate-700">No tags yet.</p>
+      )}
+      <Form method="post" className="space-y-3" key={`tags-${tags.length}`} noValidate>
+        <input type="hidden" name="intent" value="add-tag" />
+        {add.formError ? <Alert kind="error">{add.formError}</Alert> : null}
+        <TextField
+          id="tag-name"
+          label="Add a tag"
+          name="name"
+          list="tag-suggestions"
+          hint="Choose one the team uses, or type a new one."
+          defaultValue={add.values.name}
+          errors={add.fieldErrors.name}
+          autoComplete="off"
+          required
+        />
+        <datalist id="tag-suggestions">
+          {tagSuggestions.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        <Button variant="secondary" disabled={add.submitting}>
+          Add tag
+        </Button>
+      </Form>
+    </SideCard>
+  )
+}
+
 export function TimelineCard({ timeline }: Pick<StaffData, 'timeline'>) {
   return (
     <SideCard title="Timeline" id="timeline-heading">
       {timeline.length ? (
         <ol className="space-y-3 border-l-2 border-slate-200 pl-4">
           {timeline.map((event) => (
-            <li key={event.seq} className="text-sm">
+            <li key={event.key} className="text-sm">
               <p className="text-slate-900">{event.text}</p>
               <p className="text-slate-600">
                 {event.actor ? `${event.actor} · ` : ''}

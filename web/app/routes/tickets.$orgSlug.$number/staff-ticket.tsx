@@ -13,9 +13,11 @@ import {
   LocalAuthorityCard,
   PriorityAndTypeCard,
   StatusCard,
+  TagsCard,
   TimelineCard,
   WatchersCard,
 } from './staff-side-cards.tsx'
+import { TimeCard } from './time-card.tsx'
 import type { StaffData } from './types.ts'
 
 export function StaffTicket({ data }: { data: StaffData }) {
@@ -31,6 +33,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
     departments,
     watchers,
     watchCandidates,
+    tags,
+    tagSuggestions,
     savedReplies,
     replyDraft,
     me,
@@ -38,6 +42,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
     inspectUrl,
     attachments,
     submissionToken,
+    timeToken,
+    time,
   } = data
   const reply = useFormState('reply')
   // A staff reply moves a New ticket to In progress first, from where both are allowed.
@@ -315,6 +321,10 @@ export function StaffTicket({ data }: { data: StaffData }) {
           {permissions.linkCase ? <CaseCard ticket={ticket} /> : null}
 
           {permissions.watch ? <WatchersCard watchers={watchers} watchCandidates={watchCandidates} me={me} /> : null}
+
+          {permissions.tag ? <TagsCard tags={tags} tagSuggestions={tagSuggestions} /> : null}
+
+          {permissions.logTime ? <TimeCard time={time} timeToken={timeToken} /> : null}
 
           <TimelineCard timeline={timeline} />
         </div>

@@ -13,9 +13,12 @@ import { advocateLoads, assignmentOpensCase, describeLoad } from '../../../../se
 import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
 import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
 import { getTicketLiveView } from '../../../../services/ticket-commands.server.ts'
+import { organisationTags, ticketTags } from '../../../../services/tags.server.ts'
+import { ticketHistory } from '../../../../services/ticket-history.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
+import { ticketTime } from './time.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
 import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chips.ts'
 
@@ -157,7 +160,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
 
   const chosenReply = search.get('savedReply')
-  const [loads, opensCase, watchers, replies, replyDraft, departments] = await Promise.all([
+  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time] = await Promise.all([
     advocateLoads(ctx.db, access.ticket.orgId),
     assignmentOpensCase(ctx.db, access.ticket),
     ticketWatchers(ctx.db, access.ticket.id),
@@ -169,6 +172,10 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       orderBy: { name: 'asc' },
       select: { id: true, name: true, archivedAt: true },
     }),
+    ticketTags(ctx.db, access.ticket.id),
+    organisationTags(ctx.db, access.ticket.orgId),
+    ticketHistory(ctx.db, access.ticket),
+    ticketTime(ctx, access, ticket.org.timezone),
   ])
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
   const names = new Map<string, string>(loads.map((m) => [m.userId, m.name]))
@@ -284,18 +291,25 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         : { available: false as const, message: live.message },
     conversation: ticket.messages.filter((m) => m.visibility === 'public').map(toMessage),
     notes: ticket.messages.filter((m) => m.visibility === 'internal').map(toMessage),
-    timeline: ticket.events.map((e) => ({
-      seq: e.seq,
-      text: describeEvent(
-        e.kind,
-        asRecord(e.data),
-        nameOf,
-        (iso) => when(iso)?.text ?? null,
-        (id) => (typeof id === 'string' ? (departmentNames.get(id) ?? null) : null),
-      ),
-      actor: nameOf(e.actorId),
-      at: formatDateTime(e.at, tz),
-    })),
+    // The workflow's events and the plain records' history, in the order they happened.
+    timeline: [
+      ...ticket.events.map((e) => ({
+        key: `event-${e.seq}`,
+        instant: e.at.getTime(),
+        text: describeEvent(
+          e.kind,
+          asRecord(e.data),
+          nameOf,
+          (iso) => when(iso)?.text ?? null,
+          (id) => (typeof id === 'string' ? (departmentNames.get(id) ?? null) : null),
+        ),
+        actor: nameOf(e.actorId),
+        at: formatDateTime(e.at, tz),
+      })),
+      ...history.map((h) => ({ key: h.id, instant: h.at.getTime(), text: h.text, actor: null, at: formatDateTime(h.at, tz) })),
+    ]
+      .sort((a, b) => a.instant - b.instant)
+      .map(({ instant: _instant, ...line }) => line),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
     team: can('assign:ticket:any') ? loads.map((m) => ({ ...m, load: describeLoad(m) })) : [],
     opensCase,
@@ -304,6 +318,10 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       .map((d) => ({ value: d.id, label: d.archivedAt ? `${d.name} (archived)` : d.name })),
     savedReplies: replies.map((r) => ({ id: r.id, title: r.title })),
     replyDraft: replyDraft ? { id: replyDraft.id, body: replyDraft.body } : null,
+    tags,
+    // Suggestions for a new tag: the organisation's others.
+    tagSuggestions: orgTags.filter((t) => !tags.some((mine) => mine.id === t.id)).map((t) => t.name),
+    time,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
@@ -324,6 +342,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id,
       // A closed ticket has nothing left to hear about.
       watch: notClosed && can('watch:ticket:org'),
+      tag: can('tag:ticket:org'),
+      logTime: can('log-time:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,

@@ -1,0 +1,52 @@
+/**
+ * The lines a ticket's timeline gains from its plain records: tags put on or
+ * taken off, time logged, read from the audit records their services write. The workflow's
+ * own TicketEvent rows are its history; these are merged beside them in the view.
+ */
+import { formatMinutes, TIME_KIND_LABELS, type TimeKind } from '../domain/durations.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Db } from '../lib/db.ts'
+import type { AuditAction } from './audit.server.ts'
+
+const TICKET_ACTIONS = ['tag.added', 'tag.removed', 'time.logged', 'time.edited', 'time.deleted'] as const satisfies readonly AuditAction[]
+
+export interface HistoryLine {
+  id: string
+  at: Date
+  text: string
+}
+
+export async function ticketHistory(db: Db, ticket: { id: string; orgId: string }): Promise<HistoryLine[]> {
+  // The expression matches AuditEvent_ticket_idx (migrations/20261208500000_tags), or it would not be used.
+  const rows = await db.$queryRaw<
+    { id: string; action: string; data: Record<string, unknown>; createdAt: Date; via: string; actor: string | null }[]
+  >`
+    SELECT e."id", e."action", e."data", e."createdAt", e."via", u."name" AS "actor"
+    FROM "AuditEvent" e LEFT JOIN "User" u ON u."id" = e."actorId"
+    WHERE e."data" ? 'ticketId' AND e."data"->>'ticketId' = ${ticket.id} AND e."orgId" = ${ticket.orgId}::uuid
+      AND e."action" IN (${Prisma.join(TICKET_ACTIONS)})
+    ORDER BY e."createdAt", e."id"`
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.createdAt,
+    text: describe(row.action, row.data, row.actor ?? (row.via === 'api' ? 'An API key' : 'An operator')),
+  }))
+}
+
+function describe(action: string, data: Record<string, unknown>, who: string): string {
+  const name = String(data.name ?? '')
+  const time = formatMinutes(Number(data.minutes ?? 0))
+  const kind = typeof data.kind === 'string' && data.kind in TIME_KIND_LABELS ? TIME_KIND_LABELS[data.kind as TimeKind].toLowerCase() : ''
+  switch (action) {
+    case 'tag.added':
+      return `${who} tagged it ${name}`
+    case 'tag.removed':
+      return `${who} removed the tag ${name}`
+    case 'time.logged':
+      return `${who} logged ${time}${kind ? ` (${kind})` : ''}`
+    case 'time.edited':
+      return `${who} changed a time entry to ${time}`
+    default:
+      return `${who} deleted ${time} of logged time`
+  }
+}
