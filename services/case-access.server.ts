@@ -41,9 +41,26 @@ export async function caseScope(db: Tx, input: { orgId: string; userId: string }
     where: { orgId_userId: { orgId: input.orgId, userId: input.userId } },
     select: { role: true },
   })
-  if (membership?.role === 'admin') return { kind: 'all' }
-  if (membership?.role === 'staff') return { kind: 'advocate', userId: input.userId }
+  return scopeOf(input.userId, membership?.role)
+}
+
+function scopeOf(userId: string, role: string | undefined): CaseScope {
+  if (role === 'admin') return { kind: 'all' }
+  if (role === 'staff') return { kind: 'advocate', userId }
   return { kind: 'none' }
+}
+
+/** The team members who may see the case (who may own its next actions), by name. */
+export async function peopleWhoMaySeeCase(
+  db: Tx,
+  kase: { orgId: string; advocateId: string | null },
+): Promise<{ id: string; name: string }[]> {
+  const team = await db.membership.findMany({
+    where: { orgId: kase.orgId, role: { in: ['staff', 'admin'] } },
+    select: { role: true, user: { select: { id: true, name: true } } },
+    orderBy: { user: { name: 'asc' } },
+  })
+  return team.filter((m) => maySeeCase(scopeOf(m.user.id, m.role), kase)).map((m) => m.user)
 }
 
 /** The rule as a Prisma filter on one organisation's cases. */

@@ -18,7 +18,7 @@ FROM (
 WHERE m."caseId" = c.id;
 
 -- CreateIndex
-CREATE INDEX "Case_orgId_lastActivityAt_number_idx" ON "Case"("orgId", "lastActivityAt" DESC, "number");
+CREATE INDEX "Case_orgId_lastActivityAt_number_idx" ON "Case"("orgId", "lastActivityAt" DESC, "number" DESC);
 
 -- CreateIndex
-CREATE INDEX "Case_orgId_hasOverdue_lastActivityAt_number_idx" ON "Case"("orgId", "hasOverdue", "lastActivityAt" DESC, "number");
+CREATE INDEX "Case_orgId_hasOverdue_lastActivityAt_number_idx" ON "Case"("orgId", "hasOverdue", "lastActivityAt" DESC, "number" DESC);
