@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertTeamAtScale } from '../../bench/case-data.ts'
 import { PrismaClient } from '../../generated/prisma/client.ts'
 import { listCases, type CaseListInput } from '../../services/case-reads.server.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
@@ -35,33 +36,9 @@ beforeAll(async () => {
     ),
   )
   const familyIds = families.map((f) => f.id)
-  const department = (await stack.db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { defaultDepartmentId: true } }))
+  const departmentId = (await stack.db.organisation.findUniqueOrThrow({ where: { id: orgId }, select: { defaultDepartmentId: true } }))
     .defaultDepartmentId!
-  await stack.db.$executeRaw`
-    INSERT INTO "Case" (id, "orgId", number, "caseRef", "familyId", "childName", "advocateId", status, "stateVersion",
-                        "lastActivityAt", "lastMessageAt", "overdueActions", "hasOverdue")
-    SELECT gen_random_uuid(), ${orgId}::uuid, g, 'CASE-' || g, (${familyIds}::uuid[])[1 + g % 50], 'Child ' || g,
-           CASE g % 4 WHEN 0 THEN NULL WHEN 1 THEN ${people.admin.id}::uuid ELSE ${advocateId}::uuid END,
-           (ARRAY['intake','assessment_requested','assessment_agreed','draft_plan','final_plan','tribunal','closed'])[1 + (g / 3) % 7]::"CaseStatus",
-           1,
-           -- Some share an instant, so ties are broken by number.
-           timestamp '2026-01-01' + ((g / 2) || ' minutes')::interval,
-           CASE WHEN g % 5 = 0 THEN NULL ELSE timestamp '2026-01-01' + ((g / 2 + g % 300) || ' minutes')::interval END,
-           CASE WHEN g % 9 = 0 THEN 1 ELSE 0 END, g % 9 = 0
-    FROM generate_series(1, 20000) g`
-  await stack.db.$executeRaw`
-    INSERT INTO "Ticket" (id, "orgId", number, "requesterId", subject, type, priority, status, awaiting, "departmentId",
-                          "lastActivityAt", "caseRef", "caseId", "stateVersion")
-    SELECT gen_random_uuid(), ${orgId}::uuid, g, (${familyIds}::uuid[])[1 + g % 50], 'Request ' || g, 'ehcp', 'normal', 'in_progress', 'staff',
-           ${department}::uuid, timestamp '2026-01-01' + (g || ' minutes')::interval, 'CASE-' || (1 + g % 20000),
-           (SELECT id FROM "Case" c WHERE c."orgId" = ${orgId}::uuid AND c.number = 1 + g % 20000), 1
-    FROM generate_series(1, 100000) g`
-  await stack.db.$executeRaw`
-    INSERT INTO "CaseAction" (id, "caseId", title, "createdById", "dueAt", overdue)
-    SELECT gen_random_uuid(), c.id, 'Next step for ' || c.number, ${advocateId}::uuid,
-           timestamp '2026-02-01' + ((c.number % 500) || ' hours')::interval, c."hasOverdue"
-    FROM "Case" c WHERE c."orgId" = ${orgId}::uuid`
-  for (const table of ['Case', 'Ticket', 'CaseAction']) await stack.db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`)
+  await insertTeamAtScale(stack.db, { orgId, familyIds, advocateIds: [advocateId, people.admin.id], departmentId })
 }, 300_000)
 afterAll(async () => {
   await watched?.$disconnect()
