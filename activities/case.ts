@@ -33,6 +33,7 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
             lastActivityAt: new Date(snapshot.lastActivityAt),
             nextActionDueAt: instant(snapshot.nextActionDueAt),
             overdueActions: snapshot.overdueActions,
+            hasOverdue: snapshot.overdueActions > 0,
           },
         })
         if (count === 0) {

@@ -173,8 +173,25 @@ export async function saveTicketRecord(
     // The messages this save records have reached their workflow: the sweep leaves them be.
     const recorded = snapshot.events.flatMap((event) => (event.kind === 'message_posted' ? [event.data.messageId] : []))
     if (recorded.length) await tx.message.updateMany({ where: { id: { in: recorded }, recordedAt: null }, data: { recordedAt: updatedAt } })
+    await markCaseMessaged(tx, snapshot)
     return count > 0
   })
+}
+
+/**
+ * The team dashboard's "last message" of the ticket's case: the newest public
+ * message this save records. A retried or late save cannot move it back, since
+ * the greater value wins (GREATEST skips a null).
+ */
+async function markCaseMessaged(tx: Prisma.TransactionClient, snapshot: TicketSnapshot): Promise<void> {
+  const messageIds = snapshot.events.flatMap((event) =>
+    event.kind === 'message_posted' && event.data.visibility === 'public' ? [event.data.messageId] : [],
+  )
+  if (!messageIds.length) return
+  await tx.$executeRaw`
+    UPDATE "Case" c SET "lastMessageAt" = GREATEST(c."lastMessageAt", m.at)
+    FROM (SELECT max(msg."createdAt") AS at FROM "Message" msg WHERE msg.id = ANY(${messageIds}::uuid[])) m, "Ticket" t
+    WHERE t.id = ${snapshot.ticketId}::uuid AND c.id = t."caseId" AND m.at IS NOT NULL`
 }
 
 /** Undefined stays undefined: the column is left alone. */

@@ -9,6 +9,7 @@ import { setMemberCapacity } from '../services/capacity.server.ts'
 import { writeHandoverNote } from '../services/case-handovers.server.ts'
 import { setMemberDepartments } from '../services/departments.server.ts'
 import type { ServiceContext } from '../services/context.ts'
+import { addCaseAction, setCaseStatus } from '../services/case-commands.server.ts'
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
 import { addTicketTag } from '../services/tags.server.ts'
@@ -200,6 +201,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
     }
     report(`#${ticket.number} ${request.subject}`)
   }
+  await seedDemoCaseWork(ctx, org.id, people, report)
   await seedDemoTeam(ctx, { orgId: org.id, people }, report)
   await seedDemoTagsAndTime(ctx.db, org.id, admin.id)
 }
@@ -270,4 +272,56 @@ async function seedDemoTagsAndTime(db: Db, orgId: string, adminId: string): Prom
     const userId = ticket.assigneeId ?? adminId
     await logTime(db, { ticket, userId, entry: { minutes, kind, workedOn, note }, actorId: userId, via: 'cli' })
   }
+}
+
+const HOUR_MS = 3_600_000
+
+/**
+ * Work on the cases the assignments opened, through the case workflow: one case
+ * moves on to Draft plan, with a next action already overdue (its workflow flags
+ * it at once) and one due soon; another has an action due this week.
+ */
+async function seedDemoCaseWork(ctx: ServiceContext, orgId: string, people: Map<string, string>, report: (line: string) => void) {
+  const ben = { id: people.get('ben@brightpath.example')! }
+  const caseOf = async (subject: string) => {
+    const ticket = await ctx.db.ticket.findFirstOrThrow({ where: { orgId, subject }, select: { caseRef: true } })
+    return await ctx.db.case.findUniqueOrThrow({
+      where: { orgId_caseRef: { orgId, caseRef: ticket.caseRef! } },
+      select: { id: true, caseRef: true },
+    })
+  }
+  const draftPlan = await caseOf('Draft EHCP has nothing specific in Section F')
+  const annualReview = await caseOf('Annual review meeting next month')
+  const steps = [
+    () => setCaseStatus(ctx, { case: draftPlan, actor: ben, status: 'draft_plan' }),
+    () =>
+      addCaseAction(ctx, {
+        case: draftPlan,
+        actor: ben,
+        title: 'Send the family’s comments on the draft plan to the council',
+        ownerId: ben.id,
+        dueAt: new Date(Date.now() - 26 * HOUR_MS),
+      }),
+    () =>
+      addCaseAction(ctx, {
+        case: draftPlan,
+        actor: ben,
+        title: 'Ask the speech and language therapist for specific provision wording',
+        ownerId: ben.id,
+        dueAt: new Date(Date.now() + 20 * HOUR_MS),
+      }),
+    () =>
+      addCaseAction(ctx, {
+        case: annualReview,
+        actor: ben,
+        title: 'Prepare the family’s views for the annual review',
+        ownerId: ben.id,
+        dueAt: new Date(Date.now() + 5 * 24 * HOUR_MS),
+      }),
+  ]
+  for (const step of steps) {
+    const result = await step()
+    if (result.status !== 'applied') throw new Error(`Demo case work: ${result.status}${'message' in result ? `: ${result.message}` : ''}`)
+  }
+  report(`${draftPlan.caseRef} at Draft plan, with an overdue next action; ${annualReview.caseRef} with one due this week`)
 }

@@ -15,7 +15,12 @@ export interface CaseListInput {
   orgId: string
   /** "My cases" (the advocate is this person), or null: every case of the organisation (admins). */
   advocateId: string | null
-  status?: CaseStatus
+  /** One status, or `open`: every status but closed. */
+  status?: CaseStatus | 'open'
+  /** Only cases with an overdue next action. */
+  overdueOnly?: boolean
+  /** Only cases with neither case activity nor a message since this instant. */
+  quietSince?: Date
   /** The page after this cursor (the previous page's `next`). */
   after?: string | null
   limit?: number
@@ -33,26 +38,36 @@ export interface CaseListRow {
   nextAction: { title: string; dueAt: Date | null } | null
   overdueActions: number
   lastActivityAt: Date
+  lastMessageAt: Date | null
+  advocateViewedAt: Date | null
 }
 
-/** Most recently active first; `next` is the cursor of the page after, null on the last page. */
+/**
+ * Most recently active first; `next` is the cursor of the page after, null on
+ * the last page. Each filter has an index in this order (prisma/schema.prisma),
+ * and the cursor is a range on it, so a deep page reads no more than the first.
+ */
 export async function listCases(ctx: ServiceContext, input: CaseListInput): Promise<{ cases: CaseListRow[]; next: string | null }> {
   const limit = Math.min(input.limit ?? CASE_PAGE_SIZE, CASE_PAGE_SIZE)
   const cursor = decodeCursor('activity', input.after ?? null)
-  const after: Prisma.CaseWhereInput = cursor
-    ? {
-        OR: [
-          { lastActivityAt: { lt: new Date(cursor.value as string) } },
-          { lastActivityAt: new Date(cursor.value as string), number: { lt: cursor.number } },
-        ],
-      }
-    : {}
+  const filters: Prisma.CaseWhereInput[] = []
+  if (cursor) {
+    const at = new Date(cursor.value as string)
+    // The range first (an index condition), then the tie on the number.
+    filters.push({ lastActivityAt: { lte: at } }, { OR: [{ lastActivityAt: { lt: at } }, { number: { lt: cursor.number } }] })
+  }
+  if (input.quietSince)
+    filters.push(
+      { lastActivityAt: { lt: input.quietSince } },
+      { OR: [{ lastMessageAt: null }, { lastMessageAt: { lt: input.quietSince } }] },
+    )
   const rows = await ctx.db.case.findMany({
     where: {
       orgId: input.orgId,
       ...(input.advocateId !== null && { advocateId: input.advocateId }),
-      ...(input.status && { status: input.status }),
-      ...after,
+      ...(input.status === 'open' ? { status: { not: 'closed' } } : input.status && { status: input.status }),
+      ...(input.overdueOnly && { hasOverdue: true }),
+      AND: filters,
     },
     orderBy: [{ lastActivityAt: 'desc' }, { number: 'desc' }],
     take: limit + 1,
@@ -64,6 +79,8 @@ export async function listCases(ctx: ServiceContext, input: CaseListInput): Prom
       status: true,
       overdueActions: true,
       lastActivityAt: true,
+      lastMessageAt: true,
+      advocateViewedAt: true,
       family: { select: { id: true, name: true } },
       advocate: { select: { id: true, name: true } },
       actions: {
@@ -83,6 +100,35 @@ export async function listCases(ctx: ServiceContext, input: CaseListInput): Prom
   }
 }
 
+export interface AdvocateCaseload {
+  advocate: { id: string; name: string }
+  activeCases: number
+}
+
+/** Each member of the team with their cases not closed, for the dashboard's summary: busiest first, then by name. */
+export async function advocateCaseloads(ctx: ServiceContext, orgId: string): Promise<AdvocateCaseload[]> {
+  const [team, counts] = await Promise.all([
+    ctx.db.membership.findMany({
+      where: { orgId, role: { in: ['staff', 'admin'] } },
+      select: { user: { select: { id: true, name: true } } },
+    }),
+    ctx.db.case.groupBy({
+      by: ['advocateId'],
+      where: { orgId, status: { not: 'closed' }, advocateId: { not: null } },
+      _count: { _all: true },
+    }),
+  ])
+  const active = new Map(counts.map((row) => [row.advocateId, row._count._all]))
+  return team
+    .map(({ user }) => ({ advocate: user, activeCases: active.get(user.id) ?? 0 }))
+    .sort((a, b) => b.activeCases - a.activeCases || a.advocate.name.localeCompare(b.advocate.name))
+}
+
+/** The case's advocate opened its page: a read marker for the dashboard, not lifecycle, so written here. */
+export async function markCaseViewedByAdvocate(ctx: ServiceContext, input: { caseId: string; userId: string }): Promise<void> {
+  await ctx.db.case.updateMany({ where: { id: input.caseId, advocateId: input.userId }, data: { advocateViewedAt: new Date() } })
+}
+
 const casePageSelect = {
   id: true,
   orgId: true,
@@ -94,6 +140,8 @@ const casePageSelect = {
   closedAt: true,
   closeReason: true,
   lastActivityAt: true,
+  lastMessageAt: true,
+  advocateViewedAt: true,
   nextActionDueAt: true,
   overdueActions: true,
   family: { select: { id: true, name: true, email: true } },

@@ -66,6 +66,11 @@ describe('npm start', () => {
       expect(tickets.map((t) => t.status)).toEqual(['new', 'new', 'pending_family', 'pending_la', 'in_progress', 'resolved'])
       expect(tickets.filter((t) => t.assigneeId).length).toBe(4)
       expect(tickets[4]!.caseRef).toBe('BP-2026-014')
+      // The assigned tickets' cases, one moved on with an overdue next action that its workflow flagged by itself.
+      await expect
+        .poll(async () => (await db.case.findMany({ select: { status: true, overdueActions: true } })).filter((c) => c.overdueActions > 0))
+        .toEqual([{ status: 'draft_plan', overdueActions: 1 }])
+      expect(await db.case.count({ where: { advocateId: { not: null } } })).toBe(4)
     } finally {
       await db.$disconnect()
     }

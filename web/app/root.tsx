@@ -97,7 +97,7 @@ function Document({ children }: { children: ReactNode }) {
 }
 
 /** Staff work surfaces (the queue, triage) take the whole width; other pages keep a readable column. */
-const WORK_SURFACES = ['/staff/tickets', '/staff/triage']
+const WORK_SURFACES = ['/staff/tickets', '/staff/triage', '/staff/cases']
 function widthClass(pathname: string) {
   return WORK_SURFACES.some((path) => pathname === path || pathname.startsWith(`${path}/`)) ? 'sm:px-6' : 'max-w-6xl'
 }
@@ -138,6 +138,9 @@ function Header() {
                 <>
                   <NavLink to="/staff/tickets" className={navLinkClass}>
                     Ticket queue
+                  </NavLink>
+                  <NavLink to="/staff/cases" className={navLinkClass}>
+                    Cases
                   </NavLink>
                   <NavLink to="/staff/time" className={navLinkClass}>
                     Time

@@ -4,6 +4,7 @@
  * server in the organisation's time zone, so server and browser render the same.
  */
 import { STATUS_LABELS, type Awaiting, type TicketStatus } from '../../../domain/ticket.ts'
+import type { CaseStatus } from '../../../domain/case.ts'
 
 const CLOSED: readonly TicketStatus[] = ['resolved', 'closed']
 
@@ -140,4 +141,18 @@ export function humanise(kind: string): string {
     .trim()
     .toLowerCase()
   return words ? words[0]!.toUpperCase() + words.slice(1) : kind
+}
+
+/** A case status's colour accent; its label always comes with it. */
+export function caseStatusTone(status: CaseStatus): string {
+  switch (status) {
+    case 'intake':
+      return 'bg-sky-50 text-sky-800 ring-sky-200'
+    case 'closed':
+      return 'bg-slate-100 text-slate-700 ring-slate-200'
+    case 'tribunal':
+      return 'bg-amber-50 text-amber-900 ring-amber-200'
+    default:
+      return 'bg-indigo-50 text-indigo-800 ring-indigo-200'
+  }
 }

@@ -3,6 +3,7 @@
  * for the person filling the form in. The same schemas serve the HTTP API.
  */
 import { z } from 'zod'
+import { OPEN_CASE_STATUSES } from '../../../domain/case.ts'
 import { TIME_KINDS } from '../../../domain/durations.ts'
 import {
   CalendarDateSchema,
@@ -197,6 +198,38 @@ export const TriageSchema = z.object({
   priority: z.enum(PRIORITIES, { error: 'Choose a priority' }),
   overrideCapacity: OverrideCapacity,
 })
+
+/** A date and time as <input type="datetime-local"> sends it; the action reads it in the organisation's time zone. */
+const LocalDateTime = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/, 'Enter a date and time, like 2026-12-01 09:30')
+const optionalLocalDateTime = z
+  .union([z.literal(''), LocalDateTime])
+  .optional()
+  .transform((v) => (v ? v : undefined))
+const ActionId = z.uuid({ error: 'Unknown next action' })
+
+/** The case page's forms, one intent each. */
+export const CaseActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('set-status'), status: z.enum(OPEN_CASE_STATUSES, { error: 'Choose a status' }) }),
+    z.object({
+      intent: z.literal('add-action'),
+      title: requiredText('Say what needs doing', SUBJECT_MAX),
+      ownerId: z.union([z.literal(''), z.uuid({ error: 'Choose someone from the list' })]).transform((v) => v || null),
+      due: optionalLocalDateTime,
+    }),
+    z.object({ intent: z.literal('complete-action'), actionId: ActionId }),
+    z.object({ intent: z.literal('reopen-action'), actionId: ActionId }),
+    z.object({ intent: z.literal('change-due'), actionId: ActionId, due: optionalLocalDateTime }),
+    z.object({ intent: z.literal('close-case'), reason: requiredText('Say why the case is closing', 500) }),
+    z.object({ intent: z.literal('reopen-case') }),
+  ],
+  { error: 'Unknown action' },
+)
+export type CaseAction = z.output<typeof CaseActionSchema>
 
 export type FieldErrors = Record<string, string[] | undefined>
 

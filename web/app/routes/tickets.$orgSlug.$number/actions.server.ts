@@ -319,3 +319,34 @@ export async function handleReopen({ context, access, actor, staff }: TicketActi
         : `Reopened. Status: ${familyStatusLabel(view.status, view.awaiting)}. Your advocate will pick it up again.`,
   }
 }
+
+/** A command's answer as the page shows it: a redirect with a flash, or the form again with the refusal. `here` is where the form was. */
+export async function respond(
+  context: ActionFunctionArgs['context'],
+  request: Request,
+  access: TicketAccess,
+  intent: Intent,
+  result: TicketCommandResult,
+  success: (r: Applied) => string,
+  values: Record<string, string>,
+  here = new URL(request.url).pathname,
+) {
+  context.log.info({ ticketId: access.ticket.id, intent, outcome: result.status }, 'ticket action')
+  switch (result.status) {
+    case 'applied':
+      return redirectOnce(context, request, here, { kind: 'success', text: success(result) })
+    case 'pending':
+      return redirectOnce(context, request, here, { kind: 'info', text: result.message })
+    case 'refused':
+    case 'unavailable':
+      return data<ActionData>(
+        {
+          intent,
+          fieldErrors: {},
+          formError: result.status === 'refused' ? `Not done: ${result.message}` : result.message,
+          values,
+        },
+        { status: result.status === 'refused' ? 409 : 503 },
+      )
+  }
+}

@@ -1,11 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { data } from '@remix-run/node'
 import { useLoaderData } from '@remix-run/react'
 import { GeneralErrorBoundary } from '../../components/error-boundary.tsx'
 import { readFormWithFiles } from '../../../shared/multipart.ts'
-import type { TicketCommandResult } from '../../../../services/ticket-commands.server.ts'
-import { newSubmissionToken, redirectOnce, submitOnce } from '../../utils/submissions.server.ts'
-import { requireTicketAccess, type TicketAccess } from '../../utils/permissions.server.ts'
+import { newSubmissionToken, submitOnce } from '../../utils/submissions.server.ts'
+import { requireTicketAccess } from '../../utils/permissions.server.ts'
 import { formValues, parseForm, TicketActionSchema, type TicketAction } from '../../utils/validation.ts'
 import {
   handleAddTag,
@@ -24,14 +22,14 @@ import {
   handleReply,
   handleWatch,
   invalid,
-  type Applied,
+  respond,
   type Handled,
   type TicketActionArgs,
 } from './actions.server.ts'
 import { FamilyTicket } from './family-ticket.tsx'
 import { StaffTicket } from './staff-ticket.tsx'
 import { familyTicketData, staffTicketData } from './ticket.server.ts'
-import type { ActionData, Intent } from './types.ts'
+import type { Intent } from './types.ts'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `#${data.ticket.number} ${data.ticket.subject} · Caseway` : 'Ticket · Caseway' },
@@ -114,36 +112,6 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleDeleteTime(args, command)
     case 'reopen':
       return handleReopen(args)
-  }
-}
-
-async function respond(
-  context: ActionFunctionArgs['context'],
-  request: Request,
-  access: TicketAccess,
-  intent: Intent,
-  result: TicketCommandResult,
-  success: (r: Applied) => string,
-  values: Record<string, string>,
-) {
-  const here = new URL(request.url).pathname
-  context.log.info({ ticketId: access.ticket.id, intent, outcome: result.status }, 'ticket action')
-  switch (result.status) {
-    case 'applied':
-      return redirectOnce(context, request, here, { kind: 'success', text: success(result) })
-    case 'pending':
-      return redirectOnce(context, request, here, { kind: 'info', text: result.message })
-    case 'refused':
-    case 'unavailable':
-      return data<ActionData>(
-        {
-          intent,
-          fieldErrors: {},
-          formError: result.status === 'refused' ? `Not done: ${result.message}` : result.message,
-          values,
-        },
-        { status: result.status === 'refused' ? 409 : 503 },
-      )
   }
 }
 

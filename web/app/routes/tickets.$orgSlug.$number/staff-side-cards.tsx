@@ -1,21 +1,12 @@
 /** The staff view's side column: a card per thing the team can change, then the timeline. */
 import { Form } from '@remix-run/react'
-import type { ReactNode } from 'react'
 import { PRIORITIES, PRIORITY_LABELS, TICKET_TYPES, TYPE_LABELS } from '../../../../domain/ticket.ts'
 import { CheckboxField, SelectField, TextField } from '../../components/form-fields.tsx'
+import { SideCard } from '../../components/timeline-card.tsx'
 import { Alert, Button, Card, CardTitle, DateTime } from '../../components/ui.tsx'
 import { assigneeOptions, needsOverride } from '../../utils/assignee-options.ts'
 import { useFormState } from './conversation.tsx'
 import type { StaffData } from './types.ts'
-
-function SideCard({ title, id, children }: { title: string; id: string; children: ReactNode }) {
-  return (
-    <Card aria-labelledby={id}>
-      <CardTitle id={id}>{title}</CardTitle>
-      <div className="mt-3 space-y-4">{children}</div>
-    </Card>
-  )
-}
 
 export function StatusCard({ ticket, transitions }: Pick<StaffData, 'ticket' | 'transitions'>) {
   const status = useFormState('change-status')
@@ -337,28 +328,6 @@ export function TagsCard({ tags, tagSuggestions }: Pick<StaffData, 'tags' | 'tag
           Add tag
         </Button>
       </Form>
-    </SideCard>
-  )
-}
-
-export function TimelineCard({ timeline }: Pick<StaffData, 'timeline'>) {
-  return (
-    <SideCard title="Timeline" id="timeline-heading">
-      {timeline.length ? (
-        <ol className="space-y-3 border-l-2 border-slate-200 pl-4">
-          {timeline.map((event) => (
-            <li key={event.key} className="text-sm">
-              <p className="text-slate-900">{event.text}</p>
-              <p className="text-slate-600">
-                {event.actor ? `${event.actor} · ` : ''}
-                <DateTime value={event.at} />
-              </p>
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p className="text-sm text-slate-600">Nothing recorded yet.</p>
-      )}
     </SideCard>
   )
 }

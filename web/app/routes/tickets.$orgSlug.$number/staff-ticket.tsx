@@ -1,11 +1,10 @@
 /** The ticket as its organisation's team sees it: details, targets, the conversation and notes, a reply, and the side cards. */
-import { Form, Link } from '@remix-run/react'
-import { MESSAGE_MAX } from '../../../../domain/limits.ts'
-import { FileField, SelectField, TextAreaField } from '../../components/form-fields.tsx'
-import { Alert, Badge, Button, Card, CardTitle, DateTime, DetailList, linkClass, Marker, SlaChip } from '../../components/ui.tsx'
+import { Link } from '@remix-run/react'
+import { Alert, Badge, Card, CardTitle, DateTime, DetailList, linkClass, Marker, SlaChip } from '../../components/ui.tsx'
 import { answered, ordinal, statusTone } from '../../utils/format.ts'
-import { SubmissionToken, SubmitButton } from '../../components/submission.tsx'
-import { MessageList, useFormState } from './conversation.tsx'
+import { TimelineCard } from '../../components/timeline-card.tsx'
+import { MessageList } from './conversation.tsx'
+import { ReplyCard } from './reply-card.tsx'
 import {
   AssignmentCard,
   CaseCard,
@@ -14,7 +13,6 @@ import {
   PriorityAndTypeCard,
   StatusCard,
   TagsCard,
-  TimelineCard,
   WatchersCard,
 } from './staff-side-cards.tsx'
 import { TimeCard } from './time-card.tsx'
@@ -45,13 +43,6 @@ export function StaffTicket({ data }: { data: StaffData }) {
     timeToken,
     time,
   } = data
-  const reply = useFormState('reply')
-  // A staff reply moves a New ticket to In progress first, from where both are allowed.
-  const afterReply = ticket.status === 'new' ? ['pending_family', 'resolved'] : transitions.map((t) => t.value)
-  const replyThen = [
-    { value: 'pending_family', label: 'Set to Pending family (waiting for their answer)' },
-    { value: 'resolved', label: 'Set to Resolved' },
-  ].filter((option) => afterReply.includes(option.value as (typeof transitions)[number]['value']))
   return (
     <div className="space-y-6">
       <div>
@@ -100,7 +91,17 @@ export function StaffTicket({ data }: { data: StaffData }) {
                   label: 'Waiting on',
                   value: ticket.awaiting === 'staff' ? 'The team' : ticket.awaiting === 'family' ? 'The family' : '–',
                 },
-                { label: 'Case', value: ticket.caseRef ?? 'Not linked' },
+                {
+                  label: 'Case',
+                  value: ticket.caseLink ? (
+                    <Link to={ticket.caseLink.href} className={linkClass}>
+                      {ticket.caseLink.caseRef}
+                      <span className="sr-only"> (open the case)</span>
+                    </Link>
+                  ) : (
+                    (ticket.caseRef ?? 'Not linked')
+                  ),
+                },
                 { label: 'Received', value: <DateTime value={ticket.createdAt} /> },
                 ...(ticket.laDeadline
                   ? [
@@ -210,98 +211,16 @@ export function StaffTicket({ data }: { data: StaffData }) {
           </section>
 
           {permissions.reply ? (
-            <Card aria-labelledby="reply-heading">
-              <CardTitle id="reply-heading">Reply or add a note</CardTitle>
-              {savedReplies.length ? (
-                // A plain GET: works without scripts, and the page comes back with the text in the box.
-                <Form method="get" className="mt-4 flex flex-wrap items-end gap-3" aria-label="Use a saved reply">
-                  <div className="min-w-56 flex-1">
-                    <SelectField
-                      id="saved-reply"
-                      label="Saved reply"
-                      name="savedReply"
-                      placeholder="Choose a saved reply"
-                      options={savedReplies.map((r) => ({ value: r.id, label: r.title }))}
-                      defaultValue={replyDraft?.id}
-                      required={false}
-                    />
-                  </div>
-                  <Button variant="secondary">Use saved reply</Button>
-                </Form>
-              ) : null}
-              <Form
-                method="post"
-                encType="multipart/form-data"
-                className="mt-4 space-y-4"
-                key={`${conversation.length + notes.length}-${replyDraft?.id ?? ''}`}
-                noValidate
-              >
-                <input type="hidden" name="intent" value="reply" />
-                <SubmissionToken value={submissionToken} />
-                {reply.formError ? <Alert kind="error">{reply.formError}</Alert> : null}
-                {permissions.note ? (
-                  <fieldset>
-                    <legend className="text-sm font-medium text-slate-800">Send as</legend>
-                    <div className="mt-2 flex flex-wrap gap-x-6 gap-y-2">
-                      {[
-                        { value: 'public', label: 'Reply', hint: 'the family sees it' },
-                        { value: 'internal', label: 'Internal note', hint: 'staff only' },
-                      ].map((option) => (
-                        <div key={option.value} className="inline-flex min-h-10 items-center gap-2">
-                          <input
-                            type="radio"
-                            id={`visibility-${option.value}`}
-                            name="visibility"
-                            value={option.value}
-                            defaultChecked={(reply.values.visibility || 'public') === option.value}
-                            aria-describedby={`visibility-${option.value}-hint`}
-                            className="size-5 accent-indigo-700"
-                          />
-                          <label htmlFor={`visibility-${option.value}`} className="text-slate-900">
-                            {option.label}
-                          </label>
-                          <span id={`visibility-${option.value}-hint`} className="text-sm text-slate-600">
-                            ({option.hint})
-                          </span>
-                        </div>
-                      ))}
-                    </div>
-                  </fieldset>
-                ) : (
-                  <input type="hidden" name="visibility" value="public" />
-                )}
-                <TextAreaField
-                  label="Message"
-                  name="body"
-                  rows={5}
-                  defaultValue={reply.values.body ?? replyDraft?.body}
-                  errors={reply.fieldErrors.body}
-                  maxCharacters={MESSAGE_MAX}
-                  required
-                />
-                <FileField
-                  label="Attachments"
-                  name="attachments"
-                  accept={attachments.accept}
-                  hint={attachments.hint}
-                  errors={reply.fieldErrors.attachments}
-                  required={false}
-                />
-                {permissions.changeStatus && replyThen.length ? (
-                  <SelectField
-                    label="After sending"
-                    name="thenStatus"
-                    options={[{ value: '', label: 'Keep the status as it is' }, ...replyThen]}
-                    defaultValue={reply.values.thenStatus ?? ''}
-                    errors={reply.fieldErrors.thenStatus}
-                    hint="Ignored for internal notes."
-                  />
-                ) : null}
-                <SubmitButton token={submissionToken} pendingText="Sending…">
-                  Send reply
-                </SubmitButton>
-              </Form>
-            </Card>
+            <ReplyCard
+              ticket={ticket}
+              transitions={transitions}
+              permissions={permissions}
+              savedReplies={savedReplies}
+              replyDraft={replyDraft}
+              attachments={attachments}
+              submissionToken={submissionToken}
+              formKey={`${conversation.length + notes.length}-${replyDraft?.id ?? ''}`}
+            />
           ) : null}
         </div>
 

@@ -10,6 +10,7 @@ import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../../../services/attachments.server.ts'
 import { advocateLoads, assignmentOpensCase, describeLoad } from '../../../../services/capacity.server.ts'
+import { caseScope, maySeeCase } from '../../../../services/case-access.server.ts'
 import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
 import { savedReplies, savedReply } from '../../../../services/saved-replies.server.ts'
 import { getTicketLiveView } from '../../../../services/ticket-commands.server.ts'
@@ -128,6 +129,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         requester: { select: { name: true, email: true } },
         department: { select: { id: true, name: true } },
         followUpOf: { select: { number: true, subject: true } },
+        case: { select: { number: true, caseRef: true, orgId: true, advocateId: true } },
         messages: {
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
           select: {
@@ -158,6 +160,12 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const priority = view?.priority ?? ticket.priority
   const type = view?.type ?? ticket.type
   const open = (OPEN_STATUSES as readonly string[]).includes(status)
+
+  // A link to the case page for those the case's own rule lets in.
+  const caseLink =
+    ticket.case && maySeeCase(await caseScope(ctx.db, { orgId: ticket.case.orgId, userId: access.user.id }), ticket.case)
+      ? { caseRef: ticket.case.caseRef, href: `/staff/cases/${ticket.case.number}?org=${encodeURIComponent(ticket.org.slug)}` }
+      : null
 
   const chosenReply = search.get('savedReply')
   const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time] = await Promise.all([
@@ -269,6 +277,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       assigneeId,
       caseRef,
       caseOpen: caseRef !== null && open,
+      caseLink,
       createdAt: formatDateTime(ticket.createdAt, tz),
       laDeadline: status === 'pending_la' ? when(laDeadline) : null,
       laDeadlineDate: status === 'pending_la' && laDeadline ? dateInput(laDeadline, tz) : '',
