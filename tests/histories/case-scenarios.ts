@@ -5,11 +5,14 @@
 import { randomUUID } from 'node:crypto'
 import type { WorkflowHandle } from '@temporalio/client'
 import type { TestWorkflowEnvironment } from '@temporalio/testing'
+import { DateTime } from 'luxon'
 import {
   addCaseActionUpdate,
   changeCaseActionDueUpdate,
   closeCaseUpdate,
   completeCaseActionUpdate,
+  recordCaseStageUpdate,
+  recordDeadlineExceptionUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
   type CaseWorkflowInput,
@@ -59,6 +62,21 @@ export const CASE_SCENARIOS: Record<string, CaseScenario> = {
       })
       await handle.executeUpdate(closeCaseUpdate, { args: [{ reason: 'Final plan issued', actorId: ADVOCATE }] })
       await handle.executeUpdate(reopenCaseUpdate, { args: [{ actorId: ADVOCATE, hasOpenTickets: true }] })
+    },
+  },
+  'timeline-watched': {
+    about: 'stage dates recorded (one corrected, one refused), an exception, and a 6-week LA deadline flagged overdue by itself',
+    async run(handle, env) {
+      const zone = 'Europe/London'
+      const today = DateTime.fromMillis(await env.currentTimeMs(), { zone })
+      const stage = (stage: 'assessment_requested' | 'draft_plan_issued', date: DateTime) =>
+        handle.executeUpdate(recordCaseStageUpdate, { args: [{ stage, date: date.toISODate()!, timezone: zone, actorId: ADVOCATE }] })
+      await stage('assessment_requested', today.minus({ days: 2 }))
+      await stage('assessment_requested', today.minus({ days: 1 }))
+      await refused(stage('draft_plan_issued', today.plus({ days: 3 })))
+      await handle.executeUpdate(recordDeadlineExceptionUpdate, { args: [{ key: 'final_plan', reason: 'family_away', actorId: ADVOCATE }] })
+      await env.sleep('43 days')
+      await stage('draft_plan_issued', today.plus({ days: 43 }))
     },
   },
 }
