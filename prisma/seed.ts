@@ -3,6 +3,9 @@
  * two advocates (one restricted to the Tribunals department) and two families, then a handful of tickets at different points
  * of their lives. Only an empty database is seeded.
  */
+import { DateTime } from 'luxon'
+import { STATUTORY_STAGE_LABELS } from '../domain/statutory-periods.ts'
+import { recordCaseStage } from '../services/case-commands.server.ts'
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../services/accounts.server.ts'
 import { setMemberDepartments } from '../services/departments.server.ts'
@@ -194,5 +197,29 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
         throw new Error(`Demo ticket #${ticket.number}: "${step}" was ${result.status}${'message' in result ? `: ${result.message}` : ''}`)
     }
     report(`#${ticket.number} ${request.subject}`)
+  }
+  await seedDemoTimelines(ctx, report)
+}
+
+/**
+ * Statutory timelines on two demo cases, recorded as staff record them: Leo's
+ * request for assessment five weeks ago (its 6-week decision is a week away) and
+ * Maya's annual review five weeks ago (its 4-week decision is overdue, flagged by
+ * the case workflow as soon as it hears of it).
+ */
+async function seedDemoTimelines(ctx: ServiceContext, report: (line: string) => void): Promise<void> {
+  const fiveWeeksAgo = DateTime.now().setZone('Europe/London').minus({ weeks: 5 }).toISODate()!
+  const timelines = [
+    { family: 'dana@family.example', stage: 'assessment_requested' },
+    { family: 'elliot@family.example', stage: 'annual_review_held' },
+  ] as const
+  for (const { family, stage } of timelines) {
+    const kase = await ctx.db.case.findFirstOrThrow({
+      where: { family: { email: family }, advocate: { email: 'ben@brightpath.example' } },
+      select: { id: true, caseRef: true, advocateId: true },
+    })
+    const result = await recordCaseStage(ctx, { case: kase, actor: { id: kase.advocateId! }, stage, date: fiveWeeksAgo })
+    if (result.status !== 'applied') throw new Error(`Demo case ${kase.caseRef}: "${stage}" was ${result.status}`)
+    report(`${kase.caseRef}: ${STATUTORY_STAGE_LABELS[stage]} on ${fiveWeeksAgo}`)
   }
 }
