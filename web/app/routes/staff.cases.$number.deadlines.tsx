@@ -56,8 +56,11 @@ function mayTakeException(deadline: StatutoryDeadline): boolean {
   return periodAllowsException(deadline.key) && deadline.state !== 'met' && deadline.state !== 'exception'
 }
 
-const StageFormSchema = StageDateSchema.extend({ intent: z.literal('record-stage', { error: 'Unknown action' }) })
-const ExceptionFormSchema = DeadlineExceptionSchema.extend({ intent: z.literal('record-exception', { error: 'Unknown action' }) })
+const StageFormSchema = z.object({ ...StageDateSchema.shape, intent: z.literal('record-stage', { error: 'Unknown action' }) })
+const ExceptionFormSchema = z.object({
+  ...DeadlineExceptionSchema.shape,
+  intent: z.literal('record-exception', { error: 'Unknown action' }),
+})
 const IntentSchema = z.object({ intent: z.enum(['record-stage', 'record-exception'], { error: 'Unknown action' }) })
 
 interface ActionData {
