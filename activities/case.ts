@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/activity'
 import type { Client } from '@temporalio/client'
 import type { CaseNotification } from '../domain/case-deadlines.ts'
 import type { CaseSnapshot } from '../domain/case-state.ts'
+import { STATUTORY_DUTY_WORDS } from '../domain/statutory-words.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
@@ -34,6 +35,7 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
             nextActionDueAt: instant(snapshot.nextActionDueAt),
             overdueActions: snapshot.overdueActions,
             hasOverdue: snapshot.overdueActions > 0,
+            stageDates: snapshot.stages,
           },
         })
         if (count === 0) {
@@ -45,6 +47,7 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
             where: { id: action.actionId, caseId: snapshot.caseId },
             data: { dueAt: instant(action.dueAt), doneAt: instant(action.doneAt), overdue: action.overdue },
           })
+        await saveDeadlines(tx, snapshot)
         await tx.caseEvent.createMany({
           data: snapshot.events.map((event) => ({
             caseId: snapshot.caseId,
@@ -60,32 +63,17 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
       log.info({ caseId: snapshot.caseId, version: snapshot.version, events: snapshot.events.length }, 'case state saved')
     },
 
-    /** The action's owner and the case's advocate, once each (the dedupe key is per recipient). */
+    /** The action's owner (for an action) and the case's advocate, once each (the dedupe key is per recipient). */
     async notifyCaseUsers(notification: CaseNotification): Promise<void> {
-      const action = await db.caseAction.findUnique({
-        where: { id: notification.actionId },
-        select: {
-          title: true,
-          case: {
-            select: {
-              caseRef: true,
-              advocateId: true,
-              childName: true,
-              family: { select: { name: true } },
-              org: { select: { timezone: true } },
-            },
-          },
-        },
-      })
-      if (!action) throw notFound('CaseAction', notification.actionId)
+      const overdue = await overdueThing(notification)
       const recipients = new Set(notification.recipientIds)
-      if (notification.includeAdvocate && action.case.advocateId) recipients.add(action.case.advocateId)
+      if (notification.includeAdvocate && overdue.case.advocateId) recipients.add(overdue.case.advocateId)
       if (recipients.size === 0) return
-      const due = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: action.case.org.timezone }).format(
+      const due = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: overdue.case.org.timezone }).format(
         new Date(notification.dueAt),
       )
-      const whose = action.case.childName ? `${action.case.childName} (${action.case.family.name})` : action.case.family.name
-      const text = `Overdue on case ${action.case.caseRef} for ${whose}: “${action.title}” was due ${due}.`
+      const whose = overdue.case.childName ? `${overdue.case.childName} (${overdue.case.family.name})` : overdue.case.family.name
+      const text = `Overdue on case ${overdue.case.caseRef} for ${whose}: ${overdue.what} was due ${due}.`
       const { count } = await db.notification.createMany({
         data: [...recipients].map((userId) => ({
           userId,
@@ -95,13 +83,55 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
         })),
         skipDuplicates: true,
       })
-      log.info({ caseId: notification.caseId, actionId: notification.actionId, created: count }, 'case users notified')
+      log.info({ caseId: notification.caseId, dedupeKey: notification.dedupeKey, created: count }, 'case users notified')
     },
 
     /** Every open ticket linked to the case is resolved ("case closed"); answers their numbers. */
     async resolveCaseTickets(input: { orgId: string; caseRef: string; commandId: string }): Promise<number[]> {
       return await signalCaseClosed({ db, temporal, log }, input)
     },
+  }
+
+  /** What fell overdue, in words, and the case it belongs to. */
+  async function overdueThing(notification: CaseNotification) {
+    const caseSelect = {
+      caseRef: true,
+      advocateId: true,
+      childName: true,
+      family: { select: { name: true } },
+      org: { select: { timezone: true } },
+    } as const
+    if (notification.kind === 'case_action_overdue') {
+      const action = await db.caseAction.findUnique({
+        where: { id: notification.actionId },
+        select: { title: true, case: { select: caseSelect } },
+      })
+      if (!action) throw notFound('CaseAction', notification.actionId)
+      return { case: action.case, what: `“${action.title}”` }
+    }
+    const kase = await db.case.findUnique({ where: { id: notification.caseId }, select: caseSelect })
+    if (!kase) throw notFound('Case', notification.caseId)
+    return { case: kase, what: `the council’s duty to ${STATUTORY_DUTY_WORDS[notification.key]}` }
+  }
+}
+
+/** The case's LA deadlines as its workflow worked them out: one row per key (stage dates are corrected, never removed). */
+async function saveDeadlines(tx: Prisma.TransactionClient, snapshot: CaseSnapshot): Promise<void> {
+  if (snapshot.deadlines.length === 0) return
+  const { orgId } = await tx.case.findUniqueOrThrow({ where: { id: snapshot.caseId }, select: { orgId: true } })
+  for (const deadline of snapshot.deadlines) {
+    const row = {
+      startDate: deadline.startDate,
+      dueDate: deadline.dueDate,
+      dueAt: new Date(deadline.dueAt),
+      state: deadline.state,
+      reason: deadline.reason,
+    }
+    await tx.caseDeadline.upsert({
+      where: { caseId_key: { caseId: snapshot.caseId, key: deadline.key } },
+      create: { caseId: snapshot.caseId, orgId, key: deadline.key, ...row },
+      update: row,
+    })
   }
 }
 

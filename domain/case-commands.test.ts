@@ -149,7 +149,7 @@ describe('next actions', () => {
 
   test('an action is flagged overdue once when its due time passes, and its owner and the advocate are told once', () => {
     const state = apply(opened(), addAction('a', due))
-    expect(nextCaseDeadlineMs(state)).toBe(Date.parse(due))
+    expect(nextCaseDeadlineMs(state, { statutory: true })).toBe(Date.parse(due))
     expect(applyCaseDeadlines(state, '2026-01-06T08:59:59.999Z')).toBe(state)
     const flagged = applyCaseDeadlines(state, due)
     expect(flagged.actions[0]).toMatchObject({ overdue: true })
@@ -159,7 +159,7 @@ describe('next actions', () => {
       expect.objectContaining({ kind: 'case_action_overdue', actionId: 'a', recipientIds: [OWNER], includeAdvocate: true }),
     ])
     expect(applyCaseDeadlines(flagged, '2026-02-01T00:00:00.000Z')).toBe(flagged)
-    expect(nextCaseDeadlineMs(flagged)).toBeNull()
+    expect(nextCaseDeadlineMs(flagged, { statutory: true })).toBeNull()
     expect(toCaseSnapshot(flagged)).toMatchObject({ overdueActions: 1 })
   })
 
@@ -167,12 +167,12 @@ describe('next actions', () => {
     const flagged = applyCaseDeadlines(apply(opened(), addAction('a', due)), due)
     const moved = apply(flagged, { kind: 'changeActionDue', actionId: 'a', dueAt: '2026-01-09T09:00:00.000Z', actorId: ADVOCATE }, due)
     expect(moved.actions[0]).toMatchObject({ overdue: false })
-    expect(nextCaseDeadlineMs(moved)).toBe(Date.parse('2026-01-09T09:00:00.000Z'))
+    expect(nextCaseDeadlineMs(moved, { statutory: true })).toBe(Date.parse('2026-01-09T09:00:00.000Z'))
   })
 
   test('a closed case has no deadlines: its actions are not flagged', () => {
     const closed = apply(apply(opened(), addAction('a', due)), { kind: 'close', reason: 'done', actorId: ADVOCATE })
-    expect(nextCaseDeadlineMs(closed)).toBeNull()
+    expect(nextCaseDeadlineMs(closed, { statutory: true })).toBeNull()
     expect(applyCaseDeadlines(closed, '2026-03-01T00:00:00.000Z')).toBe(closed)
   })
 

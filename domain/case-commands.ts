@@ -6,6 +6,8 @@
  */
 import { CASE_STATUS_LABELS, CASE_STATUS_TRANSITIONS, CASE_STATUSES, type CaseStatus } from './case.ts'
 import { withEvents, type CaseActionState, type CaseEventBody, type CaseState } from './case-state.ts'
+import type { StatutoryDeadlineKey, StatutoryExceptionReason, StatutoryStage } from './statutory-periods.ts'
+import { recordException, recordStage, type StatutoryChange } from './statutory-timeline.ts'
 import { isInstant } from './ticket-state.ts'
 
 export const CASE_REFUSAL_CODES = [
@@ -31,6 +33,9 @@ export type CaseCommand =
   | { kind: 'reopen'; actorId: string; hasOpenTickets: boolean }
   /** To another advocate; `fromId` is the advocate now, read by the service from the row (the advocate is content). */
   | { kind: 'reassign'; fromId: string | null; toId: string; actorId: string }
+  /** `timezone`: the organisation's, where the date is counted (the service reads it). */
+  | { kind: 'recordStage'; stage: StatutoryStage; date: string; timezone: string; actorId: string }
+  | { kind: 'recordException'; key: StatutoryDeadlineKey; reason: StatutoryExceptionReason; actorId: string }
 
 /** Accepted with no events means "already done" (a retried addAction): the state is unchanged. */
 export type CaseCommandResult = { ok: true; state: CaseState } | ({ ok: false } & CaseRefusal)
@@ -77,6 +82,10 @@ export function applyCaseCommand(state: CaseState, command: CaseCommand, now: st
           now,
         ),
       )
+    case 'recordStage':
+      return changeStatutory(state, recordStage(state.statutory, command, now), command.actorId, now)
+    case 'recordException':
+      return changeStatutory(state, recordException(state.statutory, command), command.actorId, now)
     case 'close': {
       const reason = command.reason.trim() || CASE_CLOSED_REASON
       const closed: CaseState = { ...state, status: 'closed', statusBeforeClose: state.status, closedAt: now, closeReason: reason }
@@ -149,6 +158,11 @@ function changeAction(
   const [updated, event] = changed
   const actions = state.actions.map((candidate) => (candidate.actionId === actionId ? updated : candidate))
   return accept(withEvents({ ...state, actions }, [event], actorId, now))
+}
+
+function changeStatutory(state: CaseState, change: StatutoryChange, actorId: string, now: string): CaseCommandResult {
+  if (!change.ok) return refuse(change.reason, change.code)
+  return accept(withEvents({ ...state, statutory: change.statutory }, [change.event], actorId, now))
 }
 
 function sameInstant(a: string | null, b: string | null): boolean {

@@ -5,6 +5,8 @@
  * changes it is in case-commands.ts (people) and case-deadlines.ts (time).
  */
 import type { CaseStatus } from './case.ts'
+import type { StatutoryStage } from './statutory-periods.ts'
+import { statutoryDeadlines, type StatutoryDeadline, type StatutoryEventBody, type StatutoryState } from './statutory-timeline.ts'
 
 /** A next action as the workflow keeps it: its lifecycle only (its title and owner's name live in the row). */
 export interface CaseActionState {
@@ -29,6 +31,7 @@ export type CaseEventBody =
   | { kind: 'closed'; data: { reason: string; from: CaseStatus } }
   | { kind: 'reopened'; data: { to: CaseStatus } }
   | { kind: 'reassigned'; data: { fromId: string | null; toId: string } }
+  | StatutoryEventBody
 
 export type CaseEvent = CaseEventBody & {
   seq: number
@@ -53,6 +56,8 @@ export interface CaseState {
   /** Whom its last reassignment gave it to; absent before any (the row holds the advocate: content). */
   reassignedTo?: string
   actions: CaseActionState[]
+  /** Stage dates and exceptions, once staff record one (absent in states carried from before the timeline). */
+  statutory?: StatutoryState
   /** Bumped by every accepted change; the database keeps the highest version it saw. */
   version: number
   /** Seq of the last event appended. */
@@ -130,11 +135,26 @@ export interface CaseView {
   actions: CaseActionState[]
   nextActionDueAt: string | null
   overdueActions: number
+  stages: Partial<Record<StatutoryStage, string>>
+  deadlines: StatutoryDeadline[]
 }
 
 export function toCaseView(state: CaseState): CaseView {
   const { caseId, caseRef, number, status, version, openedAt, closedAt, closeReason, lastActivityAt, actions } = state
-  return { caseId, caseRef, number, status, version, openedAt, closedAt, closeReason, lastActivityAt, actions, ...actionSummary(state) }
+  return {
+    caseId,
+    caseRef,
+    number,
+    status,
+    version,
+    openedAt,
+    closedAt,
+    closeReason,
+    lastActivityAt,
+    actions,
+    ...actionSummary(state),
+    ...statutorySummary(state),
+  }
 }
 
 /** The Case row's lifecycle columns and its actions' lifecycle, with the events to append: what the save activity writes. */
@@ -149,6 +169,8 @@ export interface CaseSnapshot {
   nextActionDueAt: string | null
   overdueActions: number
   actions: CaseActionState[]
+  stages: Partial<Record<StatutoryStage, string>>
+  deadlines: StatutoryDeadline[]
   events: CaseEvent[]
 }
 
@@ -164,8 +186,13 @@ export function toCaseSnapshot(state: CaseState): CaseSnapshot {
     lastActivityAt,
     actions,
     ...actionSummary(state),
+    ...statutorySummary(state),
     events: state.pendingEvents,
   }
+}
+
+function statutorySummary(state: CaseState): { stages: Partial<Record<StatutoryStage, string>>; deadlines: StatutoryDeadline[] } {
+  return { stages: state.statutory?.stages ?? {}, deadlines: statutoryDeadlines(state.statutory) }
 }
 
 function actionSummary(state: CaseState): { nextActionDueAt: string | null; overdueActions: number } {

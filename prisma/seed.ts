@@ -3,6 +3,9 @@
  * two advocates (one restricted to the Tribunals department) and two families, then a handful of tickets at different points
  * of their lives. Only an empty database is seeded.
  */
+import { DateTime } from 'luxon'
+import { STATUTORY_STAGE_LABELS } from '../domain/statutory-periods.ts'
+import { recordCaseStage } from '../services/case-commands.server.ts'
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../services/accounts.server.ts'
 import { setMemberCapacity } from '../services/capacity.server.ts'
@@ -204,6 +207,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoCaseWork(ctx, org.id, people, report)
   await seedDemoTeam(ctx, { orgId: org.id, people }, report)
   await seedDemoTagsAndTime(ctx.db, org.id, admin.id)
+  await seedDemoTimelines(ctx, report)
 }
 
 /** Chloe at her capacity (triage shows her "At capacity"), and Ben's handover note on his first case. */
@@ -324,4 +328,27 @@ async function seedDemoCaseWork(ctx: ServiceContext, orgId: string, people: Map<
     if (result.status !== 'applied') throw new Error(`Demo case work: ${result.status}${'message' in result ? `: ${result.message}` : ''}`)
   }
   report(`${draftPlan.caseRef} at Draft plan, with an overdue next action; ${annualReview.caseRef} with one due this week`)
+}
+
+/**
+ * Statutory timelines on two demo cases, recorded as staff record them: Leo's
+ * request for assessment five weeks ago (its 6-week decision is a week away) and
+ * Maya's annual review five weeks ago (its 4-week decision is overdue, flagged by
+ * the case workflow as soon as it hears of it).
+ */
+async function seedDemoTimelines(ctx: ServiceContext, report: (line: string) => void): Promise<void> {
+  const fiveWeeksAgo = DateTime.now().setZone('Europe/London').minus({ weeks: 5 }).toISODate()!
+  const timelines = [
+    { family: 'dana@family.example', stage: 'assessment_requested' },
+    { family: 'elliot@family.example', stage: 'annual_review_held' },
+  ] as const
+  for (const { family, stage } of timelines) {
+    const kase = await ctx.db.case.findFirstOrThrow({
+      where: { family: { email: family }, advocate: { email: 'ben@brightpath.example' } },
+      select: { id: true, caseRef: true, advocateId: true },
+    })
+    const result = await recordCaseStage(ctx, { case: kase, actor: { id: kase.advocateId! }, stage, date: fiveWeeksAgo })
+    if (result.status !== 'applied') throw new Error(`Demo case ${kase.caseRef}: "${stage}" was ${result.status}`)
+    report(`${kase.caseRef}: ${STATUTORY_STAGE_LABELS[stage]} on ${fiveWeeksAgo}`)
+  }
 }

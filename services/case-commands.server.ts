@@ -6,6 +6,7 @@
 import type { CaseStatus } from '../domain/case.ts'
 import type { CaseRefusalCode } from '../domain/case-commands.ts'
 import type { CaseView } from '../domain/case-state.ts'
+import type { StatutoryDeadlineKey, StatutoryExceptionReason, StatutoryStage } from '../domain/statutory-periods.ts'
 import type { UpdateDefinition } from '@temporalio/common'
 import {
   addCaseActionUpdate,
@@ -16,6 +17,8 @@ import {
   closeCaseUpdate,
   completeCaseActionUpdate,
   reassignCaseUpdate,
+  recordCaseStageUpdate,
+  recordDeadlineExceptionUpdate,
   reopenCaseActionUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
@@ -127,6 +130,32 @@ export async function sendCaseReassignment(
 ) {
   const { fromId, toId } = input
   return sendCaseUpdate(ctx, input.case.id, reassignCaseUpdate, { fromId, toId, actorId: input.actor.id })
+}
+
+/** The day a stage of the statutory timeline began, counted in the organisation's zone. */
+export async function recordCaseStage(
+  ctx: ServiceContext,
+  input: { case: CaseRef; actor: { id: string }; stage: StatutoryStage; date: string },
+) {
+  const { org } = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { org: { select: { timezone: true } } } })
+  return sendCaseUpdate(ctx, input.case.id, recordCaseStageUpdate, {
+    stage: input.stage,
+    date: input.date,
+    timezone: org.timezone,
+    actorId: input.actor.id,
+  })
+}
+
+/** An exception the Regulations allow to an LA deadline: it then reads "exception", not overdue. */
+export async function recordDeadlineException(
+  ctx: ServiceContext,
+  input: { case: CaseRef; actor: { id: string }; key: StatutoryDeadlineKey; reason: StatutoryExceptionReason },
+) {
+  return sendCaseUpdate(ctx, input.case.id, recordDeadlineExceptionUpdate, {
+    key: input.key,
+    reason: input.reason,
+    actorId: input.actor.id,
+  })
 }
 
 async function sendCaseUpdate<R, Arg>(

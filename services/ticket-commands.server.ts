@@ -29,6 +29,7 @@ import { removeStoredFiles, storeUploads, type Upload } from './attachments.serv
 import type { AuditVia } from './audit.server.ts'
 import { checkCapacity, recordCapacityOverride } from './capacity.server.ts'
 import { caseForReference, openCaseForTicket } from './cases.server.ts'
+import { STATUTORY_DUTY_KEYS } from '../domain/statutory-periods.ts'
 import type { ServiceContext } from './context.ts'
 import { createTicket, type CreatedTicket } from './ticket-creation.server.ts'
 import { isTemporalUnreachable, rootMessage, TEMPORAL_QUERY_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
@@ -157,16 +158,29 @@ export async function changeStatus(
     actor: { id: string }
     status: TicketView['status']
     reason?: string
-    /** With Pending LA: when the local authority must answer by. */
+    /** With Pending LA: when the local authority must answer by; without one, the case's next LA deadline, if any. */
     laDeadline?: Date | null
   },
 ): Promise<TicketCommandResult> {
+  const laDeadline = input.laDeadline ?? (input.status === 'pending_la' ? await nextLaDeadlineOfCase(ctx, input.ticket) : null)
   return sendUpdate(ctx, input.ticket.id, changeStatusUpdate, {
     status: input.status,
     actorId: input.actor.id,
     reason: input.reason,
-    laDeadline: input.laDeadline ? input.laDeadline.toISOString() : undefined,
+    laDeadline: laDeadline ? laDeadline.toISOString() : undefined,
   })
+}
+
+/** The earliest council duty of the ticket's case still to come, as its workflow last saved the timeline. */
+async function nextLaDeadlineOfCase(ctx: ServiceContext, ticket: { id: string }): Promise<Date | null> {
+  const row = await ctx.db.ticket.findUnique({ where: { id: ticket.id }, select: { caseId: true } })
+  if (!row?.caseId) return null
+  const next = await ctx.db.caseDeadline.findFirst({
+    where: { caseId: row.caseId, state: 'due', key: { in: [...STATUTORY_DUTY_KEYS] }, dueAt: { gt: new Date() } },
+    orderBy: { dueAt: 'asc' },
+    select: { dueAt: true },
+  })
+  return next?.dueAt ?? null
 }
 
 export async function changePriority(

@@ -8,6 +8,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow'
 import type { CaseStatus } from '../domain/case.ts'
 import type { CaseRefusalCode } from '../domain/case-commands.ts'
 import type { CaseOpening, CaseState, CaseView } from '../domain/case-state.ts'
+import type { StatutoryDeadlineKey, StatutoryExceptionReason, StatutoryStage } from '../domain/statutory-periods.ts'
 
 export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`
@@ -65,6 +66,21 @@ export interface ReopenCaseInput {
   hasOpenTickets: boolean
 }
 
+export interface RecordCaseStageInput {
+  stage: StatutoryStage
+  /** The day it began, YYYY-MM-DD, in the organisation's zone. */
+  date: string
+  /** The organisation's IANA zone (the service reads it): where the date is counted. */
+  timezone: string
+  actorId: string
+}
+
+export interface RecordDeadlineExceptionInput {
+  key: StatutoryDeadlineKey
+  reason: StatutoryExceptionReason
+  actorId: string
+}
+
 /** What closing answers: the case afterwards and the numbers of the tickets it resolved. */
 export interface CaseClosure {
   view: CaseView
@@ -96,6 +112,12 @@ export const changeCaseActionDueUpdate = defineUpdate<CaseView, [ChangeCaseActio
 export const closeCaseUpdate = defineUpdate<CaseClosure, [CloseCaseInput]>('closeCase')
 export const reopenCaseUpdate = defineUpdate<CaseView, [ReopenCaseInput]>('reopenCase')
 export const reassignCaseUpdate = defineUpdate<CaseView, [ReassignCaseInput]>('reassignCase')
+/** The statutory timeline: the day a stage began, and an exception the Regulations allow to a deadline. */
+export const recordCaseStageUpdate = defineUpdate<CaseView, [RecordCaseStageInput]>('recordCaseStage')
+export const recordDeadlineExceptionUpdate = defineUpdate<CaseView, [RecordDeadlineExceptionInput]>('recordDeadlineException')
+
+/** The marker of workflows that watch their statutory timeline's deadlines. */
+export const STATUTORY_TIMELINE_PATCH = 'statutory-timeline'
 
 /** The case as its workflow holds it right now. */
 export const caseViewQuery = defineQuery<CaseView>('caseView')

@@ -8,6 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { ApplicationFailure } from '@temporalio/common'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { DateTime } from 'luxon'
 import { beforeAll, describe, expect, test, vi } from 'vitest'
 import type { CaseActivities } from '../activities/case.ts'
 import { applyCaseCommand } from '../domain/case-commands.ts'
@@ -24,6 +25,8 @@ import {
   openCaseUpdate,
   openCaseUpdateId,
   reassignCaseUpdate,
+  recordCaseStageUpdate,
+  recordDeadlineExceptionUpdate,
   setCaseStatusUpdate,
   type CaseWorkflowInput,
 } from './case.messages.ts'
@@ -227,6 +230,80 @@ describe('the case workflow', () => {
       expect(t.saved[0]).toMatchObject({ version: 3, status: 'draft_plan' })
       await t.env.sleep('2 hours')
       await vi.waitFor(() => expect(t.notified).toEqual([expect.objectContaining({ actionId })]))
+    })
+  })
+})
+
+describe('the statutory timeline', () => {
+  const LONDON = 'Europe/London'
+  const todayIn = async (env: TestWorkflowEnvironment) => DateTime.fromMillis(await env.currentTimeMs(), { zone: LONDON }).toISODate()!
+
+  test('a 6-week deadline that passes untouched is flagged overdue and the advocate told, once', async () => {
+    await caseTest(async (t) => {
+      const handle = await t.open()
+      const date = await todayIn(t.env)
+      const view = await handle.executeUpdate(recordCaseStageUpdate, {
+        args: [{ stage: 'assessment_requested', date, timezone: LONDON, actorId: ADVOCATE }],
+      })
+      expect(view.deadlines.map((deadline) => [deadline.key, deadline.state])).toEqual([
+        ['assessment_decision', 'due'],
+        ['no_plan_notice', 'due'],
+        ['final_plan', 'due'],
+      ])
+      expect(t.saved.at(-1)).toMatchObject({ stages: { assessment_requested: date } })
+      await t.env.sleep('41 days')
+      expect(t.notified).toEqual([])
+      await t.env.sleep('2 days')
+      await vi.waitFor(() =>
+        expect(t.notified).toEqual([expect.objectContaining({ kind: 'case_la_deadline_overdue', key: 'assessment_decision' })]),
+      )
+      expect(t.saved.at(-1)!.deadlines[0]).toMatchObject({ key: 'assessment_decision', state: 'overdue' })
+      expect(t.saved.at(-1)!.events).toEqual([expect.objectContaining({ kind: 'la_deadline_overdue', actorId: null })])
+      await t.env.sleep('7 days')
+      expect(t.notified).toHaveLength(1)
+    })
+  })
+
+  test('an exception turns the deadline to "exception": it is never flagged', async () => {
+    await caseTest(async (t) => {
+      const handle = await t.open()
+      const date = await todayIn(t.env)
+      await handle.executeUpdate(recordCaseStageUpdate, {
+        args: [{ stage: 'assessment_requested', date, timezone: LONDON, actorId: ADVOCATE }],
+      })
+      const view = await handle.executeUpdate(recordDeadlineExceptionUpdate, {
+        args: [{ key: 'assessment_decision', reason: 'school_closed', actorId: ADVOCATE }],
+      })
+      expect(view.deadlines[0]).toMatchObject({ key: 'assessment_decision', state: 'exception', reason: 'school_closed' })
+      const refusal = await refusalOf(
+        handle.executeUpdate(recordCaseStageUpdate, {
+          args: [{ stage: 'assessment_decided', date: '2099-01-01', timezone: LONDON, actorId: ADVOCATE }],
+        }),
+      )
+      expect(refusal.message).toBe('A stage cannot begin after today')
+      await t.env.sleep('50 days')
+      expect(t.notified).toEqual([])
+      expect((await handle.query(caseViewQuery)).deadlines[0]).toMatchObject({ state: 'exception' })
+    })
+  })
+
+  test('continue-as-new carries the stage dates, and the carried deadline is still watched', async () => {
+    await caseTest(async (t) => {
+      const caseId = randomUUID()
+      const nowMs = await t.env.currentTimeMs()
+      const openedAt = new Date(nowMs).toISOString()
+      const date = DateTime.fromMillis(nowMs, { zone: LONDON }).minus({ days: 41 }).toISODate()!
+      const opening = { caseId, orgId: randomUUID(), number: 5, caseRef: 'CASE-5', openedAt }
+      const staged = applyCaseCommand(
+        initialCaseState(opening),
+        { kind: 'recordStage', stage: 'assessment_requested', date, timezone: LONDON, actorId: ADVOCATE },
+        openedAt,
+      )
+      if (!staged.ok) throw new Error(staged.reason)
+      const handle = await t.open({ ...opening, carried: staged.state })
+      expect(await handle.query(caseViewQuery)).toMatchObject({ stages: { assessment_requested: date } })
+      await t.env.sleep('3 days')
+      await vi.waitFor(() => expect(t.notified).toEqual([expect.objectContaining({ key: 'assessment_decision' })]))
     })
   })
 })

@@ -2,9 +2,10 @@
  * One case, opened to closed and reopened while its tickets allow. The workflow
  * holds the case's status and its next actions' deadlines, applies commands
  * through the domain (domain/case-*.ts hold every rule), saves every change
- * before an update returns, and sleeps until the next action falls due, when it
- * flags the action overdue and tells its owner and the case's advocate. Closing
- * resolves the case's open tickets through their own workflows.
+ * before an update returns, and sleeps until the next action or LA deadline of its
+ * statutory timeline falls due, when it flags it overdue and tells the action's
+ * owner and the case's advocate. Closing resolves the case's open tickets
+ * through their own workflows.
  */
 import type { UpdateDefinition } from '@temporalio/common'
 import {
@@ -33,9 +34,12 @@ import {
   completeCaseActionUpdate,
   openCaseUpdate,
   reassignCaseUpdate,
+  recordCaseStageUpdate,
+  recordDeadlineExceptionUpdate,
   reopenCaseActionUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
+  STATUTORY_TIMELINE_PATCH,
   type CaseRefusalDetails,
   type CaseWorkflowInput,
 } from './case.messages.ts'
@@ -92,6 +96,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
     { validator: (reassignment) => validate({ ...reassignment, kind: 'reassign' }) },
   )
+  handleCommand(recordCaseStageUpdate, (stage) => ({ ...stage, kind: 'recordStage' }))
+  handleCommand(recordDeadlineExceptionUpdate, (exception) => ({ ...exception, kind: 'recordException' }))
 
   // Closed and saved first, so the read model says closed before any ticket hears of it.
   setHandler(
@@ -130,7 +136,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   }
 
   for (;;) {
-    const wakeAt = nextCaseDeadlineMs(state)
+    // Histories from before the timeline slept for actions only.
+    const wakeAt = nextCaseDeadlineMs(state, { statutory: patched(STATUTORY_TIMELINE_PATCH) })
     if (wakeAt === null) await condition(unsaved)
     else await condition(unsaved, Math.max(1, wakeAt - Date.now()))
     state = applyCaseDeadlines(state, now())

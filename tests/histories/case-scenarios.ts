@@ -5,12 +5,15 @@
 import { randomUUID } from 'node:crypto'
 import type { WorkflowHandle } from '@temporalio/client'
 import type { TestWorkflowEnvironment } from '@temporalio/testing'
+import { DateTime } from 'luxon'
 import {
   addCaseActionUpdate,
   changeCaseActionDueUpdate,
   closeCaseUpdate,
   completeCaseActionUpdate,
   reassignCaseUpdate,
+  recordCaseStageUpdate,
+  recordDeadlineExceptionUpdate,
   reopenCaseUpdate,
   setCaseStatusUpdate,
   type CaseWorkflowInput,
@@ -71,6 +74,21 @@ export const CASE_SCENARIOS: Record<string, CaseScenario> = {
       await handle.executeUpdate(reassignCaseUpdate, { args: [{ fromId: ADVOCATE, toId: INCOMING, actorId: ADVOCATE }] })
       await handle.executeUpdate(setCaseStatusUpdate, { args: [{ status: 'assessment_requested', actorId: INCOMING }] })
       await handle.executeUpdate(closeCaseUpdate, { args: [{ reason: 'Final plan issued', actorId: INCOMING }] })
+    },
+  },
+  'timeline-watched': {
+    about: 'stage dates recorded (one corrected, one refused), an exception, and a 6-week LA deadline flagged overdue by itself',
+    async run(handle, env) {
+      const zone = 'Europe/London'
+      const today = DateTime.fromMillis(await env.currentTimeMs(), { zone })
+      const stage = (stage: 'assessment_requested' | 'draft_plan_issued', date: DateTime) =>
+        handle.executeUpdate(recordCaseStageUpdate, { args: [{ stage, date: date.toISODate()!, timezone: zone, actorId: ADVOCATE }] })
+      await stage('assessment_requested', today.minus({ days: 2 }))
+      await stage('assessment_requested', today.minus({ days: 1 }))
+      await refused(stage('draft_plan_issued', today.plus({ days: 3 })))
+      await handle.executeUpdate(recordDeadlineExceptionUpdate, { args: [{ key: 'final_plan', reason: 'family_away', actorId: ADVOCATE }] })
+      await env.sleep('43 days')
+      await stage('draft_plan_issued', today.plus({ days: 43 }))
     },
   },
 }

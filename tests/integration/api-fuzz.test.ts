@@ -162,10 +162,12 @@ people = ${values([...staff, EXAMPLE_PEOPLE.family])}
 tickets = ${values(seeded.tickets.map(String))}
 attachments = ${values([seeded.attachmentId])}
 departments = ${values([seeded.department])}
+cases = ${values(['EHC-2026-0042'])}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
 "path.attachmentId" = { dictionary = "attachments", probability = 0.5 }
+"path.caseRef" = { dictionary = "cases", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }
 "body.author.email" = { dictionary = "people", probability = 0.8 }

@@ -70,7 +70,7 @@ const MessageBody = documented(messageBody(), {
 })
 
 /** An email address as EmailSchema reads it (trimmed, lower-cased), described with the pattern it checks. */
-const Email = EmailSchema.meta({ pattern: z.regexes.email.source })
+export const Email = EmailSchema.meta({ pattern: z.regexes.email.source })
 
 /** The people the document's examples name (tests/integration/api-fuzz.test.ts gives its organisation both). */
 export const EXAMPLE_PEOPLE = { staff: 'sam.advocate@example.org', family: 'fran.family@example.org' } as const
@@ -186,7 +186,7 @@ export const TimeEntryActorQuery = z.strictObject({
     .describe('Who deletes it: the entry’s author or an admin. Defaults to the admin who created the API key.'),
 })
 
-const EnumFilter = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional()
+export const EnumFilter = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional()
 
 export const LIST_LIMIT_MAX = 100
 
@@ -288,7 +288,7 @@ export const IdempotencyKeyHeader = z
 // ---------------------------------------------------------------------------
 // Answers
 
-const InstantOut = z.iso.datetime()
+export const InstantOut = z.iso.datetime()
 const Nullable = <T extends z.ZodType>(schema: T) => schema.nullable()
 
 export const PersonSchema = z.object({ email: z.string(), name: z.string() }).meta({ id: 'Person' })

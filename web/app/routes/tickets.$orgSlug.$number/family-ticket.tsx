@@ -40,6 +40,16 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
             The local authority should answer by <DateTime value={ticket.laDeadline} />.
           </p>
         ) : null}
+        {ticket.laDates.length ? (
+          <div className="mt-3">
+            <h2 className="font-semibold text-slate-900">The council’s dates</h2>
+            <ul className="mt-1 list-disc space-y-1 pl-5 text-slate-800">
+              {ticket.laDates.map((sentence) => (
+                <li key={sentence}>{sentence}</li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         <div className="mt-4">
           <DetailList
             items={[

@@ -3,6 +3,8 @@
  * separately and never includes internal notes, their attachments or the
  * timeline: what is not loaded cannot leak into the page or its loader data.
  */
+import { describeDeadline } from '../../../../domain/statutory-words.ts'
+import { readCaseTimeline } from '../../../../services/case-timeline.server.ts'
 import { PRIORITY_LABELS, STATUS_LABELS, TYPE_LABELS, type TicketStatus } from '../../../../domain/ticket.ts'
 import { allowedTransitions, type TicketView } from '../../../../domain/ticket-state.ts'
 import { workflowUiUrl } from '../../../../lib/temporal.ts'
@@ -74,6 +76,7 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
     }),
     markNotificationsRead(ctx, access.user.id, access.ticket.id),
   ])
+  const laDates = await familyLaDates(ctx, access.ticket.id)
   const tz = ticket.org.timezone
   const base = `/tickets/${ticket.org.slug}/${ticket.number}`
   const now = Date.now()
@@ -100,6 +103,7 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
       replyBy: ticket.status === 'pending_family' && ticket.autoCloseAt ? formatDateTime(ticket.autoCloseAt, tz) : null,
       laDeadline: ticket.status === 'pending_la' && ticket.laDeadline ? formatDateTime(ticket.laDeadline, tz) : null,
       followUpHref: ticket.status === 'closed' ? `/orgs/${ticket.org.slug}/request?followUp=${ticket.number}` : null,
+      laDates,
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     messages: messages.map((m) => ({
@@ -112,6 +116,22 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
       attachments: attachmentLinks(base, m.attachments),
     })),
   }
+}
+
+/**
+ * The council's dates from the ticket's case, in the family's words: those still
+ * to come or missed; met ones and exceptions (the advocate's notes) stay with staff.
+ */
+async function familyLaDates(ctx: CasewayContext, ticketId: string): Promise<string[]> {
+  const { caseId } = await ctx.db.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { caseId: true } })
+  const timeline = caseId ? await readCaseTimeline(ctx, caseId) : null
+  if (!timeline) return []
+  return timeline.deadlines
+    .filter((deadline) => deadline.state === 'due' || deadline.state === 'overdue')
+    .map((deadline) => {
+      const sentence = describeDeadline(deadline, timeline.childName, 'family')
+      return deadline.state === 'overdue' ? `${sentence} That date has passed: your advocate is following it up.` : sentence
+    })
 }
 
 /** The page for the organisation's team; `?savedReply=<id>` puts that saved reply in the reply box. */

@@ -1,0 +1,125 @@
+/**
+ * The case resource of the integration API on the real stack: listing (keyset
+ * pages, filters), reading a case with its statutory timeline, refusals in
+ * the error shape, and isolation: another organisation's case is not there (404).
+ */
+import { DateTime } from 'luxon'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiKey } from '../../services/api-keys.server.ts'
+import { recordCaseStage } from '../../services/case-commands.server.ts'
+import { assign } from '../../services/ticket-commands.server.ts'
+import { createTicket } from '../../services/ticket-creation.server.ts'
+import { CaseEnvelope, CaseListSchema } from '../../web/api/case-schemas.ts'
+import { ErrorSchema } from '../../web/api/errors.ts'
+import { eventually } from '../support/eventually.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
+import { connectToStack, type StackConnection } from '../support/stack.ts'
+
+let stack: StackConnection
+let people: Awaited<ReturnType<typeof createTestOrganisation>>
+let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>
+let otherApi: typeof api
+
+function clientFor(key: string): typeof api {
+  return async (method, path, body) => {
+    const response = await fetch(`${stack.stack.webUrl}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    return { status: response.status, json: text ? JSON.parse(text) : null }
+  }
+}
+
+beforeAll(async () => {
+  stack = await connectToStack()
+  people = await createTestOrganisation(stack.db)
+  const other = await createTestOrganisation(stack.db)
+  api = clientFor((await createApiKey(stack.db, { orgId: people.org.id, name: 'CMS', createdById: people.admin.id, via: 'cli' })).key)
+  otherApi = clientFor((await createApiKey(stack.db, { orgId: other.org.id, name: 'CMS', createdById: other.admin.id, via: 'cli' })).key)
+})
+afterAll(async () => {
+  await stack?.close()
+})
+
+/** A case opened by assigning a ticket to the advocate. */
+async function openedCase(childName: string) {
+  const ticket = await createTicket(stack.context, {
+    orgId: people.org.id,
+    requesterId: people.family.id,
+    subject: `Help for ${childName}`,
+    type: 'ehcp',
+    body: 'Please help.',
+    childName,
+  })
+  await assign(stack.context, { ticket, actor: people.admin, assigneeId: people.advocate.id })
+  return await eventually(async () => {
+    const row = await stack.db.ticket.findUniqueOrThrow({
+      where: { id: ticket.id },
+      select: { number: true, case: { select: { caseRef: true } } },
+    })
+    expect(row.case).not.toBeNull()
+    return { caseRef: row.case!.caseRef, ticketNumber: row.number }
+  })
+}
+
+function expectError(answer: { status: number; json: unknown }, status: number, code: string) {
+  expect(answer.status).toBe(status)
+  expect(ErrorSchema.parse(answer.json).error.code).toBe(code)
+}
+
+describe('reading cases', () => {
+  it('lists the organisation’s cases most recently active first, in keyset pages, filtered by status and advocate', async () => {
+    const first = await openedCase('Ada')
+    const second = await openedCase('Bo')
+    const all = await api('GET', '/cases?limit=1')
+    expect(all.status).toBe(200)
+    expect(CaseListSchema.parse(all.json).cases).toHaveLength(1)
+    expect(all.json.cases[0].caseRef).toBe(second.caseRef)
+    const next = await api('GET', `/cases?limit=1&cursor=${all.json.nextCursor}`)
+    expect(next.json.cases[0].caseRef).toBe(first.caseRef)
+    const mine = await api('GET', `/cases?advocate=${encodeURIComponent(people.advocate.email)}&status=intake`)
+    expect(mine.json.cases.map((kase: { caseRef: string }) => kase.caseRef)).toEqual(
+      expect.arrayContaining([first.caseRef, second.caseRef]),
+    )
+    expect((await api('GET', '/cases?status=tribunal')).json.cases).toEqual([])
+    expectError(await api('GET', '/cases?status=lost'), 400, 'invalid_request')
+    expectError(await api('GET', `/cases?advocate=${encodeURIComponent(people.family.email)}`), 422, 'unprocessable')
+  })
+
+  it('reads one case with its linked tickets; another organisation’s key finds nothing', async () => {
+    const { caseRef, ticketNumber } = await openedCase('Cy')
+    const answer = await api('GET', `/cases/${caseRef}`)
+    expect(answer.status).toBe(200)
+    expect(CaseEnvelope.parse(answer.json).case).toMatchObject({
+      caseRef,
+      childName: 'Cy',
+      status: 'intake',
+      tickets: [ticketNumber],
+      deadlines: [],
+    })
+    expectError(await otherApi('GET', `/cases/${caseRef}`), 404, 'not_found')
+    expectError(await api('GET', '/cases/NO-SUCH-CASE'), 404, 'not_found')
+  })
+})
+
+describe('a case’s statutory timeline', () => {
+  it('reads the stage dates and the LA deadlines its workflow saved, a past one overdue', async () => {
+    const { caseRef } = await openedCase('Dee')
+    const kase = await stack.db.case.findUniqueOrThrow({
+      where: { orgId_caseRef: { orgId: people.org.id, caseRef } },
+      select: { id: true },
+    })
+    const date = DateTime.now().setZone('Europe/London').minus({ weeks: 7 }).toISODate()!
+    await recordCaseStage(stack.context, { case: kase, actor: people.advocate, stage: 'assessment_requested', date })
+    const answer = await api('GET', `/cases/${caseRef}`)
+    const { case: read } = CaseEnvelope.parse(answer.json)
+    expect(read.stages).toEqual({ assessment_requested: date })
+    expect(read.deadlines.map((deadline) => [deadline.key, deadline.state])).toEqual([
+      ['assessment_decision', 'overdue'],
+      ['no_plan_notice', 'due'],
+      ['final_plan', 'due'],
+    ])
+  })
+})
