@@ -5,7 +5,7 @@
  * sent again is stored once), and only then acknowledged. The process that
  * stored it processes it at once; one that died first leaves the row received,
  * and the worker's sweep processes it after the grace period. Processing ends in
- * one outcome, written on the row (docs/decisions/011-inbound-mail.md).
+ * one outcome, written on the row (docs/decisions/012-inbound-mail.md).
  */
 import { createHash } from 'node:crypto'
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser'
