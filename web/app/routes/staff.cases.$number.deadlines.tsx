@@ -6,7 +6,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { periodAllowsException, type StatutoryDeadline, type StatutoryDeadlineState } from '../../../domain/statutory-timeline.ts'
 import {
@@ -21,7 +21,7 @@ import { recordCaseStage, recordDeadlineException, type CaseCommandResult } from
 import { readCaseTimeline } from '../../../services/case-timeline.server.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { SelectField, TextField } from '../components/form-fields.tsx'
-import { Alert, Button, Card, CardTitle, EmptyState, linkClass, PageHeader } from '../components/ui.tsx'
+import { Alert, Button, Card, CardTitle, EmptyState } from '../components/ui.tsx'
 import { requireCaseAccess } from '../utils/case-access.server.ts'
 import { redirectWithFlash } from '../utils/flash.server.ts'
 import { notFound } from '../utils/http.ts'
@@ -35,7 +35,6 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!timeline) throw notFound('Case not found')
   return {
     caseRef: access.case.caseRef,
-    caseHref: access.href,
     closed: access.case.status === 'closed',
     stages: STATUTORY_STAGES.map((stage) => ({ stage, label: STATUTORY_STAGE_LABELS[stage], date: timeline.stages[stage] ?? '' })),
     deadlines: timeline.deadlines.map((deadline) => ({
@@ -111,19 +110,12 @@ const STATE_CLASSES: Record<StatutoryDeadlineState, string> = {
 }
 
 export default function CaseDeadlines() {
-  const { caseRef, caseHref, closed, stages, deadlines, exceptionChoices } = useLoaderData<typeof loader>()
+  const { closed, stages, deadlines, exceptionChoices } = useLoaderData<typeof loader>()
   const answer = useActionData<typeof action>()
   const errorsFor = (form: string) => (answer && answer.form === form ? answer : null)
   return (
     <div className="space-y-6">
-      <PageHeader
-        eyebrow={
-          <Link to={caseHref} className={linkClass}>
-            Back to {caseRef}
-          </Link>
-        }
-        title="LA deadlines"
-      />
+      <h2 className="text-xl font-semibold text-slate-900">LA deadlines</h2>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card aria-labelledby="timeline-title">
           <CardTitle id="timeline-title">The council’s deadlines</CardTitle>

@@ -7,19 +7,18 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { SelectField, TextAreaField } from '../components/form-fields.tsx'
 import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
-import { Alert, Button, Card, CardTitle, DateTime, EmptyState, linkClass, PageHeader } from '../components/ui.tsx'
+import { Alert, Button, Card, CardTitle, DateTime, EmptyState } from '../components/ui.tsx'
 import { caseHandovers, HANDOVER_NOTE_MAX, writeHandoverNote } from '../../../services/case-handovers.server.ts'
 import { reassignCase, reassignEverything } from '../../../services/reassignment.server.ts'
 import type { CasewayContext } from '../context.ts'
-import { requireUser } from '../utils/auth.server.ts'
+import { requireCaseAccess } from '../utils/case-access.server.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { notFound } from '../utils/http.ts'
-import { requireTeamPermission } from '../utils/permissions.server.ts'
 import { newSubmissionToken, redirectOnce, submitOnce } from '../utils/submissions.server.ts'
 import { parseForm } from '../utils/validation.ts'
 
@@ -41,14 +40,11 @@ const TeamTabSchema = z.discriminatedUnion(
   { error: 'Unknown action' },
 )
 
-/** The case, if this person may see it: its advocate or an admin of its organisation; 404 otherwise. */
-async function requireCase(context: CasewayContext, request: Request, number: string | undefined) {
-  const user = await requireUser(context, request)
-  const { team } = requireTeamPermission(user, request, 'read:ticket:org', 'Only the organisation’s team sees its cases.')
-  const caseNumber = z.coerce.number().int().positive().safeParse(number)
-  if (!caseNumber.success) throw notFound('Case not found')
-  const kase = await context.db.case.findUnique({
-    where: { orgId_number: { orgId: team.orgId, number: caseNumber.data } },
+/** The case through the workspace's one door (404 outside the rule), with what this tab shows of it. */
+async function requireCase(context: CasewayContext, request: Request, params: { number?: string }) {
+  const access = await requireCaseAccess(context, request, params)
+  const kase = await context.db.case.findUniqueOrThrow({
+    where: { id: access.case.id },
     select: {
       id: true,
       orgId: true,
@@ -60,13 +56,11 @@ async function requireCase(context: CasewayContext, request: Request, number: st
       advocate: { select: { name: true } },
     },
   })
-  const admin = team.role === 'admin'
-  if (!kase || (!admin && kase.advocateId !== user.id)) throw notFound('Case not found')
-  return { user, team, kase, admin }
+  return { user: access.user, kase, admin: access.team.role === 'admin' }
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const { user, kase, admin } = await requireCase(context, request, params.number)
+  const { user, kase, admin } = await requireCase(context, request, params)
   const [handovers, org, team] = await Promise.all([
     caseHandovers(context.db, kase.id),
     context.db.organisation.findUniqueOrThrow({ where: { id: kase.orgId }, select: { timezone: true } }),
@@ -99,7 +93,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
-  const { user, kase, admin } = await requireCase(context, request, params.number)
+  const { user, kase, admin } = await requireCase(context, request, params)
   const formData = await request.formData()
   const form = parseForm(formData, TeamTabSchema)
   if (!form.success)
@@ -158,11 +152,7 @@ export default function CaseTeam() {
   const errorFor = (intent: string) => (actionData && actionData.intent === intent ? actionData.formError : null)
   return (
     <div className="space-y-6">
-      <PageHeader title={`Team of ${kase.caseRef}`} eyebrow={kase.childName ? `About ${kase.childName}` : undefined}>
-        <Link to={`/staff/cases/${kase.number}`} className={linkClass}>
-          Back to {kase.caseRef}
-        </Link>
-      </PageHeader>
+      <h2 className="text-xl font-semibold text-slate-900">Team</h2>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <Card aria-labelledby="handovers-heading">
           <CardTitle id="handovers-heading">Handover notes</CardTitle>

@@ -1,4 +1,4 @@
-/** A case: its header (reference, family, child, advocate, status), a tab per part (Overview, each linked ticket) and the tab's page. */
+/** A case: its header (reference, family, child, advocate, status), a tab per part (Overview, LA deadlines, Team, each linked ticket) and the tab's page. */
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, Outlet, useLoaderData, useLocation } from '@remix-run/react'
 import { CASE_STATUS_LABELS } from '../../../domain/case.ts'
@@ -36,6 +36,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     listHref: `/staff/cases${access.orgQuery}`,
     tabs: [
       { key: base, label: 'Overview', href: `${base}${access.orgQuery}` },
+      { key: `${base}/deadlines`, label: 'LA deadlines', href: `${base}/deadlines${access.orgQuery}` },
+      { key: `${base}/team`, label: 'Team', href: `${base}/team${access.orgQuery}` },
       ...kase.tickets.map((t) => ({
         key: `${base}/tickets/${t.number}`,
         label: `#${t.number} ${t.subject}`,
