@@ -18,6 +18,7 @@ import type { ServiceContext } from './context.ts'
 import { automaticMailReason, replyBody } from './inbound-reply.server.ts'
 import { queueEmail } from './outbox.server.ts'
 import { createTicket, TicketServiceError } from './ticket-creation.server.ts'
+import { assignToFamilysAdvocate } from './auto-assignment.server.ts'
 import { postMessage, postMessageOrFollowUp, type TicketCommandResult } from './ticket-commands.server.ts'
 
 /** How long the process that took a mail has to process it before the sweep may. */
@@ -318,6 +319,8 @@ async function newRequest(ctx: ServiceContext, row: Row, parsed: ParsedMail, sen
           data: { state: 'processed', outcome: 'ticket_created', ticketId: created.id, processedAt: new Date() },
         })),
     })
+    // As from the portal and the API: a family with an open case goes straight to its advocate.
+    await assignToFamilysAdvocate(ctx, ticket)
     return { outcome: 'ticket_created', ticketId: ticket.id }
   } catch (error) {
     if (error instanceof TicketServiceError) return { outcome: 'refused', detail: error.message }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { REPLY_MARKER } from '../../lib/mail/templates.tsx'
-import { changeStatus, postMessage } from '../../services/ticket-commands.server.ts'
+import { assign, changeStatus, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { familyMarker } from '../../web/app/utils/format.ts'
 import { eventually } from '../support/eventually.ts'
@@ -182,6 +182,32 @@ describe('every other outcome of a mail', () => {
     expect(ticket).toMatchObject({ subject, requesterId: people.otherFamily.id, orgId: people.org.id })
     expect(ticket.departmentId).toBe(ticket.org.defaultDepartmentId)
     expect(ticket.messages.map((m) => m.body)).toEqual(['Our EHCP is late.'])
+  }, 90_000)
+
+  it('mail to the organisation’s address from a family with an open case goes to their advocate and joins the case', async () => {
+    const team = await createTestOrganisation(stack.db)
+    const first = await createTicket(stack.context, {
+      orgId: team.org.id,
+      requesterId: team.family.id,
+      subject: 'Our first request',
+      type: 'ehcp',
+      body: 'The council has not replied.',
+    })
+    const assigned = await assign(stack.context, { ticket: first, actor: team.admin, assigneeId: team.advocate.id })
+    expect(assigned.status).toBe('applied')
+    const kase = await eventually(async () => {
+      const row = await stack.db.ticket.findUniqueOrThrow({ where: { id: first.id }, select: { caseId: true } })
+      expect(row.caseId).not.toBeNull()
+      return row.caseId
+    }, 30_000)
+    await sendToListener({ from: team.family.email, to: `${team.org.slug}@${domain}`, subject: 'One more thing', text: 'The school rang.' })
+    const row = await inbound({ outcome: 'ticket_created', sender: team.family.email })
+    const ticket = await eventually(async () => {
+      const created = await stack.db.ticket.findUniqueOrThrow({ where: { id: row.ticketId! } })
+      expect(created).toMatchObject({ assigneeId: team.advocate.id, caseId: kase })
+      return created
+    }, 30_000)
+    expect(ticket.status).toBe('in_progress')
   }, 90_000)
 
   it('mail to the organisation’s address from someone unknown: an invitation, no ticket, no account', async () => {
