@@ -5,22 +5,21 @@
  * case's team tab shows its handover note and the reassign forms.
  */
 import { mkdir } from 'node:fs/promises'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setMemberCapacity } from '../../services/capacity.server.ts'
 import { writeHandoverNote } from '../../services/case-handovers.server.ts'
 import { assign } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { eventually } from '../support/eventually.ts'
-import { launchBrowser } from '../support/browser.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { launchBrowser, signedInPage } from '../support/browser.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 const SHOTS = 'tests/.artifacts/capacity'
 
 let stack: StackConnection
 let browser: Browser
-const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
   stack = await connectToStack()
@@ -28,22 +27,12 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true })
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function signIn(email: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled: false })
-  contexts.push(context)
-  const page = await context.newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (email: string, viewport = { width: 1366, height: 900 }) =>
+  signedInPage(browser, stack.stack.webUrl, email, { viewport, javaScriptEnabled: false })
 
 describe('capacity in triage', () => {
   it('shows "At capacity", refuses without the override and assigns with it; the team tab shows the handover note', async () => {

@@ -9,12 +9,12 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { DateTime } from 'luxon'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTicket } from '../../services/ticket-creation.server.ts'
-import { launchBrowser } from '../support/browser.ts'
+import { launchBrowser, signedInPage, submitAndFollow } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 const SHOTS = 'tests/.artifacts/case-workspace'
@@ -22,7 +22,6 @@ const WIDTHS = [390, 1366, 1920] as const
 
 let stack: StackConnection
 let browser: Browser
-const contexts: BrowserContext[] = []
 
 beforeAll(async () => {
   stack = await connectToStack()
@@ -30,27 +29,12 @@ beforeAll(async () => {
   await mkdir(SHOTS, { recursive: true })
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function signIn(email: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled: false })
-  contexts.push(context)
-  const page = await context.newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
-
-/** Without JavaScript a button posts the form and the browser follows the redirect to a new page. */
-async function submit(page: Page, button: string, scope: Pick<Page, 'getByRole'> = page) {
-  await Promise.all([page.waitForNavigation(), scope.getByRole('button', { name: button, exact: true }).click()])
-}
+const signIn = (email: string, viewport = { width: 1366, height: 900 }) =>
+  signedInPage(browser, stack.stack.webUrl, email, { viewport, javaScriptEnabled: false })
 
 /** The page at each width, whole. */
 async function shoot(page: Page, name: string) {
@@ -78,7 +62,7 @@ describe('the case workspace', () => {
     await admin.goto('/staff/triage')
     const card = admin.getByRole('region', { name: subject })
     await card.getByRole('combobox', { name: 'Assign to' }).selectOption(org.advocate.id)
-    await submit(admin, 'Assign', card)
+    await submitAndFollow(admin, 'Assign', card)
     const kase = await eventually(async () => {
       const row = await stack.db.ticket.findUniqueOrThrow({
         where: { id: ticket.id },
@@ -100,7 +84,7 @@ describe('the case workspace', () => {
       .getByRole('link', { name: `#${ticket.number} ${subject}` })
       .click()
     await advocate.getByLabel('Message').fill('We will write to the council this week and ask for their decision.')
-    await submit(advocate, 'Send reply')
+    await submitAndFollow(advocate, 'Send reply')
     await advocate.getByText(/^Reply sent\./).waitFor()
     await advocate.getByText('We will write to the council this week and ask for their decision.').waitFor()
     await shoot(advocate, 'case-ticket-tab')
@@ -110,7 +94,7 @@ describe('the case workspace', () => {
     const inAMinute = DateTime.now().setZone(tz).plus({ seconds: 61 }).toFormat("yyyy-MM-dd'T'HH:mm")
     await advocate.getByLabel('What needs doing').fill('Phone the council’s SEN team')
     await advocate.getByLabel('Due', { exact: true }).fill(inAMinute)
-    await submit(advocate, 'Add next action')
+    await submitAndFollow(advocate, 'Add next action')
     await advocate.getByText('Next action added').waitFor()
     const actions = advocate.getByRole('region', { name: 'Next actions' })
     await actions.getByText('Open', { exact: true }).waitFor()
@@ -138,13 +122,13 @@ describe('the case workspace', () => {
     await row.getByText('Phone the council’s SEN team').waitFor()
     await row.getByText('Message:').waitFor()
     await admin.getByLabel('Overdue actions only').check()
-    await submit(admin, 'Apply filters')
+    await submitAndFollow(admin, 'Apply filters')
     await admin.getByRole('row', { name: new RegExp(kase.caseRef) }).waitFor()
     await shoot(admin, 'team-dashboard')
 
     await advocate.goto(`/staff/cases/${kase.number}`)
     await advocate.getByLabel('Why it is closing').fill('The council agreed to assess')
-    await submit(advocate, 'Close the case')
+    await submitAndFollow(advocate, 'Close the case')
     await advocate.getByText('Case closed; 1 ticket resolved').waitFor()
     await eventually(async () =>
       expect(await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { status: true } })).toEqual({

@@ -5,19 +5,18 @@
  */
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { replyAddress, signReplyToken } from '../../lib/mail/reply-token.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
-import { launchBrowser } from '../support/browser.ts'
+import { launchBrowser, signedInPage } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
 import { sendToListener } from '../support/inbound-mail.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
 let browser: Browser
-const contexts: BrowserContext[] = []
 const screenshots = process.env.CASEWAY_SCREENSHOTS
 
 beforeAll(async () => {
@@ -25,22 +24,12 @@ beforeAll(async () => {
   browser = await launchBrowser()
 })
 afterAll(async () => {
-  for (const context of contexts) await context.close()
   await browser?.close()
   await stack?.close()
 })
 
-async function signIn(email: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.stack.webUrl, viewport, javaScriptEnabled: false })
-  contexts.push(context)
-  const page = await context.newPage()
-  await page.goto('/login')
-  await page.getByLabel('Email').fill(email)
-  await page.getByLabel('Password').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
-  return page
-}
+const signIn = (email: string, viewport: { width: number; height: number }) =>
+  signedInPage(browser, stack.stack.webUrl, email, { viewport, javaScriptEnabled: false })
 
 describe('a reply that came by email', () => {
   it('staff open its original mail from the message; the family sees no link and gets 404 for it', async () => {

@@ -105,7 +105,8 @@ beforeAll(async () => {
   form.set('payload', JSON.stringify({ author: { email: EXAMPLE_PEOPLE.staff }, body: 'The decision letter.' }))
   form.append('attachments', new Blob(['%PDF-1.4 decision']), 'decision.pdf')
   const posted = await api('POST', `/tickets/${withFile.ticket.number}/messages`, form)
-  const waiting = await api('POST', '/tickets', request)
+  // Another family: the first reply above made Fran's advocate theirs, and her next request would go straight to them.
+  const waiting = await api('POST', '/tickets', { ...request, requester: { email: 'wren.family@test.example', name: 'Wren Family' } })
   await api('POST', `/tickets/${waiting.ticket.number}/assign`, { assignee: { email: EXAMPLE_PEOPLE.staff } })
   await api('POST', `/tickets/${waiting.ticket.number}/status`, {
     status: 'pending_la',

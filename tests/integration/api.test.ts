@@ -5,6 +5,7 @@
  * creation under concurrent retries, case closure, a burst of messages to one
  * ticket, and the OpenAPI document matching the router.
  */
+import { randomUUID } from 'node:crypto'
 import { execFile } from 'node:child_process'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -81,6 +82,9 @@ async function orgWithKey(options: { creator?: boolean } = {}) {
   })
   return { ...org, key, api: clientFor(stack.stack.webUrl, key) }
 }
+
+/** A family with no case yet: their request is not auto-assigned to an advocate they already have. */
+const newFamily = () => ({ email: `family-${randomUUID().slice(0, 8)}@test.example`, name: 'Nia Newfamily' })
 
 function newTicket(overrides: Record<string, unknown> = {}) {
   return {
@@ -689,7 +693,7 @@ describe('commands', () => {
   })
 
   it('assigns to a member of staff and changes priority, recomputing the SLA', async () => {
-    const ticket = await createTicket(api, { priority: 'low' })
+    const ticket = await createTicket(api, { priority: 'low', requester: newFamily() })
     const assigned = await api('POST', `/tickets/${ticket.number}/assign`, { assignee: { email: people.advocate.email.toUpperCase() } })
     expect(assigned.status).toBe(200)
     expect(assigned.json.ticket).toMatchObject({ status: 'in_progress', assignee: { email: people.advocate.email, name: 'Sam Advocate' } })
@@ -732,7 +736,7 @@ describe('cases', () => {
     const linked = await createTicket()
     const alsoLinked = await createTicket()
     const done = await createTicket()
-    const unrelated = await createTicket()
+    const unrelated = await createTicket(api, { requester: newFamily() })
     for (const ticket of [linked, alsoLinked, done]) {
       const answer = await api('POST', `/tickets/${ticket.number}/case`, { caseRef })
       expect(answer.json.ticket.caseRef).toBe(caseRef)

@@ -69,6 +69,13 @@ function tokensIn(html: string): string[] {
   return [...html.matchAll(/name="submissionToken" value="([0-9a-f-]{36})"/g)].map((match) => match[1]!)
 }
 
+/** The token of the form whose `intent` is `intent`, on a page with several. */
+function tokenOfForm(html: string, intent: string): string {
+  const form = html.split('<form').find((part) => part.includes(`name="intent" value="${intent}"`))
+  expect(form, `a form with intent ${intent}`).toBeDefined()
+  return onlyToken(form!.split('</form>')[0]!)
+}
+
 /** The token of the only form on the page that carries one. */
 function onlyToken(html: string): string {
   const tokens = tokensIn(html)
@@ -158,6 +165,8 @@ const forms: CreatingForm[] = [
     name: 'a staff reply',
     visitor: () => visitor(people.advocate.email),
     path: ticketPath,
+    // The ticket page has other creating forms too (a time entry).
+    token: (html) => tokenOfForm(html, 'reply'),
     fields: (run) => ({ intent: 'reply', visibility: 'public', body: `Staff reply ${run}` }),
     made: (run) => onTicket({ body: `Staff reply ${run}`, visibility: 'public' }),
   },
@@ -165,6 +174,8 @@ const forms: CreatingForm[] = [
     name: 'an internal note with a file',
     visitor: () => visitor(people.advocate.email),
     path: ticketPath,
+    // The ticket page has other creating forms too (a time entry).
+    token: (html) => tokenOfForm(html, 'reply'),
     fields: (run) => ({ intent: 'reply', visibility: 'internal', body: `Note ${run}` }),
     file: (run) => ({ name: `note-${run}.txt`, text: 'notes' }),
     made: async (run) => (await onTicket({ body: `Note ${run}`, visibility: 'internal' })) * (await filesOnTicket(`note-${run}.txt`)),

@@ -100,17 +100,35 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   reopen: { intent: 'reopen' },
   'la-response': { intent: 'la-response' },
   watch: { intent: 'watch', userId: randomUUID(), watching: 'true' },
+  'add-tag': { intent: 'add-tag', name: 'Tribunal prep' },
+  'remove-tag': { intent: 'remove-tag', tagId: randomUUID() },
+  'log-time': { intent: 'log-time', duration: '30m', workedOn: '2026-12-01', kind: 'call', note: '' },
+  'edit-time': { intent: 'edit-time', entryId: randomUUID(), duration: '30m', workedOn: '2026-12-01', kind: 'call', note: '' },
+  'delete-time': { intent: 'delete-time', entryId: randomUUID() },
 }
 
 /** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */
-const PORTAL_TICKET_ROUTES = ['tickets.$orgSlug.$number', 'tickets.$orgSlug.$number_.attachments.$attachmentId.ts']
+const PORTAL_TICKET_ROUTES = [
+  'tickets.$orgSlug.$number',
+  'tickets.$orgSlug.$number_.attachments.$attachmentId.ts',
+  'tickets.$orgSlug.$number_.messages.$messageId.original.ts',
+]
+
+/** The case page's routes (a case number in the path), walked by the case test below. */
+const PORTAL_CASE_ROUTES = [
+  'staff.cases.$number.tsx',
+  'staff.cases.$number._index.tsx',
+  'staff.cases.$number.deadlines.tsx',
+  'staff.cases.$number.team.tsx',
+  'staff.cases.$number.tickets.$ticketNumber.tsx',
+]
 
 describe('the portal', () => {
   it('walks every route that takes a ticket number or id', async () => {
     const routes = (await readdir(path.join(import.meta.dirname, '../../web/app/routes'))).filter((name) =>
       /\$(number|attachmentId)/.test(name),
     )
-    expect(routes.sort()).toEqual([...PORTAL_TICKET_ROUTES].sort())
+    expect(routes.sort()).toEqual([...PORTAL_TICKET_ROUTES, ...PORTAL_CASE_ROUTES].sort())
     expect(Object.keys(TICKET_FORMS).sort()).toEqual(TicketActionSchema.options.map((o) => o.shape.intent.value).sort())
   })
 
@@ -150,6 +168,30 @@ describe('the portal', () => {
     }
   })
 
+  it('answers another organisation’s message original as one that does not exist', async () => {
+    const client = signedIn.get(a.admin.id)!
+    const message = await stack.db.message.findFirstOrThrow({ where: { ticket: { orgId: b.org.id, number: ONLY_IN_B } } })
+    const original = (ticket: string, id: string) => `${ticket}/messages/${id}/original`
+    await expectAlike(
+      [
+        original(`/tickets/${b.org.slug}/${ONLY_IN_B}`, message.id),
+        original(`/tickets/${b.org.slug}/${NOWHERE}`, message.id),
+        original(`/tickets/${a.org.slug}/1`, message.id),
+      ].map((asked) => ({ asked, send: () => client.get(asked) })),
+    )
+  })
+
+  it('answers another organisation’s case as one that does not exist, in every tab and action', async () => {
+    const theirs = await stack.db.case.findUniqueOrThrow({ where: { orgId_caseRef: { orgId: b.org.id, caseRef: bCaseRef } } })
+    expect(await stack.db.case.count({ where: { orgId: a.org.id, number: theirs.number } })).toBe(0)
+    const client = signedIn.get(a.admin.id)!
+    for (const tab of ['', '/deadlines', '/team', `/tickets/${ONLY_IN_B}`]) {
+      const paths = [`/staff/cases/${theirs.number}${tab}`, `/staff/cases/${NOWHERE}${tab}`]
+      await expectAlike(paths.map((asked) => ({ asked, send: () => client.get(asked) })))
+      await expectAlike(paths.map((asked) => ({ asked, send: () => client.post(asked, { intent: 'close-case', reason: 'x' }) })))
+    }
+  })
+
   it('triage takes only its own organisation’s ticket numbers', async () => {
     const client = signedIn.get(a.admin.id)!
     const triage = (number: number) =>
@@ -179,6 +221,9 @@ const API_BODIES: Record<string, unknown> = {
   changeDepartment: { department: 'general' },
   linkCase: { caseRef: 'CASE-1' },
   recordLaResponse: {},
+  addTicketTag: { name: 'Tribunal prep' },
+  createTimeEntry: { minutes: 30, workedOn: '2026-12-01', kind: 'call' },
+  updateTimeEntry: { minutes: 30 },
 }
 
 describe('the API', () => {
@@ -198,7 +243,11 @@ describe('the API', () => {
       if (route.body) expect(API_BODIES, `a body for ${route.operationId}`).toHaveProperty(route.operationId)
       const body = route.body ? API_BODIES[route.operationId] : undefined
       const pathFor = (number: number, file: string = randomUUID()) =>
-        route.path.replace('{number}', String(number)).replace('{attachmentId}', file)
+        route.path
+          .replace('{number}', String(number))
+          .replace('{attachmentId}', file)
+          .replace('{tag}', 'Tribunal%20prep')
+          .replace('{id}', randomUUID())
       const groups = route.path.includes('{attachmentId}')
         ? [
             [pathFor(ONLY_IN_B, bFile), pathFor(NOWHERE, bFile), pathFor(ONLY_IN_B)],
