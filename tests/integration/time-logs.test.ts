@@ -139,10 +139,15 @@ describe('per advocate', () => {
       ['Ada Admin', 120],
       ['Sam Advocate', 45],
     ])
-    const plan = await stack.db.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
-      `EXPLAIN SELECT "userId", sum(minutes) FROM "TimeEntry" WHERE "orgId" = $1::uuid AND "workedOn" BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY "userId"`,
-      a.org.id,
-    )
+    // On a table this small the planner may rightly prefer a scan; with scans priced out it
+    // shows whether an index serves the report (without one, the plan is still a Seq Scan).
+    const plan = await stack.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off')
+      return tx.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT "userId", sum(minutes) FROM "TimeEntry" WHERE "orgId" = $1::uuid AND "workedOn" BETWEEN '2026-01-01' AND '2026-12-31' GROUP BY "userId"`,
+        a.org.id,
+      )
+    })
     expect(plan.map((l) => l['QUERY PLAN']).join('\n')).not.toMatch(/Seq Scan on "TimeEntry"/)
     const admin = (await calls.load(timeReport, a.admin, `/staff/time?from=2026-11-01&to=2026-12-31`)).data as { rows: { name: string }[] }
     expect(admin.rows.map((r) => r.name)).toEqual(['Ada Admin', 'Sam Advocate'])

@@ -145,9 +145,9 @@ export const RemoveTagQuery = z.strictObject({
 })
 
 const Minutes = z.int().min(1).max(MAX_ENTRY_MINUTES).describe(`Whole minutes, 1 to ${MAX_ENTRY_MINUTES}.`)
-const Day = z
-  .string()
-  .regex(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'Must be a date, YYYY-MM-DD')
+// A calendar date (format: date), so the document refuses 31 June as the parser does.
+const Day = z.iso
+  .date({ error: 'Must be a date that exists, YYYY-MM-DD' })
   .pipe(CalendarDateSchema)
   .meta({ examples: ['2026-12-01'] })
   .describe('The day the work was done (YYYY-MM-DD).')
