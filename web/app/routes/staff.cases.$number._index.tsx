@@ -19,6 +19,7 @@ import { getCasePage } from '../../../services/case-reads.server.ts'
 import { CaseOverview, type CaseOverviewActionData } from '../components/case-overview.tsx'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { requireCaseAccess } from '../utils/case-access.server.ts'
+import { asRecord } from '../utils/ticket-timeline.ts'
 import { describeCaseEvent } from '../utils/case-timeline.ts'
 import { formatDateTime } from '../utils/format.ts'
 import { newSubmissionToken, redirectOnce, submitOnce } from '../utils/submissions.server.ts'
@@ -64,11 +65,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     timeline: kase.events.map((e) => ({
       key: `event-${e.seq}`,
       text: describeCaseEvent(e.kind, asRecord(e.data), {
-        actionTitle: (id) => (typeof id === 'string' ? (titles.get(id) ?? null) : null),
-        nameOf: (id) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null),
+        actionTitle: (id) => (typeof id === 'string' ? titles.get(id) ?? null : null),
+        nameOf: (id) => (typeof id === 'string' ? names.get(id) ?? 'Someone no longer here' : null),
         when,
       }),
-      actor: e.actorId ? (names.get(e.actorId) ?? 'Someone no longer here') : null,
+      actor: e.actorId ? names.get(e.actorId) ?? 'Someone no longer here' : null,
       at: formatDateTime(e.at, tz),
     })),
   }
@@ -164,10 +165,6 @@ async function answer(
         { status: result.status === 'refused' ? 409 : 503 },
       )
   }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
 }
 
 export default function CaseOverviewPage() {

@@ -1,6 +1,7 @@
 /** A case's timeline in plain words, for the kinds its workflow writes (domain/case-state.ts CaseEventBody). */
-import { CASE_STATUS_LABELS, type CaseStatus } from '../../../domain/case.ts'
+import { CASE_STATUS_LABELS } from '../../../domain/case.ts'
 import { humanise } from './format.ts'
+import { labelOf } from './ticket-timeline.ts'
 
 export interface CaseEventWords {
   /** A next action's title by its id. */
@@ -11,7 +12,7 @@ export interface CaseEventWords {
 }
 
 function statusWords(value: unknown): string {
-  return typeof value === 'string' && value in CASE_STATUS_LABELS ? CASE_STATUS_LABELS[value as CaseStatus] : String(value)
+  return labelOf(CASE_STATUS_LABELS, value)
 }
 
 export function describeCaseEvent(kind: string, data: Record<string, unknown>, words: CaseEventWords): string {

@@ -23,6 +23,7 @@ import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, huma
 import type { TicketAccess } from '../../utils/permissions.server.ts'
 import { ticketTime } from './time.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
+import { asRecord, describeEvent } from '../../utils/ticket-timeline.ts'
 import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chips.ts'
 
 const ticketSelect = {
@@ -218,7 +219,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     const others = await ctx.db.user.findMany({ where: { id: { in: [...unknownIds] } }, select: { id: true, name: true } })
     for (const u of others) names.set(u.id, u.name)
   }
-  const nameOf = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null)
+  const nameOf = (id: unknown) => (typeof id === 'string' ? names.get(id) ?? 'Someone no longer here' : null)
   const when = (iso: string | Date | null | undefined) => (iso ? formatDateTime(iso, tz) : null)
 
   // Messages that came by mail: staff may read the original.
@@ -271,7 +272,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         waitNumber: null,
       }))
 
-  const laDeadline = view ? view.laDeadline : (ticket.laDeadline?.toISOString() ?? null)
+  const laDeadline = view ? view.laDeadline : ticket.laDeadline?.toISOString() ?? null
   const laOverdue = view ? view.laOverdue : ticket.laOverdue
   const notClosed = status !== 'closed'
   return {
@@ -304,7 +305,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       laOverdue: status === 'pending_la' && laOverdue,
       autoCloseAt: status === 'pending_family' ? when(view ? view.autoCloseAt : ticket.autoCloseAt) : null,
       reopenUntil: status === 'resolved' ? when(view ? view.reopenUntil : ticket.reopenUntil) : null,
-      closeReason: status === 'closed' ? (view?.closeReason ?? ticket.closeReason) : null,
+      closeReason: status === 'closed' ? view?.closeReason ?? ticket.closeReason : null,
       followUpOf: ticket.followUpOf
         ? {
             number: ticket.followUpOf.number,
@@ -330,7 +331,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
           asRecord(e.data),
           nameOf,
           (iso) => when(iso)?.text ?? null,
-          (id) => (typeof id === 'string' ? (departmentNames.get(id) ?? null) : null),
+          (id) => (typeof id === 'string' ? departmentNames.get(id) ?? null : null),
         ),
         actor: nameOf(e.actorId),
         at: formatDateTime(e.at, tz),
@@ -385,67 +386,5 @@ function dateInput(iso: string, timeZone: string): string {
     return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso))
   } catch {
     return iso.slice(0, 10)
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
-}
-
-function statusWords(value: unknown): string {
-  return typeof value === 'string' && value in STATUS_LABELS ? STATUS_LABELS[value as TicketStatus] : String(value)
-}
-
-function labelOf(labels: Record<string, string>, value: unknown): string {
-  return typeof value === 'string' && value in labels ? labels[value]! : String(value)
-}
-
-/** One timeline line, for the kinds the workflow writes (domain/ticket-state.ts TicketEventBody). */
-export function describeEvent(
-  kind: string,
-  data: Record<string, unknown>,
-  nameOf: (id: unknown) => string | null,
-  when: (iso: string) => string | null,
-  departmentOf: (id: unknown) => string | null = () => null,
-): string {
-  const at = (value: unknown) => (typeof value === 'string' ? when(value) : null)
-  switch (kind) {
-    case 'opened':
-      return 'Request received'
-    case 'message_posted':
-      if (data.visibility === 'internal') return 'Internal note added'
-      return data.authorRole === 'family' ? 'Family sent a message' : 'Reply sent to the family'
-    case 'assigned':
-      return `Assigned to ${nameOf(data.assigneeId) ?? 'someone'}${data.onFirstReply === true ? ' by their first reply' : ''}${data.familysAdvocate === true ? ' (the family’s advocate)' : ''}`
-    case 'status_changed': {
-      let line = `Status changed from ${statusWords(data.from)} to ${statusWords(data.to)}`
-      if (typeof data.reason === 'string' && data.reason) line += `: ${data.reason}`
-      if (at(data.laDeadline)) line += ` (LA deadline ${at(data.laDeadline)})`
-      if (data.to === 'pending_family' && at(data.autoCloseAt)) line += ` (closes without a reply ${at(data.autoCloseAt)})`
-      if (data.to === 'resolved' && at(data.reopenUntil)) line += ` (the family can reopen until ${at(data.reopenUntil)})`
-      return line
-    }
-    case 'priority_changed':
-      return `Priority changed from ${labelOf(PRIORITY_LABELS, data.from)} to ${labelOf(PRIORITY_LABELS, data.to)}`
-    case 'type_changed':
-      return `Type changed from ${labelOf(TYPE_LABELS, data.from)} to ${labelOf(TYPE_LABELS, data.to)}`
-    case 'department_changed':
-      return data.from
-        ? `Moved from ${departmentOf(data.from) ?? 'another department'} to ${departmentOf(data.to) ?? 'another department'}`
-        : `Moved to ${departmentOf(data.to) ?? 'another department'}`
-    case 'case_linked':
-      return data.caseRef ? `Linked to case ${String(data.caseRef)}` : `Unlinked from case ${String(data.previousCaseRef ?? '')}`.trim()
-    case 'la_deadline_set':
-      return `LA deadline set to ${at(data.laDeadline) ?? 'a new date'}`
-    case 'la_overdue':
-      return `The local authority missed its deadline (${at(data.laDeadline) ?? 'unknown'})`
-    case 'family_reminded':
-      return 'Family reminded to reply'
-    case 'sla_breached':
-      return `SLA breached: ${labelOf(SLA_KIND_LABELS, data.target).toLowerCase()} was due ${at(data.dueAt) ?? 'earlier'}`
-    case 'sla_policy_applied':
-      return 'SLA policy updated'
-    default:
-      return humanise(kind)
   }
 }
