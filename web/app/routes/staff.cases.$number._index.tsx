@@ -65,11 +65,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     timeline: kase.events.map((e) => ({
       key: `event-${e.seq}`,
       text: describeCaseEvent(e.kind, asRecord(e.data), {
-        actionTitle: (id) => (typeof id === 'string' ? titles.get(id) ?? null : null),
-        nameOf: (id) => (typeof id === 'string' ? names.get(id) ?? 'Someone no longer here' : null),
+        actionTitle: (id) => (typeof id === 'string' ? (titles.get(id) ?? null) : null),
+        nameOf: (id) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null),
         when,
       }),
-      actor: e.actorId ? names.get(e.actorId) ?? 'Someone no longer here' : null,
+      actor: e.actorId ? (names.get(e.actorId) ?? 'Someone no longer here') : null,
       at: formatDateTime(e.at, tz),
     })),
   }

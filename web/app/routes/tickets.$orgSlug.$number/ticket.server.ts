@@ -219,7 +219,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     const others = await ctx.db.user.findMany({ where: { id: { in: [...unknownIds] } }, select: { id: true, name: true } })
     for (const u of others) names.set(u.id, u.name)
   }
-  const nameOf = (id: unknown) => (typeof id === 'string' ? names.get(id) ?? 'Someone no longer here' : null)
+  const nameOf = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null)
   const when = (iso: string | Date | null | undefined) => (iso ? formatDateTime(iso, tz) : null)
 
   // Messages that came by mail: staff may read the original.
@@ -272,7 +272,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         waitNumber: null,
       }))
 
-  const laDeadline = view ? view.laDeadline : ticket.laDeadline?.toISOString() ?? null
+  const laDeadline = view ? view.laDeadline : (ticket.laDeadline?.toISOString() ?? null)
   const laOverdue = view ? view.laOverdue : ticket.laOverdue
   const notClosed = status !== 'closed'
   return {
@@ -305,7 +305,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       laOverdue: status === 'pending_la' && laOverdue,
       autoCloseAt: status === 'pending_family' ? when(view ? view.autoCloseAt : ticket.autoCloseAt) : null,
       reopenUntil: status === 'resolved' ? when(view ? view.reopenUntil : ticket.reopenUntil) : null,
-      closeReason: status === 'closed' ? view?.closeReason ?? ticket.closeReason : null,
+      closeReason: status === 'closed' ? (view?.closeReason ?? ticket.closeReason) : null,
       followUpOf: ticket.followUpOf
         ? {
             number: ticket.followUpOf.number,
@@ -331,7 +331,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
           asRecord(e.data),
           nameOf,
           (iso) => when(iso)?.text ?? null,
-          (id) => (typeof id === 'string' ? departmentNames.get(id) ?? null : null),
+          (id) => (typeof id === 'string' ? (departmentNames.get(id) ?? null) : null),
         ),
         actor: nameOf(e.actorId),
         at: formatDateTime(e.at, tz),
