@@ -1,7 +1,7 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
  * saved or applied an SLA policy, made or revoked an API key, changed a
- * ticket's watchers, tags or time logs, the organisation's profile, its team, its
+ * ticket's watchers, tags, time logs or related tickets, the organisation's profile, its team, its
  * departments or its tags, from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
@@ -44,6 +44,8 @@ export const AUDIT_ACTIONS = [
   'time.logged',
   'time.edited',
   'time.deleted',
+  'ticket.linked',
+  'ticket.unlinked',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -156,6 +158,10 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `changed a time entry on ticket #${Number(data.ticketNumber)} to ${formatMinutes(Number(data.minutes ?? 0))}`
     case 'time.deleted':
       return `deleted ${formatMinutes(Number(data.minutes ?? 0))} logged on ticket #${Number(data.ticketNumber)}`
+    case 'ticket.linked':
+      return `linked ticket #${Number(data.ticketNumber)} to #${Number(data.otherNumber)}`
+    case 'ticket.unlinked':
+      return `unlinked ticket #${Number(data.ticketNumber)} from #${Number(data.otherNumber)}`
     default:
       return action
   }

@@ -1,6 +1,6 @@
 /**
  * The lines a ticket's timeline gains from its plain records: tags put on or
- * taken off, time logged, read from the audit records their services write. The workflow's
+ * taken off, time logged, related tickets linked or unlinked, read from the audit records their services write. The workflow's
  * own TicketEvent rows are its history; these are merged beside them in the view.
  */
 import { formatMinutes, TIME_KIND_LABELS, type TimeKind } from '../domain/durations.ts'
@@ -8,7 +8,16 @@ import { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import type { AuditAction } from './audit.server.ts'
 
-const TICKET_ACTIONS = ['tag.added', 'tag.removed', 'time.logged', 'time.edited', 'time.deleted'] as const satisfies readonly AuditAction[]
+const TICKET_ACTIONS = [
+  'tag.added',
+  'tag.removed',
+  'time.logged',
+  'time.edited',
+  'time.deleted',
+  // Written once for each ticket of the pair (ticket-links.server.ts), so both timelines show it.
+  'ticket.linked',
+  'ticket.unlinked',
+] as const satisfies readonly AuditAction[]
 
 export interface HistoryLine {
   id: string
@@ -46,6 +55,10 @@ function describe(action: string, data: Record<string, unknown>, who: string): s
       return `${who} logged ${time}${kind ? ` (${kind})` : ''}`
     case 'time.edited':
       return `${who} changed a time entry to ${time}`
+    case 'ticket.linked':
+      return `${who} linked it to ticket #${Number(data.otherNumber)}`
+    case 'ticket.unlinked':
+      return `${who} unlinked ticket #${Number(data.otherNumber)}`
     default:
       return `${who} deleted ${time} of logged time`
   }

@@ -3,6 +3,7 @@ import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
 import { departmentRoutes } from './departments.ts'
 import { messageRoutes } from './messages.ts'
+import { relatedRoutes } from './related.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
 import { tagRoutes } from './tags.ts'
@@ -17,5 +18,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...departmentRoutes,
   ...tagRoutes,
   ...timeEntryRoutes,
+  ...relatedRoutes,
   ...settingsRoutes,
 ]

@@ -88,7 +88,7 @@ export const PersonRefSchema = z
   .strictObject({ email: Email.meta({ examples: [EXAMPLE_PEOPLE.staff] }) })
   .describe('A person, by the email address they have in Caseway.')
 
-const ActorField = PersonRefSchema.optional().describe(
+export const ActorField = PersonRefSchema.optional().describe(
   'The member of staff making the change. Defaults to the admin who created the API key; required when the key was created without one (from the CLI).',
 )
 
@@ -96,7 +96,7 @@ const ActorField = PersonRefSchema.optional().describe(
 // Requests
 
 /** A number too large for any ticket is well-formed: findTicket answers 404 for it, as for any other number not in use. */
-const TicketNumberParam = z
+export const TicketNumberParam = z
   .string()
   .regex(/^[1-9]\d{0,9}$/, 'Must be a ticket number (a positive whole number)')
   .transform(Number)

@@ -24,6 +24,7 @@ export type Permission =
   | 'watch:ticket:org'
   | 'tag:ticket:org'
   | 'log-time:ticket:org'
+  | 'link:ticket:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -51,6 +52,8 @@ const STAFF = [
   'tag:ticket:org',
   // Their own time; admins may correct anyone's (services/time-entries.server.ts).
   'log-time:ticket:org',
+  // Relating two tickets they both see, as any of the team (ticket-links.server.ts checks both).
+  'link:ticket:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

@@ -164,6 +164,15 @@ export const LogTimeSchema = z.object({ intent: z.literal('log-time'), ...TimeEn
 export const EditTimeSchema = z.object({ intent: z.literal('edit-time'), entryId: z.uuid({ error: 'Unknown entry' }), ...TimeEntryFields })
 export const DeleteTimeSchema = z.object({ intent: z.literal('delete-time'), entryId: z.uuid({ error: 'Unknown entry' }) })
 
+// A ticket number as typed: "#12" or "12".
+const RelatedNumber = z
+  .string({ error: 'Enter a ticket number' })
+  .trim()
+  .regex(/^#?\d{1,10}$/, 'Enter a ticket number, like 12')
+  .transform((v) => Number(v.replace('#', '')))
+export const LinkTicketSchema = z.object({ intent: z.literal('link-ticket'), number: RelatedNumber })
+export const UnlinkTicketSchema = z.object({ intent: z.literal('unlink-ticket'), number: RelatedNumber })
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
@@ -185,6 +194,8 @@ export const TicketActionSchema = z.discriminatedUnion(
     LogTimeSchema,
     EditTimeSchema,
     DeleteTimeSchema,
+    LinkTicketSchema,
+    UnlinkTicketSchema,
   ],
   { error: 'Unknown action' },
 )

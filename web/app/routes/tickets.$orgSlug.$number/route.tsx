@@ -27,6 +27,7 @@ import {
   type TicketActionArgs,
 } from './actions.server.ts'
 import { FamilyTicket } from './family-ticket.tsx'
+import { handleLinkTicket, handleUnlinkTicket } from './related.server.ts'
 import { StaffTicket } from './staff-ticket.tsx'
 import { familyTicketData, staffTicketData } from './ticket.server.ts'
 import type { Intent } from './types.ts'
@@ -110,6 +111,10 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleEditTime(args, command)
     case 'delete-time':
       return handleDeleteTime(args, command)
+    case 'link-ticket':
+      return handleLinkTicket(args, command)
+    case 'unlink-ticket':
+      return handleUnlinkTicket(args, command)
     case 'reopen':
       return handleReopen(args)
   }

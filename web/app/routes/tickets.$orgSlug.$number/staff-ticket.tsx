@@ -15,6 +15,7 @@ import {
   TagsCard,
   WatchersCard,
 } from './staff-side-cards.tsx'
+import { RelatedCard } from './related-card.tsx'
 import { TimeCard } from './time-card.tsx'
 import type { StaffData } from './types.ts'
 
@@ -42,6 +43,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
     submissionToken,
     timeToken,
     time,
+    related,
   } = data
   return (
     <div className="space-y-6">
@@ -119,18 +121,6 @@ export function StaffTicket({ data }: { data: StaffData }) {
                 ...(ticket.autoCloseAt ? [{ label: 'Closes without a reply', value: <DateTime value={ticket.autoCloseAt} /> }] : []),
                 ...(ticket.reopenUntil ? [{ label: 'Family can reopen until', value: <DateTime value={ticket.reopenUntil} /> }] : []),
                 ...(ticket.closeReason ? [{ label: 'Closed because', value: ticket.closeReason }] : []),
-                ...(ticket.followUpOf
-                  ? [
-                      {
-                        label: 'Follows up',
-                        value: (
-                          <Link to={ticket.followUpOf.href} className={linkClass}>
-                            #{ticket.followUpOf.number} {ticket.followUpOf.subject}
-                          </Link>
-                        ),
-                      },
-                    ]
-                  : []),
               ]}
             />
           </Card>
@@ -244,6 +234,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
           {permissions.tag ? <TagsCard tags={tags} tagSuggestions={tagSuggestions} /> : null}
 
           {permissions.logTime ? <TimeCard time={time} timeToken={timeToken} /> : null}
+
+          {permissions.link ? <RelatedCard related={related} /> : null}
 
           <TimelineCard timeline={timeline} />
         </div>

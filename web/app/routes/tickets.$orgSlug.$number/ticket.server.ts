@@ -21,6 +21,7 @@ import { ticketHistory } from '../../../../services/ticket-history.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
+import { ticketRelated } from './related.server.ts'
 import { ticketTime } from './time.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
 import { asRecord, describeEvent } from '../../utils/ticket-timeline.ts'
@@ -149,7 +150,6 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         slaTargets: true,
         requester: { select: { name: true, email: true } },
         department: { select: { id: true, name: true } },
-        followUpOf: { select: { number: true, subject: true } },
         case: { select: { number: true, caseRef: true, orgId: true, advocateId: true } },
         messages: {
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -189,7 +189,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       : null
 
   const chosenReply = search.get('savedReply')
-  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time] = await Promise.all([
+  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time, related] = await Promise.all([
     advocateLoads(ctx.db, access.ticket.orgId),
     assignmentOpensCase(ctx.db, access.ticket),
     ticketWatchers(ctx.db, access.ticket.id),
@@ -205,6 +205,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     organisationTags(ctx.db, access.ticket.orgId),
     ticketHistory(ctx.db, access.ticket),
     ticketTime(ctx, access, ticket.org.timezone),
+    ticketRelated(ctx, access, ticket.org.slug),
   ])
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
   const names = new Map<string, string>(loads.map((m) => [m.userId, m.name]))
@@ -306,13 +307,6 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       autoCloseAt: status === 'pending_family' ? when(view ? view.autoCloseAt : ticket.autoCloseAt) : null,
       reopenUntil: status === 'resolved' ? when(view ? view.reopenUntil : ticket.reopenUntil) : null,
       closeReason: status === 'closed' ? (view?.closeReason ?? ticket.closeReason) : null,
-      followUpOf: ticket.followUpOf
-        ? {
-            number: ticket.followUpOf.number,
-            subject: ticket.followUpOf.subject,
-            href: `/tickets/${ticket.org.slug}/${ticket.followUpOf.number}`,
-          }
-        : null,
     },
     sla: { targets, fromLiveView: Boolean(view?.sla) },
     live:
@@ -352,6 +346,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     // Suggestions for a new tag: the organisation's others.
     tagSuggestions: orgTags.filter((t) => !tags.some((mine) => mine.id === t.id)).map((t) => t.name),
     time,
+    related,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
@@ -374,6 +369,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       watch: notClosed && can('watch:ticket:org'),
       tag: can('tag:ticket:org'),
       logTime: can('log-time:ticket:org'),
+      link: can('link:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
