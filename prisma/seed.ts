@@ -16,6 +16,7 @@ import { addCaseAction, setCaseStatus } from '../services/case-commands.server.t
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
 import { addTicketTag } from '../services/tags.server.ts'
+import { linkTickets } from '../services/ticket-links.server.ts'
 import { logTime } from '../services/time-entries.server.ts'
 import type { TimeKind } from '../domain/durations.ts'
 
@@ -207,6 +208,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoCaseWork(ctx, org.id, people, report)
   await seedDemoTeam(ctx, { orgId: org.id, people }, report)
   await seedDemoTagsAndTime(ctx.db, org.id, admin.id)
+  await seedDemoLink(ctx.db, org.id, admin.id, report)
   await seedDemoTimelines(ctx, report)
 }
 
@@ -276,6 +278,17 @@ async function seedDemoTagsAndTime(db: Db, orgId: string, adminId: string): Prom
     const userId = ticket.assigneeId ?? adminId
     await logTime(db, { ticket, userId, entry: { minutes, kind, workedOn, note }, actorId: userId, via: 'cli' })
   }
+}
+
+/** Leo's refused assessment and the tribunal appeal that came of it, linked: each ticket lists the other. */
+async function seedDemoLink(db: Db, orgId: string, adminId: string, report: (line: string) => void): Promise<void> {
+  const [refusal, tribunal] = await Promise.all(
+    ['The LA refused to assess our son for an EHCP', 'Tribunal hearing date set: we need help with the bundle'].map((subject) =>
+      db.ticket.findFirstOrThrow({ where: { orgId, subject }, select: { id: true, orgId: true, number: true } }),
+    ),
+  )
+  await linkTickets(db, { ticket: tribunal!, otherNumber: refusal!.number, actorId: adminId, via: 'cli' })
+  report(`#${tribunal!.number} linked to #${refusal!.number}`)
 }
 
 const HOUR_MS = 3_600_000

@@ -105,6 +105,8 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   'log-time': { intent: 'log-time', duration: '30m', workedOn: '2026-12-01', kind: 'call', note: '' },
   'edit-time': { intent: 'edit-time', entryId: randomUUID(), duration: '30m', workedOn: '2026-12-01', kind: 'call', note: '' },
   'delete-time': { intent: 'delete-time', entryId: randomUUID() },
+  'link-ticket': { intent: 'link-ticket', number: '1' },
+  'unlink-ticket': { intent: 'unlink-ticket', number: '1' },
 }
 
 /** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */
@@ -224,6 +226,7 @@ const API_BODIES: Record<string, unknown> = {
   addTicketTag: { name: 'Tribunal prep' },
   createTimeEntry: { minutes: 30, workedOn: '2026-12-01', kind: 'call' },
   updateTimeEntry: { minutes: 30 },
+  linkTicket: { ticket: 1 },
 }
 
 describe('the API', () => {
@@ -248,6 +251,7 @@ describe('the API', () => {
           .replace('{attachmentId}', file)
           .replace('{tag}', 'Tribunal%20prep')
           .replace('{id}', randomUUID())
+          .replace('{other}', '1')
       const groups = route.path.includes('{attachmentId}')
         ? [
             [pathFor(ONLY_IN_B, bFile), pathFor(NOWHERE, bFile), pathFor(ONLY_IN_B)],

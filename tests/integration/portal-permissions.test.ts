@@ -325,6 +325,8 @@ describe('the ticket page', () => {
     expect((await familyMay({ intent: 'change-type', type: 'dla' })).status).toBe(403)
     expect((await familyMay({ intent: 'link-case', caseRef: 'CASE-1' })).status).toBe(403)
     expect((await familyMay({ intent: 'la-response' })).status).toBe(403)
+    expect((await familyMay({ intent: 'link-ticket', number: '1' })).status).toBe(403)
+    expect((await familyMay({ intent: 'unlink-ticket', number: '1' })).status).toBe(403)
     expect((await familyMay({ intent: 'assign', assigneeId: a.family.id })).status).toBe(403)
     // Staff may take a ticket themselves, not hand it to someone else.
     expect((await act(ticketPage, a.advocate, path_, { intent: 'assign', assigneeId: a.admin.id }, ticketParams())).status).toBe(403)
