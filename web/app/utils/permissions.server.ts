@@ -32,12 +32,12 @@ export async function requireTicketAccess(
   if (!params.orgSlug || !/^[1-9]\d{0,9}$/.test(params.number ?? '') || !Number.isSafeInteger(number)) throw notFound('Ticket not found')
   const row = await ctx.db.ticket.findFirst({
     where: { number, org: { slug: params.orgSlug } },
-    select: { id: true, orgId: true, number: true, requesterId: true, departmentId: true, assigneeId: true },
+    select: { id: true, orgId: true, number: true, requesterId: true, departmentId: true, assigneeId: true, caseId: true },
   })
   if (!row) throw notFound('Ticket not found')
   const role = ticketRole(user, row)
   if (!role) throw notFound('Ticket not found')
-  // Staff outside the ticket's department (and not its assignee) are told it is not there.
+  // Staff outside the ticket's department (and neither its assignee nor its case's cover) are told it is not there.
   if (role !== 'family' && !maySeeTicket(await ticketScope(ctx.db, { orgId: row.orgId, userId: user.id }), row))
     throw notFound('Ticket not found')
   const { id, orgId, requesterId } = row

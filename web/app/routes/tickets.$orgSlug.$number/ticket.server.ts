@@ -150,7 +150,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         requester: { select: { name: true, email: true } },
         department: { select: { id: true, name: true } },
         followUpOf: { select: { number: true, subject: true } },
-        case: { select: { number: true, caseRef: true, orgId: true, advocateId: true } },
+        case: { select: { id: true, number: true, caseRef: true, orgId: true, advocateId: true } },
         messages: {
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
           select: {
