@@ -6,7 +6,7 @@
  * nothing has to expire it; the access rules (ticket-access, case-access) ask
  * `coveredCaseIds`.
  */
-import { calendarToday, isCoverActive, isoDateOf } from '../domain/case-cover.ts'
+import { calendarToday, coverNotice, isCoverActive, isoDateOf } from '../domain/case-cover.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditVia } from './audit.server.ts'
@@ -73,7 +73,8 @@ export async function addCaseCover(
     })
     if (!member) return { status: 'refused', message: 'Cover must be someone on this organisation’s team.' }
     const today = calendarToday(kase.org.timezone, input.nowMs ?? Date.now())
-    if (input.endsOn !== null && input.endsOn < today) return { status: 'refused', message: 'The end date has passed: choose today or later.' }
+    if (input.endsOn !== null && input.endsOn < today)
+      return { status: 'refused', message: 'The end date has passed: choose today or later.' }
     const already = await tx.caseCover.findMany({
       where: { caseId: kase.id, advocateId: input.advocateId, endedAt: null },
       select: { startsOn: true, endsOn: true, endedAt: true },
@@ -128,4 +129,16 @@ export async function endCaseCover(
 
 async function isAdmin(tx: Tx, orgId: string, userId: string): Promise<boolean> {
   return (await tx.membership.count({ where: { orgId, userId, role: 'admin' } })) > 0
+}
+
+/** What the family reads about a case's current cover: "Sam is covering for Alex until 14 December 2026." */
+export async function coverNoticesForFamily(db: Tx, caseId: string | null): Promise<string[]> {
+  if (!caseId) return []
+  const [covers, kase] = await Promise.all([
+    caseCovers(db, { caseId }),
+    db.case.findUniqueOrThrow({ where: { id: caseId }, select: { advocate: { select: { name: true } } } }),
+  ])
+  return covers
+    .filter((c) => c.active)
+    .map((c) => coverNotice({ covering: c.advocate.name, advocate: kase.advocate?.name ?? null, endsOn: c.endsOn }))
 }

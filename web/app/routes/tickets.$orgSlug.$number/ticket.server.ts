@@ -11,6 +11,7 @@ import { workflowUiUrl } from '../../../../lib/temporal.ts'
 import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../../../services/attachments.server.ts'
+import { coverNoticesForFamily } from '../../../../services/case-cover.server.ts'
 import { advocateLoads, assignmentOpensCase, describeLoad } from '../../../../services/capacity.server.ts'
 import { caseScope, maySeeCase } from '../../../../services/case-access.server.ts'
 import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
@@ -28,6 +29,7 @@ import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chip
 
 const ticketSelect = {
   id: true,
+  caseId: true,
   number: true,
   subject: true,
   childName: true,
@@ -77,7 +79,7 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
     }),
     markNotificationsRead(ctx, access.user.id, access.ticket.id),
   ])
-  const laDates = await familyLaDates(ctx, access.ticket.id)
+  const [laDates, coverNotices] = await Promise.all([familyLaDates(ctx, access.ticket.id), coverNoticesForFamily(ctx.db, ticket.caseId)])
   const tz = ticket.org.timezone
   const base = `/tickets/${ticket.org.slug}/${ticket.number}`
   const now = Date.now()
@@ -105,6 +107,7 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
       laDeadline: ticket.status === 'pending_la' && ticket.laDeadline ? formatDateTime(ticket.laDeadline, tz) : null,
       followUpHref: ticket.status === 'closed' ? `/orgs/${ticket.org.slug}/request?followUp=${ticket.number}` : null,
       laDates,
+      coverNotices,
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     messages: messages.map((m) => ({
