@@ -16,42 +16,44 @@ const covering: TicketScope = { kind: 'departments', userId: ME, departmentIds: 
 const outsider: TicketScope = { kind: 'none' }
 
 describe('who sees a ticket', () => {
-  it.each<{ who: string; scope: TicketScope; ticket: { departmentId: string; assigneeId: string | null; caseId?: string }; sees: boolean }>([
-    {
-      who: 'an admin or unrestricted staff, any department',
-      scope: everything,
-      ticket: { departmentId: GENERAL, assigneeId: null },
-      sees: true,
-    },
-    { who: 'staff of the ticket’s department', scope: tribunalsOnly, ticket: { departmentId: TRIBUNALS, assigneeId: null }, sees: true },
-    {
-      who: 'staff of one of their departments',
-      scope: twoDepartments,
-      ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE },
-      sees: true,
-    },
-    { who: 'staff of another department', scope: tribunalsOnly, ticket: { departmentId: REVIEWS, assigneeId: null }, sees: false },
-    {
-      who: 'staff of another department, assigned to a colleague',
-      scope: tribunalsOnly,
-      ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE },
-      sees: false,
-    },
-    { who: 'the assignee from another department', scope: tribunalsOnly, ticket: { departmentId: REVIEWS, assigneeId: ME }, sees: true },
-    {
-      who: 'the cover of the ticket’s case, from another department',
-      scope: covering,
-      ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE, caseId: COVERED },
-      sees: true,
-    },
-    {
-      who: 'the cover of another case',
-      scope: covering,
-      ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE, caseId: OTHER_CASE },
-      sees: false,
-    },
-    { who: 'someone not on the team', scope: outsider, ticket: { departmentId: TRIBUNALS, assigneeId: ME }, sees: false },
-  ])('$who: $sees', ({ scope, ticket, sees }) => {
+  it.each<{ who: string; scope: TicketScope; ticket: { departmentId: string; assigneeId: string | null; caseId?: string }; sees: boolean }>(
+    [
+      {
+        who: 'an admin or unrestricted staff, any department',
+        scope: everything,
+        ticket: { departmentId: GENERAL, assigneeId: null },
+        sees: true,
+      },
+      { who: 'staff of the ticket’s department', scope: tribunalsOnly, ticket: { departmentId: TRIBUNALS, assigneeId: null }, sees: true },
+      {
+        who: 'staff of one of their departments',
+        scope: twoDepartments,
+        ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE },
+        sees: true,
+      },
+      { who: 'staff of another department', scope: tribunalsOnly, ticket: { departmentId: REVIEWS, assigneeId: null }, sees: false },
+      {
+        who: 'staff of another department, assigned to a colleague',
+        scope: tribunalsOnly,
+        ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE },
+        sees: false,
+      },
+      { who: 'the assignee from another department', scope: tribunalsOnly, ticket: { departmentId: REVIEWS, assigneeId: ME }, sees: true },
+      {
+        who: 'the cover of the ticket’s case, from another department',
+        scope: covering,
+        ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE, caseId: COVERED },
+        sees: true,
+      },
+      {
+        who: 'the cover of another case',
+        scope: covering,
+        ticket: { departmentId: REVIEWS, assigneeId: COLLEAGUE, caseId: OTHER_CASE },
+        sees: false,
+      },
+      { who: 'someone not on the team', scope: outsider, ticket: { departmentId: TRIBUNALS, assigneeId: ME }, sees: false },
+    ],
+  )('$who: $sees', ({ scope, ticket, sees }) => {
     expect(maySeeTicket(scope, { caseId: null, ...ticket })).toBe(sees)
   })
 })

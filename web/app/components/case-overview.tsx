@@ -60,8 +60,8 @@ export function CaseOverview({ data }: { data: CaseOverviewData }) {
         {data.coverOnly ? (
           <SideCard title="You are covering" id="case-cover-heading">
             <p className="text-sm text-slate-700">
-              Now: <strong>{data.status.label}</strong>. Reply to the family and add notes on its tickets; its advocate or an admin
-              changes its status, closes or reopens it.
+              Now: <strong>{data.status.label}</strong>. Reply to the family and add notes on its tickets; its advocate or an admin changes
+              its status, closes or reopens it.
             </p>
           </SideCard>
         ) : (
