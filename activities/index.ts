@@ -3,6 +3,7 @@
  * runs an activity at least once, so a repeat must change nothing. What retrying
  * cannot fix (a missing row) fails non-retryably.
  */
+import { calendarToday, isCoverActive, isoDateOf } from '../domain/case-cover.ts'
 import type { Client } from '@temporalio/client'
 import { Prisma } from '../generated/prisma/client.ts'
 import { mailChoiceFor, mailTopicOf, readMailChoices } from '../domain/mail-preferences.ts'
@@ -66,6 +67,7 @@ export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?
         select: {
           number: true,
           orgId: true,
+          caseId: true,
           subject: true,
           requester: { select: { name: true } },
           org: { select: { name: true, timezone: true } },
@@ -74,9 +76,21 @@ export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?
       if (!ticket) throw notFound('Ticket', notification.ticketId)
       const recipients = new Set(notification.recipientIds)
       const include = notification.include ?? []
-      if (include.includes('watchers'))
+      if (include.includes('watchers')) {
         for (const { userId } of await db.ticketWatcher.findMany({ where: { ticketId: notification.ticketId }, select: { userId: true } }))
           recipients.add(userId)
+        // Whoever covers the ticket's case today hears what its watchers hear.
+        const today = calendarToday(ticket.org.timezone, Date.now())
+        const covers = ticket.caseId
+          ? await db.caseCover.findMany({
+              where: { caseId: ticket.caseId, endedAt: null },
+              select: { advocateId: true, startsOn: true, endsOn: true },
+            })
+          : []
+        for (const c of covers)
+          if (isCoverActive({ startsOn: isoDateOf(c.startsOn), endsOn: c.endsOn && isoDateOf(c.endsOn), ended: false }, today))
+            recipients.add(c.advocateId)
+      }
       if (include.includes('admins'))
         for (const { userId } of await db.membership.findMany({ where: { orgId: ticket.orgId, role: 'admin' }, select: { userId: true } }))
           recipients.add(userId)

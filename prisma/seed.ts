@@ -9,6 +9,7 @@ import { recordCaseStage } from '../services/case-commands.server.ts'
 import type { Db } from '../lib/db.ts'
 import { createOrganisation, createUser } from '../services/accounts.server.ts'
 import { setMemberCapacity } from '../services/capacity.server.ts'
+import { addCaseCover } from '../services/case-cover.server.ts'
 import { writeHandoverNote } from '../services/case-handovers.server.ts'
 import { setMemberDepartments } from '../services/departments.server.ts'
 import type { ServiceContext } from '../services/context.ts'
@@ -212,7 +213,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoTimelines(ctx, report)
 }
 
-/** Chloe at her capacity (triage shows her "At capacity"), and Ben's handover note on his first case. */
+/** Chloe at her capacity (triage shows her "At capacity"), Ben's handover note on his first case, and Chloe covering it while he is away. */
 async function seedDemoTeam(
   ctx: ServiceContext,
   input: { orgId: string; people: Map<string, string> },
@@ -252,7 +253,17 @@ async function seedDemoTeam(
       toId: null,
       note: 'Away from Friday for two weeks. The family prefer email; school’s SENCo is on side. The draft plan’s section F still lacks the OT hours.',
     })
-    report(`handover note on ${bens.caseRef}; Chloe at her capacity of ${Math.max(active, 1)} cases`)
+    const org = await ctx.db.organisation.findUniqueOrThrow({ where: { id: input.orgId }, select: { timezone: true } })
+    const endsOn = DateTime.now().setZone(org.timezone).plus({ days: 14 }).toISODate()!
+    await addCaseCover(ctx.db, {
+      orgId: input.orgId,
+      caseId: bens.id,
+      actor: { id: input.people.get('admin@brightpath.example')! },
+      via: 'cli',
+      advocateId: chloe,
+      endsOn,
+    })
+    report(`handover note on ${bens.caseRef}, which Chloe covers until ${endsOn}; Chloe at her capacity of ${Math.max(active, 1)} cases`)
   }
 }
 

@@ -5,6 +5,7 @@
  * departments or its tags, from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
+import { coverUntilWords } from '../domain/case-cover.ts'
 import { formatMinutes } from '../domain/durations.ts'
 import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
@@ -32,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'team.bulk_reassigned',
   'case.reassigned',
   'case.handover_written',
+  'case.cover_added',
+  'case.cover_ended',
   'department.created',
   'department.renamed',
   'department.lead_changed',
@@ -132,6 +135,10 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `reassigned ${String(data.caseRef ?? 'a case')} from ${String(data.fromName ?? 'nobody')} to ${String(data.toName ?? 'a colleague')}`
     case 'case.handover_written':
       return `left a handover note on ${String(data.caseRef ?? 'a case')}`
+    case 'case.cover_added':
+      return `added ${String(data.name ?? 'someone')} as cover on ${String(data.caseRef ?? 'a case')} ${coverUntilWords(typeof data.endsOn === 'string' ? data.endsOn : null)}`
+    case 'case.cover_ended':
+      return `ended ${String(data.name ?? 'someone')}’s cover on ${String(data.caseRef ?? 'a case')}`
     case 'department.created':
       return `added the department “${String(data.name ?? '')}”`
     case 'department.renamed':

@@ -4,13 +4,15 @@
  * on them.
  *
  * - Admins see every case of their organisation.
- * - Staff see the cases whose advocate they are.
+ * - Staff see the cases whose advocate they are, and those they cover today
+ *   (services/case-cover.server.ts).
  *
  * Anyone else (other staff, families, other organisations) is told the case does
- * not exist (404). Cover (issue 14) extends `CaseScope` here, in one place.
+ * not exist (404).
  */
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
+import { caseCovers, coveredCaseIds } from './case-cover.server.ts'
 
 type Tx = Prisma.TransactionClient | Db
 
@@ -18,20 +20,20 @@ type Tx = Prisma.TransactionClient | Db
 export type CaseScope =
   /** An admin of the organisation. */
   | { kind: 'all' }
-  /** Staff: the cases they are the advocate of. */
-  | { kind: 'advocate'; userId: string }
+  /** Staff: the cases they are the advocate of, and those they cover today. */
+  | { kind: 'advocate'; userId: string; coveredCaseIds: readonly string[] }
   /** Not on the organisation's team. */
   | { kind: 'none' }
 
 /** The rule itself, on one case. */
-export function maySeeCase(scope: CaseScope, kase: { advocateId: string | null }): boolean {
+export function maySeeCase(scope: CaseScope, kase: { id: string; advocateId: string | null }): boolean {
   switch (scope.kind) {
     case 'all':
       return true
     case 'none':
       return false
     case 'advocate':
-      return kase.advocateId === scope.userId
+      return kase.advocateId === scope.userId || scope.coveredCaseIds.includes(kase.id)
   }
 }
 
@@ -41,26 +43,35 @@ export async function caseScope(db: Tx, input: { orgId: string; userId: string }
     where: { orgId_userId: { orgId: input.orgId, userId: input.userId } },
     select: { role: true },
   })
-  return scopeOf(input.userId, membership?.role)
+  if (membership?.role === 'admin') return { kind: 'all' }
+  if (membership?.role === 'staff') return { kind: 'advocate', userId: input.userId, coveredCaseIds: await coveredCaseIds(db, input) }
+  return { kind: 'none' }
 }
 
-function scopeOf(userId: string, role: string | undefined): CaseScope {
-  if (role === 'admin') return { kind: 'all' }
-  if (role === 'staff') return { kind: 'advocate', userId }
-  return { kind: 'none' }
+/**
+ * True when the person sees the case only as its cover: they may reply and add
+ * notes, but its status, closing, reopening and reassignment stay with its
+ * advocate and admins.
+ */
+export function isCoverOnly(scope: CaseScope, kase: { id: string; advocateId: string | null }): boolean {
+  return scope.kind === 'advocate' && kase.advocateId !== scope.userId && scope.coveredCaseIds.includes(kase.id)
 }
 
 /** The team members who may see the case (who may own its next actions), by name. */
 export async function peopleWhoMaySeeCase(
   db: Tx,
-  kase: { orgId: string; advocateId: string | null },
+  kase: { id: string; orgId: string; advocateId: string | null },
 ): Promise<{ id: string; name: string }[]> {
-  const team = await db.membership.findMany({
-    where: { orgId: kase.orgId, role: { in: ['staff', 'admin'] } },
-    select: { role: true, user: { select: { id: true, name: true } } },
-    orderBy: { user: { name: 'asc' } },
-  })
-  return team.filter((m) => maySeeCase(scopeOf(m.user.id, m.role), kase)).map((m) => m.user)
+  const [team, covers] = await Promise.all([
+    db.membership.findMany({
+      where: { orgId: kase.orgId, role: { in: ['staff', 'admin'] } },
+      select: { role: true, user: { select: { id: true, name: true } } },
+      orderBy: { user: { name: 'asc' } },
+    }),
+    caseCovers(db, { caseId: kase.id }),
+  ])
+  const covering = new Set(covers.filter((c) => c.active).map((c) => c.advocate.id))
+  return team.filter((m) => m.role === 'admin' || kase.advocateId === m.user.id || covering.has(m.user.id)).map((m) => m.user)
 }
 
 /** The rule as a Prisma filter on one organisation's cases. */
@@ -71,6 +82,9 @@ export function caseScopeWhere(scope: CaseScope): Prisma.CaseWhereInput {
     case 'none':
       return { id: { in: [] } }
     case 'advocate':
-      return { advocateId: scope.userId }
+      // Without cover, the plain equality the workspace's index serves.
+      return scope.coveredCaseIds.length
+        ? { OR: [{ advocateId: scope.userId }, { id: { in: [...scope.coveredCaseIds] } }] }
+        : { advocateId: scope.userId }
   }
 }

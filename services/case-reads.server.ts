@@ -15,6 +15,8 @@ export interface CaseListInput {
   orgId: string
   /** "My cases" (the advocate is this person), or null: every case of the organisation (admins). */
   advocateId: string | null
+  /** With "My cases": also these, the cases the person covers today. */
+  coveredCaseIds?: readonly string[]
   /** One status, or `open`: every status but closed. */
   status?: CaseStatus | 'open'
   /** Only cases with an overdue next action. */
@@ -64,7 +66,10 @@ export async function listCases(ctx: ServiceContext, input: CaseListInput): Prom
   const rows = await ctx.db.case.findMany({
     where: {
       orgId: input.orgId,
-      ...(input.advocateId !== null && { advocateId: input.advocateId }),
+      ...(input.advocateId !== null &&
+        (input.coveredCaseIds?.length
+          ? { OR: [{ advocateId: input.advocateId }, { id: { in: [...input.coveredCaseIds] } }] }
+          : { advocateId: input.advocateId })),
       ...(input.status === 'open' ? { status: { not: 'closed' } } : input.status && { status: input.status }),
       ...(input.overdueOnly && { hasOverdue: true }),
       AND: filters,

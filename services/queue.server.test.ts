@@ -154,7 +154,7 @@ describe('queueSql', () => {
 
   it('shows staff restricted to departments their departments’ tickets and their own, in the counts too', () => {
     const departmentIds = ['00000000-0000-0000-0000-0000000000d1']
-    const scope: TicketScope = { kind: 'departments', userId: base.userId, departmentIds }
+    const scope: TicketScope = { kind: 'departments', userId: base.userId, departmentIds, coveredCaseIds: [] }
     const { rows, counts } = queueSql({ ...base, scope, query: parseQueueQuery(new URLSearchParams('sort=family')) })
     for (const statement of [rows, counts]) {
       expect(statement.sql).toContain(`(t."departmentId" = ANY(?::uuid[]) OR t."assigneeId" = ?::uuid)`)

@@ -360,7 +360,7 @@ describe('at 100,000 tickets', () => {
 
   it('reads a deep page for an advocate restricted to a department without scanning the table', async () => {
     const [tribunals] = await stack.db.department.findMany({ where: { orgId, name: 'Tribunals' }, select: { id: true } })
-    const restricted: TicketScope = { kind: 'departments', userId: big.advocate.id, departmentIds: [tribunals!.id] }
+    const restricted: TicketScope = { kind: 'departments', userId: big.advocate.id, departmentIds: [tribunals!.id], coveredCaseIds: [] }
     for (const search of ['', 'status=closed&sort=number&dir=desc', 'sort=sla&dir=asc', 'status=resolved&sort=department&dir=asc']) {
       const { text, ms, rows } = await plan(search, 20, big.advocate.id, restricted)
       expect(rows).toBe(50)

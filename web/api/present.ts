@@ -22,6 +22,7 @@ export const ticketRowSelect = {
   status: true,
   awaiting: true,
   assigneeId: true,
+  caseId: true,
   requesterId: true,
   departmentId: true,
   caseRef: true,

@@ -11,6 +11,8 @@ export interface CaseListItem {
   family: string
   childName: string | null
   advocate: string | null
+  /** On "My cases" through cover, not as its advocate. */
+  cover: boolean
   status: CaseStatus
   statusLabel: string
   nextAction: { title: string; due: FormattedDate | null } | null
@@ -84,6 +86,11 @@ export function CaseTable({ caption, cases }: { caption: string; cases: readonly
                 <Link to={c.href} className="font-medium text-indigo-800 underline underline-offset-4">
                   {c.caseRef}
                 </Link>
+                {c.cover ? (
+                  <span className="ml-2">
+                    <Marker tone="sky">Cover</Marker>
+                  </span>
+                ) : null}
               </td>
               <td className={cell}>
                 {c.family}
@@ -124,6 +131,7 @@ export function CaseCards({ caption, cases }: { caption: string; cases: readonly
           </h3>
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <Badge tone={caseStatusTone(c.status)}>{c.statusLabel}</Badge>
+            {c.cover ? <Marker tone="sky">Cover</Marker> : null}
             <Overdue count={c.overdueActions} />
           </div>
           <dl className="mt-3 grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-2">

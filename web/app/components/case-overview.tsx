@@ -19,6 +19,8 @@ export interface CaseOverviewData {
   transitions: { value: string; label: string }[]
   openTickets: number
   canReopen: boolean
+  /** Seen as its cover: where the case stands is not theirs to change. */
+  coverOnly: boolean
   people: { id: string; name: string }[]
   actions: {
     id: string
@@ -55,8 +57,19 @@ export function CaseOverview({ data }: { data: CaseOverviewData }) {
         <NextActions data={data} />
       </div>
       <div className="space-y-6">
-        {data.closed ? null : <StatusCard data={data} />}
-        <CloseCard data={data} />
+        {data.coverOnly ? (
+          <SideCard title="You are covering" id="case-cover-heading">
+            <p className="text-sm text-slate-700">
+              Now: <strong>{data.status.label}</strong>. Reply to the family and add notes on its tickets; its advocate or an admin changes
+              its status, closes or reopens it.
+            </p>
+          </SideCard>
+        ) : (
+          <>
+            {data.closed ? null : <StatusCard data={data} />}
+            <CloseCard data={data} />
+          </>
+        )}
         <TimelineCard timeline={data.timeline} />
       </div>
     </div>

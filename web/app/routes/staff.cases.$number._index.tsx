@@ -15,6 +15,8 @@ import {
   setCaseStatus,
   type CaseCommandResult,
 } from '../../../services/case-commands.server.ts'
+import { coverUntilWords } from '../../../domain/case-cover.ts'
+import { caseCovers } from '../../../services/case-cover.server.ts'
 import { getCasePage } from '../../../services/case-reads.server.ts'
 import { CaseOverview, type CaseOverviewActionData } from '../components/case-overview.tsx'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
@@ -27,10 +29,11 @@ import { CaseActionSchema, formValues, parseForm, type CaseAction } from '../uti
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCaseAccess(context, request, params)
-  const [kase, people, org] = await Promise.all([
+  const [kase, people, org, covers] = await Promise.all([
     getCasePage(context, { orgId: access.case.orgId, number: access.case.number }),
     peopleWhoMaySeeCase(context.db, access.case),
     context.db.organisation.findUniqueOrThrow({ where: { id: access.case.orgId }, select: { timezone: true } }),
+    caseCovers(context.db, { caseId: access.case.id }),
   ])
   if (!kase) throw new Response('Case not found', { status: 404 })
   const tz = org.timezone
@@ -49,6 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     closed,
     closeReason: kase.closeReason,
     closedAt: kase.closedAt && formatDateTime(kase.closedAt, tz),
+    coverOnly: access.coverOnly,
     transitions: CASE_STATUS_TRANSITIONS[kase.status].map((s) => ({ value: s, label: CASE_STATUS_LABELS[s] })),
     openTickets,
     canReopen: closed && openTickets > 0,
@@ -62,16 +66,32 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       done: a.doneAt && formatDateTime(a.doneAt, tz),
       overdue: a.overdue && !a.doneAt,
     })),
-    timeline: kase.events.map((e) => ({
-      key: `event-${e.seq}`,
-      text: describeCaseEvent(e.kind, asRecord(e.data), {
-        actionTitle: (id) => (typeof id === 'string' ? (titles.get(id) ?? null) : null),
-        nameOf: (id) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null),
-        when,
-      }),
-      actor: e.actorId ? (names.get(e.actorId) ?? 'Someone no longer here') : null,
-      at: formatDateTime(e.at, tz),
-    })),
+    timeline: [
+      ...kase.events.map((e) => ({
+        key: `event-${e.seq}`,
+        text: describeCaseEvent(e.kind, asRecord(e.data), {
+          actionTitle: (id) => (typeof id === 'string' ? (titles.get(id) ?? null) : null),
+          nameOf: (id) => (typeof id === 'string' ? (names.get(id) ?? 'Someone no longer here') : null),
+          when,
+        }),
+        actor: e.actorId ? (names.get(e.actorId) ?? 'Someone no longer here') : null,
+        at: e.at,
+      })),
+      // Cover is a plain record, not the workflow's: its entries join the timeline by time.
+      ...covers.flatMap((c) => [
+        {
+          key: `cover-${c.id}`,
+          text: `Added ${c.advocate.name} as cover ${coverUntilWords(c.endsOn)}`,
+          actor: c.addedBy?.name ?? null,
+          at: c.createdAt,
+        },
+        ...(c.endedAt
+          ? [{ key: `cover-end-${c.id}`, text: `Ended ${c.advocate.name}’s cover`, actor: c.endedBy?.name ?? null, at: c.endedAt }]
+          : []),
+      ]),
+    ]
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((entry) => ({ ...entry, at: formatDateTime(entry.at, tz) })),
   }
 }
 
@@ -87,6 +107,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     )
   }
   const command = form.data
+  if (access.coverOnly && COVER_REFUSED.has(command.intent))
+    return data<CaseOverviewActionData>(
+      { intent: command.intent, fieldErrors: {}, formError: COVER_REFUSAL, values: formValues(formData) },
+      { status: 403 },
+    )
   const act = () => perform(context, access, command)
   const respond = async () => {
     const { result, success } = await act()
@@ -96,6 +121,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   if (command.intent !== 'add-action') return respond()
   return submitOnce(context, request, formData, { form: 'case-action', actorId: access.user.id }, respond)
 }
+
+// Cover keeps the family answered; where the case stands stays with its advocate and admins.
+const COVER_REFUSED = new Set<CaseAction['intent']>(['set-status', 'close-case', 'reopen-case'])
+const COVER_REFUSAL = 'You are covering this case: its advocate or an admin changes its status, closes or reopens it.'
 
 type Access = Awaited<ReturnType<typeof requireCaseAccess>>
 type Performed = { result: CaseCommandResult<unknown>; success: string }

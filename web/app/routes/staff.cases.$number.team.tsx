@@ -1,7 +1,8 @@
 /**
- * A case's team tab: its advocate, handover notes newest first (the incoming
- * advocate reads them first), and for admins reassigning the case (with a
- * handover note) or everything its advocate holds. The case's advocate may
+ * A case's team tab: its advocate, its cover (current and past), handover
+ * notes newest first (the incoming advocate reads them first), and for admins
+ * adding and ending cover, reassigning the case (with a handover note) or
+ * everything its advocate holds. The case's advocate may
  * leave a handover note. Anyone else is told the case does not exist (404).
  * Renders alone, or inside the case page's layout.
  */
@@ -14,6 +15,10 @@ import { SelectField, TextAreaField } from '../components/form-fields.tsx'
 import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
 import { Alert, Button, Card, CardTitle, DateTime, EmptyState } from '../components/ui.tsx'
 import { caseHandovers, HANDOVER_NOTE_MAX, writeHandoverNote } from '../../../services/case-handovers.server.ts'
+import { coverUntilWords } from '../../../domain/case-cover.ts'
+import { formatCalendarDate } from '../../../domain/statutory-words.ts'
+import { addCaseCover, caseCovers, endCaseCover } from '../../../services/case-cover.server.ts'
+import { CoverCard } from '../components/case-cover-card.tsx'
 import { reassignCase, reassignEverything } from '../../../services/reassignment.server.ts'
 import type { CasewayContext } from '../context.ts'
 import { requireCaseAccess } from '../utils/case-access.server.ts'
@@ -36,6 +41,16 @@ const TeamTabSchema = z.discriminatedUnion(
     z.object({ intent: z.literal('handover'), note: Note.min(1, { error: 'Write the handover note' }) }),
     z.object({ intent: z.literal('reassign'), toId: Colleague, note: Note.optional() }),
     z.object({ intent: z.literal('reassign-everything'), toId: Colleague }),
+    z.object({
+      intent: z.literal('add-cover'),
+      advocateId: Colleague,
+      // Blank: until an admin ends it by hand.
+      endsOn: z
+        .union([z.literal(''), z.iso.date()], { error: 'Enter the last day of cover as a date' })
+        .optional()
+        .transform((v) => v || undefined),
+    }),
+    z.object({ intent: z.literal('end-cover'), coverId: z.uuid({ error: 'Choose a cover to end' }) }),
   ],
   { error: 'Unknown action' },
 )
@@ -61,8 +76,9 @@ async function requireCase(context: CasewayContext, request: Request, params: { 
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const { user, kase, admin } = await requireCase(context, request, params)
-  const [handovers, org, team] = await Promise.all([
+  const [handovers, covers, org, team] = await Promise.all([
     caseHandovers(context.db, kase.id),
+    caseCovers(context.db, { caseId: kase.id }),
     context.db.organisation.findUniqueOrThrow({ where: { id: kase.orgId }, select: { timezone: true } }),
     admin
       ? context.db.membership.findMany({
@@ -87,6 +103,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       forYou: h.to?.id === user.id,
       at: formatDateTime(h.createdAt, org.timezone),
     })),
+    covers: covers.map((c) => ({
+      id: c.id,
+      name: c.advocate.name,
+      active: c.active,
+      // In words, not ISO: "until 14 December 2026".
+      period: `from ${formatCalendarDate(c.startsOn)} ${coverUntilWords(c.endsOn)}`,
+      ended: c.endedAt ? `ended by ${c.endedBy?.name ?? 'an admin'} ${formatDateTime(c.endedAt, org.timezone).text}` : null,
+    })),
+    coverToken: newSubmissionToken(),
     handoverToken: newSubmissionToken(),
     reassignToken: newSubmissionToken(),
   }
@@ -106,9 +131,28 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const back = `${here.pathname}${here.search}`
   const refuse = (status: number, formError: string) => data({ intent: input.intent, formError }, { status })
   const actor = { orgId: kase.orgId, actor: { id: user.id }, via: 'portal' as const }
-  if (input.intent !== 'handover' && !admin) return refuse(403, 'Only an admin can reassign a case.')
+  if (input.intent !== 'handover' && !admin)
+    return refuse(403, input.intent.endsWith('cover') ? 'Only an admin can add or end cover.' : 'Only an admin can reassign a case.')
 
   switch (input.intent) {
+    case 'add-cover':
+      return submitOnce(context, request, formData, { form: 'case-cover', actorId: user.id }, async () => {
+        const added = await addCaseCover(context.db, {
+          ...actor,
+          caseId: kase.id,
+          advocateId: input.advocateId,
+          endsOn: input.endsOn ?? null,
+        })
+        if (added.status === 'not_found') throw notFound('Case not found')
+        if (added.status === 'refused') return refuse(409, `No cover added: ${added.message}`)
+        return redirectOnce(context, request, back, { kind: 'success', text: 'Cover added: they see the case and its tickets now.' })
+      })
+    case 'end-cover': {
+      const ended = await endCaseCover(context.db, { ...actor, caseId: kase.id, coverId: input.coverId })
+      if (ended.status === 'not_found') throw notFound('Cover not found')
+      if (ended.status === 'refused') return refuse(403, ended.message)
+      return redirectOnce(context, request, back, { kind: 'success', text: 'Cover ended.' })
+    }
     case 'handover':
       return submitOnce(context, request, formData, { form: 'case-handover', actorId: user.id }, async () => {
         const written = await writeHandoverNote(context.db, {
@@ -147,7 +191,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function CaseTeam() {
-  const { kase, advocate, youAreAdvocate, admin, colleagues, handovers, handoverToken, reassignToken } = useLoaderData<typeof loader>()
+  const { kase, advocate, youAreAdvocate, admin, colleagues, covers, coverToken, handovers, handoverToken, reassignToken } =
+    useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const errorFor = (intent: string) => (actionData && actionData.intent === intent ? actionData.formError : null)
   return (
@@ -221,6 +266,7 @@ export default function CaseTeam() {
             </>
           ) : null}
         </Card>
+        <CoverCard covers={covers} admin={admin} closed={kase.closed} colleagues={colleagues} token={coverToken} errorFor={errorFor} />
       </div>
     </div>
   )

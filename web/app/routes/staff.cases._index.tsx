@@ -32,7 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!parsed.success)
     throw new Response(`Those filters cannot be used: ${parsed.error.issues[0]?.message ?? 'check them'}.`, { status: 400 })
   const filters = parsed.data
-  // Admins see the whole team; staff, the cases they are the advocate of.
+  // Admins see the whole team; staff, the cases they are the advocate of and those they cover.
   const teamView = scope.kind === 'all'
   const now = new Date()
   const [org, page, caseloads] = await Promise.all([
@@ -40,6 +40,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     listCases(context, {
       orgId: team.orgId,
       advocateId: teamView ? filters.advocate || null : user.id,
+      coveredCaseIds: scope.kind === 'advocate' ? scope.coveredCaseIds : [],
       // Open cases unless a status (or every status) is chosen.
       status: filters.status === 'all' ? undefined : filters.status || 'open',
       overdueOnly: filters.overdue === '1',
@@ -55,6 +56,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     family: c.family.name,
     childName: c.childName,
     advocate: c.advocate?.name ?? null,
+    cover: scope.kind === 'advocate' && c.advocate?.id !== user.id,
     status: c.status,
     statusLabel: CASE_STATUS_LABELS[c.status],
     nextAction: c.nextAction && { title: c.nextAction.title, due: when(c.nextAction.dueAt) },

@@ -4,7 +4,7 @@
  * (services/case-access.server.ts), an organisation they are not on, or a
  * person on no team, are all told it is not there (404).
  */
-import { caseScope, maySeeCase, type CaseScope } from '../../../services/case-access.server.ts'
+import { caseScope, isCoverOnly, maySeeCase, type CaseScope } from '../../../services/case-access.server.ts'
 import type { CasewayContext } from '../context.ts'
 import { requireUser, staffMemberships, type SessionUser } from './auth.server.ts'
 import { notFound } from './http.ts'
@@ -36,6 +36,8 @@ export interface CaseAccess extends CaseTeam {
   case: { id: string; orgId: string; number: number; caseRef: string; advocateId: string | null; status: string }
   /** The case page's address, with `?org=` when needed. */
   href: string
+  /** Seen only as its cover: no status change, closing, reopening or reassignment. */
+  coverOnly: boolean
 }
 
 /** Case `params.number` of the person's organisation, if they may see it; 404 otherwise. */
@@ -48,5 +50,5 @@ export async function requireCaseAccess(ctx: Ctx, request: Request, params: { nu
     select: { id: true, orgId: true, number: true, caseRef: true, advocateId: true, status: true },
   })
   if (!row || !maySeeCase(team.scope, row)) throw notFound('Case not found')
-  return { ...team, case: row, href: `/staff/cases/${row.number}${team.orgQuery}` }
+  return { ...team, case: row, href: `/staff/cases/${row.number}${team.orgQuery}`, coverOnly: isCoverOnly(team.scope, row) }
 }

@@ -7,6 +7,7 @@
 import type { Role } from '../../../domain/ticket.ts'
 import { isStaffRole } from '../../../domain/ticket.ts'
 import type { CasewayContext } from '../context.ts'
+import { coveredCaseIds } from '../../../services/case-cover.server.ts'
 import { maySeeTicket, ticketScope } from '../../../services/ticket-access.server.ts'
 import { requireUser, staffMemberships, type SessionUser } from './auth.server.ts'
 import { notFound } from './http.ts'
@@ -19,6 +20,11 @@ export interface TicketAccess {
   /** The person's role towards this ticket: its family, or staff/admin of its organisation. */
   role: Role
   ticket: { id: string; orgId: string; number: number; requesterId: string }
+  /**
+   * Staff covering the ticket's case for its absent advocate: they reply and
+   * add notes, but assigning the ticket stays with its advocate and admins.
+   */
+  coverOnly: boolean
 }
 
 /** The signed-in person's access to ticket `number` of organisation `orgSlug`, or 404. */
@@ -32,16 +38,21 @@ export async function requireTicketAccess(
   if (!params.orgSlug || !/^[1-9]\d{0,9}$/.test(params.number ?? '') || !Number.isSafeInteger(number)) throw notFound('Ticket not found')
   const row = await ctx.db.ticket.findFirst({
     where: { number, org: { slug: params.orgSlug } },
-    select: { id: true, orgId: true, number: true, requesterId: true, departmentId: true, assigneeId: true },
+    select: { id: true, orgId: true, number: true, requesterId: true, departmentId: true, assigneeId: true, caseId: true },
   })
   if (!row) throw notFound('Ticket not found')
   const role = ticketRole(user, row)
   if (!role) throw notFound('Ticket not found')
-  // Staff outside the ticket's department (and not its assignee) are told it is not there.
+  // Staff outside the ticket's department (and neither its assignee nor its case's cover) are told it is not there.
   if (role !== 'family' && !maySeeTicket(await ticketScope(ctx.db, { orgId: row.orgId, userId: user.id }), row))
     throw notFound('Ticket not found')
+  const coverOnly =
+    role === 'staff' &&
+    row.caseId !== null &&
+    row.assigneeId !== user.id &&
+    (await coveredCaseIds(ctx.db, { orgId: row.orgId, userId: user.id })).includes(row.caseId)
   const { id, orgId, requesterId } = row
-  return { user, role, ticket: { id, orgId, number, requesterId } }
+  return { user, role, ticket: { id, orgId, number, requesterId }, coverOnly }
 }
 
 /** Staff of the ticket's organisation act as staff even on a ticket they requested themselves. */

@@ -40,6 +40,11 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
             The local authority should answer by <DateTime value={ticket.laDeadline} />.
           </p>
         ) : null}
+        {ticket.coverNotices.map((notice) => (
+          <p key={notice} className="mt-3 rounded-md border border-sky-200 bg-sky-50 p-3 text-slate-800">
+            {notice}
+          </p>
+        ))}
         {ticket.laDates.length ? (
           <div className="mt-3">
             <h2 className="font-semibold text-slate-900">The council’s dates</h2>

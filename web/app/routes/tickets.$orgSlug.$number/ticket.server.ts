@@ -11,6 +11,7 @@ import { workflowUiUrl } from '../../../../lib/temporal.ts'
 import { ticketWorkflowId } from '../../../../workflows/ticket.messages.ts'
 import type { CasewayContext } from '../../context.ts'
 import { ACCEPT_ATTRIBUTE, ATTACHMENT_HINT, formatBytes } from '../../../../services/attachments.server.ts'
+import { coverNoticesForFamily } from '../../../../services/case-cover.server.ts'
 import { advocateLoads, assignmentOpensCase, describeLoad } from '../../../../services/capacity.server.ts'
 import { caseScope, maySeeCase } from '../../../../services/case-access.server.ts'
 import { OPEN_STATUSES } from '../../../../services/queue.server.ts'
@@ -29,6 +30,7 @@ import { SLA_KIND_LABELS, SLA_STATE_LABELS, slaChip } from '../../utils/sla-chip
 
 const ticketSelect = {
   id: true,
+  caseId: true,
   number: true,
   subject: true,
   childName: true,
@@ -78,7 +80,7 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
     }),
     markNotificationsRead(ctx, access.user.id, access.ticket.id),
   ])
-  const laDates = await familyLaDates(ctx, access.ticket.id)
+  const [laDates, coverNotices] = await Promise.all([familyLaDates(ctx, access.ticket.id), coverNoticesForFamily(ctx.db, ticket.caseId)])
   const tz = ticket.org.timezone
   const base = `/tickets/${ticket.org.slug}/${ticket.number}`
   const now = Date.now()
@@ -106,6 +108,7 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
       laDeadline: ticket.status === 'pending_la' && ticket.laDeadline ? formatDateTime(ticket.laDeadline, tz) : null,
       followUpHref: ticket.status === 'closed' ? `/orgs/${ticket.org.slug}/request?followUp=${ticket.number}` : null,
       laDates,
+      coverNotices,
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     messages: messages.map((m) => ({
@@ -150,7 +153,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
         slaTargets: true,
         requester: { select: { name: true, email: true } },
         department: { select: { id: true, name: true } },
-        case: { select: { number: true, caseRef: true, orgId: true, advocateId: true } },
+        case: { select: { id: true, number: true, caseRef: true, orgId: true, advocateId: true } },
         messages: {
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
           select: {
@@ -363,8 +366,8 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       changeType: notClosed && can('change-type:ticket:org'),
       changeDepartment: notClosed && can('change-department:ticket:org'),
       linkCase: notClosed && can('link-case:ticket:org'),
-      assignAny: notClosed && can('assign:ticket:any'),
-      assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id,
+      assignAny: notClosed && can('assign:ticket:any') && !access.coverOnly,
+      assignSelf: notClosed && can('assign:ticket:self') && assigneeId !== access.user.id && !access.coverOnly,
       // A closed ticket has nothing left to hear about.
       watch: notClosed && can('watch:ticket:org'),
       tag: can('tag:ticket:org'),
