@@ -31,7 +31,7 @@ export interface RelatedTicket {
   linkedBy: string | null
 }
 
-const relatedSelect = { id: true, number: true, subject: true, status: true, departmentId: true, assigneeId: true } as const
+const relatedSelect = { id: true, number: true, subject: true, status: true, departmentId: true, assigneeId: true, caseId: true } as const
 
 /** The pair as stored: the lower id first. */
 function pair(a: string, b: string) {
@@ -55,7 +55,7 @@ export async function relatedTickets(db: Db, input: { ticket: TicketRef; viewerI
     db.ticket.findMany({ where: { followUpOfId: ticket.id, orgId: ticket.orgId }, select: relatedSelect }),
     scopeOf(db, ticket.orgId, input.viewerId),
   ])
-  const related: (RelatedTicket & { departmentId: string; assigneeId: string | null })[] = [
+  const related: (RelatedTicket & { departmentId: string; assigneeId: string | null; caseId: string | null })[] = [
     ...(self.followUpOf ? [{ ...self.followUpOf, relation: 'follow_up_of' as const, linkedAt: null, linkedBy: null }] : []),
     ...followUps.map((t) => ({ ...t, relation: 'followed_up_by' as const, linkedAt: null, linkedBy: null })),
     ...links.map((l) => ({
