@@ -5,14 +5,15 @@
  */
 import { DateTime } from 'luxon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createUser } from '../../services/accounts.server.ts'
 import { createApiKey } from '../../services/api-keys.server.ts'
 import { recordCaseStage } from '../../services/case-commands.server.ts'
 import { assign } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
-import { CaseEnvelope, CaseListSchema } from '../../web/api/case-schemas.ts'
+import { CaseActionListSchema, CaseEnvelope, CaseListSchema } from '../../web/api/case-schemas.ts'
 import { ErrorSchema } from '../../web/api/errors.ts'
 import { eventually } from '../support/eventually.ts'
-import { createTestOrganisation } from '../support/fixtures.ts'
+import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
@@ -121,5 +122,100 @@ describe('a case’s statutory timeline', () => {
       ['no_plan_notice', 'due'],
       ['final_plan', 'due'],
     ])
+  })
+})
+
+describe('commands to a case', () => {
+  it('changes its status as its advocate; another member of staff is told it is not there; a wrong move is refused', async () => {
+    const { caseRef } = await openedCase('Eve')
+    const moved = await api('POST', `/cases/${caseRef}/status`, { status: 'assessment_requested', actor: { email: people.advocate.email } })
+    expect(moved.status).toBe(200)
+    expect(CaseEnvelope.parse(moved.json).case.status).toBe('assessment_requested')
+    const { user: colleague } = await createUser(stack.db, {
+      orgSlug: people.org.slug,
+      role: 'staff',
+      name: 'Cal Colleague',
+      email: `staff-cal-${people.org.slug}@test.example`,
+      password: TEST_PASSWORD,
+    })
+    expectError(await api('POST', `/cases/${caseRef}/status`, { status: 'intake', actor: { email: colleague.email } }), 404, 'not_found')
+    expectError(await api('POST', `/cases/${caseRef}/status`, { status: 'assessment_requested' }), 409, 'no_change')
+    expectError(await api('POST', `/cases/${caseRef}/status`, { status: 'closed' }), 409, 'invalid_transition')
+    expectError(await api('POST', `/cases/${caseRef}/status`, { status: 'lost' }), 400, 'invalid_request')
+    expect((await api('GET', `/cases/${caseRef}`)).json.case.status).toBe('assessment_requested')
+    expectError(await otherApi('POST', `/cases/${caseRef}/status`, { status: 'intake' }), 404, 'not_found')
+  })
+
+  it('closes and reopens a case while a ticket of it is open', async () => {
+    const { caseRef } = await openedCase('Fay')
+    expect((await api('POST', `/cases/${caseRef}/close`)).status).toBe(202)
+    await eventually(async () => expect((await api('GET', `/cases/${caseRef}`)).json.case.status).toBe('closed'))
+    expectError(await api('POST', `/cases/${caseRef}/status`, { status: 'assessment_requested' }), 409, 'case_closed')
+    // Closing resolved its ticket, which is not closed yet: the case may reopen.
+    const reopened = await api('POST', `/cases/${caseRef}/reopen`)
+    expect(reopened.status).toBe(200)
+    expect(reopened.json.case.status).toBe('intake')
+    expectError(await api('POST', `/cases/${caseRef}/reopen`), 409, 'no_change')
+  })
+
+  it('adds a next action, completes, reopens it and changes its due time; another case’s action is not there', async () => {
+    const { caseRef } = await openedCase('Gus')
+    const due = '2026-12-24T12:00:00Z'
+    const added = await api('POST', `/cases/${caseRef}/actions`, {
+      title: 'Chase the draft plan',
+      owner: { email: people.advocate.email },
+      dueAt: due,
+    })
+    expect(added.status).toBe(200)
+    const list = await api('GET', `/cases/${caseRef}/actions`)
+    expect(CaseActionListSchema.parse(list.json).actions).toEqual([
+      expect.objectContaining({
+        title: 'Chase the draft plan',
+        owner: { email: people.advocate.email, name: 'Sam Advocate' },
+        dueAt: '2026-12-24T12:00:00.000Z',
+        doneAt: null,
+      }),
+    ])
+    const actionId = list.json.actions[0].id as string
+    expect((await api('POST', `/cases/${caseRef}/actions/${actionId}/complete`)).status).toBe(200)
+    expect((await api('GET', `/cases/${caseRef}/actions`)).json.actions[0].doneAt).not.toBeNull()
+    expectError(await api('POST', `/cases/${caseRef}/actions/${actionId}/complete`), 409, 'no_change')
+    expect((await api('POST', `/cases/${caseRef}/actions/${actionId}/reopen`)).status).toBe(200)
+    expect((await api('PATCH', `/cases/${caseRef}/actions/${actionId}`, { dueAt: null })).status).toBe(200)
+    expect((await api('GET', `/cases/${caseRef}/actions`)).json.actions[0]).toMatchObject({ doneAt: null, dueAt: null })
+    const other = await openedCase('Hal')
+    expectError(await api('POST', `/cases/${other.caseRef}/actions/${actionId}/complete`), 404, 'not_found')
+    expectError(await otherApi('GET', `/cases/${caseRef}/actions`), 404, 'not_found')
+    expectError(
+      await api('POST', `/cases/${caseRef}/actions`, { title: 'For a family', owner: { email: people.family.email } }),
+      422,
+      'unprocessable',
+    )
+  })
+
+  it('records a stage date, answering the LA deadlines it starts, and an exception to one', async () => {
+    const { caseRef } = await openedCase('Ivy')
+    const date = DateTime.now().setZone('Europe/London').minus({ weeks: 7 }).toISODate()!
+    const staged = await api('POST', `/cases/${caseRef}/stages`, { stage: 'assessment_requested', date })
+    expect(staged.status).toBe(200)
+    const { case: read } = CaseEnvelope.parse(staged.json)
+    expect(read.stages).toEqual({ assessment_requested: date })
+    expect(read.deadlines.map((deadline) => [deadline.key, deadline.state])).toEqual([
+      ['assessment_decision', 'overdue'],
+      ['no_plan_notice', 'due'],
+      ['final_plan', 'due'],
+    ])
+    expectError(
+      await api('POST', `/cases/${caseRef}/stages`, { stage: 'assessment_requested', date: '2026-06-31' }),
+      400,
+      'invalid_request',
+    )
+    const excepted = await api('POST', `/cases/${caseRef}/exceptions`, { key: 'final_plan', reason: 'exceptional_circumstances' })
+    expect(excepted.status).toBe(200)
+    expect(excepted.json.case.deadlines.find((d: { key: string }) => d.key === 'final_plan')).toMatchObject({
+      state: 'exception',
+      reason: 'exceptional_circumstances',
+    })
+    expectError(await otherApi('POST', `/cases/${caseRef}/stages`, { stage: 'assessment_requested', date }), 404, 'not_found')
   })
 })

@@ -63,7 +63,7 @@ let key: string
 let schemathesis: string
 let workDir: string
 let filesBefore: Set<string>
-const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals' }
+const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '' }
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
   const multipart = body instanceof FormData
@@ -112,6 +112,10 @@ beforeAll(async () => {
     status: 'pending_la',
     laDeadline: new Date(Date.now() + 7 * 86_400_000).toISOString(),
   })
+  // The examples' case in Sam's name, with a next action: its commands then reach the case rules.
+  await api('POST', `/tickets/${withCase.ticket.number}/assign`, { assignee: { email: EXAMPLE_PEOPLE.staff } })
+  await api('POST', '/cases/EHC-2026-0042/actions', { title: 'Chase the plan' })
+  seeded.actionId = (await api('GET', '/cases/EHC-2026-0042/actions', undefined)).actions[0].id
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
   seeded.attachmentId = posted.message.attachments[0].id
 
@@ -164,11 +168,13 @@ tickets = ${values(seeded.tickets.map(String))}
 attachments = ${values([seeded.attachmentId])}
 departments = ${values([seeded.department])}
 cases = ${values(['EHC-2026-0042'])}
+actions = ${values([seeded.actionId])}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
 "path.attachmentId" = { dictionary = "attachments", probability = 0.5 }
 "path.caseRef" = { dictionary = "cases", probability = 0.9 }
+"path.actionId" = { dictionary = "actions", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }
 "body.author.email" = { dictionary = "people", probability = 0.8 }

@@ -227,6 +227,14 @@ const API_BODIES: Record<string, unknown> = {
   createTimeEntry: { minutes: 30, workedOn: '2026-12-01', kind: 'call' },
   updateTimeEntry: { minutes: 30 },
   linkTicket: { ticket: 1 },
+  setCaseStatus: { status: 'assessment_requested' },
+  reopenCase: {},
+  addCaseAction: { title: 'Chase the plan' },
+  completeCaseAction: {},
+  reopenCaseAction: {},
+  changeCaseAction: { dueAt: null },
+  recordCaseStage: { stage: 'assessment_requested', date: '2026-11-02' },
+  recordDeadlineException: { key: 'final_plan', reason: 'other' },
 }
 
 describe('the API', () => {
@@ -259,6 +267,19 @@ describe('the API', () => {
           ]
         : [[pathFor(ONLY_IN_B), pathFor(NOWHERE)]]
       for (const group of groups) await expectAlike(group.map((asked) => ({ asked, send: () => call(route.method, asked, body) })))
+    }
+  })
+
+  it('answers another organisation’s case reference as one that does not exist, in every operation on a case but its closure', async () => {
+    const operations = apiRoutes.filter((route) => route.path.includes('{caseRef}') && route.operationId !== 'closeCase')
+    expect(operations.length).toBeGreaterThan(5)
+    for (const route of operations) {
+      if (route.body) expect(API_BODIES, `a body for ${route.operationId}`).toHaveProperty(route.operationId)
+      const body = route.body ? API_BODIES[route.operationId] : undefined
+      const pathFor = (caseRef: string) => route.path.replace('{caseRef}', caseRef).replace('{actionId}', randomUUID())
+      await expectAlike(
+        [bCaseRef, 'NO-SUCH-CASE'].map((caseRef) => ({ asked: caseRef, send: () => call(route.method, pathFor(caseRef), body) })),
+      )
     }
   })
 

@@ -6,7 +6,21 @@ import { z } from 'zod'
 import { CASE_STATUSES } from '../../domain/case.ts'
 import { STATUTORY_DEADLINE_KEYS, STATUTORY_EXCEPTION_REASONS, STATUTORY_STAGES } from '../../domain/statutory-periods.ts'
 import { STATUTORY_DEADLINE_STATES } from '../../domain/statutory-timeline.ts'
-import { Email, EnumFilter, EXAMPLE_PEOPLE, InstantOut, ListTicketsQuery, PersonSchema } from './schemas.ts'
+import { CalendarDateSchema } from '../../domain/input-schemas.ts'
+import { SUBJECT_MAX } from '../../domain/limits.ts'
+import {
+  ActorField,
+  CaseRefParams,
+  Email,
+  EnumFilter,
+  EXAMPLE_PEOPLE,
+  Instant,
+  InstantOut,
+  line,
+  ListTicketsQuery,
+  PersonRefSchema,
+  PersonSchema,
+} from './schemas.ts'
 
 export const ListCasesQuery = z.strictObject({
   status: EnumFilter(CASE_STATUSES),
@@ -57,3 +71,62 @@ export const CaseListSchema = z
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page.'),
   })
   .meta({ id: 'CaseList' })
+
+export const PendingCaseEnvelope = z
+  .object({ case: CaseSchema, message: z.string().describe('Why the change does not show yet.') })
+  .meta({ id: 'PendingCaseEnvelope' })
+
+export const SetCaseStatusBody = z
+  .strictObject({
+    status: z.enum(CASE_STATUSES).describe('An open status the case may move to now; close a case with closeCase.'),
+    actor: ActorField,
+  })
+  .describe('The case’s new status.')
+
+export const ActorBody = z.strictObject({ actor: ActorField })
+
+export const CaseActionSchema = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    owner: PersonSchema.nullable(),
+    dueAt: InstantOut.nullable(),
+    doneAt: InstantOut.nullable(),
+    overdue: z.boolean().describe('Past its due time and not done.'),
+  })
+  .meta({ id: 'CaseAction' })
+
+export const CaseActionListSchema = z
+  .object({ actions: z.array(CaseActionSchema).describe('Open first, by due time; then done.') })
+  .meta({ id: 'CaseActionList' })
+
+export const CaseActionParams = CaseRefParams.extend({ actionId: z.uuid() })
+
+export const AddCaseActionBody = z
+  .strictObject({
+    title: line(SUBJECT_MAX, ['Chase the draft plan']),
+    owner: PersonRefSchema.optional().describe('Who does it: a member of staff who may see the case.'),
+    dueAt: Instant.nullable().optional().describe('When it is due; none when left out.'),
+    actor: ActorField,
+  })
+  .describe('A next action on the case.')
+
+export const ChangeCaseActionBody = z
+  .strictObject({ dueAt: Instant.nullable().describe('The new due time; null for none.'), actor: ActorField })
+  .describe('A next action’s new due time.')
+
+export const RecordCaseStageBody = z
+  .strictObject({
+    stage: z.enum(STATUTORY_STAGES),
+    date: z.iso
+      .date({ error: 'Must be a date that exists, YYYY-MM-DD' })
+      .pipe(CalendarDateSchema)
+      .meta({ examples: ['2026-11-02'] })
+      .describe('The day the stage began, in the organisation’s time zone.'),
+    actor: ActorField,
+  })
+  .describe('The day a stage of the statutory timeline began: the LA deadlines that follow are counted from it.')
+
+export const RecordDeadlineExceptionBody = z
+  .strictObject({ key: z.enum(STATUTORY_DEADLINE_KEYS), reason: z.enum(STATUTORY_EXCEPTION_REASONS), actor: ActorField })
+  .describe('An exception the Regulations allow to an LA deadline: it then reads `exception`, not overdue.')

@@ -30,15 +30,15 @@ const caseRowSelect = {
   tickets: { orderBy: { number: 'asc' }, select: { number: true } },
 } as const
 
-async function findCase(ctx: ApiContext, caseRef: string) {
+export async function findCase(ctx: ApiContext, caseRef: string) {
   const row = await ctx.db.case.findUnique({ where: { orgId_caseRef: { orgId: ctx.principal.orgId, caseRef } }, select: caseRowSelect })
   if (!row) throw notFound('Case')
   return row
 }
 
-type CaseRow = Awaited<ReturnType<typeof findCase>>
+export type CaseRow = Awaited<ReturnType<typeof findCase>>
 
-async function presentCase(ctx: ApiContext, row: CaseRow) {
+export async function presentCase(ctx: ApiContext, row: CaseRow) {
   const timeline = await readCaseTimeline(ctx, row.id)
   return {
     ...summaryOf(row),
@@ -64,8 +64,17 @@ function summaryOf(row: Omit<CaseRow, 'tickets' | 'id' | 'orgId' | 'advocateId'>
 }
 
 /** From an answer carrying a case, to every operation on it. */
-function caseLinks(caseRef = '/case/caseRef'): Record<string, ApiLink> {
-  const operations = { GetCase: 'getCase', CloseCase: 'closeCase' }
+export function caseLinks(caseRef = '/case/caseRef'): Record<string, ApiLink> {
+  const operations = {
+    GetCase: 'getCase',
+    CloseCase: 'closeCase',
+    SetCaseStatus: 'setCaseStatus',
+    ReopenCase: 'reopenCase',
+    ListCaseActions: 'listCaseActions',
+    AddCaseAction: 'addCaseAction',
+    RecordCaseStage: 'recordCaseStage',
+    RecordDeadlineException: 'recordDeadlineException',
+  }
   return Object.fromEntries(
     Object.entries(operations).map(([name, operationId]) => [
       name,

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   method_not_allowed: 'The path exists but not with this method.',
   invalid_transition: 'The ticket cannot make that change now; `message` is the ticket’s reason.',
   ticket_closed: 'The ticket is closed and takes no more changes.',
+  case_closed: 'The case is closed and takes no more changes; reopen it first.',
   no_change: 'The ticket is already like that.',
   at_capacity:
     'The assignee is at their capacity of active cases and the assignment would open a new case; an admin `actor` may send `override: true`.',

@@ -1,4 +1,5 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
+import { caseCommandRoutes } from './case-commands.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
 import { departmentRoutes } from './departments.ts'
@@ -15,6 +16,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...messageRoutes,
   ...commandRoutes,
   ...caseRoutes,
+  ...caseCommandRoutes,
   ...departmentRoutes,
   ...tagRoutes,
   ...timeEntryRoutes,

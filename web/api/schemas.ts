@@ -54,7 +54,7 @@ const documented = <T extends z.ZodType>(schema: T, options: { multiline: boolea
   schema.meta({ pattern: textPattern(options.multiline, options.max), maxLength: undefined, examples: options.examples })
 
 /** Required single-line text, trimmed. */
-function line(max: number, examples: string[]) {
+export function line(max: number, examples: string[]) {
   return documented(requiredText(max, { multiline: false, tooLong: `At most ${max} characters` }), { multiline: false, max, examples })
 }
 
@@ -76,7 +76,7 @@ export const Email = EmailSchema.meta({ pattern: z.regexes.email.source })
 export const EXAMPLE_PEOPLE = { staff: 'sam.advocate@example.org', family: 'fran.family@example.org' } as const
 
 /** An instant with its offset: `2026-05-01T09:30:00Z` or `2026-05-01T10:30:00+01:00`. */
-const Instant = z.iso
+export const Instant = z.iso
   .datetime({ offset: true, error: 'Must be an ISO 8601 date-time with a time zone, e.g. 2026-05-01T09:30:00Z' })
   .meta({ examples: ['2026-05-01T09:30:00Z'] })
 

@@ -59,7 +59,8 @@ export async function actorFor(
   return found
 }
 
-async function keyCreator(ctx: ApiContext): Promise<{ id: string; role: Role } | null> {
+/** The admin (or staff member) who created the API key, while still on the team. */
+export async function keyCreator(ctx: ApiContext): Promise<{ id: string; role: Role } | null> {
   const creatorId = ctx.principal.createdById
   if (!creatorId) return null
   const membership = await ctx.db.membership.findUnique({
