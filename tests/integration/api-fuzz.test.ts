@@ -116,6 +116,9 @@ beforeAll(async () => {
   await api('POST', `/tickets/${withCase.ticket.number}/assign`, { assignee: { email: EXAMPLE_PEOPLE.staff } })
   await api('POST', '/cases/EHC-2026-0042/actions', { title: 'Chase the plan' })
   seeded.actionId = (await api('GET', '/cases/EHC-2026-0042/actions', undefined)).actions[0].id
+  // A stage for every LA deadline, so an exception names a deadline the case has.
+  for (const stage of ['assessment_requested', 'draft_plan_issued', 'annual_review_held', 'decision_letter_received'])
+    await api('POST', '/cases/EHC-2026-0042/stages', { stage, date: '2026-11-02' })
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
   seeded.attachmentId = posted.message.attachments[0].id
 
