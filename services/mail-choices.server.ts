@@ -7,12 +7,15 @@ import { z } from 'zod'
 import {
   MAIL_CHOICES,
   MAIL_TOPICS,
+  digestTopicsOf,
   mailChoiceFor,
   readMailChoices,
   type MailAudience,
   type MailChoice,
   type MailTopic,
 } from '../domain/mail-preferences.ts'
+import { DIGEST_HOUR, digestDayLabel, nextDigestAt } from '../domain/digest-schedule.ts'
+import { startMailDigest } from '../lib/mail/delivery.ts'
 import type { ServiceContext } from './context.ts'
 
 type Ctx = Pick<ServiceContext, 'db'>
@@ -37,9 +40,27 @@ export async function mailChoicesSchemaFor(ctx: Ctx, userId: string) {
   return z.object(Object.fromEntries(topics.map((topic) => [topic, z.enum(MAIL_CHOICES, { error: 'Choose how this comes' })])))
 }
 
-export async function saveMailChoices(ctx: Ctx, userId: string, choices: Record<string, MailChoice>): Promise<void> {
+/** Saves the choices; a digest topic among them starts the person's digest workflow (which ends itself once none is left). */
+export async function saveMailChoices(
+  ctx: Pick<ServiceContext, 'db' | 'temporal' | 'env'>,
+  userId: string,
+  choices: Record<string, MailChoice>,
+): Promise<void> {
   const user = await ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { mailChoices: true } })
-  await ctx.db.user.update({ where: { id: userId }, data: { mailChoices: { ...readMailChoices(user.mailChoices), ...choices } } })
+  const saved = readMailChoices({ ...readMailChoices(user.mailChoices), ...choices })
+  await ctx.db.user.update({ where: { id: userId }, data: { mailChoices: saved } })
+  if (digestTopicsOf(saved).length) await startMailDigest(ctx.temporal, ctx.env.TEMPORAL_TASK_QUEUE, userId)
+}
+
+/** When the person's next digest comes (their first organisation's zone, as the digest workflow reckons it); null without a digest topic. */
+export async function nextDigestOf(ctx: Ctx, userId: string, now = new Date()): Promise<{ hour: number; day: string } | null> {
+  const user = await ctx.db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { mailChoices: true, memberships: { orderBy: { createdAt: 'asc' }, take: 1, select: { org: { select: { timezone: true } } } } },
+  })
+  if (!digestTopicsOf(readMailChoices(user.mailChoices)).length) return null
+  const zone = user.memberships[0]?.org.timezone ?? 'Europe/London'
+  return { hour: DIGEST_HOUR, day: digestDayLabel(nextDigestAt(now, zone), zone) }
 }
 
 /** Why mail to the person last failed for good (a 5xx), and when; null when nothing failed since. */
