@@ -16,6 +16,7 @@ import {
 } from '../domain/mail-preferences.ts'
 import { DIGEST_HOUR, digestDayLabel, nextDigestAt } from '../domain/digest-schedule.ts'
 import { startMailDigest } from '../lib/mail/delivery.ts'
+import { recordAudit, type AuditActor } from './audit.server.ts'
 import type { ServiceContext } from './context.ts'
 
 type Ctx = Pick<ServiceContext, 'db'>
@@ -72,4 +73,20 @@ export async function mailProblemOf(ctx: Ctx, userId: string): Promise<{ problem
 /** The person says their mailbox takes mail again: the next notice is sent, and fails again (and is marked) if it does not. */
 export async function clearMailProblem(ctx: Ctx, userId: string): Promise<void> {
   await ctx.db.user.update({ where: { id: userId }, data: { mailProblem: null, mailProblemAt: null } })
+}
+
+/**
+ * Admins' "Send digests now": every member of the organisation who takes a
+ * topic in the digest is told to send theirs at once (a workflow that ended is
+ * started again). Audited; answers how many were told.
+ */
+export async function sendDigestsNow(ctx: ServiceContext, input: AuditActor & { orgId: string }): Promise<number> {
+  const members = await ctx.db.user.findMany({
+    where: { memberships: { some: { orgId: input.orgId } } },
+    select: { id: true, mailChoices: true },
+  })
+  const people = members.filter((m) => digestTopicsOf(readMailChoices(m.mailChoices)).length > 0)
+  await recordAudit(ctx.db, { ...input, action: 'mail.digests_sent_now', data: { people: people.length } })
+  for (const person of people) await startMailDigest(ctx.temporal, ctx.env.TEMPORAL_TASK_QUEUE, person.id, { now: true })
+  return people.length
 }
