@@ -8,10 +8,11 @@ import { ApplicationFailure } from '@temporalio/activity'
 import type { Db } from '../lib/db.ts'
 import type { Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
-import { renderAccountMail, renderTicketNotice } from '../lib/mail/templates.tsx'
+import { renderAccountMail, renderDigest, renderTicketNotice } from '../lib/mail/templates.tsx'
 import { notFound } from '../lib/mail/ticket-notices.ts'
 import { noticeMessageId, replyAddress, signReplyToken } from '../lib/mail/reply-token.ts'
 import { isPermanentRefusal, mailDomain, type Mailer, type OutgoingMail } from '../lib/mail/transport.ts'
+import { digestDayLabel } from '../domain/digest-schedule.ts'
 import type { TicketNotificationKind } from '../domain/ticket-notifications.ts'
 import type { MailDeliveryInput, MailOutcome } from '../workflows/mail-delivery.messages.ts'
 
@@ -66,6 +67,62 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
     }
   }
 
+  async function digestMail(digestMailId: string): Promise<PreparedMail> {
+    const digest = await db.digestMail.findUnique({
+      where: { id: digestMailId },
+      select: {
+        mailedAt: true,
+        createdAt: true,
+        user: {
+          select: {
+            id: true,
+            email: true,
+            name: true,
+            memberships: { orderBy: { createdAt: 'asc' }, take: 1, select: { org: { select: { timezone: true } } } },
+          },
+        },
+        notifications: {
+          orderBy: { createdAt: 'asc' },
+          select: {
+            text: true,
+            ticket: { select: { id: true, number: true, subject: true, org: { select: { name: true, slug: true } } } },
+          },
+        },
+      },
+    })
+    if (!digest) throw notFound('DigestMail', digestMailId)
+    const tickets = new Map<string, { ticketNumber: number; subject: string; orgName: string; ticketUrl: string; notices: string[] }>()
+    for (const { text, ticket } of digest.notifications) {
+      if (!ticket) continue
+      const group = tickets.get(ticket.id) ?? {
+        ticketNumber: ticket.number,
+        subject: ticket.subject,
+        orgName: ticket.org.name,
+        ticketUrl: `${env.publicUrl}/tickets/${ticket.org.slug}/${ticket.number}`,
+        notices: [],
+      }
+      group.notices.push(text)
+      tickets.set(ticket.id, group)
+    }
+    const zone = digest.user.memberships[0]?.org.timezone ?? 'Europe/London'
+    return {
+      mail: {
+        ...renderDigest({
+          recipientName: digest.user.name,
+          day: digestDayLabel(digest.createdAt, zone),
+          settingsUrl,
+          tickets: [...tickets.values()],
+        }),
+        to: digest.user.email,
+        messageId: `<digest-${digestMailId}@${domain}>`,
+        unsubscribeUrl: settingsUrl,
+      },
+      recipient: { userId: digest.user.id },
+      sentAt: digest.mailedAt,
+      markSent: async () => void (await db.digestMail.update({ where: { id: digestMailId }, data: { mailedAt: new Date() } })),
+    }
+  }
+
   async function accountMail(outboxEmailId: string): Promise<PreparedMail> {
     const email = await db.outboxEmail.findUnique({ where: { id: outboxEmailId } })
     if (!email) throw notFound('OutboxEmail', outboxEmailId)
@@ -80,7 +137,12 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
   return {
     /** Sends the mail once; a temporary failure throws (the workflow retries), a permanent one is recorded on the person. */
     async sendMail(input: MailDeliveryInput): Promise<MailOutcome> {
-      const prepared = 'notificationId' in input ? await noticeMail(input.notificationId) : await accountMail(input.outboxEmailId)
+      const prepared =
+        'notificationId' in input
+          ? await noticeMail(input.notificationId)
+          : 'digestMailId' in input
+            ? await digestMail(input.digestMailId)
+            : await accountMail(input.outboxEmailId)
       const person =
         'userId' in prepared.recipient
           ? { id: prepared.recipient.userId }

@@ -8,11 +8,12 @@
 import { z } from 'zod'
 import type { TicketNotificationKind } from './ticket-notifications.ts'
 
-export const MAIL_CHOICES = ['immediately', 'in_app'] as const
+export const MAIL_CHOICES = ['immediately', 'daily_digest', 'in_app'] as const
 export type MailChoice = (typeof MAIL_CHOICES)[number]
 
 export const MAIL_CHOICE_LABELS: Record<MailChoice, string> = {
   immediately: 'By email, immediately',
+  daily_digest: 'By email, once a day in a digest',
   in_app: 'In the app only',
 }
 
@@ -70,6 +71,16 @@ export type MailChoices = z.infer<typeof MailChoicesSchema>
 export function readMailChoices(stored: unknown): MailChoices {
   const parsed = MailChoicesSchema.safeParse(stored)
   return parsed.success ? parsed.data : {}
+}
+
+/** The kinds of notice of these topics (what a digest gathers). */
+export function kindsOfTopics(topics: readonly MailTopic[]): TicketNotificationKind[] {
+  return (Object.keys(TOPIC_OF) as TicketNotificationKind[]).filter((kind) => topics.includes(TOPIC_OF[kind]))
+}
+
+/** The topics this person takes in the daily digest, whatever their audience. */
+export function digestTopicsOf(choices: MailChoices): MailTopic[] {
+  return (Object.keys(DEFAULTS) as MailTopic[]).filter((topic) => mailChoiceFor(choices, topic) === 'daily_digest')
 }
 
 export function mailTopicOf(kind: TicketNotificationKind): MailTopic {

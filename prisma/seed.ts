@@ -12,6 +12,7 @@ import { setMemberCapacity } from '../services/capacity.server.ts'
 import { addCaseCover } from '../services/case-cover.server.ts'
 import { writeHandoverNote } from '../services/case-handovers.server.ts'
 import { setMemberDepartments } from '../services/departments.server.ts'
+import { saveMailChoices } from '../services/mail-choices.server.ts'
 import type { ServiceContext } from '../services/context.ts'
 import { addCaseAction, setCaseStatus } from '../services/case-commands.server.ts'
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
@@ -76,7 +77,7 @@ export async function seedDemoData(db: Db): Promise<DemoLogin[] | undefined> {
   return DEMO_PEOPLE.map((person) => ({ ...person, password: DEMO_PASSWORD }))
 }
 
-type DemoStep = 'assign' | 'link-case' | 'note' | 'ask-family' | 'pending-family' | 'pending-la' | 'answer' | 'resolve'
+type DemoStep = 'assign' | 'family-reply' | 'link-case' | 'note' | 'ask-family' | 'pending-family' | 'pending-la' | 'answer' | 'resolve'
 
 interface DemoTicket extends Omit<CreateTicketInput, 'orgId' | 'requesterId' | 'departmentId'> {
   family: string
@@ -128,7 +129,7 @@ const DEMO_TICKETS: readonly DemoTicket[] = [
     childName: 'Leo',
     body: 'The draft plan says Leo will get "access to speech and language support" but no hours or who provides it. We have 15 days to respond.',
     advocate: 'ben@brightpath.example',
-    steps: ['assign', 'note', 'pending-la'],
+    steps: ['assign', 'family-reply', 'note', 'pending-la'],
   },
   {
     family: 'dana@family.example',
@@ -154,6 +155,8 @@ const DEMO_TICKETS: readonly DemoTicket[] = [
   },
 ]
 
+const FAMILY_REPLY = 'The school sent their own report today; I have attached nothing yet but can bring it to the meeting.'
+
 const STAFF_MESSAGES = {
   'ask-family':
     'Thank you. Could you send us the latest school report and any professional reports from this year, so we can prepare your views together?',
@@ -170,6 +173,8 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   const org = await ctx.db.organisation.findUniqueOrThrow({ where: { slug: 'brightpath' }, select: { id: true, departments: true } })
   const people = new Map((await ctx.db.user.findMany({ select: { id: true, email: true } })).map((u) => [u.email, u.id]))
   const admin = { id: people.get('admin@brightpath.example')! }
+  // Ben takes family replies in the daily digest: the family reply below waits for it ("Send digests now" in Settings, Team).
+  await saveMailChoices(ctx, people.get('ben@brightpath.example')!, { family_replies: 'daily_digest' })
   for (const { family, department, advocate, steps, ...request } of DEMO_TICKETS) {
     const ticket = await createTicket(ctx, {
       ...request,
@@ -184,6 +189,8 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
           return assign(ctx, { ticket, actor: admin, assigneeId: staff.id })
         case 'link-case':
           return linkCase(ctx, { ticket, actor: staff, caseRef: request.caseRef ?? null })
+        case 'family-reply':
+          return postMessage(ctx, { ticket, author: { id: people.get(family)! }, role: 'family', body: FAMILY_REPLY, visibility: 'public' })
         case 'note':
           return postMessage(ctx, { ticket, author: staff, role: 'staff', body: STAFF_MESSAGES.note, visibility: 'internal' })
         case 'ask-family':

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'team.capacity_changed',
   'team.capacity_overridden',
   'team.bulk_reassigned',
+  'mail.digests_sent_now',
   'case.reassigned',
   'case.handover_written',
   'case.cover_added',
@@ -131,6 +132,8 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `overrode ${String(data.name ?? 'someone')}’s capacity (${Number(data.activeCases)} of ${Number(data.capacity)} cases) to assign ticket #${Number(data.ticketNumber)}`
     case 'team.bulk_reassigned':
       return `reassigned everything ${String(data.fromName ?? 'someone')} held to ${String(data.toName ?? 'a colleague')} (${Number(data.cases)} cases, ${ticketCount(Number(data.tickets))})`
+    case 'mail.digests_sent_now':
+      return `sent the daily digests now (${Number(data.people) === 1 ? '1 person' : `${Number(data.people)} people`})`
     case 'case.reassigned':
       return `reassigned ${String(data.caseRef ?? 'a case')} from ${String(data.fromName ?? 'nobody')} to ${String(data.toName ?? 'a colleague')}`
     case 'case.handover_written':

@@ -16,6 +16,7 @@ import {
 } from '@temporalio/worker'
 import { createCaseActivities } from '../activities/case.ts'
 import { createActivities } from '../activities/index.ts'
+import { createDigestActivities } from '../activities/digest.ts'
 import { createMailActivities } from '../activities/mail.ts'
 import { createMailer } from '../lib/mail/transport.ts'
 import { createDb } from '../lib/db.ts'
@@ -61,6 +62,7 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
           ...createActivities({ db, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
           ...createCaseActivities({ db, temporal, log: activityLog }),
           ...createMailActivities({ db, log: activityLog, env, mailer }),
+          ...createDigestActivities({ db, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
         },
       })
       // The runtime's own signal handlers, when installed, may be stopping it already.

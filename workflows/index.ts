@@ -2,3 +2,4 @@
 export { caseWorkflow } from './case.workflow.ts'
 export { ticketWorkflow } from './ticket.workflow.ts'
 export { deliverMailWorkflow } from './mail-delivery.workflow.ts'
+export { mailDigestWorkflow } from './mail-digest.workflow.ts'

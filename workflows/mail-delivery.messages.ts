@@ -4,8 +4,8 @@
  * input names the row the mail is made from (payloads carry ids, never bodies).
  */
 
-/** A ticket notice (a Notification row) or account mail (an OutboxEmail row). */
-export type MailDeliveryInput = { notificationId: string } | { outboxEmailId: string }
+/** A ticket notice (a Notification row), a daily digest (a DigestMail row) or account mail (an OutboxEmail row). */
+export type MailDeliveryInput = { notificationId: string } | { digestMailId: string } | { outboxEmailId: string }
 
 /** sent: the SMTP server accepted it; already_sent: an earlier attempt did; refused: a permanent (5xx) refusal, recorded on the person. */
 export type MailOutcome = 'sent' | 'already_sent' | 'refused'

@@ -107,6 +107,68 @@ export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
   }
 }
 
+export interface DigestMailContent {
+  recipientName: string
+  /** "2 December": the day the digest tells of. */
+  day: string
+  settingsUrl: string
+  /** One group a ticket, each notice's in-app text in the order they came. */
+  tickets: { ticketNumber: number; subject: string; orgName: string; ticketUrl: string; notices: string[] }[]
+}
+
+/** The daily digest: every waiting notice, grouped by ticket, each ticket with its link. */
+export function renderDigest(mail: DigestMailContent): MailContent {
+  const count = mail.tickets.reduce((sum, t) => sum + t.notices.length, 0)
+  const subject = `Your daily digest for ${mail.day}: ${count === 1 ? '1 notice' : `${count} notices`}`
+  const why = 'You get this digest because of your notification settings'
+  return {
+    subject,
+    html: html(
+      <Layout
+        title={subject}
+        footnote={
+          <>
+            Caseway. {why}: <a href={mail.settingsUrl}>change what comes by email</a>.
+          </>
+        }
+      >
+        <p>Hello {mail.recipientName},</p>
+        <p>Here is what happened on your tickets.</p>
+        {mail.tickets.map((ticket) => (
+          <div key={`${ticket.orgName}-${ticket.ticketNumber}`}>
+            <h2 style={{ fontSize: '18px', margin: '20px 0 4px' }}>
+              <a href={ticket.ticketUrl}>
+                #{ticket.ticketNumber} {ticket.subject}
+              </a>
+            </h2>
+            <p style={footer}>{ticket.orgName}</p>
+            <ul>
+              {ticket.notices.map((notice, index) => (
+                <li key={index}>{notice}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </Layout>,
+    ),
+    text: [
+      `Hello ${mail.recipientName},`,
+      '',
+      'Here is what happened on your tickets.',
+      ...mail.tickets.flatMap((ticket) => [
+        '',
+        `#${ticket.ticketNumber} ${ticket.subject} (${ticket.orgName})`,
+        ...ticket.notices.map((notice) => `- ${notice}`),
+        `Open it: ${ticket.ticketUrl}`,
+      ]),
+      '',
+      '-- ',
+      `Caseway. ${why}: ${mail.settingsUrl}`,
+      '',
+    ].join('\n'),
+  }
+}
+
 /** Account mail (a password link, an invitation): its text as written, paragraphs by blank lines, addresses as links. */
 export function renderAccountMail(mail: { subject: string; text: string }): MailContent {
   const paragraphs = mail.text.split(/\n\s*\n/)

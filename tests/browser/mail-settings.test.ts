@@ -52,6 +52,14 @@ describe('email notifications in the account page', () => {
     expect(await page.getByLabel(/New requests/).inputValue()).toBe('in_app')
     expect(await page.getByLabel(/Family replies/).inputValue()).toBe('in_app')
     expect(await page.getByLabel('Replies from your advocate').count()).toBe(0)
+    expect(await page.getByText(/Your digest comes at/).count()).toBe(0)
+
+    // The digest: offered per topic, and once chosen the page says when the next one comes.
+    await page.getByLabel(/Family replies/).selectOption({ label: 'By email, once a day in a digest' })
+    await page.getByRole('button', { name: 'Save email choices' }).click()
+    await page.getByText('Your email choices are saved.').waitFor()
+    expect(await page.getByLabel(/Family replies/).inputValue()).toBe('daily_digest')
+    await page.getByText(/^Your digest comes at 8:00 each morning; the next one on \d{1,2} [A-Z][a-z]+\.$/).waitFor()
   })
 })
 

@@ -18,6 +18,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client'
 import { TestWorkflowEnvironment } from '@temporalio/testing'
 import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import type { CaseActivities } from '../../activities/case.ts'
+import type { DigestActivities } from '../../activities/digest.ts'
 import type { TicketActivities } from '../../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyToJson } from '../../domain/sla.ts'
 import { projectRoot } from '../../scripts/lib/paths.ts'
@@ -25,6 +26,7 @@ import { indexedValueTypes } from '../../scripts/lib/temporal-server.ts'
 import { ensureTimeSkippingServer } from '../../scripts/lib/test-server.ts'
 import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
 import { caseWorkflowId, openCaseUpdate, openCaseUpdateId } from '../../workflows/case.messages.ts'
+import { MAIL_DIGEST_WORKFLOW, mailDigestWorkflowId } from '../../workflows/mail-digest.messages.ts'
 import {
   openTicketUpdate,
   openTicketUpdateId,
@@ -37,16 +39,25 @@ import { bundleFoundationWorkflow } from './foundation-workflow.ts'
 import { HISTORIES_DIR, writeHistory } from './history-json.ts'
 import { idle, opening, SCENARIOS, type Handle, type Scenario } from './scenarios.ts'
 import { CASE_SCENARIOS, caseOpening, type CaseHandle, type CaseScenario } from './case-scenarios.ts'
+import { DIGEST_SCENARIOS, type DigestHandle, type DigestScenario } from './digest-scenarios.ts'
 
 const TASK_QUEUE = 'ticket-history-export'
 /** The workflow code the histories come from; bump it when recording after a patched change. */
 const DEFAULT_TAG = 'lifecycle'
 /** The same for the case workflow's histories. */
 const DEFAULT_CASE_TAG = 'case'
+/** And for the daily digest's. */
+const DEFAULT_DIGEST_TAG = 'digest'
 
 /** In-memory activities: the histories record what the workflow asked for, not what the database did. */
-function stubActivities(): TicketActivities & CaseActivities {
+function stubActivities(): TicketActivities & CaseActivities & DigestActivities {
   return {
+    async planDigest() {
+      return { timezone: 'Europe/London', hasDigestTopic: true }
+    },
+    async sendDigest() {
+      return 'handed' as const
+    },
     async saveCaseState() {},
     async notifyCaseUsers() {},
     async resolveCaseTickets() {
@@ -186,6 +197,36 @@ async function recordCase(name: string, scenario: CaseScenario, tag: string, ser
   }
 }
 
+/** One run of a person's digest, from its start to its continue-as-new. */
+async function recordDigest(name: string, scenario: DigestScenario, tag: string, server: string, bundle: WorkflowBundleWithSourceMap) {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
+  try {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: bundle,
+      activities: stubActivities(),
+    })
+    const userId = '00000000-0000-4000-8000-000000000004'
+    let handle: DigestHandle | undefined
+    await worker.runUntil(async () => {
+      handle = await env.client.workflow.start(MAIL_DIGEST_WORKFLOW, {
+        workflowId: mailDigestWorkflowId(userId),
+        taskQueue: TASK_QUEUE,
+        args: [{ userId }],
+      })
+      await scenario.run(handle, env)
+    })
+    // The first run's history: the one that ends by continuing as new.
+    const firstRun = env.client.workflow.getHandle(mailDigestWorkflowId(userId), handle!.firstExecutionRunId)
+    const file = path.join(HISTORIES_DIR, `${tag}-${name}.json`)
+    await writeHistory(file, await firstRun.fetchHistory())
+    return file
+  } finally {
+    await env.teardown()
+  }
+}
+
 interface Bundles {
   current: WorkflowBundleWithSourceMap
   foundation(): Promise<WorkflowBundleWithSourceMap>
@@ -199,8 +240,11 @@ async function main() {
   const only = values.only?.split(',')
   const names = Object.keys(SCENARIOS).filter((name) => !only || only.includes(name))
   const caseNames = Object.keys(CASE_SCENARIOS).filter((name) => !only || only.includes(name))
-  if (only && names.length + caseNames.length !== only.length)
-    throw new Error(`Unknown scenario in --only; known: ${[...Object.keys(SCENARIOS), ...Object.keys(CASE_SCENARIOS)].join(', ')}`)
+  const digestNames = Object.keys(DIGEST_SCENARIOS).filter((name) => !only || only.includes(name))
+  if (only && names.length + caseNames.length + digestNames.length !== only.length)
+    throw new Error(
+      `Unknown scenario in --only; known: ${[...Object.keys(SCENARIOS), ...Object.keys(CASE_SCENARIOS), ...Object.keys(DIGEST_SCENARIOS)].join(', ')}`,
+    )
 
   Runtime.install({
     logger: new DefaultLogger('WARN'),
@@ -218,6 +262,11 @@ async function main() {
   for (const name of caseNames) {
     const scenario = CASE_SCENARIOS[name]!
     const file = await recordCase(name, scenario, values.tag ?? DEFAULT_CASE_TAG, server, bundles.current)
+    console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
+  }
+  for (const name of digestNames) {
+    const scenario = DIGEST_SCENARIOS[name]!
+    const file = await recordDigest(name, scenario, values.tag ?? DEFAULT_DIGEST_TAG, server, bundles.current)
     console.log(`${path.relative(projectRoot, file)}: ${scenario.about}`)
   }
 }

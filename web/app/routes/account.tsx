@@ -9,6 +9,7 @@ import {
   mailChoicesOf,
   mailChoicesSchemaFor,
   mailProblemOf,
+  nextDigestOf,
   saveMailChoices,
 } from '../../../services/mail-choices.server.ts'
 import { Alert, Button, Card, CardTitle, DetailList, PageHeader } from '../components/ui.tsx'
@@ -31,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     sessions,
     mailChoices: await mailChoicesOf(context, user.id),
     mailProblem: await mailProblemOf(context, user.id),
+    nextDigest: await nextDigestOf(context, user.id),
   }
 }
 
@@ -78,7 +80,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { user, memberships, sessions, mailChoices, mailProblem } = useLoaderData<typeof loader>()
+  const { user, memberships, sessions, mailChoices, mailProblem, nextDigest } = useLoaderData<typeof loader>()
   const actionData = useActionData<typeof action>()
   const navigation = useNavigation()
   const busy = navigation.state === 'submitting'
@@ -121,6 +123,11 @@ export default function Account() {
           Every notice is in the app. Choose which also come to {user.email} by email. Mail about your account (a password link) always
           comes.
         </p>
+        {nextDigest ? (
+          <p className="mt-2 text-slate-700">
+            Your digest comes at {nextDigest.hour}:00 each morning; the next one on {nextDigest.day}.
+          </p>
+        ) : null}
         <Form method="post" className="mt-4 space-y-5">
           <input type="hidden" name="intent" value="mail-choices" />
           {mailChoices.map(({ topic, choice }) => (

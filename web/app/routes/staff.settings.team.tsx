@@ -1,16 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { data } from '@remix-run/node'
-import { useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { InviteCard, TeamList } from '../components/team-settings.tsx'
-import { Alert, RecentChanges } from '../components/ui.tsx'
+import { Alert, Button, Card, CardTitle, RecentChanges } from '../components/ui.tsx'
 import { AccountError, TEAM_ROLES, TeamMemberInput } from '../../../services/accounts.server.ts'
 import { MAX_CASE_CAPACITY } from '../../../domain/limits.ts'
 import { TICKET_TYPES } from '../../../domain/ticket.ts'
 import { recentChanges } from '../../../services/audit.server.ts'
 import { advocateLoads, describeLoad, setMemberCapacity } from '../../../services/capacity.server.ts'
 import { departments, memberDepartments, setMemberDepartments } from '../../../services/departments.server.ts'
+import { sendDigestsNow } from '../../../services/mail-choices.server.ts'
 import { changeMemberRole, inviteTeamMember, removeTeamMember, resendInvitation, teamMembers } from '../../../services/team.server.ts'
 import type { CasewayContext } from '../context.ts'
 import { requireUser } from '../utils/auth.server.ts'
@@ -42,6 +43,7 @@ const TeamActionSchema = z.discriminatedUnion(
         .transform((v) => v || null),
     }),
     z.object({ intent: z.literal('resend-invitation'), membershipId: MembershipId }),
+    z.object({ intent: z.literal('send-digests') }),
     z.object({
       intent: z.literal('set-capacity'),
       membershipId: MembershipId,
@@ -80,6 +82,7 @@ const TEAM_ACTIONS = [
   'team.departments_changed',
   'team.capacity_changed',
   'team.capacity_overridden',
+  'mail.digests_sent_now',
 ] as const
 
 async function requireTeamAdmin(context: CasewayContext, request: Request) {
@@ -212,6 +215,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
         if (sent.status === 'refused') return refuse(409, `Not sent: ${sent.message}`, { membershipId: input.membershipId })
         return flash(`A new invitation link was sent to ${sent.name} (${sent.email}).`)
       })
+    case 'send-digests': {
+      const told = await sendDigestsNow(context, actor)
+      return told
+        ? flash(`${told === 1 ? 'One digest is' : `${told} digests are`} on the way (each with the notices waiting for it).`)
+        : flash('Nobody on the team takes a daily digest.', 'info')
+    }
     case 'set-departments': {
       const saved = await setMemberDepartments(context.db, {
         ...actor,
@@ -259,6 +268,17 @@ export default function TeamSettings() {
         departments={allDepartments}
         rowErrors={actionData?.membershipId && !invite ? { membershipId: actionData.membershipId, errors: actionData.fieldErrors } : null}
       />
+      <Card aria-labelledby="digests-heading">
+        <CardTitle id="digests-heading">Daily digests</CardTitle>
+        <p className="mt-1 text-sm text-slate-700">
+          People who choose a daily digest get their waiting notices in one email at 8:00 each morning. Send them now instead, for example
+          to try it out; a digest with nothing in it is not sent.
+        </p>
+        <Form method="post" className="mt-3">
+          <input type="hidden" name="intent" value="send-digests" />
+          <Button variant="secondary">Send digests now</Button>
+        </Form>
+      </Card>
       <RecentChanges changes={changes} timezone={timezone} />
     </div>
   )
