@@ -27,6 +27,7 @@ import { ensureTimeSkippingServer } from '../../scripts/lib/test-server.ts'
 import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
 import { caseWorkflowId, openCaseUpdate, openCaseUpdateId } from '../../workflows/case.messages.ts'
 import { MAIL_DIGEST_WORKFLOW, mailDigestWorkflowId } from '../../workflows/mail-digest.messages.ts'
+import type { mailDigestWorkflow } from '../../workflows/mail-digest.workflow.ts'
 import {
   openTicketUpdate,
   openTicketUpdateId,
@@ -208,17 +209,18 @@ async function recordDigest(name: string, scenario: DigestScenario, tag: string,
       activities: stubActivities(),
     })
     const userId = '00000000-0000-4000-8000-000000000004'
-    let handle: DigestHandle | undefined
+    let firstRunId = ''
     await worker.runUntil(async () => {
-      handle = await env.client.workflow.start(MAIL_DIGEST_WORKFLOW, {
+      const handle = await env.client.workflow.start<typeof mailDigestWorkflow>(MAIL_DIGEST_WORKFLOW, {
         workflowId: mailDigestWorkflowId(userId),
         taskQueue: TASK_QUEUE,
         args: [{ userId }],
       })
+      firstRunId = handle.firstExecutionRunId
       await scenario.run(handle, env)
     })
     // The first run's history: the one that ends by continuing as new.
-    const firstRun = env.client.workflow.getHandle(mailDigestWorkflowId(userId), handle!.firstExecutionRunId)
+    const firstRun = env.client.workflow.getHandle(mailDigestWorkflowId(userId), firstRunId)
     const file = path.join(HISTORIES_DIR, `${tag}-${name}.json`)
     await writeHistory(file, await firstRun.fetchHistory())
     return file
