@@ -40,7 +40,7 @@ import { bundleFoundationWorkflow } from './foundation-workflow.ts'
 import { HISTORIES_DIR, writeHistory } from './history-json.ts'
 import { idle, opening, SCENARIOS, type Handle, type Scenario } from './scenarios.ts'
 import { CASE_SCENARIOS, caseOpening, type CaseHandle, type CaseScenario } from './case-scenarios.ts'
-import { DIGEST_SCENARIOS, type DigestHandle, type DigestScenario } from './digest-scenarios.ts'
+import { DIGEST_SCENARIOS, type DigestScenario } from './digest-scenarios.ts'
 
 const TASK_QUEUE = 'ticket-history-export'
 /** The workflow code the histories come from; bump it when recording after a patched change. */
