@@ -37,6 +37,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 300_000,
+          // A form post that waits on a workflow update can take seconds while the run loads 2 cores; 1 s flaked.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],

@@ -46,21 +46,29 @@ export async function joinTicketsToCases(ctx: ServiceContext, input: SweepInput)
   return joined
 }
 
+interface LinkSweepInput extends SweepInput {
+  /**
+   * Tickets whose workflow answered that it has finished (or is gone): no link can
+   * reach them, so the sweep that passes this set asks each of them once, not every round.
+   */
+  unlinkable: Set<string>
+}
+
 /**
  * Open tickets with an assignee and no case, that were never linked by hand (a
  * ticket someone unlinked stays unlinked): their case is opened and linked.
  * Answers how many were linked.
  */
-export async function linkAssignedTickets(ctx: ServiceContext, input: SweepInput): Promise<number> {
+export async function linkAssignedTickets(ctx: ServiceContext, input: LinkSweepInput): Promise<number> {
   const tickets = await ctx.db.ticket.findMany({
     where: {
+      id: { notIn: [...input.unlinkable] },
       assigneeId: { not: null },
       caseRef: null,
       status: { notIn: ['resolved', 'closed'] },
       updatedAt: { lt: new Date(Date.now() - input.olderThanMs) },
       events: { none: { kind: 'case_linked' } },
     },
-    // Newest first: a ticket that cannot be linked (its workflow gone) never holds up those that can.
     orderBy: { updatedAt: 'desc' },
     take: input.limit ?? 50,
     select: { id: true, assigneeId: true },
@@ -69,6 +77,7 @@ export async function linkAssignedTickets(ctx: ServiceContext, input: SweepInput
   for (const ticket of tickets) {
     const result = await linkTicketToItsCase(ctx, ticket, ticket.assigneeId!, null)
     if (result?.status === 'applied') linked++
+    if (result?.status === 'refused' && result.code === 'ticket_closed') input.unlinkable.add(ticket.id)
   }
   return linked
 }

@@ -20,6 +20,7 @@ import { openUnstartedTickets } from '../services/ticket-creation.server.ts'
 
 export async function sweepUnfinishedWrites(ctx: ServiceContext, signal: AbortSignal): Promise<void> {
   const graceMs = ctx.env.SWEEP_GRACE_SECONDS * 1000
+  const unlinkable = new Set<string>()
   while (!signal.aborted) {
     try {
       const opened = await openUnstartedTickets(ctx, { olderThanMs: graceMs })
@@ -32,7 +33,7 @@ export async function sweepUnfinishedWrites(ctx: ServiceContext, signal: AbortSi
       if (cases) ctx.log.warn({ opened: cases }, 'sweep: opened cases whose workflow had not saved them')
       const joined = await joinTicketsToCases(ctx, { olderThanMs: graceMs })
       if (joined) ctx.log.warn({ joined }, 'sweep: joined tickets to the case their reference names')
-      const linked = await linkAssignedTickets(ctx, { olderThanMs: graceMs })
+      const linked = await linkAssignedTickets(ctx, { olderThanMs: graceMs, unlinkable })
       if (linked) ctx.log.warn({ linked }, 'sweep: linked assigned tickets that had no case')
     } catch (error) {
       ctx.log.warn({ err: error }, 'sweep: could not look for unfinished writes; trying again later')
