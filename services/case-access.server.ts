@@ -57,6 +57,21 @@ export function isCoverOnly(scope: CaseScope, kase: { id: string; advocateId: st
   return scope.kind === 'advocate' && kase.advocateId !== scope.userId && scope.coveredCaseIds.includes(kase.id)
 }
 
+/**
+ * True when the person takes part in the ticket only as its case's cover: not
+ * its assignee, nor its case's advocate, nor an admin. Assigning it stays with
+ * its advocate and admins.
+ */
+export async function isTicketCoverOnly(
+  db: Tx,
+  input: { ticket: { orgId: string; assigneeId: string | null; caseId: string | null }; userId: string },
+): Promise<boolean> {
+  const { ticket, userId } = input
+  if (ticket.caseId === null || ticket.assigneeId === userId) return false
+  const kase = await db.case.findUnique({ where: { id: ticket.caseId }, select: { id: true, advocateId: true } })
+  return kase !== null && isCoverOnly(await caseScope(db, { orgId: ticket.orgId, userId }), kase)
+}
+
 /** The team members who may see the case (who may own its next actions), by name. */
 export async function peopleWhoMaySeeCase(
   db: Tx,

@@ -23,14 +23,37 @@ import {
   reopenCaseUpdate,
   setCaseStatusUpdate,
 } from '../workflows/case.messages.ts'
+import { caseScope, isCoverOnly } from './case-access.server.ts'
 import type { ServiceContext } from './context.ts'
 import { sendWorkflowUpdate, type UpdateResult } from './workflow-updates.server.ts'
 
-export type CaseCommandResult<R = CaseView> = UpdateResult<R, CaseRefusalCode>
+/** The workflow's refusal codes, and the service's own: an actor who only covers the case. */
+export type CaseCommandRefusalCode = CaseRefusalCode | 'cover_only'
+
+export type CaseCommandResult<R = CaseView> = UpdateResult<R, CaseCommandRefusalCode>
 
 type CaseRef = { id: string }
 
-export async function setCaseStatus(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string }; status: CaseStatus }) {
+/**
+ * Cover keeps the family answered; where the case stands (its status, closing,
+ * reopening) stays with its advocate and admins. Null when the actor may.
+ */
+async function coverRefusal(ctx: ServiceContext, kase: CaseRef, actor: { id: string }) {
+  const row = await ctx.db.case.findUniqueOrThrow({ where: { id: kase.id }, select: { id: true, orgId: true, advocateId: true } })
+  if (!isCoverOnly(await caseScope(ctx.db, { orgId: row.orgId, userId: actor.id }), row)) return null
+  return {
+    status: 'refused' as const,
+    message: 'Only the case’s advocate or an admin changes its status, closes or reopens it; cover replies and adds notes.',
+    code: 'cover_only' as const,
+  }
+}
+
+export async function setCaseStatus(
+  ctx: ServiceContext,
+  input: { case: CaseRef; actor: { id: string }; status: CaseStatus },
+): Promise<CaseCommandResult> {
+  const refused = await coverRefusal(ctx, input.case, input.actor)
+  if (refused) return refused
   return sendCaseUpdate(ctx, input.case.id, setCaseStatusUpdate, { status: input.status, actorId: input.actor.id })
 }
 
@@ -91,6 +114,8 @@ export async function changeCaseActionDue(
  * A null actor is an integration.
  */
 export async function closeCase(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string } | null; reason?: string }) {
+  const refused = input.actor && (await coverRefusal(ctx, input.case, input.actor))
+  if (refused) return refused
   return sendCaseUpdate(ctx, input.case.id, closeCaseUpdate, { reason: input.reason ?? '', actorId: input.actor?.id ?? null })
 }
 
@@ -113,6 +138,8 @@ export async function closeCaseByReference(
 
 /** A closed case back open, while one of its tickets is not closed (read here, checked by the workflow). */
 export async function reopenCase(ctx: ServiceContext, input: { case: CaseRef; actor: { id: string } }) {
+  const refused = await coverRefusal(ctx, input.case, input.actor)
+  if (refused) return refused
   const kase = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { orgId: true, caseRef: true } })
   // By reference: the join (Ticket.caseId) may lag a moment behind a new link.
   const openTicket = await ctx.db.ticket.findFirst({ where: { ...kase, status: { not: 'closed' } }, select: { id: true } })

@@ -28,6 +28,7 @@ import {
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
 import type { AuditVia } from './audit.server.ts'
 import { checkCapacity, recordCapacityOverride } from './capacity.server.ts'
+import { isTicketCoverOnly } from './case-access.server.ts'
 import { caseForReference, openCaseForTicket } from './cases.server.ts'
 import { STATUTORY_DUTY_KEYS } from '../domain/statutory-periods.ts'
 import type { ServiceContext } from './context.ts'
@@ -52,8 +53,11 @@ export type TicketCommandResult =
   | { status: 'refused'; message: string; code?: TicketRefusalCode }
   | { status: 'unavailable'; message: string }
 
-/** The workflow's refusal codes, and the service's own: an advocate at capacity (services/capacity.server.ts). */
-export type TicketRefusalCode = RefusalCode | 'at_capacity'
+/**
+ * The workflow's refusal codes, and the service's own: an advocate at capacity
+ * (services/capacity.server.ts), an actor who only covers the ticket's case.
+ */
+export type TicketRefusalCode = RefusalCode | 'at_capacity' | 'cover_only'
 
 export interface NewMessage {
   ticket: { id: string }
@@ -261,7 +265,8 @@ export async function recordLaResponse(
 
 /**
  * Assigns the ticket to a member of its organisation's team (staff or admin).
- * One that would open a new case for an advocate at capacity is refused with
+ * An actor who only covers its case is refused with `cover_only`. One that
+ * would open a new case for an advocate at capacity is refused with
  * `at_capacity`, unless an admin asks to `override` it (audited).
  */
 export async function assign(
@@ -281,6 +286,13 @@ export async function assign(
     select: { id: true },
   })
   if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.' }
+  const row = await ctx.db.ticket.findUniqueOrThrow({ where: { id: input.ticket.id }, select: { assigneeId: true, caseId: true } })
+  if (await isTicketCoverOnly(ctx.db, { ticket: { ...row, orgId: input.ticket.orgId }, userId: input.actor.id }))
+    return {
+      status: 'refused',
+      message: 'Only the case’s advocate or an admin assigns its tickets; cover replies and adds notes.',
+      code: 'cover_only',
+    }
   const capacity = await checkCapacity(ctx.db, {
     orgId: input.ticket.orgId,
     ticket: input.ticket,

@@ -121,6 +121,7 @@ describe('cover on a case', () => {
     for (const command of <Record<string, string>[]>[
       { intent: 'set-status', status: 'assessment_requested' },
       { intent: 'close-case', reason: 'Done' },
+      { intent: 'reopen-case' },
     ]) {
       const refused = await calls.act(overview, sam, caseUrl, command, caseParams)
       expect(refused.status).toBe(403)

@@ -2,11 +2,11 @@
  * Commands to one case over HTTP: its status, reopening, next actions and the
  * statutory timeline's stage dates and exceptions. Each calls the service the
  * case workspace calls, which sends the case workflow an update; its refusal
- * answers 409 or 422 with its code. A person acting through the key sees only
- * the cases they would in the portal (their own as advocate, or all as admin):
- * any other is not there (404).
+ * answers 409 or 422 with its code, or 403 `cover_only` to an actor who only
+ * covers the case and would change where it stands. A person acting through
+ * the key sees only the cases they would in the portal (their own as advocate
+ * or cover, or all as admin): any other is not there (404).
  */
-import type { CaseRefusalCode } from '../../domain/case-commands.ts'
 import { caseScope, maySeeCase, peopleWhoMaySeeCase } from '../../services/case-access.server.ts'
 import {
   addCaseAction,
@@ -17,6 +17,7 @@ import {
   recordCaseStage,
   recordDeadlineException,
   setCaseStatus,
+  type CaseCommandRefusalCode,
   type CaseCommandResult,
 } from '../../services/case-commands.server.ts'
 import {
@@ -49,7 +50,8 @@ async function caseActor(ctx: ApiContext, row: CaseRow, actor: { email: string }
   return found
 }
 
-const REFUSAL_ANSWERS: Record<CaseRefusalCode, { status: number; code: ErrorCode }> = {
+const REFUSAL_ANSWERS: Record<CaseCommandRefusalCode, { status: number; code: ErrorCode }> = {
+  cover_only: { status: 403, code: 'cover_only' },
   case_closed: { status: 409, code: 'case_closed' },
   invalid_transition: { status: 409, code: 'invalid_transition' },
   no_change: { status: 409, code: 'no_change' },
@@ -88,6 +90,9 @@ const CASE_COMMAND_ERRORS = {
   503: ['unavailable'],
 } as const
 
+/** Status and reopening stay with the case's advocate and admins: an `actor` who only covers the case is refused. */
+const COVER_REFUSED = { 403: ['cover_only'] } as const
+
 /** The case's next action by id: another case's (or none) is not there. */
 async function findAction(ctx: ApiContext, row: CaseRow, actionId: string): Promise<{ id: string }> {
   const action = await ctx.db.caseAction.findFirst({ where: { id: actionId, caseId: row.id }, select: { id: true } })
@@ -103,12 +108,13 @@ const setCaseStatusRoute = defineRoute({
   summary: 'Change a case’s status',
   description:
     'The same rules as the case workspace: only the moves the case allows now (409 `invalid_transition` with the reason otherwise); ' +
-    'a case closes through closeCase. The `actor` must be the case’s advocate or an admin (404 otherwise).',
+    'a case closes through closeCase. The `actor` must be the case’s advocate or an admin (404 for one who may not see it, ' +
+    '403 `cover_only` for one who only covers it).',
   params: CaseRefParams,
   body: SetCaseStatusBody,
   responses: caseAnswers,
   links: caseAnswerLinks,
-  errors: CASE_COMMAND_ERRORS,
+  errors: { ...CASE_COMMAND_ERRORS, ...COVER_REFUSED },
   async handle(ctx, { params, body }) {
     const row = await findCase(ctx, params.caseRef)
     const actor = await caseActor(ctx, row, body.actor)
@@ -122,13 +128,15 @@ const reopenCaseRoute = defineRoute({
   operationId: 'reopenCase',
   tag: 'Cases',
   summary: 'Reopen a closed case',
-  description: 'Only while one of its tickets is not closed (409 otherwise), at the status it had before it closed.',
+  description:
+    'Only while one of its tickets is not closed (409 otherwise), at the status it had before it closed. ' +
+    'An `actor` who only covers the case is refused (403 `cover_only`).',
   params: CaseRefParams,
   body: ActorBody,
   bodyOptional: true,
   responses: caseAnswers,
   links: caseAnswerLinks,
-  errors: CASE_COMMAND_ERRORS,
+  errors: { ...CASE_COMMAND_ERRORS, ...COVER_REFUSED },
   async handle(ctx, { params, body }) {
     const row = await findCase(ctx, params.caseRef)
     const actor = await caseActor(ctx, row, body.actor)

@@ -69,12 +69,13 @@ const assignRoute = defineRoute({
   tag: 'Tickets',
   summary: 'Assign a ticket to a member of staff',
   description:
-    'A new ticket moves to in progress when assigned. An assignment that would open a new case for an assignee at their capacity is refused with 409 `at_capacity`, unless an admin `actor` sends `override: true`.',
+    'A new ticket moves to in progress when assigned. An assignment that would open a new case for an assignee at their capacity is refused with 409 `at_capacity`, unless an admin `actor` sends `override: true`. ' +
+    'An `actor` who only covers the ticket’s case is refused with 403 `cover_only`.',
   params: TicketNumberParams,
   body: AssignBody,
   responses: ticketAnswers,
   links: ticketAnswerLinks,
-  errors: { ...COMMAND_ERRORS, 409: [...COMMAND_ERRORS[409], 'at_capacity'] },
+  errors: { ...COMMAND_ERRORS, 403: ['cover_only'], 409: [...COMMAND_ERRORS[409], 'at_capacity'] },
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
     const assignee = await staffMember(ctx, body.assignee.email, 'body.assignee.email')

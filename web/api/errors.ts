@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   unsupported_media_type: 'The body must be `application/json`.',
   unauthorized: 'No API key, or one that is unknown or revoked.',
   forbidden: 'The key may not do this (for example a family writing an internal note).',
+  cover_only:
+    'The `actor` covers the case for its advocate: they reply and add notes, but its advocate or an admin changes its status, reopens it and assigns its tickets.',
   not_found: 'No such resource in this organisation.',
   method_not_allowed: 'The path exists but not with this method.',
   invalid_transition: 'The ticket cannot make that change now; `message` is the ticket’s reason.',

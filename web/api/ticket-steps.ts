@@ -91,6 +91,7 @@ const REFUSAL_ANSWERS: Record<TicketRefusalCode, { status: number; code: ErrorCo
   ticket_closed: { status: 409, code: 'ticket_closed' },
   no_change: { status: 409, code: 'no_change' },
   not_allowed: { status: 403, code: 'forbidden' },
+  cover_only: { status: 403, code: 'cover_only' },
   invalid_input: { status: 422, code: 'unprocessable' },
 }
 

@@ -107,11 +107,6 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     )
   }
   const command = form.data
-  if (access.coverOnly && COVER_REFUSED.has(command.intent))
-    return data<CaseOverviewActionData>(
-      { intent: command.intent, fieldErrors: {}, formError: COVER_REFUSAL, values: formValues(formData) },
-      { status: 403 },
-    )
   const act = () => perform(context, access, command)
   const respond = async () => {
     const { result, success } = await act()
@@ -122,8 +117,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return submitOnce(context, request, formData, { form: 'case-action', actorId: access.user.id }, respond)
 }
 
-// Cover keeps the family answered; where the case stands stays with its advocate and admins.
-const COVER_REFUSED = new Set<CaseAction['intent']>(['set-status', 'close-case', 'reopen-case'])
+// The services refuse cover (`cover_only`); the page says it to the person covering.
 const COVER_REFUSAL = 'You are covering this case: its advocate or an admin changes its status, closes or reopens it.'
 
 type Access = Awaited<ReturnType<typeof requireCaseAccess>>
@@ -182,6 +176,8 @@ async function answer(
   values: Record<string, string>,
 ) {
   context.log.info({ intent, outcome: result.status }, 'case action')
+  if (result.status === 'refused' && result.code === 'cover_only')
+    return data<CaseOverviewActionData>({ intent, fieldErrors: {}, formError: COVER_REFUSAL, values }, { status: 403 })
   switch (result.status) {
     case 'applied':
       return redirectOnce(context, request, here, { kind: 'success', text: success })

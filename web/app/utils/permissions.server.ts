@@ -7,7 +7,7 @@
 import type { Role } from '../../../domain/ticket.ts'
 import { isStaffRole } from '../../../domain/ticket.ts'
 import type { CasewayContext } from '../context.ts'
-import { coveredCaseIds } from '../../../services/case-cover.server.ts'
+import { isTicketCoverOnly } from '../../../services/case-access.server.ts'
 import { maySeeTicket, ticketScope } from '../../../services/ticket-access.server.ts'
 import { requireUser, staffMemberships, type SessionUser } from './auth.server.ts'
 import { notFound } from './http.ts'
@@ -46,11 +46,7 @@ export async function requireTicketAccess(
   // Staff outside the ticket's department (and neither its assignee nor its case's cover) are told it is not there.
   if (role !== 'family' && !maySeeTicket(await ticketScope(ctx.db, { orgId: row.orgId, userId: user.id }), row))
     throw notFound('Ticket not found')
-  const coverOnly =
-    role === 'staff' &&
-    row.caseId !== null &&
-    row.assigneeId !== user.id &&
-    (await coveredCaseIds(ctx.db, { orgId: row.orgId, userId: user.id })).includes(row.caseId)
+  const coverOnly = role === 'staff' && (await isTicketCoverOnly(ctx.db, { ticket: row, userId: user.id }))
   const { id, orgId, requesterId } = row
   return { user, role, ticket: { id, orgId, number, requesterId }, coverOnly }
 }

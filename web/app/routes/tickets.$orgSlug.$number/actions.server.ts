@@ -145,13 +145,14 @@ export async function handleLaResponse({ context, access, actor }: TicketActionA
 
 export async function handleAssign({ context, access, actor }: TicketActionArgs, command: Command<'assign'>): Promise<Handled> {
   requireTicketPermission(access, command.assigneeId === actor.id ? 'assign:ticket:self' : 'assign:ticket:any')
-  if (access.coverOnly) throw new Response('You are covering this case: its advocate or an admin assigns its tickets.', { status: 403 })
   const result = await assign(context, {
     ticket: access.ticket,
     actor,
     assigneeId: command.assigneeId,
     override: command.overrideCapacity,
   })
+  if (result.status === 'refused' && result.code === 'cover_only')
+    throw new Response('You are covering this case: its advocate or an admin assigns its tickets.', { status: 403 })
   return {
     result,
     success: ({ view }) =>
