@@ -13,7 +13,15 @@ import { recordAudit, type AuditVia } from './audit.server.ts'
 
 type Tx = Prisma.TransactionClient | Db
 
-export type CoverResult = { status: 'done'; id: string } | { status: 'not_found' } | { status: 'refused'; message: string }
+/** Why cover was refused: not an admin's act, a closed case, or someone (or a date) that cannot be used. */
+export type CoverRefusalCode = 'not_admin' | 'case_closed' | 'invalid_input'
+
+export type CoverResult =
+  | { status: 'done'; id: string }
+  /** Adding someone who covers the case already: their cover, unchanged. */
+  | { status: 'exists'; id: string; message: string }
+  | { status: 'not_found' }
+  | { status: 'refused'; message: string; code: CoverRefusalCode }
 
 const coverSelect = {
   id: true,
@@ -21,9 +29,9 @@ const coverSelect = {
   endsOn: true,
   endedAt: true,
   createdAt: true,
-  advocate: { select: { id: true, name: true } },
-  addedBy: { select: { name: true } },
-  endedBy: { select: { name: true } },
+  advocate: { select: { id: true, name: true, email: true } },
+  addedBy: { select: { name: true, email: true } },
+  endedBy: { select: { name: true, email: true } },
 } as const satisfies Prisma.CaseCoverSelect
 
 type CoverRow = Prisma.CaseCoverGetPayload<{ select: typeof coverSelect }>
@@ -64,23 +72,25 @@ export async function addCaseCover(
       select: { id: true, caseRef: true, advocateId: true, status: true, org: { select: { timezone: true } } },
     })
     if (!kase) return { status: 'not_found' }
-    if (!(await isAdmin(tx, input.orgId, input.actor.id))) return { status: 'refused', message: 'Only an admin can add cover to a case.' }
-    if (kase.status === 'closed') return { status: 'refused', message: 'This case is closed: it needs no cover.' }
-    if (input.advocateId === kase.advocateId) return { status: 'refused', message: 'The case’s own advocate cannot cover for themselves.' }
+    if (!(await isAdmin(tx, input.orgId, input.actor.id)))
+      return { status: 'refused', message: 'Only an admin can add cover to a case.', code: 'not_admin' }
+    if (kase.status === 'closed') return { status: 'refused', message: 'This case is closed: it needs no cover.', code: 'case_closed' }
+    if (input.advocateId === kase.advocateId)
+      return { status: 'refused', message: 'The case’s own advocate cannot cover for themselves.', code: 'invalid_input' }
     const member = await tx.membership.findFirst({
       where: { orgId: input.orgId, userId: input.advocateId, role: { in: ['staff', 'admin'] } },
       select: { user: { select: { name: true } } },
     })
-    if (!member) return { status: 'refused', message: 'Cover must be someone on this organisation’s team.' }
+    if (!member) return { status: 'refused', message: 'Cover must be someone on this organisation’s team.', code: 'invalid_input' }
     const today = calendarToday(kase.org.timezone, input.nowMs ?? Date.now())
     if (input.endsOn !== null && input.endsOn < today)
-      return { status: 'refused', message: 'The end date has passed: choose today or later.' }
+      return { status: 'refused', message: 'The end date has passed: choose today or later.', code: 'invalid_input' }
     const already = await tx.caseCover.findMany({
       where: { caseId: kase.id, advocateId: input.advocateId, endedAt: null },
-      select: { startsOn: true, endsOn: true, endedAt: true },
+      select: { id: true, startsOn: true, endsOn: true, endedAt: true },
     })
-    if (already.some((c) => isCoverActive(datesOf(c), today)))
-      return { status: 'refused', message: `${member.user.name} already covers this case: end that cover first.` }
+    const current = already.find((c) => isCoverActive(datesOf(c), today))
+    if (current) return { status: 'exists', id: current.id, message: `${member.user.name} already covers this case: end that cover first.` }
     const cover = await tx.caseCover.create({
       data: {
         caseId: kase.id,
@@ -113,7 +123,8 @@ export async function endCaseCover(
       select: { id: true, endedAt: true, advocate: { select: { name: true } }, case: { select: { caseRef: true } } },
     })
     if (!cover) return { status: 'not_found' }
-    if (!(await isAdmin(tx, input.orgId, input.actor.id))) return { status: 'refused', message: 'Only an admin can end cover.' }
+    if (!(await isAdmin(tx, input.orgId, input.actor.id)))
+      return { status: 'refused', message: 'Only an admin can end cover.', code: 'not_admin' }
     if (cover.endedAt) return { status: 'done', id: cover.id }
     await tx.caseCover.update({ where: { id: cover.id }, data: { endedAt: new Date(), endedById: input.actor.id } })
     await recordAudit(tx, {

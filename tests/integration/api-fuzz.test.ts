@@ -63,7 +63,7 @@ let key: string
 let schemathesis: string
 let workDir: string
 let filesBefore: Set<string>
-const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '' }
+const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '', coverId: '' }
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
   const multipart = body instanceof FormData
@@ -116,6 +116,8 @@ beforeAll(async () => {
   await api('POST', `/tickets/${withCase.ticket.number}/assign`, { assignee: { email: EXAMPLE_PEOPLE.staff } })
   await api('POST', '/cases/EHC-2026-0042/actions', { title: 'Chase the plan' })
   seeded.actionId = (await api('GET', '/cases/EHC-2026-0042/actions', undefined)).actions[0].id
+  // A colleague covering it, so ending a cover reaches a real one.
+  seeded.coverId = (await api('POST', '/cases/EHC-2026-0042/cover', { advocate: { email: people.advocate.email } })).cover.id
   // A stage for every LA deadline, so an exception names a deadline the case has.
   for (const stage of ['assessment_requested', 'draft_plan_issued', 'annual_review_held', 'decision_letter_received'])
     await api('POST', '/cases/EHC-2026-0042/stages', { stage, date: '2026-11-02' })
@@ -172,13 +174,16 @@ attachments = ${values([seeded.attachmentId])}
 departments = ${values([seeded.department])}
 cases = ${values(['EHC-2026-0042'])}
 actions = ${values([seeded.actionId])}
+covers = ${values([seeded.coverId])}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
 "path.attachmentId" = { dictionary = "attachments", probability = 0.5 }
 "path.caseRef" = { dictionary = "cases", probability = 0.9 }
 "path.actionId" = { dictionary = "actions", probability = 0.9 }
+"path.coverId" = { dictionary = "covers", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
+"body.advocate.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }
 "body.author.email" = { dictionary = "people", probability = 0.8 }
 "body.department" = { dictionary = "departments", probability = 0.8 }

@@ -235,6 +235,8 @@ const API_BODIES: Record<string, unknown> = {
   changeCaseAction: { dueAt: null },
   recordCaseStage: { stage: 'assessment_requested', date: '2026-11-02' },
   recordDeadlineException: { key: 'final_plan', reason: 'other' },
+  addCaseCover: { advocate: { email: 'someone@staff.example' } },
+  endCaseCover: {},
 }
 
 describe('the API', () => {
@@ -276,7 +278,8 @@ describe('the API', () => {
     for (const route of operations) {
       if (route.body) expect(API_BODIES, `a body for ${route.operationId}`).toHaveProperty(route.operationId)
       const body = route.body ? API_BODIES[route.operationId] : undefined
-      const pathFor = (caseRef: string) => route.path.replace('{caseRef}', caseRef).replace('{actionId}', randomUUID())
+      const pathFor = (caseRef: string) =>
+        route.path.replace('{caseRef}', caseRef).replace('{actionId}', randomUUID()).replace('{coverId}', randomUUID())
       await expectAlike(
         [bCaseRef, 'NO-SUCH-CASE'].map((caseRef) => ({ asked: caseRef, send: () => call(route.method, pathFor(caseRef), body) })),
       )

@@ -39,7 +39,7 @@ import { CaseRefParams } from './schemas.ts'
 import { keyCreator, staffMember, unprocessable, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
 
 /** Who acts: `actor`, else the key's creator; 404 when they may not see the case, as in the portal. */
-async function caseActor(ctx: ApiContext, row: CaseRow, actor: { email: string } | undefined): Promise<{ id: string }> {
+export async function caseActor(ctx: ApiContext, row: CaseRow, actor: { email: string } | undefined): Promise<{ id: string }> {
   const found = actor ? await staffMember(ctx, actor.email, 'body.actor.email') : await keyCreator(ctx)
   if (!found)
     throw unprocessable(

@@ -130,3 +130,39 @@ export const RecordCaseStageBody = z
 export const RecordDeadlineExceptionBody = z
   .strictObject({ key: z.enum(STATUTORY_DEADLINE_KEYS), reason: z.enum(STATUTORY_EXCEPTION_REASONS), actor: ActorField })
   .describe('An exception the Regulations allow to an LA deadline: it then reads `exception`, not overdue.')
+
+export const CaseCoverSchema = z
+  .object({
+    id: z.uuid(),
+    advocate: PersonSchema.describe('Who covers the case.'),
+    startsOn: z.string().describe('Its first day, YYYY-MM-DD in the organisation’s time zone.'),
+    endsOn: z.string().nullable().describe('Its last day; null: until it is ended by hand.'),
+    active: z.boolean().describe('Covering today: they see the case and its tickets, reply and add notes.'),
+    endedAt: InstantOut.nullable().describe('When an admin ended it by hand; null otherwise.'),
+    addedBy: PersonSchema.nullable(),
+    endedBy: PersonSchema.nullable(),
+    createdAt: InstantOut,
+  })
+  .meta({ id: 'CaseCover' })
+
+export const CaseCoverEnvelope = z.object({ cover: CaseCoverSchema }).meta({ id: 'CaseCoverEnvelope' })
+
+export const CaseCoverListSchema = z
+  .object({ covers: z.array(CaseCoverSchema).describe('Active first, then the newest.') })
+  .meta({ id: 'CaseCoverList' })
+
+export const CaseCoverParams = CaseRefParams.extend({ coverId: z.uuid() })
+
+export const AddCaseCoverBody = z
+  .strictObject({
+    advocate: PersonRefSchema.describe('A member of the organisation’s staff, not the case’s own advocate.'),
+    endsOn: z.iso
+      .date({ error: 'Must be a date that exists, YYYY-MM-DD' })
+      .pipe(CalendarDateSchema)
+      .nullable()
+      .optional()
+      .meta({ examples: ['2026-12-14'] })
+      .describe('The last day of cover, today or later in the organisation’s time zone; left out or null: until it is ended by hand.'),
+    actor: ActorField.describe('An admin of the organisation. Defaults to the admin who created the API key.'),
+  })
+  .describe('Cover for the case while its advocate is away, from today.')

@@ -74,6 +74,8 @@ export function caseLinks(caseRef = '/case/caseRef'): Record<string, ApiLink> {
     AddCaseAction: 'addCaseAction',
     RecordCaseStage: 'recordCaseStage',
     RecordDeadlineException: 'recordDeadlineException',
+    ListCaseCovers: 'listCaseCovers',
+    AddCaseCover: 'addCaseCover',
   }
   return Object.fromEntries(
     Object.entries(operations).map(([name, operationId]) => [

@@ -1,5 +1,6 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
 import { caseCommandRoutes } from './case-commands.ts'
+import { caseCoverRoutes } from './case-cover.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
 import { departmentRoutes } from './departments.ts'
@@ -17,6 +18,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...commandRoutes,
   ...caseRoutes,
   ...caseCommandRoutes,
+  ...caseCoverRoutes,
   ...departmentRoutes,
   ...tagRoutes,
   ...timeEntryRoutes,

@@ -144,7 +144,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
           endsOn: input.endsOn ?? null,
         })
         if (added.status === 'not_found') throw notFound('Case not found')
-        if (added.status === 'refused') return refuse(409, `No cover added: ${added.message}`)
+        if (added.status === 'refused' || added.status === 'exists') return refuse(409, `No cover added: ${added.message}`)
         return redirectOnce(context, request, back, { kind: 'success', text: 'Cover added: they see the case and its tickets now.' })
       })
     case 'end-cover': {
