@@ -6,6 +6,7 @@
  * (or ended by hand) the access is gone, with no job to expire it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as casePage from '../../web/app/routes/staff.cases.$number.tsx'
 import * as overview from '../../web/app/routes/staff.cases.$number._index.tsx'
 import * as teamTab from '../../web/app/routes/staff.cases.$number.team.tsx'
 import * as workspace from '../../web/app/routes/staff.cases._index.tsx'
@@ -91,6 +92,10 @@ describe('cover on a case', () => {
       active: true,
       period: expect.stringContaining('until 14 December 2099'),
     })
+
+    // The case's header names who covers, and until when, next to its advocate.
+    const header = await calls.load(casePage, org.admin, caseUrl, caseParams)
+    expect(header.data).toMatchObject({ case: { advocate: 'Alex Away', cover: ['Sam Cover until 14 December 2099'] } })
 
     // Sam sees the case (marked Cover in My cases) and its ticket, but not the status or close controls.
     const page = await calls.load(overview, sam, caseUrl, caseParams)
@@ -178,5 +183,6 @@ describe('cover on a case', () => {
       timeline: { text: string }[]
     }
     expect(timeline.timeline.map((e) => e.text)).toEqual(expect.arrayContaining(['Ended Sam Cover’s cover']))
+    expect((await calls.load(casePage, org.admin, `/staff/cases/${kase.number}`, caseParams)).data).toMatchObject({ case: { cover: [] } })
   })
 })

@@ -1,7 +1,9 @@
-/** A case: its header (reference, family, child, advocate, status), a tab per part (Overview, LA deadlines, Team, each linked ticket) and the tab's page. */
+/** A case: its header (reference, family, child, advocate and who covers for them, status), a tab per part (Overview, LA deadlines, Team, each linked ticket) and the tab's page. */
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, Outlet, useLoaderData, useLocation } from '@remix-run/react'
 import { CASE_STATUS_LABELS } from '../../../domain/case.ts'
+import { coverUntilWords } from '../../../domain/case-cover.ts'
+import { caseCovers } from '../../../services/case-cover.server.ts'
 import { getCasePage, markCaseViewedByAdvocate } from '../../../services/case-reads.server.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { Badge, linkClass, Marker, TabNav } from '../components/ui.tsx'
@@ -14,8 +16,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCaseAccess(context, request, params)
-  const [kase] = await Promise.all([
+  const [kase, covers] = await Promise.all([
     getCasePage(context, { orgId: access.case.orgId, number: access.case.number }),
+    caseCovers(context.db, { caseId: access.case.id }),
     // The dashboard's "advocate opened": only the case's own advocate opening it counts.
     access.case.advocateId === access.user.id
       ? markCaseViewedByAdvocate(context, { caseId: access.case.id, userId: access.user.id })
@@ -29,6 +32,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       family: kase.family.name,
       childName: kase.childName,
       advocate: kase.advocate?.name ?? null,
+      // Who covers today, in words: "Chloe Hart until 12 January 2027".
+      cover: covers.filter((c) => c.active).map((c) => `${c.advocate.name} ${coverUntilWords(c.endsOn)}`),
       status: kase.status,
       statusLabel: CASE_STATUS_LABELS[kase.status],
       overdueActions: kase.overdueActions,
@@ -76,6 +81,7 @@ export default function CaseLayout() {
           ) : null}
           <span>Child: {kase.childName ?? 'not named'}</span>
           <span>Advocate: {kase.advocate ?? 'none yet'}</span>
+          {kase.cover.length ? <span>Cover: {kase.cover.join('; ')}</span> : null}
         </div>
       </div>
       <TabNav label="Parts of the case" tabs={tabs} current={current} />
