@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../services/api-keys.server.ts'
+import { addCaseCover } from '../../services/case-cover.server.ts'
 import type { ServiceContext } from '../../services/context.ts'
 import { changeStatus } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
@@ -33,6 +34,7 @@ const ONLY_IN_B = 3
 const NOWHERE = 999_999
 let bFile: string
 let bCaseRef: string
+let bCoverId: string
 const signedIn = new Map<string, PortalClient>()
 
 beforeAll(async () => {
@@ -50,6 +52,19 @@ beforeAll(async () => {
   bCaseRef = `B-${randomUUID().slice(0, 8)}`
   for (let i = 1; i <= ONLY_IN_B; i++) await ticketOf(b, i === ONLY_IN_B ? { caseRef: bCaseRef, attachments: file() } : {})
   bFile = (await stack.db.attachment.findFirstOrThrow({ where: { ticket: { orgId: b.org.id, number: ONLY_IN_B } } })).id
+  const bCase = await eventually(() =>
+    stack.db.case.findUniqueOrThrow({ where: { orgId_caseRef: { orgId: b.org.id, caseRef: bCaseRef } } }),
+  )
+  const covered = await addCaseCover(stack.db, {
+    orgId: b.org.id,
+    caseId: bCase.id,
+    actor: b.admin,
+    via: 'cli',
+    advocateId: b.advocate.id,
+    endsOn: null,
+  })
+  if (covered.status !== 'done') throw new Error(`B's cover was not added: ${covered.status}`)
+  bCoverId = covered.id
   ;({ key: apiKey } = await createApiKey(stack.db, { orgId: a.org.id, name: 'Enumeration', createdById: a.admin.id, via: 'cli' }))
   for (const person of [a.admin, a.advocate, a.family, a.otherFamily]) {
     const client = new PortalClient(stack.stack.webUrl)
@@ -185,13 +200,21 @@ describe('the portal', () => {
     const theirs = await stack.db.case.findUniqueOrThrow({ where: { orgId_caseRef: { orgId: b.org.id, caseRef: bCaseRef } } })
     expect(await stack.db.case.count({ where: { orgId: a.org.id, number: theirs.number } })).toBe(0)
     const client = signedIn.get(a.admin.id)!
+    // The Team tab's cover forms name a real colleague and a real cover of theirs, so only the case check can refuse them.
+    const coverForms: Record<string, string>[] = [
+      { intent: 'add-cover', advocateId: b.advocate.id, endsOn: '' },
+      { intent: 'end-cover', coverId: bCoverId },
+    ]
     for (const tab of ['', '/deadlines', '/team', `/tickets/${ONLY_IN_B}`]) {
       const paths = [`/staff/cases/${theirs.number}${tab}`, `/staff/cases/${NOWHERE}${tab}`]
       await expectAlike(paths.map((asked) => ({ asked, send: () => client.get(asked) })))
       // The Overview's forms post to the index route.
       const posted = paths.map((asked) => (tab ? asked : `${asked}?index`))
-      await expectAlike(posted.map((asked) => ({ asked, send: () => client.post(asked, { intent: 'close-case', reason: 'x' }) })))
+      for (const form of [{ intent: 'close-case', reason: 'x' }, ...(tab === '/team' ? coverForms : [])])
+        await expectAlike(posted.map((asked) => ({ asked, send: () => client.post(asked, form) })))
     }
+    expect(await stack.db.caseCover.findUniqueOrThrow({ where: { id: bCoverId } })).toMatchObject({ endedAt: null })
+    expect(await stack.db.caseCover.count({ where: { caseId: theirs.id } })).toBe(1)
   })
 
   it('triage takes only its own organisation’s ticket numbers', async () => {
