@@ -49,6 +49,8 @@ export interface NewCase {
   caseRef?: string
   /** The ticket whose assignment opens it. */
   openedForTicketId?: string
+  /** Runs in the transaction that writes the row: the API's idempotency record points at the case this way. */
+  inTransaction?: (tx: Prisma.TransactionClient, kase: { id: string; caseRef: string }) => Promise<void>
 }
 
 /** Tries when an outside reference equal to CASE-<number> is written at the same moment. */
@@ -77,7 +79,7 @@ export async function openCase(ctx: ServiceContext, input: NewCase): Promise<Cas
           (await tx.case.findUnique({ where: { orgId_caseRef: { orgId: input.orgId, caseRef: caseRefOfNumber(number) } } }))
         )
           number = await allocate()
-        return await tx.case.create({
+        const created = await tx.case.create({
           data: {
             orgId: input.orgId,
             number,
@@ -89,6 +91,8 @@ export async function openCase(ctx: ServiceContext, input: NewCase): Promise<Cas
           },
           select: openingSelect,
         })
+        await input.inTransaction?.(tx, created)
+        return created
       })
       await openCaseWorkflow(ctx, row)
       ctx.log.info({ caseId: row.id, orgId: row.orgId, caseRef: row.caseRef }, 'case opened')
@@ -208,4 +212,20 @@ function summaryOf(row: CaseOpeningRow): CaseSummary {
 function uniqueViolationOn(error: unknown, field: string): boolean {
   // Through the driver adapter the constraint's fields sit deeper in `meta` than `target`.
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && JSON.stringify(error.meta ?? {}).includes(field)
+}
+
+export type RequestedCase = { status: 'opened'; case: CaseSummary } | { status: 'refused'; code: 'reference_taken'; message: string }
+
+/**
+ * A case opened on request (the integration API) rather than by an assignment:
+ * for a family of the organisation, in an advocate's name. A reference some case
+ * already has is refused, not joined: the caller asked for a new case.
+ */
+export async function openRequestedCase(ctx: ServiceContext, input: NewCase): Promise<RequestedCase> {
+  try {
+    return { status: 'opened', case: await openCase(ctx, input) }
+  } catch (error) {
+    if (!input.caseRef || !uniqueViolationOn(error, 'caseRef')) throw error
+    return { status: 'refused', code: 'reference_taken', message: `A case with the reference ${input.caseRef} exists already.` }
+  }
 }

@@ -7,7 +7,7 @@ import { CASE_STATUSES } from '../../domain/case.ts'
 import { STATUTORY_DEADLINE_KEYS, STATUTORY_EXCEPTION_REASONS, STATUTORY_STAGES } from '../../domain/statutory-periods.ts'
 import { STATUTORY_DEADLINE_STATES } from '../../domain/statutory-timeline.ts'
 import { CalendarDateSchema } from '../../domain/input-schemas.ts'
-import { SUBJECT_MAX } from '../../domain/limits.ts'
+import { NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
 import {
   ActorField,
   CaseRefParams,
@@ -130,3 +130,19 @@ export const RecordCaseStageBody = z
 export const RecordDeadlineExceptionBody = z
   .strictObject({ key: z.enum(STATUTORY_DEADLINE_KEYS), reason: z.enum(STATUTORY_EXCEPTION_REASONS), actor: ActorField })
   .describe('An exception the Regulations allow to an LA deadline: it then reads `exception`, not overdue.')
+
+export const CreateCaseBody = z
+  .strictObject({
+    family: PersonRefSchema.describe('The family the case is for: a family of this organisation, by their email address.'),
+    childName: line(NAME_MAX, ['Alex']).optional().describe('The child the case concerns (a family may have a case for each child).'),
+    advocate: PersonRefSchema.optional().describe(
+      'The advocate whose case it is: a member of staff. Defaults to the `actor`; only an admin `actor` may name someone else.',
+    ),
+    caseRef: CaseRefParams.shape.caseRef
+      .optional()
+      .describe(
+        'Your case management system’s reference; without it the case is `CASE-<number>`. One a case has already is refused (422).',
+      ),
+    actor: ActorField,
+  })
+  .describe('A new case.')
