@@ -145,6 +145,58 @@ describe('opening cases', () => {
   })
 })
 
+describe('opening a case for an advocate at capacity', () => {
+  it('answers 409 at_capacity unless an admin actor says override: true, which the audit trail records', async () => {
+    const { user: capped } = await createUser(stack.db, {
+      orgSlug: people.org.slug,
+      role: 'staff',
+      name: 'Cy Capped',
+      email: `staff-cy-${people.org.slug}@test.example`,
+      password: TEST_PASSWORD,
+    })
+    await stack.db.membership.update({
+      where: { orgId_userId: { orgId: people.org.id, userId: capped.id } },
+      data: { caseCapacity: 1 },
+    })
+    const body = { family: { email: people.family.email }, advocate: { email: capped.email } }
+    expect((await api('POST', '/cases', { ...body, childName: 'First' })).status).toBe(201)
+    const refused = await api('POST', '/cases', { ...body, childName: 'Second' })
+    expectError(refused, 409, 'at_capacity')
+    expect(refused.json.error.message).toContain('Cy Capped is at capacity (1 of 1 case)')
+    // Staff may not open a colleague’s case at all, and at their own capacity their override counts for nothing.
+    expectError(
+      await api('POST', '/cases', { ...body, childName: 'Second', override: true, actor: { email: people.advocate.email } }),
+      403,
+      'forbidden',
+    )
+    const { user: colleague } = await createUser(stack.db, {
+      orgSlug: people.org.slug,
+      role: 'staff',
+      name: 'Di Colleague',
+      email: `staff-di-${people.org.slug}@test.example`,
+      password: TEST_PASSWORD,
+    })
+    await stack.db.membership.update({
+      where: { orgId_userId: { orgId: people.org.id, userId: colleague.id } },
+      data: { caseCapacity: 0 },
+    })
+    expectError(await api('POST', '/cases', { family: body.family, override: true, actor: { email: colleague.email } }), 409, 'at_capacity')
+    expect(await stack.db.case.count({ where: { orgId: people.org.id, advocateId: { in: [capped.id, colleague.id] } } })).toBe(1)
+    const overridden = await api('POST', '/cases', { ...body, childName: 'Second', override: true })
+    expect(overridden.status).toBe(201)
+    expect(
+      await stack.db.auditEvent.findFirst({
+        where: { orgId: people.org.id, action: 'team.capacity_overridden' },
+        select: { actorId: true, via: true, data: true },
+      }),
+    ).toMatchObject({
+      actorId: people.admin.id,
+      via: 'api',
+      data: { userId: capped.id, caseRef: overridden.json.case.caseRef, activeCases: 1, capacity: 1 },
+    })
+  })
+})
+
 describe('reading cases', () => {
   it('lists the organisation’s cases most recently active first, in keyset pages, filtered by status and advocate', async () => {
     const first = await openedCase('Ada')

@@ -10,6 +10,7 @@ import { CalendarDateSchema } from '../../domain/input-schemas.ts'
 import { NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
 import {
   ActorField,
+  AssignBody,
   CaseRefParams,
   Email,
   EnumFilter,
@@ -143,6 +144,9 @@ export const CreateCaseBody = z
       .describe(
         'Your case management system’s reference; without it the case is `CASE-<number>`. One a case has already is refused (422).',
       ),
+    override: AssignBody.shape.override.describe(
+      'Open it even though the advocate is at capacity. Only with an admin `actor`; recorded in the audit trail.',
+    ),
     actor: ActorField,
   })
   .describe('A new case.')

@@ -111,7 +111,8 @@ const createCaseRoute = defineRoute({
   summary: 'Open a case for a family',
   description:
     'Opens the case in its advocate’s name and starts its workflow; its tickets join it by its `caseRef`. ' +
-    'A member of staff opens cases in their own name; an admin for any advocate. ' +
+    'A member of staff opens cases in their own name; an admin for any advocate. An advocate at their capacity of active cases ' +
+    'is refused with 409 `at_capacity`, unless an admin `actor` sends `override: true` (recorded in the audit trail). ' +
     'Send an `Idempotency-Key` header (a UUID) to retry safely: the same key and body answer with the same case ' +
     '(`Idempotent-Replayed: true`) and never open a second one, even when retries run at the same time; ' +
     'the same key with a different body is refused with 422.',
@@ -122,7 +123,7 @@ const createCaseRoute = defineRoute({
   errors: {
     400: ['invalid_request', 'invalid_json'],
     403: ['forbidden'],
-    409: ['idempotency_in_progress'],
+    409: ['at_capacity', 'idempotency_in_progress'],
     415: ['unsupported_media_type'],
     422: ['unprocessable', 'idempotency_key_reused'],
   },
@@ -149,8 +150,12 @@ const createCaseRoute = defineRoute({
           childName: body.childName ?? null,
           advocateId: advocate.id,
           caseRef: body.caseRef,
+          actorId: actor.id,
+          override: body.override ?? false,
+          via: 'api',
           inTransaction: (tx, kase) => record(tx, { caseId: kase.id, caseRef: kase.caseRef }),
         })
+        if (opened.status === 'refused' && opened.code === 'at_capacity') throw new ApiError(409, 'at_capacity', opened.message)
         if (opened.status === 'refused') throw unprocessable('body.caseRef', opened.message)
         return caseAnswer(ctx, opened.case.caseRef, 201)
       },
