@@ -320,6 +320,33 @@ describe('commands to a case', () => {
     )
   })
 
+  it('adds a next action once per Idempotency-Key, however often and however concurrently it is retried', async () => {
+    const { caseRef } = await openedCase('Jo')
+    const other = await openedCase('Jem')
+    const key = randomUUID()
+    const body = { title: 'Ask the school for the report', dueAt: '2026-12-24T12:00:00Z' }
+    const first = await api('POST', `/cases/${caseRef}/actions`, body, { 'Idempotency-Key': key })
+    expect(first.status).toBe(200)
+    const retried = await api('POST', `/cases/${caseRef}/actions`, body, { 'Idempotency-Key': key })
+    expect(retried.status).toBe(200)
+    expect(retried.headers.get('idempotent-replayed')).toBe('true')
+    expect(CaseEnvelope.parse(retried.json).case.caseRef).toBe(caseRef)
+    expectError(
+      await api('POST', `/cases/${caseRef}/actions`, { ...body, title: 'Something else' }, { 'Idempotency-Key': key }),
+      422,
+      'idempotency_key_reused',
+    )
+    expectError(await api('POST', `/cases/${other.caseRef}/actions`, body, { 'Idempotency-Key': key }), 422, 'idempotency_key_reused')
+    const concurrentKey = randomUUID()
+    const concurrent = await Promise.all(
+      [1, 2, 3].map(() => api('POST', `/cases/${caseRef}/actions`, { title: 'Book the meeting' }, { 'Idempotency-Key': concurrentKey })),
+    )
+    expect(concurrent.map((answer) => answer.status)).toEqual([200, 200, 200])
+    const titles = CaseActionListSchema.parse((await api('GET', `/cases/${caseRef}/actions`)).json).actions.map((a) => a.title)
+    expect(titles.sort()).toEqual(['Ask the school for the report', 'Book the meeting'])
+    expect((await api('GET', `/cases/${other.caseRef}/actions`)).json.actions).toEqual([])
+  })
+
   it('records a stage date, answering the LA deadlines it starts, and an exception to one', async () => {
     const { caseRef } = await openedCase('Ivy')
     const date = DateTime.now().setZone('Europe/London').minus({ weeks: 7 }).toISODate()!
