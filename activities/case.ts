@@ -35,6 +35,7 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
             nextActionDueAt: instant(snapshot.nextActionDueAt),
             overdueActions: snapshot.overdueActions,
             hasOverdue: snapshot.overdueActions > 0,
+            laOverdue: snapshot.deadlines.some((deadline) => deadline.state === 'overdue'),
             stageDates: snapshot.stages,
           },
         })

@@ -1,6 +1,7 @@
 /**
  * A team at scale for the dashboard's benchmark and its query-plan test: 20,000
- * cases across two advocates and no one, every status, some overdue, with
+ * cases across two advocates and no one, every status, some with overdue
+ * actions and some with an overdue LA deadline, with
  * 100,000 tickets linked to them and a next action each, written in bulk SQL.
  */
 import type { Db } from '../lib/db.ts'
@@ -14,7 +15,7 @@ export async function insertTeamAtScale(
   const { orgId, familyIds, advocateIds, departmentId } = input
   await db.$executeRaw`
     INSERT INTO "Case" (id, "orgId", number, "caseRef", "familyId", "childName", "advocateId", status, "stateVersion",
-                        "lastActivityAt", "lastMessageAt", "overdueActions", "hasOverdue")
+                        "lastActivityAt", "lastMessageAt", "overdueActions", "hasOverdue", "laOverdue")
     SELECT gen_random_uuid(), ${orgId}::uuid, g, 'CASE-' || g, (${familyIds}::uuid[])[1 + g % ${familyIds.length}], 'Child ' || g,
            CASE g % 4 WHEN 0 THEN NULL WHEN 1 THEN ${advocateIds[1]}::uuid ELSE ${advocateIds[0]}::uuid END,
            (ARRAY['intake','assessment_requested','assessment_agreed','draft_plan','final_plan','tribunal','closed'])[1 + (g / 3) % 7]::"CaseStatus",
@@ -22,7 +23,7 @@ export async function insertTeamAtScale(
            -- Some share an instant, so ties are broken by number.
            timestamp '2026-01-01' + ((g / 2) || ' minutes')::interval,
            CASE WHEN g % 5 = 0 THEN NULL ELSE timestamp '2026-01-01' + ((g / 2 + g % 300) || ' minutes')::interval END,
-           CASE WHEN g % 9 = 0 THEN 1 ELSE 0 END, g % 9 = 0
+           CASE WHEN g % 9 = 0 THEN 1 ELSE 0 END, g % 9 = 0, g % 7 = 0
     FROM generate_series(1, ${SCALE.cases}) g`
   await db.$executeRaw`
     INSERT INTO "Ticket" (id, "orgId", number, "requesterId", subject, type, priority, status, awaiting, "departmentId",

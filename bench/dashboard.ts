@@ -81,6 +81,7 @@ async function main() {
     ['one advocate', { advocateId: advocate, status: 'open' }],
     ['one status', { status: 'draft_plan' }],
     ['overdue only', { overdueOnly: true, status: 'open' }],
+    ['LA overdue only', { laOverdueOnly: true, status: 'open' }],
     ['no activity for 7 days', { quietSince: new Date('2026-01-05'), status: 'open' }],
   ]
   const results = []

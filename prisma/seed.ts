@@ -365,7 +365,8 @@ async function seedDemoCaseWork(ctx: ServiceContext, orgId: string, people: Map<
  * Statutory timelines on two demo cases, recorded as staff record them: Leo's
  * request for assessment five weeks ago (its 6-week decision is a week away) and
  * Maya's annual review five weeks ago (its 4-week decision is overdue, flagged by
- * the case workflow as soon as it hears of it).
+ * the case workflow as soon as it hears of it, so the team dashboard shows her
+ * case as LA overdue).
  */
 async function seedDemoTimelines(ctx: ServiceContext, report: (line: string) => void): Promise<void> {
   const fiveWeeksAgo = DateTime.now().setZone('Europe/London').minus({ weeks: 5 }).toISODate()!

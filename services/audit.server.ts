@@ -129,7 +129,9 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       return `gave ${member(data)} ${capacity}${specialisms}`
     }
     case 'team.capacity_overridden':
-      return `overrode ${String(data.name ?? 'someone')}’s capacity (${Number(data.activeCases)} of ${Number(data.capacity)} cases) to assign ticket #${Number(data.ticketNumber)}`
+      return `overrode ${String(data.name ?? 'someone')}’s capacity (${Number(data.activeCases)} of ${Number(data.capacity)} cases) ${
+        data.caseRef === undefined ? `to assign ticket #${Number(data.ticketNumber)}` : `to open case ${String(data.caseRef)}`
+      }`
     case 'team.bulk_reassigned':
       return `reassigned everything ${String(data.fromName ?? 'someone')} held to ${String(data.toName ?? 'a colleague')} (${Number(data.cases)} cases, ${ticketCount(Number(data.tickets))})`
     case 'mail.digests_sent_now':

@@ -86,26 +86,35 @@ export async function assignmentOpensCase(db: Tx, ticket: { id: string }): Promi
 export type CapacityCheck = { status: 'ok' } | { status: 'overridden'; load: AdvocateLoad } | { status: 'at_capacity'; message: string }
 
 /**
- * May the ticket go to `advocateId`? Refused at capacity when it opens a new
- * case, unless `override` comes from an admin of the organisation.
+ * May a new case go to `advocateId`? A ticket's assignment opens one only when
+ * the ticket has no case yet; a case opened on its own always does. Refused at
+ * capacity unless `override` comes from an admin of the organisation.
  */
 export async function checkCapacity(
   db: Tx,
-  input: { orgId: string; ticket: { id: string }; advocateId: string; actorId: string; override: boolean },
+  input: {
+    orgId: string
+    opening: { ticket: { id: string } } | 'case'
+    advocateId: string
+    actorId: string
+    override: boolean
+  },
 ): Promise<CapacityCheck> {
   const load = await advocateLoad(db, { orgId: input.orgId, userId: input.advocateId })
-  if (!load?.atCapacity || !(await assignmentOpensCase(db, input.ticket))) return { status: 'ok' }
+  if (!load?.atCapacity) return { status: 'ok' }
+  if (input.opening !== 'case' && !(await assignmentOpensCase(db, input.opening.ticket))) return { status: 'ok' }
   const atCapacity = `${load.name} is at capacity (${describeLoad(load)})`
-  if (!input.override) return { status: 'at_capacity', message: `${atCapacity}: an admin can override capacity to assign anyway.` }
+  const anyway = input.opening === 'case' ? 'to open the case anyway' : 'to assign anyway'
+  if (!input.override) return { status: 'at_capacity', message: `${atCapacity}: an admin can override capacity ${anyway}.` }
   const actor = await db.membership.findFirst({ where: { orgId: input.orgId, userId: input.actorId, role: 'admin' }, select: { id: true } })
   if (!actor) return { status: 'at_capacity', message: `${atCapacity}: only an admin can override capacity.` }
   return { status: 'overridden', load }
 }
 
-/** The audit record of an admin's override, written once the assignment is applied. */
+/** The audit record of an admin's override, written once the assignment (or the case) is made. */
 export async function recordCapacityOverride(
   db: Tx,
-  input: AuditActor & { orgId: string; ticketNumber: number; load: AdvocateLoad },
+  input: AuditActor & { orgId: string; opened: { ticketNumber: number } | { caseRef: string }; load: AdvocateLoad },
 ): Promise<void> {
   const { load } = input
   await recordAudit(db, {
@@ -116,7 +125,7 @@ export async function recordCapacityOverride(
     data: {
       userId: load.userId,
       name: load.name,
-      ticketNumber: input.ticketNumber,
+      ...input.opened,
       activeCases: load.activeCases,
       capacity: load.capacity,
     },

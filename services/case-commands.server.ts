@@ -8,6 +8,7 @@ import type { CaseRefusalCode } from '../domain/case-commands.ts'
 import type { CaseView } from '../domain/case-state.ts'
 import type { StatutoryDeadlineKey, StatutoryExceptionReason, StatutoryStage } from '../domain/statutory-periods.ts'
 import type { UpdateDefinition } from '@temporalio/common'
+import type { Prisma } from '../generated/prisma/client.ts'
 import {
   addCaseActionUpdate,
   caseCommandRefusedFailureType,
@@ -64,7 +65,15 @@ export async function setCaseStatus(
  */
 export async function addCaseAction(
   ctx: ServiceContext,
-  input: { case: CaseRef; actor: { id: string }; title: string; ownerId: string | null; dueAt: Date | null },
+  input: {
+    case: CaseRef
+    actor: { id: string }
+    title: string
+    ownerId: string | null
+    dueAt: Date | null
+    /** Runs in the transaction that writes the row: the API's idempotency record points at the action this way. */
+    inTransaction?: (tx: Prisma.TransactionClient, action: { id: string }) => Promise<void>
+  },
 ): Promise<CaseCommandResult> {
   if (input.ownerId) {
     const kase = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { orgId: true } })
@@ -74,9 +83,13 @@ export async function addCaseAction(
     })
     if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.', code: 'invalid_input' }
   }
-  const action = await ctx.db.caseAction.create({
-    data: { caseId: input.case.id, title: input.title, ownerId: input.ownerId, createdById: input.actor.id },
-    select: { id: true },
+  const action = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.caseAction.create({
+      data: { caseId: input.case.id, title: input.title, ownerId: input.ownerId, createdById: input.actor.id },
+      select: { id: true },
+    })
+    await input.inTransaction?.(tx, created)
+    return created
   })
   const result = await sendCaseUpdate(
     ctx,

@@ -21,6 +21,8 @@ export interface CaseListInput {
   status?: CaseStatus | 'open'
   /** Only cases with an overdue next action. */
   overdueOnly?: boolean
+  /** Only cases with an overdue LA deadline (one of their statutory timeline's, passed without an exception). */
+  laOverdueOnly?: boolean
   /** Only cases with neither case activity nor a message since this instant. */
   quietSince?: Date
   /** The page after this cursor (the previous page's `next`). */
@@ -39,6 +41,8 @@ export interface CaseListRow {
   /** The earliest-due open next action. */
   nextAction: { title: string; dueAt: Date | null } | null
   overdueActions: number
+  /** An LA deadline of its statutory timeline passed without an exception. */
+  laOverdue: boolean
   lastActivityAt: Date
   lastMessageAt: Date | null
   advocateViewedAt: Date | null
@@ -72,6 +76,7 @@ export async function listCases(ctx: ServiceContext, input: CaseListInput): Prom
           : { advocateId: input.advocateId })),
       ...(input.status === 'open' ? { status: { not: 'closed' } } : input.status && { status: input.status }),
       ...(input.overdueOnly && { hasOverdue: true }),
+      ...(input.laOverdueOnly && { laOverdue: true }),
       AND: filters,
     },
     orderBy: [{ lastActivityAt: 'desc' }, { number: 'desc' }],
@@ -83,6 +88,7 @@ export async function listCases(ctx: ServiceContext, input: CaseListInput): Prom
       childName: true,
       status: true,
       overdueActions: true,
+      laOverdue: true,
       lastActivityAt: true,
       lastMessageAt: true,
       advocateViewedAt: true,

@@ -10,6 +10,8 @@ import { caseRefOfNumber } from '../domain/case.ts'
 import type { CaseView } from '../domain/case-state.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import { caseWorkflowId, openCaseUpdate, openCaseUpdateId, type CaseWorkflowInput } from '../workflows/case.messages.ts'
+import type { AuditVia } from './audit.server.ts'
+import { checkCapacity, recordCapacityOverride } from './capacity.server.ts'
 import type { ServiceContext } from './context.ts'
 import { isTemporalUnreachable, TEMPORAL_COMMAND_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
 
@@ -49,6 +51,8 @@ export interface NewCase {
   caseRef?: string
   /** The ticket whose assignment opens it. */
   openedForTicketId?: string
+  /** Runs in the transaction that writes the row: the API's idempotency record points at the case this way. */
+  inTransaction?: (tx: Prisma.TransactionClient, kase: { id: string; caseRef: string }) => Promise<void>
 }
 
 /** Tries when an outside reference equal to CASE-<number> is written at the same moment. */
@@ -77,7 +81,7 @@ export async function openCase(ctx: ServiceContext, input: NewCase): Promise<Cas
           (await tx.case.findUnique({ where: { orgId_caseRef: { orgId: input.orgId, caseRef: caseRefOfNumber(number) } } }))
         )
           number = await allocate()
-        return await tx.case.create({
+        const created = await tx.case.create({
           data: {
             orgId: input.orgId,
             number,
@@ -89,6 +93,8 @@ export async function openCase(ctx: ServiceContext, input: NewCase): Promise<Cas
           },
           select: openingSelect,
         })
+        await input.inTransaction?.(tx, created)
+        return created
       })
       await openCaseWorkflow(ctx, row)
       ctx.log.info({ caseId: row.id, orgId: row.orgId, caseRef: row.caseRef }, 'case opened')
@@ -208,4 +214,33 @@ function summaryOf(row: CaseOpeningRow): CaseSummary {
 function uniqueViolationOn(error: unknown, field: string): boolean {
   // Through the driver adapter the constraint's fields sit deeper in `meta` than `target`.
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002' && JSON.stringify(error.meta ?? {}).includes(field)
+}
+
+export type RequestedCase =
+  { status: 'opened'; case: CaseSummary } | { status: 'refused'; code: 'reference_taken' | 'at_capacity'; message: string }
+
+/**
+ * A case opened on request (the integration API) rather than by an assignment:
+ * for a family of the organisation, in an advocate's name. An advocate at
+ * capacity is refused unless an admin overrides it (audited), as an assignment
+ * is. A reference some case already has is refused, not joined: the caller
+ * asked for a new case.
+ */
+export async function openRequestedCase(
+  ctx: ServiceContext,
+  input: NewCase & { advocateId: string; actorId: string; override: boolean; via: AuditVia },
+): Promise<RequestedCase> {
+  const { actorId, override, via, ...newCase } = input
+  const capacity = await checkCapacity(ctx.db, { orgId: input.orgId, opening: 'case', advocateId: input.advocateId, actorId, override })
+  if (capacity.status === 'at_capacity') return { status: 'refused', code: 'at_capacity', message: capacity.message }
+  let opened: CaseSummary
+  try {
+    opened = await openCase(ctx, newCase)
+  } catch (error) {
+    if (!input.caseRef || !uniqueViolationOn(error, 'caseRef')) throw error
+    return { status: 'refused', code: 'reference_taken', message: `A case with the reference ${input.caseRef} exists already.` }
+  }
+  if (capacity.status === 'overridden')
+    await recordCapacityOverride(ctx.db, { orgId: input.orgId, actorId, via, opened: { caseRef: opened.caseRef }, load: capacity.load })
+  return { status: 'opened', case: opened }
 }

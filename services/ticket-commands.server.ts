@@ -295,7 +295,7 @@ export async function assign(
     }
   const capacity = await checkCapacity(ctx.db, {
     orgId: input.ticket.orgId,
-    ticket: input.ticket,
+    opening: { ticket: input.ticket },
     advocateId: input.assigneeId,
     actorId: input.actor.id,
     override: input.override ?? false,
@@ -313,7 +313,7 @@ export async function assign(
       orgId: input.ticket.orgId,
       actorId: input.actor.id,
       via: input.via ?? 'portal',
-      ticketNumber: result.view.number,
+      opened: { ticketNumber: result.view.number },
       load: capacity.load,
     })
   return (await linkTicketToItsCase(ctx, input.ticket, input.assigneeId, input.actor)) ?? result

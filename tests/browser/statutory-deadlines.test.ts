@@ -2,14 +2,15 @@
  * The Deadlines tab in headless Chromium against the built portal, with and
  * without JavaScript: the advocate records the day the request for assessment
  * was made and reads the council's deadlines in plain words, an overdue one
- * marked in words; then records an exception.
+ * marked in words, and "LA overdue" on the case list, whose filter finds it;
+ * then records an exception, after which the filter finds nothing.
  */
 import { DateTime } from 'luxon'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { assign } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
-import { launchBrowser, newPortalPage, signInThroughPage } from '../support/browser.ts'
+import { launchBrowser, newPortalPage, signInThroughPage, submitAndFollow } from '../support/browser.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
@@ -72,11 +73,23 @@ describe('the Deadlines tab', () => {
       ).toBe(1)
       if (javaScriptEnabled) await page.screenshot({ path: '/tmp/statutory-shots/deadlines-recorded.png', fullPage: true })
 
+      // The case list says so too, in words, and its "LA overdue only" filter finds the case.
+      await page.goto('/staff/cases')
+      const row = page.getByRole('row', { name: new RegExp(`CASE-${kase.number}\\b`) })
+      await row.getByText('LA overdue', { exact: true }).waitFor()
+      await page.getByLabel('LA overdue only').check()
+      await submitAndFollow(page, 'Apply filters')
+      expect(new URL(page.url()).searchParams.get('laOverdue')).toBe('1')
+      await row.waitFor()
+      await page.goto(`/staff/cases/${kase.number}/deadlines`)
+
       await page.getByLabel('Deadline', { exact: true }).selectOption('assessment_decision')
       await page.getByLabel('Reason', { exact: true }).selectOption('school_closed')
       await page.getByRole('button', { name: 'Record exception' }).click()
       await page.getByText('Exception recorded: The school was closed for 4 weeks or more.').waitFor()
       expect(await page.getByText(`Overdue: the council missed ${by}`).count()).toBe(0)
+      await page.goto('/staff/cases?laOverdue=1')
+      await page.getByText('No cases match these filters.').waitFor()
       if (!javaScriptEnabled) await page.screenshot({ path: '/tmp/statutory-shots/deadlines-exception.png', fullPage: true })
     })
   }

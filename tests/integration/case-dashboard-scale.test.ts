@@ -1,8 +1,9 @@
 /**
  * The team dashboard at 100,000 tickets and 20,000 cases: a deep page of every
- * filter (none, an advocate, a status, overdue only, no activity for N days)
- * is read through its index, never by scanning the Case table. The plans are
- * of the very query listCases sends, caught from a Prisma client of its own.
+ * filter (none, an advocate, a status, overdue only, LA overdue only, no
+ * activity for N days) is read through its index, never by scanning the Case
+ * table. The plans are of the very query listCases sends, caught from a Prisma
+ * client of its own.
  */
 import { randomUUID } from 'node:crypto'
 import { PrismaPg } from '@prisma/adapter-pg'
@@ -67,6 +68,7 @@ describe('the team dashboard at 100,000 tickets and 20,000 cases', () => {
     ['one advocate', { advocateId: 'ADVOCATE', status: 'open' }, /Case_orgId_advocateId_lastActivityAt_number_idx/],
     ['one status', { status: 'draft_plan' }, /Case_orgId_status_lastActivityAt_number_idx/],
     ['overdue only', { overdueOnly: true, status: 'open' }, /Case_orgId_hasOverdue_lastActivityAt_number_idx/],
+    ['LA overdue only', { laOverdueOnly: true, status: 'open' }, /Case_orgId_laOverdue_lastActivityAt_number_idx/],
     ['no activity since a date', { quietSince: new Date('2026-01-05'), status: 'open' }, /Case_orgId_lastActivityAt_number_idx/],
   ])('reads a deep page of %s through its index, without scanning the table', async (_, filters, index) => {
     const { text, ms, rows } = await plan({ ...filters, ...(filters.advocateId === 'ADVOCATE' && { advocateId }) }, 5)

@@ -2,17 +2,18 @@
  * The case workspace through its routes, on the real stack: who sees a case
  * (its advocate and admins; another advocate, a family and another organisation
  * are told it is not there, on the list, the case page, each tab and each
- * action), the team dashboard's filters, the last message written by a family's
+ * action), the team dashboard's filters (LA overdue among them), the last message written by a family's
  * reply, the advocate's visit, and closing from the Overview resolving the
  * case's tickets through the case workflow.
  */
+import { DateTime } from 'luxon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as caseList from '../../web/app/routes/staff.cases._index.tsx'
 import * as caseLayout from '../../web/app/routes/staff.cases.$number.tsx'
 import * as caseOverview from '../../web/app/routes/staff.cases.$number._index.tsx'
 import * as caseTicket from '../../web/app/routes/staff.cases.$number.tickets.$ticketNumber.tsx'
 import { createUser } from '../../services/accounts.server.ts'
-import { addCaseAction } from '../../services/case-commands.server.ts'
+import { addCaseAction, recordCaseStage, recordDeadlineException } from '../../services/case-commands.server.ts'
 import { assign, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { eventually } from '../support/eventually.ts'
@@ -175,6 +176,42 @@ describe('the team dashboard', () => {
         expect.objectContaining({ name: 'Ada Admin', activeCases: 0 }),
       ]),
     )
+  })
+
+  it('flags a case whose LA deadline passed without an exception as LA overdue, in words and as a filter', async () => {
+    const late = await openCase('The council has not decided', 'Noor')
+    const onTime = await openCase('Assessment just asked for', 'Ola')
+    const weeksAgo = (weeks: number) => DateTime.now().setZone(a.org.timezone).minus({ weeks }).toISODate()!
+    const staged = await recordCaseStage(stack.context, {
+      case: late.kase,
+      actor: a.advocate,
+      stage: 'assessment_requested',
+      date: weeksAgo(7),
+    })
+    expect(staged.status).toBe('applied')
+    await recordCaseStage(stack.context, { case: onTime.kase, actor: a.advocate, stage: 'assessment_requested', date: weeksAgo(1) })
+    const rows = async (query: string) => {
+      const page = await calls.load(caseList, a.admin, `/staff/cases${query}`)
+      expect(page.status).toBe(200)
+      return (page.data as { cases: { caseRef: string; laOverdue: boolean }[] }).cases
+    }
+    const lateRef = `CASE-${late.kase.number}`
+    const onTimeRef = `CASE-${onTime.kase.number}`
+    const all = await rows('')
+    expect(all.find((c) => c.caseRef === lateRef)?.laOverdue).toBe(true)
+    expect(all.find((c) => c.caseRef === onTimeRef)?.laOverdue).toBe(false)
+    expect((await rows('?laOverdue=1')).map((c) => c.caseRef)).toEqual([lateRef])
+    // Beside the overdue-actions filter: both at once is the cases with both.
+    expect(await rows('?laOverdue=1&overdue=1')).toEqual([])
+    expect((await calls.load(caseList, a.admin, '/staff/cases?laOverdue=yes')).status).toBe(400)
+    // An exception the Regulations allow: the deadline reads "exception", not overdue.
+    await recordDeadlineException(stack.context, {
+      case: late.kase,
+      actor: a.advocate,
+      key: 'assessment_decision',
+      reason: 'exceptional_circumstances',
+    })
+    expect(await rows('?laOverdue=1')).toEqual([])
   })
 
   it('shows the last message after a family reply, and when the advocate last opened the case (an admin’s visit does not count)', async () => {

@@ -74,9 +74,9 @@ export async function partialWrites(stack: StackConnection, orgId: string, files
 
   const byNumber = new Map(tickets.map((ticket) => [ticket.number, ticket.id]))
   for (const record of await db.idempotencyRecord.findMany({ where: { orgId } })) {
-    const { ticketId, number } = (record.response ?? {}) as { ticketId?: string; number?: number }
+    const { kind, ticketId, number } = (record.response ?? {}) as { kind?: string; ticketId?: string; number?: number }
     if (record.status === null) problems.push(`Idempotency-Key ${JSON.stringify(record.key)} is still claimed`)
-    else if (number === undefined || byNumber.get(number) !== ticketId)
+    else if (kind === 'ticket' && (number === undefined || byNumber.get(number) !== ticketId))
       problems.push(`Idempotency-Key ${JSON.stringify(record.key)} names no ticket of this organisation`)
   }
   return problems

@@ -34,6 +34,7 @@ import {
 } from './case-schemas.ts'
 import { caseLinks, findCase, presentCase, type CaseRow } from './cases.ts'
 import { ApiError, notFound, type ErrorCode } from './errors.ts'
+import { idempotently } from './idempotency.ts'
 import { defineRoute, type ApiAnswer, type ApiContext } from './route.ts'
 import { CaseRefParams } from './schemas.ts'
 import { keyCreator, staffMember, unprocessable, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
@@ -180,20 +181,48 @@ const addCaseActionRoute = defineRoute({
   operationId: 'addCaseAction',
   tag: 'Cases',
   summary: 'Add a next action to a case',
-  description: 'Its owner must be a member of staff who may see the case (422 otherwise). The answer is the case afterwards.',
+  description:
+    'Its owner must be a member of staff who may see the case (422 otherwise). The answer is the case afterwards. ' +
+    'Send an `Idempotency-Key` header (a UUID) to retry safely: the same key and body answer as the first request did ' +
+    '(`Idempotent-Replayed: true`) and never add a second action; the same key with a different body, or for another case, is refused with 422.',
   params: CaseRefParams,
   body: AddCaseActionBody,
+  idempotent: true,
   responses: caseAnswers,
   links: caseAnswerLinks,
-  errors: CASE_COMMAND_ERRORS,
-  async handle(ctx, { params, body }) {
+  errors: {
+    ...CASE_COMMAND_ERRORS,
+    409: [...CASE_COMMAND_ERRORS[409], 'idempotency_in_progress'],
+    422: [...CASE_COMMAND_ERRORS[422], 'idempotency_key_reused'],
+  },
+  async handle(ctx, { params, body, rawBody, header }) {
     const row = await findCase(ctx, params.caseRef)
     const actor = await caseActor(ctx, row, body.actor)
     const owner = body.owner ? await staffMember(ctx, body.owner.email, 'body.owner.email') : null
     if (owner && !(await peopleWhoMaySeeCase(ctx.db, row)).some((person) => person.id === owner.id))
       throw unprocessable('body.owner.email', `${body.owner!.email} cannot see this case.`)
     const dueAt = body.dueAt ? new Date(body.dueAt) : null
-    return caseAnswer(ctx, row, await addCaseAction(ctx, { case: row, actor, title: body.title, ownerId: owner?.id ?? null, dueAt }))
+    return idempotently(ctx, {
+      kind: 'caseAction',
+      operation: 'addCaseAction',
+      params,
+      rawBody,
+      header,
+      create: async (record) =>
+        caseAnswer(
+          ctx,
+          row,
+          await addCaseAction(ctx, {
+            case: row,
+            actor,
+            title: body.title,
+            ownerId: owner?.id ?? null,
+            dueAt,
+            inTransaction: (tx, action) => record(tx, { caseId: row.id, actionId: action.id }),
+          }),
+        ),
+      replay: async () => ({ status: 200, body: { case: await presentCase(ctx, row) } }),
+    })
   },
 })
 

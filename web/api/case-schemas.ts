@@ -7,9 +7,10 @@ import { CASE_STATUSES } from '../../domain/case.ts'
 import { STATUTORY_DEADLINE_KEYS, STATUTORY_EXCEPTION_REASONS, STATUTORY_STAGES } from '../../domain/statutory-periods.ts'
 import { STATUTORY_DEADLINE_STATES } from '../../domain/statutory-timeline.ts'
 import { CalendarDateSchema } from '../../domain/input-schemas.ts'
-import { SUBJECT_MAX } from '../../domain/limits.ts'
+import { NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
 import {
   ActorField,
+  AssignBody,
   CaseRefParams,
   Email,
   EnumFilter,
@@ -166,3 +167,22 @@ export const AddCaseCoverBody = z
     actor: ActorField.describe('An admin of the organisation. Defaults to the admin who created the API key.'),
   })
   .describe('Cover for the case while its advocate is away, from today.')
+
+export const CreateCaseBody = z
+  .strictObject({
+    family: PersonRefSchema.describe('The family the case is for: a family of this organisation, by their email address.'),
+    childName: line(NAME_MAX, ['Alex']).optional().describe('The child the case concerns (a family may have a case for each child).'),
+    advocate: PersonRefSchema.optional().describe(
+      'The advocate whose case it is: a member of staff. Defaults to the `actor`; only an admin `actor` may name someone else.',
+    ),
+    caseRef: CaseRefParams.shape.caseRef
+      .optional()
+      .describe(
+        'Your case management system’s reference; without it the case is `CASE-<number>`. One a case has already is refused (422).',
+      ),
+    override: AssignBody.shape.override.describe(
+      'Open it even though the advocate is at capacity. Only with an admin `actor`; recorded in the audit trail.',
+    ),
+    actor: ActorField,
+  })
+  .describe('A new case.')

@@ -1,17 +1,19 @@
 /**
- * Cases over HTTP: listing and reading an organisation's cases, their status and
- * statutory timeline (from PostgreSQL: what the case workflow saved), and the
- * case system reporting that a case closed.
+ * Cases over HTTP: opening one (idempotently), listing and reading an
+ * organisation's cases, their status and statutory timeline (from PostgreSQL:
+ * what the case workflow saved), and the case system reporting that a case closed.
  */
 import { z } from 'zod'
 import { closeCaseByReference } from '../../services/case-commands.server.ts'
 import { listCases } from '../../services/case-reads.server.ts'
 import { readCaseTimeline } from '../../services/case-timeline.server.ts'
-import { CaseEnvelope, CaseListSchema, ListCasesQuery } from './case-schemas.ts'
+import { openRequestedCase } from '../../services/cases.server.ts'
+import { CaseEnvelope, CaseListSchema, CreateCaseBody, ListCasesQuery } from './case-schemas.ts'
 import { ApiError, notFound } from './errors.ts'
-import { defineRoute, type ApiContext, type ApiLink } from './route.ts'
+import { idempotently } from './idempotency.ts'
+import { defineRoute, type ApiAnswer, type ApiContext, type ApiLink } from './route.ts'
 import { CaseClosedSchema, CaseRefParams } from './schemas.ts'
-import { staffMember, ticketLinks, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
+import { keyCreator, staffMember, ticketLinks, unprocessable, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
 
 const caseRowSelect = {
   id: true,
@@ -89,6 +91,81 @@ export function caseLinks(caseRef = '/case/caseRef'): Record<string, ApiLink> {
   )
 }
 
+/** The family of this organisation with this email address; 422 for anyone else. */
+async function familyMember(ctx: ApiContext, email: string): Promise<{ id: string }> {
+  const member = await ctx.db.membership.findFirst({
+    where: { orgId: ctx.principal.orgId, role: 'family', user: { email } },
+    select: { userId: true },
+  })
+  if (!member) throw unprocessable('body.family.email', `${email} is not a family of this organisation.`)
+  return { id: member.userId }
+}
+
+async function caseAnswer(ctx: ApiContext, caseRef: string, status: number): Promise<ApiAnswer> {
+  return { status, body: { case: await presentCase(ctx, await findCase(ctx, caseRef)) } }
+}
+
+const createCaseRoute = defineRoute({
+  method: 'post',
+  path: '/cases',
+  operationId: 'createCase',
+  tag: 'Cases',
+  summary: 'Open a case for a family',
+  description:
+    'Opens the case in its advocate’s name and starts its workflow; its tickets join it by its `caseRef`. ' +
+    'A member of staff opens cases in their own name; an admin for any advocate. An advocate at their capacity of active cases ' +
+    'is refused with 409 `at_capacity`, unless an admin `actor` sends `override: true` (recorded in the audit trail). ' +
+    'Send an `Idempotency-Key` header (a UUID) to retry safely: the same key and body answer with the same case ' +
+    '(`Idempotent-Replayed: true`) and never open a second one, even when retries run at the same time; ' +
+    'the same key with a different body is refused with 422.',
+  body: CreateCaseBody,
+  idempotent: true,
+  responses: { 201: { description: 'The new case (or, for a repeated Idempotency-Key, the case it opened).', schema: CaseEnvelope } },
+  links: { 201: caseLinks() },
+  errors: {
+    400: ['invalid_request', 'invalid_json'],
+    403: ['forbidden'],
+    409: ['at_capacity', 'idempotency_in_progress'],
+    415: ['unsupported_media_type'],
+    422: ['unprocessable', 'idempotency_key_reused'],
+  },
+  async handle(ctx, { body, rawBody, header }) {
+    const actor = body.actor ? await staffMember(ctx, body.actor.email, 'body.actor.email') : await keyCreator(ctx)
+    if (!actor)
+      throw unprocessable(
+        'body.actor',
+        'Say which member of staff opens the case in `actor.email`: this API key was not created by a member of staff.',
+      )
+    const advocate = body.advocate ? await staffMember(ctx, body.advocate.email, 'body.advocate.email') : actor
+    if (advocate.id !== actor.id && actor.role !== 'admin')
+      throw new ApiError(403, 'forbidden', 'Only an admin can open a case in another advocate’s name.')
+    const family = await familyMember(ctx, body.family.email)
+    return idempotently(ctx, {
+      kind: 'case',
+      operation: 'createCase',
+      rawBody,
+      header,
+      create: async (record) => {
+        const opened = await openRequestedCase(ctx, {
+          orgId: ctx.principal.orgId,
+          familyId: family.id,
+          childName: body.childName ?? null,
+          advocateId: advocate.id,
+          caseRef: body.caseRef,
+          actorId: actor.id,
+          override: body.override ?? false,
+          via: 'api',
+          inTransaction: (tx, kase) => record(tx, { caseId: kase.id, caseRef: kase.caseRef }),
+        })
+        if (opened.status === 'refused' && opened.code === 'at_capacity') throw new ApiError(409, 'at_capacity', opened.message)
+        if (opened.status === 'refused') throw unprocessable('body.caseRef', opened.message)
+        return caseAnswer(ctx, opened.case.caseRef, 201)
+      },
+      replay: (kase) => caseAnswer(ctx, kase.caseRef, 201),
+    })
+  },
+})
+
 const listCasesRoute = defineRoute({
   method: 'get',
   path: '/cases',
@@ -160,4 +237,4 @@ const closeCaseRoute = defineRoute({
   },
 })
 
-export const caseRoutes = [listCasesRoute, getCaseRoute, closeCaseRoute]
+export const caseRoutes = [createCaseRoute, listCasesRoute, getCaseRoute, closeCaseRoute]

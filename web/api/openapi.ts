@@ -134,7 +134,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): OpenApiDocume
     const responses: Record<string, Json> = {}
     for (const [status, answer] of Object.entries(route.responses)) {
       const headers = {
-        ...(route.idempotent && status === '201'
+        ...(route.idempotent && status.startsWith('2')
           ? {
               'Idempotent-Replayed': {
                 description: '`true` when this is the answer to an earlier request with the same key.',

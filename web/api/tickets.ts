@@ -11,19 +11,11 @@ import { AccountError } from '../../services/accounts.server.ts'
 import { assignToFamilysAdvocate } from '../../services/auto-assignment.server.ts'
 import { createTicket, TicketServiceError, type CreatedTicket } from '../../services/ticket-creation.server.ts'
 import { ApiError, invalidRequest } from './errors.ts'
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  recordTicket,
-  releaseIdempotencyKey,
-  requestHash,
-  type IdempotentTicket,
-} from './idempotency.ts'
+import { idempotently, type RecordResource } from './idempotency.ts'
 import { presentView, ticketFromRow, ticketRowSelect } from './present.ts'
 import { defineRoute, type ApiAnswer, type ApiContext } from './route.ts'
 import {
   CreateTicketBody,
-  IdempotencyKeyHeader,
   LIST_LIMIT_MAX,
   ListTicketsQuery,
   PendingTicketEnvelope,
@@ -33,12 +25,9 @@ import {
 } from './schemas.ts'
 import { closeCaseLink, findTicket, readTicket, ticketLinks, unprocessable, UNAVAILABLE_RETRY_AFTER_S } from './ticket-steps.ts'
 
-/** How long a retry waits for the first request with its Idempotency-Key to finish. */
-const IDEMPOTENCY_WAIT_MS = 15_000
-
 type CreateBody = z.output<typeof CreateTicketBody>
 
-async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: string): Promise<ApiAnswer> {
+async function create(ctx: ApiContext, body: CreateBody, record: RecordResource<'ticket'>): Promise<ApiAnswer> {
   const orgId = ctx.principal.orgId
   const department =
     body.department === undefined
@@ -66,9 +55,7 @@ async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: s
       priority: body.priority,
       externalRef: body.externalRef,
       caseRef: body.caseRef,
-      inTransaction: async (tx, ticket) => {
-        if (idempotencyRecordId) await recordTicket(tx, idempotencyRecordId, { ticketId: ticket.id, number: ticket.number })
-      },
+      inTransaction: (tx, ticket) => record(tx, { ticketId: ticket.id, number: ticket.number }),
     })
   } catch (error) {
     if (error instanceof AccountError) throw unprocessable('body.requester.email', error.message)
@@ -89,11 +76,6 @@ async function create(ctx: ApiContext, body: CreateBody, idempotencyRecordId?: s
       message: 'The ticket is saved; its workflow had not confirmed it in time, so its SLA targets show shortly.',
     },
   }
-}
-
-async function replay(ctx: ApiContext, ticket: IdempotentTicket, status: number): Promise<ApiAnswer> {
-  const answer = await readTicket(ctx, ticket.number)
-  return { ...answer, status, headers: { ...answer.headers, 'Idempotent-Replayed': 'true' } }
 }
 
 const createTicketRoute = defineRoute({
@@ -129,38 +111,14 @@ const createTicketRoute = defineRoute({
     503: ['unavailable'],
   },
   async handle(ctx, { body, rawBody, header }) {
-    const key = header('idempotency-key')
-    if (key === undefined) return create(ctx, body)
-    const parsedKey = IdempotencyKeyHeader.safeParse(key)
-    if (!parsedKey.success)
-      throw invalidRequest('header', new z.ZodError(parsedKey.error.issues.map((i) => ({ ...i, path: ['Idempotency-Key'] }))))
-    const claim = await claimIdempotencyKey(ctx.db, {
-      orgId: ctx.principal.orgId,
-      key: parsedKey.data,
-      requestHash: requestHash(rawBody),
-      waitMs: IDEMPOTENCY_WAIT_MS,
+    return idempotently(ctx, {
+      kind: 'ticket',
+      operation: 'createTicket',
+      rawBody,
+      header,
+      create: (record) => create(ctx, body, record),
+      replay: (ticket) => readTicket(ctx, ticket.number),
     })
-    switch (claim.kind) {
-      case 'mismatch':
-        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.')
-      case 'in_progress':
-        throw new ApiError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed.', undefined, {
-          'Retry-After': '1',
-        })
-      case 'done':
-        return replay(ctx, claim.ticket, claim.status)
-      case 'claimed': {
-        let answer: ApiAnswer
-        try {
-          answer = await create(ctx, body, claim.recordId)
-        } catch (error) {
-          await releaseIdempotencyKey(ctx.db, claim.recordId)
-          throw error
-        }
-        await completeIdempotencyKey(ctx.db, claim.recordId, answer.status)
-        return answer
-      }
-    }
   },
 })
 

@@ -17,6 +17,8 @@ export interface CaseListItem {
   statusLabel: string
   nextAction: { title: string; due: FormattedDate | null } | null
   overdueActions: number
+  /** An LA deadline of its statutory timeline passed without an exception. */
+  laOverdue: boolean
   lastActivity: FormattedDate
   lastMessage: FormattedDate | null
   advocateViewed: FormattedDate | null
@@ -27,6 +29,22 @@ const dash = <span className="text-slate-500">–</span>
 function Overdue({ count }: { count: number }) {
   if (!count) return null
   return <Marker tone="violet">{count === 1 ? 'Overdue: 1 action' : `Overdue: ${count} actions`}</Marker>
+}
+
+function LaOverdue({ overdue }: { overdue: boolean }) {
+  if (!overdue) return null
+  return <Marker tone="violet">LA overdue</Marker>
+}
+
+/** Overdue actions and an overdue LA deadline, or a dash for neither. */
+function Overdues({ item }: { item: CaseListItem }) {
+  if (!item.overdueActions && !item.laOverdue) return dash
+  return (
+    <span className="flex flex-wrap gap-1">
+      <Overdue count={item.overdueActions} />
+      <LaOverdue overdue={item.laOverdue} />
+    </span>
+  )
 }
 
 function NextAction({ item }: { item: CaseListItem }) {
@@ -103,7 +121,9 @@ export function CaseTable({ caption, cases }: { caption: string; cases: readonly
               <td className={`${cell} min-w-48`}>
                 <NextAction item={c} />
               </td>
-              <td className={cell}>{c.overdueActions ? <Overdue count={c.overdueActions} /> : dash}</td>
+              <td className={cell}>
+                <Overdues item={c} />
+              </td>
               <td className={`${cell} whitespace-nowrap`}>
                 <LastActivity item={c} />
               </td>
@@ -133,6 +153,7 @@ export function CaseCards({ caption, cases }: { caption: string; cases: readonly
             <Badge tone={caseStatusTone(c.status)}>{c.statusLabel}</Badge>
             {c.cover ? <Marker tone="sky">Cover</Marker> : null}
             <Overdue count={c.overdueActions} />
+            <LaOverdue overdue={c.laOverdue} />
           </div>
           <dl className="mt-3 grid grid-cols-1 gap-x-4 gap-y-2 text-sm sm:grid-cols-2">
             {[

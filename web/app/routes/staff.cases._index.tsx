@@ -19,11 +19,13 @@ const CaseFilters = z.object({
   advocate: z.union([z.literal(''), z.uuid({ error: 'Choose an advocate from the list' })]).default(''),
   status: z.enum(['', 'all', ...CASE_STATUSES], { error: 'Choose a status from the list' }).default(''),
   overdue: z.enum(['', '1'], { error: 'Overdue only is on or off' }).default(''),
+  laOverdue: z.enum(['', '1'], { error: 'LA overdue only is on or off' }).default(''),
   quiet: z
     .union([z.literal(''), z.coerce.number({ error: 'Enter a number of days' }).int('Enter whole days').min(1).max(3650)])
     .default(''),
   after: z.string().max(1000).optional(),
 })
+const FILTER_KEYS = ['advocate', 'status', 'overdue', 'laOverdue', 'quiet'] as const
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { user, team, teams, scope, orgQuery } = await requireCaseTeam(context, request)
@@ -44,6 +46,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       // Open cases unless a status (or every status) is chosen.
       status: filters.status === 'all' ? undefined : filters.status || 'open',
       overdueOnly: filters.overdue === '1',
+      laOverdueOnly: filters.laOverdue === '1',
       quietSince: filters.quiet === '' ? undefined : new Date(now.getTime() - filters.quiet * DAY_MS),
       after: filters.after ?? null,
     }),
@@ -61,13 +64,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     statusLabel: CASE_STATUS_LABELS[c.status],
     nextAction: c.nextAction && { title: c.nextAction.title, due: when(c.nextAction.dueAt) },
     overdueActions: c.overdueActions,
+    laOverdue: c.laOverdue,
     lastActivity: when(c.lastActivityAt)!,
     lastMessage: when(c.lastMessageAt),
     advocateViewed: when(c.advocateViewedAt),
   }))
   const params = new URLSearchParams()
   if (teams.length > 1) params.set('org', org.slug)
-  for (const key of ['advocate', 'status', 'overdue', 'quiet'] as const) if (filters[key] !== '') params.set(key, String(filters[key]))
+  for (const key of FILTER_KEYS) if (filters[key] !== '') params.set(key, String(filters[key]))
   const firstPage = `/staff/cases${params.size ? `?${params}` : ''}`
   const nextParams = new URLSearchParams(params)
   if (page.next) nextParams.set('after', page.next)
@@ -83,7 +87,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       })),
     },
     filters: { ...filters, quiet: String(filters.quiet) },
-    filtered: ['advocate', 'status', 'overdue', 'quiet'].some((key) => filters[key as keyof typeof filters] !== ''),
+    filtered: FILTER_KEYS.some((key) => filters[key] !== ''),
     clearHref: `/staff/cases${orgQuery}`,
     cases,
     next: page.next ? `/staff/cases?${nextParams}` : null,
@@ -129,7 +133,7 @@ export default function CasesPage() {
           method="get"
           role="search"
           aria-label="Case filters"
-          className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
+          className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-6 lg:items-end"
         >
           {teams.length ? <input type="hidden" name="org" value={org.slug} /> : null}
           {team ? (
@@ -159,6 +163,7 @@ export default function CasesPage() {
             required={false}
           />
           <CheckboxField label="Overdue actions only" name="overdue" defaultChecked={filters.overdue === '1'} />
+          <CheckboxField label="LA overdue only" name="laOverdue" defaultChecked={filters.laOverdue === '1'} />
           <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
             <Button variant="secondary">Apply filters</Button>
             {filtered ? (
