@@ -9,6 +9,7 @@ import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
 import { startMailDelivery } from '../lib/mail/delivery.ts'
 import { notFound } from '../lib/mail/ticket-notices.ts'
+import { personZone } from '../lib/person-zone.ts'
 import type { DigestOutcome, DigestPlan } from '../workflows/mail-digest.messages.ts'
 
 /** A notice older than this is not gathered: a digest tells of the last days, not of all the notices before the choice. */
@@ -25,12 +26,7 @@ export function createDigestActivities({ db, log, mail }: { db: Db; log: Logger;
     /** The zone of the person's first organisation (decision 013), and whether any topic still comes in the digest. */
     async planDigest(userId: string): Promise<DigestPlan> {
       const topics = digestTopicsOf(await choicesOf(userId))
-      const first = await db.membership.findFirst({
-        where: { userId },
-        orderBy: { createdAt: 'asc' },
-        select: { org: { select: { timezone: true } } },
-      })
-      return { timezone: first?.org.timezone ?? 'Europe/London', hasDigestTopic: topics.length > 0 }
+      return { timezone: await personZone(db, userId), hasDigestTopic: topics.length > 0 }
     },
 
     /**

@@ -11,6 +11,7 @@ import type { Logger } from '../lib/log.ts'
 import { renderAccountMail, renderCaseNotice, renderDigest, renderTicketNotice } from '../lib/mail/templates.tsx'
 import { notFound } from '../lib/mail/ticket-notices.ts'
 import { noticeMessageId, replyAddress, signReplyToken } from '../lib/mail/reply-token.ts'
+import { personZone } from '../lib/person-zone.ts'
 import { isPermanentRefusal, mailDomain, type Mailer, type OutgoingMail } from '../lib/mail/transport.ts'
 import { digestDayLabel } from '../domain/digest-schedule.ts'
 import type { CaseNotification } from '../domain/case-deadlines.ts'
@@ -101,14 +102,7 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
       select: {
         mailedAt: true,
         createdAt: true,
-        user: {
-          select: {
-            id: true,
-            email: true,
-            name: true,
-            memberships: { orderBy: { createdAt: 'asc' }, take: 1, select: { org: { select: { timezone: true } } } },
-          },
-        },
+        user: { select: { id: true, email: true, name: true } },
         notifications: {
           orderBy: { createdAt: 'asc' },
           select: {
@@ -139,7 +133,7 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
       group.notices.push(text)
       tickets.set(ticket.id, group)
     }
-    const zone = digest.user.memberships[0]?.org.timezone ?? 'Europe/London'
+    const zone = await personZone(db, digest.user.id)
     return {
       mail: {
         ...renderDigest({

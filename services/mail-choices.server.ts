@@ -16,6 +16,7 @@ import {
 } from '../domain/mail-preferences.ts'
 import { DIGEST_HOUR, digestDayLabel, nextDigestAt } from '../domain/digest-schedule.ts'
 import { startMailDigest } from '../lib/mail/delivery.ts'
+import { personZone } from '../lib/person-zone.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 import type { ServiceContext } from './context.ts'
 
@@ -57,10 +58,10 @@ export async function saveMailChoices(
 export async function nextDigestOf(ctx: Ctx, userId: string, now = new Date()): Promise<{ hour: number; day: string } | null> {
   const user = await ctx.db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { mailChoices: true, memberships: { orderBy: { createdAt: 'asc' }, take: 1, select: { org: { select: { timezone: true } } } } },
+    select: { mailChoices: true },
   })
   if (!digestTopicsOf(readMailChoices(user.mailChoices)).length) return null
-  const zone = user.memberships[0]?.org.timezone ?? 'Europe/London'
+  const zone = await personZone(ctx.db, userId)
   return { hour: DIGEST_HOUR, day: digestDayLabel(nextDigestAt(now, zone), zone) }
 }
 
