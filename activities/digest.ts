@@ -33,6 +33,7 @@ export function createDigestActivities({ db, log, mail }: { db: Db; log: Logger;
      * Marks the person's waiting notices of their digest topics (unread, not
      * mailed, in no digest) as this digest's, in one transaction, then starts
      * its delivery. A retry finds the row by its key and starts nothing twice.
+     * With nothing waiting, no row is written.
      */
     async sendDigest({ userId, digestKey }: { userId: string; digestKey: string }): Promise<DigestOutcome> {
       const kinds = kindsOfTopics(digestTopicsOf(await choicesOf(userId)))
@@ -53,13 +54,17 @@ export function createDigestActivities({ db, log, mail }: { db: Db; log: Logger;
           },
           select: { id: true },
         })
+        if (waiting.length === 0) return null
         const created = await tx.digestMail.create({ data: { userId, dedupeKey: digestKey }, select: { id: true } })
         // digestId null in the filter again: a notice another digest took meanwhile stays in that one.
         const { count } = await tx.notification.updateMany({
           where: { id: { in: waiting.map((n) => n.id) }, digestId: null },
           data: { digestId: created.id },
         })
-        return count > 0 ? created : null
+        if (count > 0) return created
+        // Every one was taken meanwhile: no empty digest is left behind.
+        await tx.digestMail.delete({ where: { id: created.id } })
+        return null
       })
       if (!digest) {
         log.info({ userId }, 'no notice waiting: no digest sent')
