@@ -11,6 +11,7 @@ import type { Logger } from '../lib/log.ts'
 import { renderAccountMail, renderCaseNotice, renderDigest, renderTicketNotice } from '../lib/mail/templates.tsx'
 import { notFound } from '../lib/mail/ticket-notices.ts'
 import { noticeMessageId, replyAddress, signReplyToken } from '../lib/mail/reply-token.ts'
+import { mailAudienceOf } from '../lib/mail-audience.ts'
 import { personZone } from '../lib/person-zone.ts'
 import { isPermanentRefusal, mailDomain, type Mailer, type OutgoingMail } from '../lib/mail/transport.ts'
 import { digestDayLabel } from '../domain/digest-schedule.ts'
@@ -133,11 +134,12 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
       group.notices.push(text)
       tickets.set(ticket.id, group)
     }
-    const zone = await personZone(db, digest.user.id)
+    const [zone, audience] = await Promise.all([personZone(db, digest.user.id), mailAudienceOf(db, digest.user.id)])
     return {
       mail: {
         ...renderDigest({
           recipientName: digest.user.name,
+          audience,
           day: digestDayLabel(digest.createdAt, zone),
           settingsUrl,
           tickets: [...tickets.values()],

@@ -6,6 +6,7 @@
 import type { ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import type { CaseNotification } from '../../domain/case-deadlines.ts'
+import type { MailAudience } from '../../domain/mail-preferences.ts'
 import type { TicketNotificationKind } from '../../domain/ticket-notifications.ts'
 import { NOTICE_MAIL_TEMPLATES } from './ticket-notices.ts'
 
@@ -168,6 +169,8 @@ export function renderCaseNotice(mail: CaseNoticeMail): MailContent {
 
 export interface DigestMailContent {
   recipientName: string
+  /** A family's digest tells of their requests, and never of cases: those are staff records. */
+  audience: MailAudience
   /** "2 December": the day the digest tells of. */
   day: string
   settingsUrl: string
@@ -179,10 +182,16 @@ export interface DigestMailContent {
 
 /** The daily digest: every waiting notice, grouped by ticket and by case, each with its link. */
 export function renderDigest(mail: DigestMailContent): MailContent {
-  const count = [...mail.tickets, ...mail.cases].reduce((sum, group) => sum + group.notices.length, 0)
+  const cases = mail.audience === 'staff' ? mail.cases : []
+  const count = [...mail.tickets, ...cases].reduce((sum, group) => sum + group.notices.length, 0)
   const subject = `Your daily digest for ${mail.day}: ${count === 1 ? '1 notice' : `${count} notices`}`
   const why = 'You get this digest because of your notification settings'
-  const intro = mail.cases.length ? 'Here is what happened on your tickets and cases.' : 'Here is what happened on your tickets.'
+  const intro =
+    mail.audience === 'family'
+      ? 'Here is what happened on your requests.'
+      : cases.length
+        ? 'Here is what happened on your tickets and cases.'
+        : 'Here is what happened on your tickets.'
   return {
     subject,
     html: html(
@@ -211,7 +220,7 @@ export function renderDigest(mail: DigestMailContent): MailContent {
             </ul>
           </div>
         ))}
-        {mail.cases.map((kase) => (
+        {cases.map((kase) => (
           <div key={`${kase.orgName}-${kase.caseRef}`}>
             <h2 style={{ fontSize: '18px', margin: '20px 0 4px' }}>
               <a href={kase.caseUrl}>Case {kase.caseRef}</a>
@@ -236,7 +245,7 @@ export function renderDigest(mail: DigestMailContent): MailContent {
         ...ticket.notices.map((notice) => `- ${notice}`),
         `Open it: ${ticket.ticketUrl}`,
       ]),
-      ...mail.cases.flatMap((kase) => [
+      ...cases.flatMap((kase) => [
         '',
         `Case ${kase.caseRef} (${kase.orgName})`,
         ...kase.notices.map((notice) => `- ${notice}`),
