@@ -10,11 +10,14 @@ import type { CaseNotification } from '../domain/case-deadlines.ts'
 import type { CaseSnapshot } from '../domain/case-state.ts'
 import { STATUTORY_DUTY_WORDS } from '../domain/statutory-words.ts'
 import { Prisma } from '../generated/prisma/client.ts'
+import { activeCoverIds } from '../lib/case-cover.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
+import { mailNotices, type MailDeliveryTarget } from '../lib/mail/delivery.ts'
 import { signalCaseClosed } from '../lib/ticket-signals.ts'
 
-export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: Client; log: Logger }) {
+/** `mail`: where notices that come by mail are handed to their delivery workflows. */
+export function createCaseActivities({ db, temporal, log, mail }: { db: Db; temporal: Client; log: Logger; mail?: MailDeliveryTarget }) {
   return {
     /**
      * Writes the case's lifecycle columns and its actions' lifecycle, and appends
@@ -64,11 +67,17 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
       log.info({ caseId: snapshot.caseId, version: snapshot.version, events: snapshot.events.length }, 'case state saved')
     },
 
-    /** The action's owner (for an action) and the case's advocate, once each (the dedupe key is per recipient). */
+    /**
+     * The action's owner (for an action), the case's advocate and whoever covers
+     * the case today, once each (the dedupe key is per recipient): all staff, so
+     * the case's words may be told. Then by mail, as ticket notices go.
+     */
     async notifyCaseUsers(notification: CaseNotification): Promise<void> {
       const overdue = await overdueThing(notification)
       const recipients = new Set(notification.recipientIds)
       if (notification.includeAdvocate && overdue.case.advocateId) recipients.add(overdue.case.advocateId)
+      for (const coverId of await activeCoverIds(db, { caseId: notification.caseId, timezone: overdue.case.org.timezone }))
+        recipients.add(coverId)
       if (recipients.size === 0) return
       const due = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: overdue.case.org.timezone }).format(
         new Date(notification.dueAt),
@@ -78,6 +87,7 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
       const { count } = await db.notification.createMany({
         data: [...recipients].map((userId) => ({
           userId,
+          caseId: notification.caseId,
           kind: notification.kind,
           text,
           dedupeKey: `${notification.dedupeKey}:user:${userId}`,
@@ -85,6 +95,9 @@ export function createCaseActivities({ db, temporal, log }: { db: Db; temporal: 
         skipDuplicates: true,
       })
       log.info({ caseId: notification.caseId, dedupeKey: notification.dedupeKey, created: count }, 'case users notified')
+      if (!mail) return
+      const mailed = await mailNotices(db, mail, notification, [...recipients])
+      log.info({ caseId: notification.caseId, kind: notification.kind, mailed }, 'case notices handed to mail delivery')
     },
 
     /** Every open ticket linked to the case is resolved ("case closed"); answers their numbers. */

@@ -9,6 +9,7 @@ import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
 import { startMailDelivery } from '../lib/mail/delivery.ts'
 import { notFound } from '../lib/mail/ticket-notices.ts'
+import { personZone } from '../lib/person-zone.ts'
 import type { DigestOutcome, DigestPlan } from '../workflows/mail-digest.messages.ts'
 
 /** A notice older than this is not gathered: a digest tells of the last days, not of all the notices before the choice. */
@@ -25,18 +26,14 @@ export function createDigestActivities({ db, log, mail }: { db: Db; log: Logger;
     /** The zone of the person's first organisation (decision 013), and whether any topic still comes in the digest. */
     async planDigest(userId: string): Promise<DigestPlan> {
       const topics = digestTopicsOf(await choicesOf(userId))
-      const first = await db.membership.findFirst({
-        where: { userId },
-        orderBy: { createdAt: 'asc' },
-        select: { org: { select: { timezone: true } } },
-      })
-      return { timezone: first?.org.timezone ?? 'Europe/London', hasDigestTopic: topics.length > 0 }
+      return { timezone: await personZone(db, userId), hasDigestTopic: topics.length > 0 }
     },
 
     /**
      * Marks the person's waiting notices of their digest topics (unread, not
      * mailed, in no digest) as this digest's, in one transaction, then starts
      * its delivery. A retry finds the row by its key and starts nothing twice.
+     * With nothing waiting, no row is written.
      */
     async sendDigest({ userId, digestKey }: { userId: string; digestKey: string }): Promise<DigestOutcome> {
       const kinds = kindsOfTopics(digestTopicsOf(await choicesOf(userId)))
@@ -57,13 +54,17 @@ export function createDigestActivities({ db, log, mail }: { db: Db; log: Logger;
           },
           select: { id: true },
         })
+        if (waiting.length === 0) return null
         const created = await tx.digestMail.create({ data: { userId, dedupeKey: digestKey }, select: { id: true } })
         // digestId null in the filter again: a notice another digest took meanwhile stays in that one.
         const { count } = await tx.notification.updateMany({
           where: { id: { in: waiting.map((n) => n.id) }, digestId: null },
           data: { digestId: created.id },
         })
-        return count > 0 ? created : null
+        if (count > 0) return created
+        // Every one was taken meanwhile: no empty digest is left behind.
+        await tx.digestMail.delete({ where: { id: created.id } })
+        return null
       })
       if (!digest) {
         log.info({ userId }, 'no notice waiting: no digest sent')

@@ -3,33 +3,18 @@
  * runs an activity at least once, so a repeat must change nothing. What retrying
  * cannot fix (a missing row) fails non-retryably.
  */
-import { calendarToday, isCoverActive, isoDateOf } from '../domain/case-cover.ts'
-import type { Client } from '@temporalio/client'
 import { Prisma } from '../generated/prisma/client.ts'
-import { mailChoiceFor, mailTopicOf, readMailChoices } from '../domain/mail-preferences.ts'
 import { effectiveSlaPolicy, type SlaPolicyJson } from '../domain/sla-schemas.ts'
 import type { TicketNotification } from '../domain/ticket-notifications.ts'
 import type { TicketSnapshot } from '../domain/ticket-record.ts'
+import { activeCoverIds } from '../lib/case-cover.ts'
 import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
-import { startMailDelivery } from '../lib/mail/delivery.ts'
+import { mailNotices, type MailDeliveryTarget } from '../lib/mail/delivery.ts'
 import { notFound, noticeText } from '../lib/mail/ticket-notices.ts'
 
 /** `mail`: where notices that come by mail are handed to their delivery workflows. */
-export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?: { temporal: Client; taskQueue: string } }) {
-  const mailNotices = async (delivery: { temporal: Client; taskQueue: string }, notification: TicketNotification, recipients: string[]) => {
-    const topic = mailTopicOf(notification.kind)
-    const people = await db.user.findMany({ where: { id: { in: recipients } }, select: { id: true, mailChoices: true } })
-    const wanting = people.filter((person) => mailChoiceFor(readMailChoices(person.mailChoices), topic) === 'immediately')
-    const notices = await db.notification.findMany({
-      where: { dedupeKey: { in: wanting.map((person) => `${notification.dedupeKey}:user:${person.id}`) } },
-      select: { id: true, dedupeKey: true },
-    })
-    for (const notice of notices)
-      await startMailDelivery(delivery.temporal, delivery.taskQueue, { dedupeKey: notice.dedupeKey, input: { notificationId: notice.id } })
-    log.info({ ticketId: notification.ticketId, kind: notification.kind, mailed: notices.length }, 'notices handed to mail delivery')
-  }
-
+export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?: MailDeliveryTarget }) {
   return {
     /**
      * Writes the ticket's lifecycle columns and appends its new timeline events.
@@ -80,16 +65,8 @@ export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?
         for (const { userId } of await db.ticketWatcher.findMany({ where: { ticketId: notification.ticketId }, select: { userId: true } }))
           recipients.add(userId)
         // Whoever covers the ticket's case today hears what its watchers hear.
-        const today = calendarToday(ticket.org.timezone, Date.now())
-        const covers = ticket.caseId
-          ? await db.caseCover.findMany({
-              where: { caseId: ticket.caseId, endedAt: null },
-              select: { advocateId: true, startsOn: true, endsOn: true },
-            })
-          : []
-        for (const c of covers)
-          if (isCoverActive({ startsOn: isoDateOf(c.startsOn), endsOn: c.endsOn && isoDateOf(c.endsOn), ended: false }, today))
-            recipients.add(c.advocateId)
+        if (ticket.caseId)
+          for (const coverId of await activeCoverIds(db, { caseId: ticket.caseId, timezone: ticket.org.timezone })) recipients.add(coverId)
       }
       if (include.includes('admins'))
         for (const { userId } of await db.membership.findMany({ where: { orgId: ticket.orgId, role: 'admin' }, select: { userId: true } }))
@@ -111,7 +88,9 @@ export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?
         skipDuplicates: true,
       })
       log.info({ ticketId: notification.ticketId, kind: notification.kind, created: count }, 'users notified')
-      if (mail) await mailNotices(mail, notification, [...recipients])
+      if (!mail) return
+      const mailed = await mailNotices(db, mail, notification, [...recipients])
+      log.info({ ticketId: notification.ticketId, kind: notification.kind, mailed }, 'notices handed to mail delivery')
     },
   }
 }

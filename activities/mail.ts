@@ -8,11 +8,14 @@ import { ApplicationFailure } from '@temporalio/activity'
 import type { Db } from '../lib/db.ts'
 import type { Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
-import { renderAccountMail, renderDigest, renderTicketNotice } from '../lib/mail/templates.tsx'
+import { renderAccountMail, renderCaseNotice, renderDigest, renderTicketNotice } from '../lib/mail/templates.tsx'
 import { notFound } from '../lib/mail/ticket-notices.ts'
 import { noticeMessageId, replyAddress, signReplyToken } from '../lib/mail/reply-token.ts'
+import { mailAudienceOf } from '../lib/mail-audience.ts'
+import { personZone } from '../lib/person-zone.ts'
 import { isPermanentRefusal, mailDomain, type Mailer, type OutgoingMail } from '../lib/mail/transport.ts'
 import { digestDayLabel } from '../domain/digest-schedule.ts'
+import type { CaseNotification } from '../domain/case-deadlines.ts'
 import type { TicketNotificationKind } from '../domain/ticket-notifications.ts'
 import type { MailDeliveryInput, MailOutcome } from '../workflows/mail-delivery.messages.ts'
 
@@ -26,6 +29,9 @@ interface PreparedMail {
 export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Logger; env: Env; mailer: Mailer }) {
   const domain = mailDomain(env)
   const settingsUrl = `${env.publicUrl}/account#mail`
+  // The org names the team, for staff on several (the case page reads it, a single team's too).
+  const caseUrl = (kase: { number: number; org: { slug: string } }) =>
+    `${env.publicUrl}/staff/cases/${kase.number}?org=${encodeURIComponent(kase.org.slug)}`
 
   async function noticeMail(notificationId: string): Promise<PreparedMail> {
     const notice = await db.notification.findUnique({
@@ -36,8 +42,32 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
         mailedAt: true,
         user: { select: { id: true, email: true, name: true } },
         ticket: { select: { id: true, number: true, org: { select: { name: true, slug: true } } } },
+        case: { select: { id: true, number: true, caseRef: true, org: { select: { name: true, slug: true } } } },
       },
     })
+    if (notice?.case && !notice.ticket) {
+      const { case: kase, user } = notice
+      return {
+        mail: {
+          ...renderCaseNotice({
+            kind: notice.kind as CaseNotification['kind'],
+            recipientName: user.name,
+            text: notice.text,
+            caseRef: kase.caseRef,
+            orgName: kase.org.name,
+            caseUrl: caseUrl(kase),
+            settingsUrl,
+          }),
+          to: user.email,
+          messageId: noticeMessageId(notificationId, null, domain),
+          thread: `<case-${kase.id}@${domain}>`,
+          unsubscribeUrl: settingsUrl,
+        },
+        recipient: { userId: user.id },
+        sentAt: notice.mailedAt,
+        markSent: async () => void (await db.notification.update({ where: { id: notificationId }, data: { mailedAt: new Date() } })),
+      }
+    }
     if (!notice?.ticket) throw notFound('Notification', notificationId)
     const { ticket, user } = notice
     // Without a secret, replies by mail are off: the mail still goes, with no way back.
@@ -73,26 +103,26 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
       select: {
         mailedAt: true,
         createdAt: true,
-        user: {
-          select: {
-            id: true,
-            email: true,
-            name: true,
-            memberships: { orderBy: { createdAt: 'asc' }, take: 1, select: { org: { select: { timezone: true } } } },
-          },
-        },
+        user: { select: { id: true, email: true, name: true } },
         notifications: {
           orderBy: { createdAt: 'asc' },
           select: {
             text: true,
             ticket: { select: { id: true, number: true, subject: true, org: { select: { name: true, slug: true } } } },
+            case: { select: { id: true, number: true, caseRef: true, org: { select: { name: true, slug: true } } } },
           },
         },
       },
     })
     if (!digest) throw notFound('DigestMail', digestMailId)
     const tickets = new Map<string, { ticketNumber: number; subject: string; orgName: string; ticketUrl: string; notices: string[] }>()
-    for (const { text, ticket } of digest.notifications) {
+    const cases = new Map<string, { caseRef: string; orgName: string; caseUrl: string; notices: string[] }>()
+    for (const { text, ticket, case: kase } of digest.notifications) {
+      if (!ticket && kase) {
+        const group = cases.get(kase.id) ?? { caseRef: kase.caseRef, orgName: kase.org.name, caseUrl: caseUrl(kase), notices: [] }
+        group.notices.push(text)
+        cases.set(kase.id, group)
+      }
       if (!ticket) continue
       const group = tickets.get(ticket.id) ?? {
         ticketNumber: ticket.number,
@@ -104,14 +134,16 @@ export function createMailActivities({ db, log, env, mailer }: { db: Db; log: Lo
       group.notices.push(text)
       tickets.set(ticket.id, group)
     }
-    const zone = digest.user.memberships[0]?.org.timezone ?? 'Europe/London'
+    const [zone, audience] = await Promise.all([personZone(db, digest.user.id), mailAudienceOf(db, digest.user.id)])
     return {
       mail: {
         ...renderDigest({
           recipientName: digest.user.name,
+          audience,
           day: digestDayLabel(digest.createdAt, zone),
           settingsUrl,
           tickets: [...tickets.values()],
+          cases: [...cases.values()],
         }),
         to: digest.user.email,
         messageId: `<digest-${digestMailId}@${domain}>`,

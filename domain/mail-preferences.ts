@@ -6,7 +6,11 @@
  * app only.
  */
 import { z } from 'zod'
+import type { CaseNotification } from './case-deadlines.ts'
 import type { TicketNotificationKind } from './ticket-notifications.ts'
+
+/** Every kind of notice that may come by mail: the ticket's and the case's. */
+export type MailedNotificationKind = TicketNotificationKind | CaseNotification['kind']
 
 export const MAIL_CHOICES = ['immediately', 'daily_digest', 'in_app'] as const
 export type MailChoice = (typeof MAIL_CHOICES)[number]
@@ -29,12 +33,12 @@ export const MAIL_TOPIC_LABELS: Record<MailTopic, string> = {
   replies: 'Replies from your advocate',
   status: 'Changes to your request (who looks after it, waiting for you, resolved)',
   assignments: 'A ticket assigned to you',
-  deadlines: 'Breached SLA targets and overdue LA deadlines',
+  deadlines: 'Breached SLA targets, overdue LA deadlines and overdue next actions on your cases',
   new_requests: 'New requests (admins)',
   family_replies: 'Family replies on your tickets and those you watch',
 }
 
-const TOPIC_OF: Record<TicketNotificationKind, MailTopic> = {
+const TOPIC_OF: Record<MailedNotificationKind, MailTopic> = {
   staff_replied: 'replies',
   ticket_resolved: 'status',
   awaiting_family: 'status',
@@ -43,6 +47,8 @@ const TOPIC_OF: Record<TicketNotificationKind, MailTopic> = {
   assigned_to_you: 'assignments',
   sla_breached: 'deadlines',
   la_overdue: 'deadlines',
+  case_action_overdue: 'deadlines',
+  case_la_deadline_overdue: 'deadlines',
   new_request: 'new_requests',
   family_replied: 'family_replies',
 }
@@ -74,8 +80,8 @@ export function readMailChoices(stored: unknown): MailChoices {
 }
 
 /** The kinds of notice of these topics (what a digest gathers). */
-export function kindsOfTopics(topics: readonly MailTopic[]): TicketNotificationKind[] {
-  return (Object.keys(TOPIC_OF) as TicketNotificationKind[]).filter((kind) => topics.includes(TOPIC_OF[kind]))
+export function kindsOfTopics(topics: readonly MailTopic[]): MailedNotificationKind[] {
+  return (Object.keys(TOPIC_OF) as MailedNotificationKind[]).filter((kind) => topics.includes(TOPIC_OF[kind]))
 }
 
 /** The topics this person takes in the daily digest, whatever their audience. */
@@ -83,7 +89,7 @@ export function digestTopicsOf(choices: MailChoices): MailTopic[] {
   return (Object.keys(DEFAULTS) as MailTopic[]).filter((topic) => mailChoiceFor(choices, topic) === 'daily_digest')
 }
 
-export function mailTopicOf(kind: TicketNotificationKind): MailTopic {
+export function mailTopicOf(kind: MailedNotificationKind): MailTopic {
   return TOPIC_OF[kind]
 }
 

@@ -10,25 +10,21 @@ import {
   digestTopicsOf,
   mailChoiceFor,
   readMailChoices,
-  type MailAudience,
   type MailChoice,
   type MailTopic,
 } from '../domain/mail-preferences.ts'
 import { DIGEST_HOUR, digestDayLabel, nextDigestAt } from '../domain/digest-schedule.ts'
 import { startMailDigest } from '../lib/mail/delivery.ts'
+import { mailAudienceOf } from '../lib/mail-audience.ts'
+import { personZone } from '../lib/person-zone.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 import type { ServiceContext } from './context.ts'
 
 type Ctx = Pick<ServiceContext, 'db'>
 
-async function audienceOf(ctx: Ctx, userId: string): Promise<MailAudience> {
-  const staff = await ctx.db.membership.count({ where: { userId, role: { in: ['staff', 'admin'] } } })
-  return staff > 0 ? 'staff' : 'family'
-}
-
 export async function mailChoicesOf(ctx: Ctx, userId: string): Promise<{ topic: MailTopic; choice: MailChoice }[]> {
   const [audience, user] = await Promise.all([
-    audienceOf(ctx, userId),
+    mailAudienceOf(ctx.db, userId),
     ctx.db.user.findUniqueOrThrow({ where: { id: userId }, select: { mailChoices: true } }),
   ])
   const choices = readMailChoices(user.mailChoices)
@@ -37,7 +33,7 @@ export async function mailChoicesOf(ctx: Ctx, userId: string): Promise<{ topic: 
 
 /** A choice for every topic of the person's audience; anything else is refused by the schema. */
 export async function mailChoicesSchemaFor(ctx: Ctx, userId: string) {
-  const topics = MAIL_TOPICS[await audienceOf(ctx, userId)]
+  const topics = MAIL_TOPICS[await mailAudienceOf(ctx.db, userId)]
   return z.object(Object.fromEntries(topics.map((topic) => [topic, z.enum(MAIL_CHOICES, { error: 'Choose how this comes' })])))
 }
 
@@ -57,10 +53,10 @@ export async function saveMailChoices(
 export async function nextDigestOf(ctx: Ctx, userId: string, now = new Date()): Promise<{ hour: number; day: string } | null> {
   const user = await ctx.db.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { mailChoices: true, memberships: { orderBy: { createdAt: 'asc' }, take: 1, select: { org: { select: { timezone: true } } } } },
+    select: { mailChoices: true },
   })
   if (!digestTopicsOf(readMailChoices(user.mailChoices)).length) return null
-  const zone = user.memberships[0]?.org.timezone ?? 'Europe/London'
+  const zone = await personZone(ctx.db, userId)
   return { hour: DIGEST_HOUR, day: digestDayLabel(nextDigestAt(now, zone), zone) }
 }
 

@@ -60,7 +60,7 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
         ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
         activities: {
           ...createActivities({ db, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
-          ...createCaseActivities({ db, temporal, log: activityLog }),
+          ...createCaseActivities({ db, temporal, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
           ...createMailActivities({ db, log: activityLog, env, mailer }),
           ...createDigestActivities({ db, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
         },

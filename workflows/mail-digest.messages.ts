@@ -8,7 +8,12 @@ export const MAIL_DIGEST_WORKFLOW = 'mailDigestWorkflow'
 
 export interface MailDigestInput {
   userId: string
+  /** A "send now" that came while the previous run was sending: this run sends at once. */
+  sendNow?: boolean
 }
+
+/** Runs that carry a late "send now" into the next run; before it, the request was dropped at the continue-as-new. */
+export const DIGEST_CARRIES_SEND_NOW_PATCH = 'digest-carries-send-now'
 
 /** Send the digest at once rather than at the next morning's hour (admins' "Send digests now"). */
 export const sendDigestNowSignal = defineSignal('sendDigestNow')

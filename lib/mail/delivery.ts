@@ -1,4 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client'
+import { mailChoiceFor, mailTopicOf, readMailChoices, type MailedNotificationKind } from '../../domain/mail-preferences.ts'
+import type { Db } from '../db.ts'
 import {
   MAIL_DIGEST_WORKFLOW,
   mailDigestWorkflowId,
@@ -27,6 +29,36 @@ export async function startMailDelivery(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error
   }
+}
+
+/** Where notices that come by mail are handed to their delivery workflows. */
+export interface MailDeliveryTarget {
+  temporal: Client
+  taskQueue: string
+}
+
+/**
+ * The notices of one effect (a row per recipient, keyed `<dedupeKey>:user:<id>`)
+ * that their recipients take immediately, each handed to a delivery workflow
+ * named by its row's key; the daily digest gathers the others. The one way a
+ * notice, of a ticket or a case, goes by mail. Answers how many were handed.
+ */
+export async function mailNotices(
+  db: Db,
+  delivery: MailDeliveryTarget,
+  notification: { kind: MailedNotificationKind; dedupeKey: string },
+  recipientIds: readonly string[],
+): Promise<number> {
+  const topic = mailTopicOf(notification.kind)
+  const people = await db.user.findMany({ where: { id: { in: [...recipientIds] } }, select: { id: true, mailChoices: true } })
+  const wanting = people.filter((person) => mailChoiceFor(readMailChoices(person.mailChoices), topic) === 'immediately')
+  const notices = await db.notification.findMany({
+    where: { dedupeKey: { in: wanting.map((person) => `${notification.dedupeKey}:user:${person.id}`) } },
+    select: { id: true, dedupeKey: true },
+  })
+  for (const notice of notices)
+    await startMailDelivery(delivery.temporal, delivery.taskQueue, { dedupeKey: notice.dedupeKey, input: { notificationId: notice.id } })
+  return notices.length
 }
 
 /**

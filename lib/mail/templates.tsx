@@ -5,6 +5,8 @@
  */
 import type { ReactNode } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
+import type { CaseNotification } from '../../domain/case-deadlines.ts'
+import type { MailAudience } from '../../domain/mail-preferences.ts'
 import type { TicketNotificationKind } from '../../domain/ticket-notifications.ts'
 import { NOTICE_MAIL_TEMPLATES } from './ticket-notices.ts'
 
@@ -107,20 +109,89 @@ export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
   }
 }
 
+export interface CaseNoticeMail {
+  kind: CaseNotification['kind']
+  recipientName: string
+  /** The notice's in-app text. */
+  text: string
+  caseRef: string
+  orgName: string
+  caseUrl: string
+  settingsUrl: string
+}
+
+/** Per kind: the case notice mail's subject after "[caseRef]". */
+const CASE_NOTICE_TITLES: Record<CaseNotification['kind'], string> = {
+  case_action_overdue: 'Next action overdue',
+  case_la_deadline_overdue: 'LA deadline overdue',
+}
+
+/** A notice about a case (to its staff only), linking to the case page; replies by mail are for tickets, so none here. */
+export function renderCaseNotice(mail: CaseNoticeMail): MailContent {
+  const subject = `[${mail.caseRef}] ${CASE_NOTICE_TITLES[mail.kind]}`
+  const signature = `${mail.orgName}, through Caseway`
+  const why = 'You get this mail because of your notification settings'
+  const action = 'Open the case'
+  return {
+    subject,
+    html: html(
+      <Layout
+        title={subject}
+        footnote={
+          <>
+            {signature}. {why}: <a href={mail.settingsUrl}>change what comes by email</a>.
+          </>
+        }
+      >
+        <p>Hello {mail.recipientName},</p>
+        <p>{mail.text}</p>
+        <p>
+          <a href={mail.caseUrl} style={button}>
+            {action}
+          </a>
+        </p>
+        <p style={footer}>Or open this address: {mail.caseUrl}</p>
+      </Layout>,
+    ),
+    text: [
+      `Hello ${mail.recipientName},`,
+      '',
+      mail.text,
+      '',
+      `${action}: ${mail.caseUrl}`,
+      '',
+      '-- ',
+      `${signature}. ${why}: ${mail.settingsUrl}`,
+      '',
+    ].join('\n'),
+  }
+}
+
 export interface DigestMailContent {
   recipientName: string
+  /** A family's digest tells of their requests, and never of cases: those are staff records. */
+  audience: MailAudience
   /** "2 December": the day the digest tells of. */
   day: string
   settingsUrl: string
   /** One group a ticket, each notice's in-app text in the order they came. */
   tickets: { ticketNumber: number; subject: string; orgName: string; ticketUrl: string; notices: string[] }[]
+  /** One group a case (staff only), likewise. */
+  cases: { caseRef: string; orgName: string; caseUrl: string; notices: string[] }[]
 }
 
-/** The daily digest: every waiting notice, grouped by ticket, each ticket with its link. */
+/** The daily digest: every waiting notice, grouped by ticket and by case, each with its link. */
 export function renderDigest(mail: DigestMailContent): MailContent {
-  const count = mail.tickets.reduce((sum, t) => sum + t.notices.length, 0)
+  const cases = mail.audience === 'staff' ? mail.cases : []
+  const count = [...mail.tickets, ...cases].reduce((sum, group) => sum + group.notices.length, 0)
   const subject = `Your daily digest for ${mail.day}: ${count === 1 ? '1 notice' : `${count} notices`}`
   const why = 'You get this digest because of your notification settings'
+  const intro =
+    mail.audience === 'family'
+      ? 'Here is what happened on your requests.'
+      : cases.length
+        ? 'Here is what happened on your tickets and cases.'
+        : 'Here is what happened on your tickets.'
   return {
     subject,
     html: html(
@@ -133,7 +204,7 @@ export function renderDigest(mail: DigestMailContent): MailContent {
         }
       >
         <p>Hello {mail.recipientName},</p>
-        <p>Here is what happened on your tickets.</p>
+        <p>{intro}</p>
         {mail.tickets.map((ticket) => (
           <div key={`${ticket.orgName}-${ticket.ticketNumber}`}>
             <h2 style={{ fontSize: '18px', margin: '20px 0 4px' }}>
@@ -149,17 +220,36 @@ export function renderDigest(mail: DigestMailContent): MailContent {
             </ul>
           </div>
         ))}
+        {cases.map((kase) => (
+          <div key={`${kase.orgName}-${kase.caseRef}`}>
+            <h2 style={{ fontSize: '18px', margin: '20px 0 4px' }}>
+              <a href={kase.caseUrl}>Case {kase.caseRef}</a>
+            </h2>
+            <p style={footer}>{kase.orgName}</p>
+            <ul>
+              {kase.notices.map((notice, index) => (
+                <li key={index}>{notice}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
       </Layout>,
     ),
     text: [
       `Hello ${mail.recipientName},`,
       '',
-      'Here is what happened on your tickets.',
+      intro,
       ...mail.tickets.flatMap((ticket) => [
         '',
         `#${ticket.ticketNumber} ${ticket.subject} (${ticket.orgName})`,
         ...ticket.notices.map((notice) => `- ${notice}`),
         `Open it: ${ticket.ticketUrl}`,
+      ]),
+      ...cases.flatMap((kase) => [
+        '',
+        `Case ${kase.caseRef} (${kase.orgName})`,
+        ...kase.notices.map((notice) => `- ${notice}`),
+        `Open it: ${kase.caseUrl}`,
       ]),
       '',
       '-- ',

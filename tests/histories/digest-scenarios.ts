@@ -12,6 +12,8 @@ export type DigestHandle = WorkflowHandle<typeof mailDigestWorkflow>
 export interface DigestScenario {
   about: string
   run(handle: DigestHandle, env: TestWorkflowEnvironment): Promise<void>
+  /** Done inside the send activity, before it answers: what comes while a digest is on its way. */
+  whileSending?(handle: DigestHandle): Promise<void>
 }
 
 export const DIGEST_SCENARIOS: Record<string, DigestScenario> = {
@@ -26,6 +28,17 @@ export const DIGEST_SCENARIOS: Record<string, DigestScenario> = {
     async run(handle, env) {
       await handle.signal(sendDigestNowSignal)
       await env.sleep('1 minute')
+    },
+  },
+  'send-now-while-sending': {
+    about:
+      'a second “send digests now” while the first digest is being sent, carried into the next run (the `digest-carries-send-now` marker)',
+    async run(handle, env) {
+      await handle.signal(sendDigestNowSignal)
+      await env.sleep('1 minute')
+    },
+    async whileSending(handle) {
+      await handle.signal(sendDigestNowSignal)
     },
   },
 }

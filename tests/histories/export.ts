@@ -202,13 +202,23 @@ async function recordCase(name: string, scenario: CaseScenario, tag: string, ser
 async function recordDigest(name: string, scenario: DigestScenario, tag: string, server: string, bundle: WorkflowBundleWithSourceMap) {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server } } })
   try {
+    const userId = '00000000-0000-4000-8000-000000000004'
+    const stubs = stubActivities()
+    const { whileSending } = scenario
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle,
-      activities: stubActivities(),
+      activities: whileSending
+        ? {
+            ...stubs,
+            async sendDigest(input: Parameters<typeof stubs.sendDigest>[0]) {
+              await whileSending(env.client.workflow.getHandle(mailDigestWorkflowId(userId)))
+              return await stubs.sendDigest(input)
+            },
+          }
+        : stubs,
     })
-    const userId = '00000000-0000-4000-8000-000000000004'
     let firstRunId = ''
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof mailDigestWorkflow>(MAIL_DIGEST_WORKFLOW, {

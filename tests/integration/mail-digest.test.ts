@@ -1,12 +1,13 @@
 /**
  * The daily digest against the real stack and mail catcher: a notice on a
  * digest topic is not mailed at once; "Send digests now" mails one digest with
- * it; a second send has nothing, so sends nothing.
+ * it; a second send has nothing, so sends nothing and writes no DigestMail.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { saveMailChoices, sendDigestsNow } from '../../services/mail-choices.server.ts'
 import { assign, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
+import { mailDigestWorkflowId } from '../../workflows/mail-digest.messages.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { caughtMailSource, caughtMailTo } from '../support/mail-catcher.ts'
@@ -67,11 +68,19 @@ it('gathers a family reply into one digest, sent now by an admin, and a second s
   expect(marked).toMatchObject({ mailedAt: null, readAt: null })
   expect(marked.digestId).not.toBeNull()
 
-  // Nothing waits now: the second send gathers nothing and mails nothing.
-  expect(await sendDigestsNow(ctx, actor)).toBe(1)
-  await eventually(async () => {
-    expect(await stack.db.digestMail.count({ where: { userId: people.advocate.id } })).toBe(2)
+  // Nothing waits now: the second send gathers nothing, mails nothing and leaves no empty DigestMail row.
+  const workflow = ctx.temporal.workflow.getHandle(mailDigestWorkflowId(people.advocate.id))
+  // The run after the one that sent the first digest (its key names its run).
+  const firstKey = (await stack.db.digestMail.findFirstOrThrow({ where: { userId: people.advocate.id } })).dedupeKey
+  const runBefore = await eventually(async () => {
+    const { runId } = await workflow.describe()
+    expect(firstKey).not.toBe(`digest:${people.advocate.id}:${runId}`)
+    return runId
   }, 30_000)
+  expect(await sendDigestsNow(ctx, actor)).toBe(1)
+  // A run continues as new only after its send: the new run means the send is done.
+  await eventually(async () => expect((await workflow.describe()).runId).not.toBe(runBefore), 30_000)
+  expect(await stack.db.digestMail.count({ where: { userId: people.advocate.id } })).toBe(1)
   await new Promise((resolve) => setTimeout(resolve, 3_000))
   expect(await digests()).toHaveLength(1)
   expect(await stack.db.auditEvent.count({ where: { orgId: people.org.id, action: 'mail.digests_sent_now' } })).toBe(2)

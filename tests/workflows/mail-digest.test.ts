@@ -12,7 +12,7 @@ import type { DigestActivities } from '../../activities/digest.ts'
 import { startMailDigest } from '../../lib/mail/delivery.ts'
 import { ensureTimeSkippingServer } from '../../scripts/lib/test-server.ts'
 import { bundleTicketWorkflows } from '../../worker/run-worker.ts'
-import { mailDigestWorkflowId } from '../../workflows/mail-digest.messages.ts'
+import { mailDigestWorkflowId, sendDigestNowSignal } from '../../workflows/mail-digest.messages.ts'
 
 let env: TestWorkflowEnvironment
 let workflowBundle: WorkflowBundleWithSourceMap
@@ -97,5 +97,36 @@ test('"send now" sends at once rather than at eight, and starts a workflow that 
     await env.client.workflow.getHandle(mailDigestWorkflowId(userId)).result()
     expect(sends).toHaveLength(1)
     expect(sends[0]! - started).toBeLessThan(60_000)
+  })
+})
+
+test('a "send now" that comes while a digest is being sent is kept for the next run, which sends at once', async () => {
+  const taskQueue = `digest-${randomUUID()}`
+  const userId = randomUUID()
+  const handle = env.client.workflow.getHandle(mailDigestWorkflowId(userId))
+  const sends: number[] = []
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle,
+    activities: {
+      async planDigest() {
+        // Two digests, then the person turns the digest off.
+        return { timezone: 'Europe/London', hasDigestTopic: sends.length < 2 }
+      },
+      async sendDigest() {
+        sends.push(await env.currentTimeMs())
+        // An admin presses "Send digests now" again while the first one is on its way.
+        if (sends.length === 1) await handle.signal(sendDigestNowSignal)
+        return 'handed'
+      },
+    } satisfies DigestActivities,
+  })
+  await worker.runUntil(async () => {
+    await startMailDigest(env.client, taskQueue, userId, { now: true })
+    await handle.result()
+    expect(sends).toHaveLength(2)
+    // Not at the next morning's hour: the second request was not lost to the continue-as-new.
+    expect(sends[1]! - sends[0]!).toBeLessThan(60_000)
   })
 })
