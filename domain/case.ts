@@ -53,3 +53,8 @@ function openStatusesBut(status: CaseStatus): CaseStatus[] {
 export function caseRefOfNumber(number: number): string {
   return `CASE-${number}`
 }
+
+/** Whether two cases (or a request and a case) concern the same child: by name, ignoring case and spaces around; no name matches no name. */
+export function sameChild(a: string | null, b: string | null): boolean {
+  return (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase()
+}

@@ -6,6 +6,7 @@
  * named), and opens a new case for that advocate otherwise, which capacity
  * governs: at capacity the ticket stays for triage with the reason shown there.
  */
+import { sameChild } from '../domain/case.ts'
 import { advocateLoad, describeLoad } from './capacity.server.ts'
 import type { ServiceContext } from './context.ts'
 import { assign, linkCase, type TicketCommandResult } from './ticket-commands.server.ts'
@@ -15,8 +16,6 @@ export type AutoAssignment =
   | { status: 'left_for_triage'; reason: string }
   /** No open case with an advocate, or the request came with a case of its own. */
   | { status: 'none' }
-
-const sameChild = (a: string | null, b: string | null) => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase()
 
 /**
  * Called by every edge that takes a family's new request, once it is created. A

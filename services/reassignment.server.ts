@@ -4,17 +4,21 @@
  * advocate is content), then each open ticket through its own workflow's
  * assign, which tells the family who their new advocate is. Whoever saw the
  * tickets only as their assignee stops seeing them; access through a
- * department stays (services/ticket-access.server.ts).
+ * department stays (services/ticket-access.server.ts). Assigning one ticket
+ * to someone other than its case's advocate comes here too (caseFollowsItsTicket).
  *
  * Every step reads where things stand now and does only what is left, so a
  * move (or a bulk move) interrupted by a crash or an unreachable Temporal is
  * finished by running it again: idempotent and resumable, not a workflow.
  */
+import { sameChild } from '../domain/case.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
 import { recordAudit, type AuditVia } from './audit.server.ts'
 import { writeHandoverNote } from './case-handovers.server.ts'
 import { sendCaseReassignment } from './case-commands.server.ts'
+import { openCase } from './cases.server.ts'
 import type { ServiceContext } from './context.ts'
-import { assign } from './ticket-commands.server.ts'
+import { assign, linkCase, type TicketCommandResult } from './ticket-commands.server.ts'
 
 export type ReassignResult =
   | { status: 'reassigned'; caseRef: string; to: string; tickets: number; left: number }
@@ -43,15 +47,28 @@ async function checkMove(ctx: ServiceContext, input: Move): Promise<{ refused: s
   return { name: target.user.name }
 }
 
+/** What moving a case reads of it. */
+const movingCaseSelect = {
+  id: true,
+  caseRef: true,
+  status: true,
+  advocateId: true,
+  advocate: { select: { name: true } },
+} as const satisfies Prisma.CaseSelect
+
+type MovingCase = Prisma.CaseGetPayload<{ select: typeof movingCaseSelect }>
+
 /** Moves one case and its open tickets to `toId`, with an optional handover note for them. */
 export async function reassignCase(ctx: ServiceContext, input: Move & { caseId: string; note?: string }): Promise<ReassignResult> {
-  const kase = await ctx.db.case.findFirst({
-    where: { id: input.caseId, orgId: input.orgId },
-    select: { id: true, caseRef: true, status: true, advocateId: true, advocate: { select: { name: true } } },
-  })
+  const kase = await ctx.db.case.findFirst({ where: { id: input.caseId, orgId: input.orgId }, select: movingCaseSelect })
   if (!kase) return { status: 'not_found' }
   const check = await checkMove(ctx, input)
   if ('refused' in check) return { status: 'refused', message: check.refused }
+  return await moveCase(ctx, { ...input, toName: check.name }, kase)
+}
+
+/** The move itself, once someone allowed to has asked for it: an admin reassigning, or an assignment of the case's only open ticket. */
+async function moveCase(ctx: ServiceContext, input: Move & { toName: string; note?: string }, kase: MovingCase): Promise<ReassignResult> {
   if (kase.status === 'closed') return { status: 'refused', message: `${kase.caseRef} is closed: reopen it first.` }
   if (input.note?.trim()) {
     const written = await writeHandoverNote(ctx.db, { ...input, caseId: kase.id, author: input.actor, note: input.note })
@@ -68,11 +85,57 @@ export async function reassignCase(ctx: ServiceContext, input: Move & { caseId: 
       actorId: input.actor.id,
       via: input.via,
       action: 'case.reassigned',
-      data: { caseRef: kase.caseRef, fromId: kase.advocateId, fromName: kase.advocate?.name ?? null, toId: input.toId, toName: check.name },
+      data: {
+        caseRef: kase.caseRef,
+        fromId: kase.advocateId,
+        fromName: kase.advocate?.name ?? null,
+        toId: input.toId,
+        toName: input.toName,
+      },
     })
   }
   const tickets = await moveTickets(ctx, { ...input, where: { caseId: kase.id } })
-  return { status: 'reassigned', caseRef: kase.caseRef, to: check.name, ...tickets }
+  return { status: 'reassigned', caseRef: kase.caseRef, to: input.toName, ...tickets }
+}
+
+/**
+ * A ticket just assigned to `toId`, who is not its case's advocate
+ * (docs/decisions/014-a-ticket-takes-its-case.md). When it is the case's only
+ * open ticket, the case follows it, as reassigning the case would move it. When
+ * the case has other open tickets, they stay; this one leaves for `toId`'s open
+ * case for the same family and child, opened now if they have none. The family
+ * heard of their new advocate from the assignment: nothing here tells them again.
+ * Answers the new link's result, or null when the case moved (or could not:
+ * logged, and the assignment stands).
+ */
+export async function caseFollowsItsTicket(
+  ctx: ServiceContext,
+  input: Move & { ticket: { id: string }; caseId: string },
+): Promise<TicketCommandResult | null> {
+  const [kase, ticket, others, target] = await Promise.all([
+    ctx.db.case.findFirst({ where: { id: input.caseId, orgId: input.orgId }, select: movingCaseSelect }),
+    ctx.db.ticket.findUniqueOrThrow({ where: { id: input.ticket.id }, select: { requesterId: true, childName: true } }),
+    ctx.db.ticket.count({ where: { caseId: input.caseId, id: { not: input.ticket.id }, status: { not: 'closed' } } }),
+    ctx.db.user.findUniqueOrThrow({ where: { id: input.toId }, select: { name: true } }),
+  ])
+  if (!kase || kase.status === 'closed' || kase.advocateId === input.toId) return null
+  if (!others) {
+    const moved = await moveCase(ctx, { ...input, toName: target.name }, kase)
+    if (moved.status !== 'reassigned')
+      ctx.log.warn({ caseId: kase.id, ticketId: input.ticket.id, answer: moved }, 'the case did not follow its reassigned ticket')
+    return null
+  }
+  const theirs = await ctx.db.case.findMany({
+    where: { orgId: input.orgId, familyId: ticket.requesterId, advocateId: input.toId, status: { not: 'closed' } },
+    orderBy: [{ lastActivityAt: 'desc' }, { number: 'desc' }],
+    select: { caseRef: true, childName: true },
+  })
+  const joined = theirs.find((c) => sameChild(c.childName, ticket.childName))
+  // Found again if this is run again after a crash between opening and linking, so no second case opens.
+  const caseRef =
+    joined?.caseRef ??
+    (await openCase(ctx, { orgId: input.orgId, familyId: ticket.requesterId, childName: ticket.childName, advocateId: input.toId })).caseRef
+  return await linkCase(ctx, { ticket: input.ticket, actor: input.actor, caseRef })
 }
 
 /** Each not-closed ticket matching `where` and not assigned to `toId` yet, through its workflow's assign. */

@@ -30,6 +30,7 @@ import type { AuditVia } from './audit.server.ts'
 import { checkCapacity, recordCapacityOverride } from './capacity.server.ts'
 import { isTicketCoverOnly } from './case-access.server.ts'
 import { caseForReference, openCaseForTicket } from './cases.server.ts'
+import { caseFollowsItsTicket } from './reassignment.server.ts'
 import { STATUTORY_DUTY_KEYS } from '../domain/statutory-periods.ts'
 import type { ServiceContext } from './context.ts'
 import { createTicket, type CreatedTicket } from './ticket-creation.server.ts'
@@ -316,25 +317,31 @@ export async function assign(
       opened: { ticketNumber: result.view.number },
       load: capacity.load,
     })
-  return (await linkTicketToItsCase(ctx, input.ticket, input.assigneeId, input.actor)) ?? result
+  return (await linkTicketToItsCase(ctx, input.ticket, input.assigneeId, input.actor, input.via)) ?? result
 }
 
 /**
  * An assigned ticket belongs to its advocate's case: the one its reference names,
  * or one opened now for its family in the advocate's name, linked through the
- * ticket's workflow. Answers the link's result, or null when the ticket was linked
- * already. A failure here leaves the assignment standing: the worker's sweep
- * links assigned tickets that have no case.
+ * ticket's workflow. A ticket whose case is someone else's takes its case along,
+ * or leaves it for the advocate's own (services/reassignment.server.ts
+ * caseFollowsItsTicket); the worker's sweep (no actor) only links. Answers the
+ * link's result, or null when the ticket was linked already. A failure here
+ * leaves the assignment standing: the worker's sweep links assigned tickets that
+ * have no case.
  */
 export async function linkTicketToItsCase(
   ctx: ServiceContext,
   ticket: { id: string },
   advocateId: string,
   actor: { id: string } | null,
+  via: AuditVia = 'portal',
 ): Promise<TicketCommandResult | null> {
   try {
     const linked = await ctx.db.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { caseRef: true } })
     const kase = await openCaseForTicket(ctx, ticket, advocateId)
+    if (actor && kase.advocateId !== advocateId)
+      return await caseFollowsItsTicket(ctx, { orgId: kase.orgId, ticket, caseId: kase.id, toId: advocateId, actor, via })
     if (linked.caseRef === kase.caseRef) return null
     return await sendUpdate(ctx, ticket.id, linkCaseUpdate, { caseRef: kase.caseRef, actorId: actor?.id ?? null })
   } catch (error) {

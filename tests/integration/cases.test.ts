@@ -88,15 +88,15 @@ describe('assigning a ticket', () => {
     expect(events).toEqual([expect.objectContaining({ seq: 1, kind: 'opened', data: { caseRef } })])
   })
 
-  it('keeps the case on a later assignment, and opens another case for another ticket of the family', async () => {
+  it('takes its case along on a later assignment (its only ticket), and opens another case for another ticket of the family', async () => {
     const ticket = await request('Transport to school')
     await assign(stack.context, { ticket, actor: people.admin, assigneeId: people.advocate.id })
     const kase = await caseOf(ticket.id)
     const again = await assign(stack.context, { ticket, actor: people.admin, assigneeId: people.admin.id })
     expect(again).toMatchObject({ status: 'applied', view: { assigneeId: people.admin.id, caseRef: kase.caseRef } })
     expect(await stack.db.case.count({ where: { orgId: people.org.id, familyId: people.family.id, openedForTicketId: ticket.id } })).toBe(1)
-    // The case keeps its advocate: moving a case is reassignment's work, not an assignment's.
-    expect(await stack.db.case.findUniqueOrThrow({ where: { id: kase.id } })).toMatchObject({ advocateId: people.advocate.id })
+    // Its case's only ticket takes the case to its new assignee (docs/decisions/014-a-ticket-takes-its-case.md).
+    expect(await stack.db.case.findUniqueOrThrow({ where: { id: kase.id } })).toMatchObject({ advocateId: people.admin.id })
 
     const other = await request('Annual review')
     await assign(stack.context, { ticket: other, actor: people.admin, assigneeId: people.advocate.id })

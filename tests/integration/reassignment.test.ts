@@ -4,15 +4,20 @@
  * is told, the history stays), the outgoing advocate loses what the case alone
  * gave them, a handover note is on top of the team tab for the incoming one
  * (and notified), and "reassign everything" finishes after a crash midway.
+ * Assigning one ticket of a case to someone else takes the case along when it is
+ * the case's only open ticket, and otherwise moves that ticket alone to the new
+ * advocate's case for the family and child (docs/decisions/014-a-ticket-takes-its-case.md).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as caseOverview from '../../web/app/routes/staff.cases.$number._index.tsx'
+import * as caseTicketTab from '../../web/app/routes/staff.cases.$number.tickets.$ticketNumber.tsx'
 import * as teamTab from '../../web/app/routes/staff.cases.$number.team.tsx'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { createUser } from '../../services/accounts.server.ts'
 import { sendCaseReassignment } from '../../services/case-commands.server.ts'
 import { setMemberDepartments } from '../../services/departments.server.ts'
 import { reassignCase, reassignEverything } from '../../services/reassignment.server.ts'
-import { assign, postMessage } from '../../services/ticket-commands.server.ts'
+import { assign, linkCase, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
@@ -35,19 +40,44 @@ async function staff(name: string, only: string[]) {
 }
 
 /** A family's case with Sam: a ticket assigned to him, which opens it. */
-async function caseWithSam(subject: string, familyId = org.family.id) {
-  const ticket = await createTicket(stack.context, { orgId: org.org.id, requesterId: familyId, subject, type: 'ehcp', body: `${subject}.` })
-  expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: sam.id })).toMatchObject({ status: 'applied' })
-  const row = await eventually(async () => {
-    const found = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { caseId: true } })
-    expect(found.caseId).not.toBeNull()
-    return found
+async function caseWithSam(subject: string, familyId = org.family.id, childName?: string) {
+  const ticket = await createTicket(stack.context, {
+    orgId: org.org.id,
+    requesterId: familyId,
+    subject,
+    type: 'ehcp',
+    body: `${subject}.`,
+    childName,
   })
-  const kase = await stack.db.case.findUniqueOrThrow({ where: { id: row.caseId! }, select: { id: true, number: true, caseRef: true } })
+  expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: sam.id })).toMatchObject({ status: 'applied' })
+  const kase = await stack.db.case.findUniqueOrThrow({
+    where: { id: await caseIdOf(ticket) },
+    select: { id: true, number: true, caseRef: true },
+  })
   return { ticket, kase }
 }
 
+/** The ticket's case, once its workflow has saved the link. */
+async function caseIdOf(ticket: { id: string }, not?: string) {
+  return await eventually(async () => {
+    const found = await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id }, select: { caseId: true } })
+    expect(found.caseId).not.toBeNull()
+    expect(found.caseId).not.toBe(not)
+    return found.caseId!
+  })
+}
+
+/** How many notices told the family of this ticket that `name` is their advocate now. */
+async function toldOf(ticket: { id: string }, familyId: string, name: string) {
+  const told = await stack.db.notification.findMany({ where: { userId: familyId, ticketId: ticket.id }, select: { text: true } })
+  return told.filter((n) => n.text.includes(name)).length
+}
+
 const ticketUrl = (number: number) => `/tickets/${org.org.slug}/${number}`
+const sees = async (person: { id: string }, ticket: { number: number }) =>
+  (await calls.load(ticketPage, person, ticketUrl(ticket.number), { orgSlug: org.org.slug, number: String(ticket.number) })).status
+const seesCase = async (person: { id: string }, kase: { number: number }) =>
+  (await calls.load(caseOverview, person, `/staff/cases/${kase.number}`, { number: String(kase.number) })).status
 
 beforeAll(async () => {
   stack = await connectToStack()
@@ -185,5 +215,96 @@ describe('reassigning everything an advocate holds', () => {
       tickets: 0,
     })
     expect(await stack.db.caseEvent.count({ where: { caseId: second.kase.id, kind: 'reassigned' } })).toBe(1)
+  })
+})
+
+describe('assigning one ticket of a case to someone else', () => {
+  it('takes the case along when it is the case’s only open ticket, through the case’s reassignment; the family is told once', async () => {
+    const { ticket, kase } = await caseWithSam('One ticket, one case')
+    expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: priya.id })).toMatchObject({ status: 'applied' })
+
+    expect(await stack.db.case.findUniqueOrThrow({ where: { id: kase.id } })).toMatchObject({ advocateId: priya.id })
+    expect(await caseIdOf(ticket)).toBe(kase.id)
+    await eventually(async () =>
+      expect(await stack.db.caseEvent.findFirst({ where: { caseId: kase.id, kind: 'reassigned' } })).toMatchObject({
+        data: { fromId: sam.id, toId: priya.id },
+      }),
+    )
+    expect(
+      await stack.db.auditEvent.count({
+        where: { orgId: org.org.id, action: 'case.reassigned', data: { path: ['caseRef'], equals: kase.caseRef } },
+      }),
+    ).toBe(1)
+    await eventually(async () => expect(await toldOf(ticket, org.family.id, 'Priya Incoming')).toBe(1))
+
+    // Sam saw both only as the advocate: both gone. Priya has both.
+    expect(await sees(sam, ticket)).toBe(404)
+    expect(await seesCase(sam, kase)).toBe(404)
+    expect(await sees(priya, ticket)).toBe(200)
+    expect(await seesCase(priya, kase)).toBe(200)
+    expect(await toldOf(ticket, org.family.id, 'Priya Incoming')).toBe(1)
+  })
+
+  it('moves that ticket alone to the new advocate’s case for the family and child when the case has others, opening it once', async () => {
+    const family = (
+      await createUser(stack.db, {
+        orgSlug: org.org.slug,
+        role: 'family',
+        name: 'Kit Several',
+        email: `kit-${org.org.slug}@test.example`,
+        password: TEST_PASSWORD,
+      })
+    ).user
+    const { ticket: stays, kase } = await caseWithSam('The plan', family.id, 'Ivy')
+    const inCase = async (subject: string) => {
+      const ticket = await createTicket(stack.context, {
+        orgId: org.org.id,
+        requesterId: family.id,
+        subject,
+        type: 'ehcp',
+        body: `${subject}.`,
+        childName: 'Ivy',
+      })
+      expect(await linkCase(stack.context, { ticket, actor: org.admin, caseRef: kase.caseRef })).toMatchObject({ status: 'applied' })
+      expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: sam.id })).toMatchObject({ status: 'applied' })
+      expect(await caseIdOf(ticket)).toBe(kase.id)
+      return ticket
+    }
+    const leaves = await inCase('The transport')
+    const followsIt = await inCase('The school visit')
+
+    expect(await assign(stack.context, { ticket: leaves, actor: org.admin, assigneeId: priya.id })).toMatchObject({ status: 'applied' })
+    const priyasCaseId = await caseIdOf(leaves, kase.id)
+    expect(await stack.db.case.findUniqueOrThrow({ where: { id: priyasCaseId } })).toMatchObject({
+      advocateId: priya.id,
+      familyId: family.id,
+      childName: 'Ivy',
+    })
+    const priyasCase = await stack.db.case.findUniqueOrThrow({ where: { id: priyasCaseId }, select: { number: true } })
+    // The old case keeps the others, and stays Sam's.
+    expect(await stack.db.case.findUniqueOrThrow({ where: { id: kase.id } })).toMatchObject({ advocateId: sam.id })
+    expect(await stack.db.ticket.findUniqueOrThrow({ where: { id: stays.id } })).toMatchObject({ caseId: kase.id, assigneeId: sam.id })
+    expect(await stack.db.caseEvent.count({ where: { caseId: kase.id, kind: 'reassigned' } })).toBe(0)
+
+    // Sam loses the ticket that left (and its tab in his case), keeps the rest; Priya has it in her case, not Sam's.
+    expect(await sees(sam, leaves)).toBe(404)
+    const tab = (ticketNumber: number) =>
+      calls.load(caseTicketTab, sam, `/staff/cases/${kase.number}/tickets/${ticketNumber}`, {
+        number: String(kase.number),
+        ticketNumber: String(ticketNumber),
+      })
+    expect((await tab(leaves.number)).status).toBe(404)
+    expect((await tab(stays.number)).status).toBe(200)
+    expect(await seesCase(sam, kase)).toBe(200)
+    expect(await sees(priya, leaves)).toBe(200)
+    expect(await seesCase(priya, priyasCase)).toBe(200)
+    expect(await seesCase(priya, kase)).toBe(404)
+    await eventually(async () => expect(await toldOf(leaves, family.id, 'Priya Incoming')).toBe(1))
+
+    // A second ticket of the same child joins Priya's case rather than opening another.
+    expect(await assign(stack.context, { ticket: followsIt, actor: org.admin, assigneeId: priya.id })).toMatchObject({ status: 'applied' })
+    expect(await caseIdOf(followsIt, kase.id)).toBe(priyasCaseId)
+    expect(await stack.db.case.count({ where: { orgId: org.org.id, familyId: family.id } })).toBe(2)
+    expect(await stack.db.ticket.findUniqueOrThrow({ where: { id: stays.id } })).toMatchObject({ caseId: kase.id, assigneeId: sam.id })
   })
 })
