@@ -55,6 +55,7 @@ function filterPredicates(
   query: Pick<QueueQuery, 'view' | 'filters'>,
   ids: { orgId: string; userId: string },
   watched: readonly string[],
+  search: 'gather' | 'probe',
 ): Prisma.Sql[] {
   const { orgId, userId } = ids
   const { filters } = query
@@ -76,7 +77,7 @@ function filterPredicates(
   // As utils/format.ts familyMarker() and answered(): who wrote last on a ticket staff are working.
   if (filters.lastReply)
     where.push(Prisma.sql`t."awaiting" = ${AWAITING_AFTER[filters.lastReply]}::"Awaiting" AND t."status" IN (${STAFF_WORKING})`)
-  if (filters.q) where.push(searchPredicate({ orgId, text: filters.q, searcher: 'staff' }) ?? Prisma.sql`FALSE`)
+  if (filters.q) where.push(searchPredicate({ orgId, text: filters.q, searcher: 'staff', form: search }) ?? Prisma.sql`FALSE`)
   return where
 }
 
@@ -214,8 +215,10 @@ export function queueSql(input: {
   const cursor = decodeCursor(sort, backwards ? query.before : query.after)
   // A previous page is the next page in the opposite order, turned round.
   const scanDir: SortDirection = backwards ? (dir === 'asc' ? 'desc' : 'asc') : dir
+  // Many matches are walked in page order and tried one by one; few are gathered (ticket-search.server.ts).
+  const search = input.fewMatches === false ? 'probe' : 'gather'
   const visible = ticketScopeSql(input.scope)
-  const filters = [...(visible ? [visible] : []), ...filterPredicates(query, { orgId, userId }, input.watched ?? [])]
+  const filters = [...(visible ? [visible] : []), ...filterPredicates(query, { orgId, userId }, input.watched ?? [], search)]
   const tag = query.filters.tag
   const where = [
     Prisma.sql`t."orgId" = ${orgId}::uuid`,

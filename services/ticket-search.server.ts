@@ -9,47 +9,66 @@
  */
 import { Prisma } from '../generated/prisma/client.ts'
 import type { ServiceContext } from './context.ts'
-import { prefixTsQuery, ticketNumberIn } from './queue-query.server.ts'
+import { prefixTsQuery, searchWords, ticketNumberIn } from './queue-query.server.ts'
 
 /** Who searches: staff read internal notes, families only what was said to them. */
-export type Searcher = 'staff' | 'family'
+type Searcher = 'staff' | 'family'
 
 /** The matching passage's marks: control characters that text does not carry (and the pieces are shown as text either way). */
 export const PASSAGE_MARK = { start: '\u0002', stop: '\u0003' } as const
 
+/** The subject, child and case reference, as Ticket_subject_search_idx indexes them (the same expression, or it is not used). */
+const ticketWords = (x: Prisma.Sql) =>
+  Prisma.sql`to_tsvector('simple', ${x}."subject" || ' ' || coalesce(${x}."childName", '') || ' ' || coalesce(${x}."caseRef", ''))`
+
 /**
  * The condition on `t` (a Ticket) for a search text, or null when the text has
- * nothing to search by. The expressions match the GIN indexes exactly, or they
- * would not be used. Within an organisation each is an = ANY(ARRAY(...)), so the
- * matches are found once and combine as a bitmap OR of indexes rather than a
- * scan; without one (a family's own few tickets) each ticket's words are probed.
+ * nothing to search by, in one of two forms:
+ * - `gather`: every way a ticket can match is a source of ticket ids, found
+ *   through its own index, and one IN (...) over them. Right when the matches
+ *   are few, and for counting them (a word every ticket has costs one probe a ticket).
+ * - `probe`: each ticket a page walks is tried in turn (its words by primary
+ *   key). Right when the matches are many: a page of them is found at once.
+ * Staff search within an organisation; a family's own few tickets are probed.
  */
-export function searchPredicate(input: { orgId: string | null; text: string; searcher: Searcher }): Prisma.Sql | null {
+export function searchPredicate(
+  input: { text: string; form: 'gather' | 'probe' } & ({ orgId: string; searcher: 'staff' } | { searcher: 'family' }),
+): Prisma.Sql | null {
   const number = ticketNumberIn(input.text)
   const tsquery = prefixTsQuery(input.text)
-  const matches: Prisma.Sql[] = []
-  if (number !== null) matches.push(Prisma.sql`t."number" = ${number}`)
-  if (tsquery !== null) {
-    const query = Prisma.sql`to_tsquery('simple', ${tsquery})`
-    const words = Prisma.raw(input.searcher === 'staff' ? '"staff"' : '"everyone"')
-    matches.push(
-      Prisma.sql`to_tsvector('simple', t."subject" || ' ' || coalesce(t."childName", '') || ' ' || coalesce(t."caseRef", '')) @@ ${query}`,
-      input.orgId === null
-        ? Prisma.sql`EXISTS (SELECT 1 FROM "TicketSearch" s WHERE s."ticketId" = t."id" AND s.${words} @@ ${query})`
-        : Prisma.sql`t."id" = ANY(ARRAY(SELECT s."ticketId" FROM "TicketSearch" s WHERE s."orgId" = ${input.orgId}::uuid AND s.${words} @@ ${query}))`,
-    )
-    if (input.searcher === 'staff' && input.orgId !== null) {
-      matches.push(
-        // As typed, since its words alone ("LEEDS-4471" is "leeds" and "-4471") would not find it.
-        Prisma.sql`t."caseRef" = ${input.text.trim()}`,
-        Prisma.sql`t."requesterId" = ANY(ARRAY(SELECT u."id" FROM "User" u WHERE to_tsvector('simple', u."name") @@ ${query}))`,
-        // Families never see tags, so they never match by them.
-        Prisma.sql`t."id" = ANY(ARRAY(SELECT tt."ticketId" FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId"
-                                      WHERE g."orgId" = ${input.orgId}::uuid AND to_tsvector('simple', g."name") @@ ${query}))`,
-      )
-    }
+  if (number === null && tsquery === null) return null
+  const query = Prisma.sql`to_tsquery('simple', ${tsquery ?? ''})`
+  const staff = input.searcher === 'staff'
+  const conditions = (x: Prisma.Sql) => {
+    const own = number === null ? [] : [Prisma.sql`${x}."number" = ${number}`]
+    // As typed, since its words alone ("LEEDS-4471" is "leeds" and "-4471") would not find it.
+    if (staff) own.push(Prisma.sql`${x}."caseRef" = ${input.text.trim()}`)
+    if (tsquery !== null) own.push(Prisma.sql`${ticketWords(x)} @@ ${query}`)
+    if (tsquery !== null && staff)
+      own.push(Prisma.sql`${x}."requesterId" = ANY(ARRAY(SELECT u."id" FROM "User" u WHERE to_tsvector('simple', u."name") @@ ${query}))`)
+    return own
   }
-  return matches.length ? Prisma.sql`(${Prisma.join(matches, ' OR ')})` : null
+  const words = Prisma.raw(staff ? '"staff"' : '"everyone"')
+  // Families never see tags, so only staff match by them.
+  const tagged = Prisma.sql`SELECT tt."ticketId" FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId" WHERE to_tsvector('simple', g."name") @@ ${query}`
+  if (input.searcher === 'family' || input.form === 'probe') {
+    const matches = conditions(Prisma.raw('t'))
+    if (tsquery !== null) {
+      matches.push(Prisma.sql`EXISTS (SELECT 1 FROM "TicketSearch" s WHERE s."ticketId" = t."id" AND s.${words} @@ ${query})`)
+      if (staff) matches.push(Prisma.sql`EXISTS (${tagged} AND tt."ticketId" = t."id")`)
+    }
+    return Prisma.sql`(${Prisma.join(matches, ' OR ')})`
+  }
+  const org = Prisma.sql`${input.orgId}::uuid`
+  const sources = [
+    Prisma.sql`SELECT x."id" FROM "Ticket" x WHERE x."orgId" = ${org} AND (${Prisma.join(conditions(Prisma.raw('x')), ' OR ')})`,
+  ]
+  if (tsquery !== null)
+    sources.push(
+      Prisma.sql`SELECT s."ticketId" FROM "TicketSearch" s WHERE s."orgId" = ${org} AND s."staff" @@ ${query}`,
+      Prisma.sql`${tagged} AND g."orgId" = ${org}`,
+    )
+  return Prisma.sql`t."id" IN (${Prisma.join(sources, ' UNION ALL ')})`
 }
 
 /**
@@ -58,9 +77,9 @@ export function searchPredicate(input: { orgId: string | null; text: string; sea
  * ticket matched by something else. Run for a page of rows only.
  */
 export function passageSql(input: { text: string; searcher: Searcher }): Prisma.Sql {
-  const words = (prefixTsQuery(input.text) ?? '').split(' & ').filter(Boolean)
+  const words = searchWords(input.text)
   if (!words.length) return Prisma.sql`NULL::text`
-  const query = Prisma.sql`to_tsquery('simple', ${words.join(' | ')})`
+  const query = Prisma.sql`to_tsquery('simple', ${words.map((w) => `${w}:*`).join(' | ')})`
   const visible = input.searcher === 'staff' ? Prisma.empty : Prisma.sql`AND m."visibility" = 'public'`
   const options = `StartSel=${PASSAGE_MARK.start}, StopSel=${PASSAGE_MARK.stop}, MaxWords=24, MinWords=10, MaxFragments=1`
   return Prisma.sql`(SELECT ts_headline('simple', m."body", ${query}, ${options}) FROM "Message" m
@@ -89,7 +108,7 @@ export async function familyTicketSearch(
   ctx: Pick<ServiceContext, 'db'>,
   input: { requesterId: string; text: string; take: number },
 ): Promise<FamilySearchHit[]> {
-  const matches = searchPredicate({ orgId: null, text: input.text, searcher: 'family' })
+  const matches = searchPredicate({ text: input.text, searcher: 'family', form: 'probe' })
   if (!matches) return []
   return await ctx.db.$queryRaw<FamilySearchHit[]>`
     SELECT t."id", ${passageSql({ text: input.text, searcher: 'family' })} AS "passage"

@@ -34,34 +34,43 @@ $$;
 -- migration runner splits the script at every semicolon. So each body is an E
 -- string that spells its semicolons as the escape \073 and doubles its quotes.
 
--- A new message adds its words to its ticket row, without reading the others.
-CREATE FUNCTION ticket_search_message_added() RETURNS trigger LANGUAGE plpgsql AS E'
+-- New messages add their words to their ticket rows without reading the others,
+-- once per statement: a bulk insert is one upsert per ticket, not per message.
+CREATE FUNCTION ticket_search_messages_added() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   INSERT INTO "TicketSearch" ("ticketId", "orgId", "everyone", "staff")
-  SELECT NEW."ticketId", t."orgId",
-         CASE WHEN NEW."visibility" = ''public'' THEN to_tsvector(''simple'', NEW."body") ELSE ''''::tsvector END,
-         to_tsvector(''simple'', NEW."body")
-  FROM "Ticket" t WHERE t."id" = NEW."ticketId"
+  SELECT a."ticketId", t."orgId",
+         to_tsvector(''simple'', coalesce(string_agg(a."body", '' '') FILTER (WHERE a."visibility" = ''public''), '''')),
+         to_tsvector(''simple'', string_agg(a."body", '' ''))
+  FROM added a JOIN "Ticket" t ON t."id" = a."ticketId"
+  GROUP BY a."ticketId", t."orgId"
   ON CONFLICT ("ticketId") DO UPDATE SET
     "everyone" = "TicketSearch"."everyone" || EXCLUDED."everyone",
     "staff" = "TicketSearch"."staff" || EXCLUDED."staff"\073
   RETURN NULL\073
 END';
 
--- An edited, moved or erased message: its tickets are read again.
+-- Erased messages: their tickets are read again, once per statement.
+CREATE FUNCTION ticket_search_messages_erased() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  PERFORM ticket_search_rebuild(ARRAY(SELECT DISTINCT "ticketId" FROM erased))\073
+  RETURN NULL\073
+END';
+
+-- An edited or moved message (rare): its tickets are read again. A row trigger,
+-- since only a row trigger can name the columns, and recording a message
+-- (recordedAt) must not read its ticket again.
 CREATE FUNCTION ticket_search_message_changed() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  IF TG_OP = ''DELETE'' THEN
-    PERFORM ticket_search_rebuild(ARRAY[OLD."ticketId"])\073
-  ELSE
-    PERFORM ticket_search_rebuild(ARRAY[OLD."ticketId", NEW."ticketId"])\073
-  END IF\073
+  PERFORM ticket_search_rebuild(ARRAY[OLD."ticketId", NEW."ticketId"])\073
   RETURN NULL\073
 END';
 
 CREATE TRIGGER "Message_search_added" AFTER INSERT ON "Message"
-  FOR EACH ROW EXECUTE FUNCTION ticket_search_message_added();
-CREATE TRIGGER "Message_search_changed" AFTER UPDATE OF "body", "visibility", "ticketId" OR DELETE ON "Message"
+  REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ticket_search_messages_added();
+CREATE TRIGGER "Message_search_erased" AFTER DELETE ON "Message"
+  REFERENCING OLD TABLE AS erased FOR EACH STATEMENT EXECUTE FUNCTION ticket_search_messages_erased();
+CREATE TRIGGER "Message_search_changed" AFTER UPDATE OF "body", "visibility", "ticketId" ON "Message"
   FOR EACH ROW EXECUTE FUNCTION ticket_search_message_changed();
 
 SELECT ticket_search_rebuild(ARRAY(SELECT "id" FROM "Ticket"));

@@ -138,7 +138,9 @@ export default function MyTickets() {
         </ul>
       ) : (
         <EmptyState>
-          {tab === 'open' && tabs.find((t) => t.key === 'all')!.count === 0 ? (
+          {q ? (
+            `No requests in “${current.label}” match “${q}”.`
+          ) : tab === 'open' && tabs.find((t) => t.key === 'all')!.count === 0 ? (
             <>
               You have not sent any requests yet.{' '}
               <Link to="/orgs" className={linkClass}>
@@ -146,8 +148,6 @@ export default function MyTickets() {
               </Link>
               .
             </>
-          ) : q ? (
-            `No requests in “${current.label}” match “${q}”.`
           ) : (
             `No requests in “${current.label}”.`
           )}
