@@ -203,14 +203,21 @@ function isIsoInstant(value: string): boolean {
 // ---------------------------------------------------------------------------
 // Search
 
+/** The words a search text searches by: only letters and digits, so nothing a person types can break a query's syntax. */
+export function searchWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((w) => w.slice(0, 60))
+}
+
 /**
  * A prefix query for to_tsquery: every word must match the start of a word
- * ("rob whit" finds "Robin Whitfield"). Only letters and digits reach it, so
- * nothing a person types can break the query's syntax.
+ * ("rob whit" finds "Robin Whitfield"). Each is said as "the word, or a word it
+ * begins": the same matches, but PostgreSQL estimates a whole word from its
+ * statistics (a prefix alone gets a fixed guess), and so plans a word every
+ * ticket has differently from a rare one.
  */
 export function prefixTsQuery(text: string): string | null {
-  const words = (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((w) => w.slice(0, 60))
-  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null
+  const words = searchWords(text)
+  return words.length ? words.map((w) => `(${w} | ${w}:*)`).join(' & ') : null
 }
 
 /** "#42" or "42": a ticket number. */

@@ -57,9 +57,9 @@ describe('parseQueueQuery', () => {
 
 describe('search terms', () => {
   it('turns words into a prefix query of letters and digits only', () => {
-    expect(prefixTsQuery('Rob  Whit')).toBe('rob:* & whit:*')
-    expect(prefixTsQuery("O'Brien & <script> | !x:*")).toBe('o:* & brien:* & script:* & x:*')
-    expect(prefixTsQuery('Zoë Müller')).toBe('zoë:* & müller:*')
+    expect(prefixTsQuery('Rob  Whit')).toBe('(rob | rob:*) & (whit | whit:*)')
+    expect(prefixTsQuery("O'Brien & <script> | !x:*")).toBe('(o | o:*) & (brien | brien:*) & (script | script:*) & (x | x:*)')
+    expect(prefixTsQuery('Zoë Müller')).toBe('(zoë | zoë:*) & (müller | müller:*)')
     expect(prefixTsQuery('  ')).toBeNull()
   })
 

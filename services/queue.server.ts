@@ -18,15 +18,14 @@ import type { Awaiting, Priority, TicketStatus, TicketType } from '../domain/tic
 import type { ServiceContext } from './context.ts'
 import { walkByName } from './queue-by-name.server.ts'
 import { ticketScopeSql, ticketScopeWhere, type TicketScope } from './ticket-access.server.ts'
+import { passageSql, searchPredicate } from './ticket-search.server.ts'
 import {
   decodeCursor,
   encodeCursor,
   isNameSort,
   NULLABLE_SORTS,
   OPEN_STATUSES,
-  prefixTsQuery,
   QUEUE_TABS,
-  ticketNumberIn,
   type CursorValue,
   type QueueQuery,
   type QueueSort,
@@ -52,7 +51,13 @@ function statusPredicate(tab: QueueTab): Prisma.Sql {
 /** Who the ticket awaits after each side wrote last (the workflow sets it from the last message). */
 const AWAITING_AFTER: Record<'family' | 'staff', Exclude<Awaiting, null>> = { family: 'staff', staff: 'family' }
 
-function filterPredicates(query: Pick<QueueQuery, 'view' | 'filters'>, userId: string, watched: readonly string[]): Prisma.Sql[] {
+function filterPredicates(
+  query: Pick<QueueQuery, 'view' | 'filters'>,
+  ids: { orgId: string; userId: string },
+  watched: readonly string[],
+  search: 'gather' | 'probe',
+): Prisma.Sql[] {
+  const { orgId, userId } = ids
   const { filters } = query
   const where: Prisma.Sql[] = []
   // The watched tickets' ids as a value, not a subquery: PostgreSQL plans with the
@@ -72,22 +77,7 @@ function filterPredicates(query: Pick<QueueQuery, 'view' | 'filters'>, userId: s
   // As utils/format.ts familyMarker() and answered(): who wrote last on a ticket staff are working.
   if (filters.lastReply)
     where.push(Prisma.sql`t."awaiting" = ${AWAITING_AFTER[filters.lastReply]}::"Awaiting" AND t."status" IN (${STAFF_WORKING})`)
-  if (filters.q) {
-    const number = ticketNumberIn(filters.q)
-    const tsquery = prefixTsQuery(filters.q)
-    const matches: Prisma.Sql[] = []
-    if (number !== null) matches.push(Prisma.sql`t."number" = ${number}`)
-    if (tsquery !== null) {
-      // The expressions match the GIN indexes exactly, or they would not be used.
-      matches.push(Prisma.sql`to_tsvector('simple', t."subject") @@ to_tsquery('simple', ${tsquery})`)
-      // = ANY(ARRAY(...)) rather than IN (...): the families are found once, and the
-      // three conditions combine as a bitmap OR of their indexes instead of a scan.
-      matches.push(
-        Prisma.sql`t."requesterId" = ANY(ARRAY(SELECT u."id" FROM "User" u WHERE to_tsvector('simple', u."name") @@ to_tsquery('simple', ${tsquery})))`,
-      )
-    }
-    where.push(matches.length ? Prisma.sql`(${Prisma.join(matches, ' OR ')})` : Prisma.sql`FALSE`)
-  }
+  if (filters.q) where.push(searchPredicate({ orgId, text: filters.q, searcher: 'staff', form: search }) ?? Prisma.sql`FALSE`)
   return where
 }
 
@@ -177,6 +167,8 @@ export interface QueueRow {
   departmentName: string | null
   /** Its tags' names, A to Z. */
   tags: string[]
+  /** While searching: the newest message with the words, marked (ticket-search.server.ts passagePieces). */
+  passage: string | null
 }
 
 export interface QueuePage {
@@ -223,8 +215,10 @@ export function queueSql(input: {
   const cursor = decodeCursor(sort, backwards ? query.before : query.after)
   // A previous page is the next page in the opposite order, turned round.
   const scanDir: SortDirection = backwards ? (dir === 'asc' ? 'desc' : 'asc') : dir
+  // Many matches are walked in page order and tried one by one; few are gathered (ticket-search.server.ts).
+  const search = input.fewMatches === false ? 'probe' : 'gather'
   const visible = ticketScopeSql(input.scope)
-  const filters = [...(visible ? [visible] : []), ...filterPredicates(query, userId, input.watched ?? [])]
+  const filters = [...(visible ? [visible] : []), ...filterPredicates(query, { orgId, userId }, input.watched ?? [], search)]
   const tag = query.filters.tag
   const where = [
     Prisma.sql`t."orgId" = ${orgId}::uuid`,
@@ -253,7 +247,8 @@ export function queueSql(input: {
              t."lastActivityAt", t."slaState", t."slaDueAt", t."slaTargets", t."caseRef", t."assigneeId",
              r."name" AS "familyName", a."name" AS "assigneeName", d."name" AS "departmentName",
              ARRAY(SELECT g."name" FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId"
-                   WHERE tt."ticketId" = t."id" ORDER BY g."key") AS "tags"
+                   WHERE tt."ticketId" = t."id" ORDER BY g."key") AS "tags",
+             ${query.filters.q ? passageSql({ text: query.filters.q, searcher: 'staff' }) : Prisma.sql`NULL::text`} AS "passage"
       FROM (${page}) t
       JOIN "User" r ON r."id" = t."requesterId"
       LEFT JOIN "User" a ON a."id" = t."assigneeId"

@@ -9,6 +9,7 @@ import type { QueueSort, SortDirection } from '../../../services/queue-query.ser
 import type { FormattedDate } from '../utils/format.ts'
 import { statusTone } from '../utils/format.ts'
 import type { SlaChip as SlaChipData } from '../utils/sla-chips.ts'
+import { Passage, type PassagePiece } from './passage.tsx'
 import { Badge, DateTime, Marker, SlaChip } from './ui.tsx'
 
 export type QueueOrder = { sort: QueueSort; dir: SortDirection }
@@ -26,6 +27,8 @@ export interface QueueTicket {
   markers: readonly { text: string; tone: 'violet' | 'sky' | 'teal' }[]
   /** The team's tags on it (never shown to families). */
   tags: readonly string[]
+  /** While searching: the words found in its newest matching message. */
+  passage: readonly PassagePiece[] | null
   priority: string
   urgent: boolean
   sla: SlaChipData | null
@@ -151,6 +154,7 @@ export function QueueTable({ caption, tickets, order, sortLinks, showDepartment 
                   {t.subject}
                 </Link>
                 <Markers ticket={t} />
+                <Passage pieces={t.passage} />
               </td>
               <td className={cell}>{t.family}</td>
               <td className={cell}>{t.type}</td>
@@ -210,6 +214,7 @@ export function QueueCards({ caption, tickets, order, sortLinks, showDepartment 
               </Link>
             </h3>
             <Markers ticket={t} />
+            <Passage pieces={t.passage} />
             <div className="mt-2 flex flex-wrap items-center gap-2">
               <Badge tone={statusTone(t.status)}>{t.statusLabel}</Badge>
               <SlaChip chip={t.sla} />

@@ -1,8 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { Form, Link, useLoaderData } from '@remix-run/react'
 import type { Prisma } from '../../../generated/prisma/client.ts'
+import { familyTicketSearch, passagePieces } from '../../../services/ticket-search.server.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
-import { Badge, buttonClass, Card, DateTime, EmptyState, linkClass, PageHeader, TabNav } from '../components/ui.tsx'
+import { TextField } from '../components/form-fields.tsx'
+import { Passage } from '../components/passage.tsx'
+import { Badge, Button, buttonClass, Card, DateTime, EmptyState, linkClass, PageHeader, TabNav } from '../components/ui.tsx'
 import { requireUser } from '../utils/auth.server.ts'
 import { familyStatusLabel, formatDateTime, statusTone } from '../utils/format.ts'
 
@@ -24,16 +27,21 @@ type Tab = keyof typeof TABS
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(context, request)
-  const requested = new URL(request.url).searchParams.get('tab')
+  const params = new URL(request.url).searchParams
+  const requested = params.get('tab')
   const tab: Tab = requested && requested in TABS ? (requested as Tab) : 'open'
-  // Only the tickets this person asked for, whatever their role elsewhere.
-  const mine = { requesterId: user.id }
+  const q = (params.get('q') ?? '').trim().slice(0, 200)
+  // Only the tickets this person asked for, whatever their role elsewhere; while searching, those that match.
+  const hits = q ? await familyTicketSearch(context, { requesterId: user.id, text: q, take: 1000 }) : null
+  const passages = new Map(hits?.map((hit) => [hit.id, hit.passage]))
+  const mine = hits ? { requesterId: user.id, id: { in: hits.map((hit) => hit.id) } } : { requesterId: user.id }
   const [tickets, ...counts] = await Promise.all([
     context.db.ticket.findMany({
       where: { ...mine, ...TABS[tab].where },
       orderBy: [{ lastActivityAt: 'desc' }, { id: 'desc' }],
       take: PAGE_SIZE,
       select: {
+        id: true,
         number: true,
         subject: true,
         status: true,
@@ -46,14 +54,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     }),
     ...(Object.keys(TABS) as Tab[]).map((key) => context.db.ticket.count({ where: { ...mine, ...TABS[key].where } })),
   ])
+  const tabHref = (key: Tab) => {
+    const search = new URLSearchParams({ ...(key === 'open' ? {} : { tab: key }), ...(q ? { q } : {}) }).toString()
+    return search ? `/my/tickets?${search}` : '/my/tickets'
+  }
   return {
     tab,
-    tabs: (Object.keys(TABS) as Tab[]).map((key, i) => ({
-      key,
-      label: TABS[key].label,
-      count: counts[i]!,
-      href: key === 'open' ? '/my/tickets' : `/my/tickets?tab=${key}`,
-    })),
+    q,
+    tabs: (Object.keys(TABS) as Tab[]).map((key, i) => ({ key, label: TABS[key].label, count: counts[i]!, href: tabHref(key) })),
     tickets: tickets.map((t) => ({
       href: `/tickets/${t.org.slug}/${t.number}`,
       number: t.number,
@@ -63,12 +71,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       statusLabel: familyStatusLabel(t.status, t.awaiting),
       advocate: t.assignee?.name ?? null,
       lastUpdate: formatDateTime(t.lastActivityAt, t.org.timezone),
+      passage: passagePieces(passages.get(t.id) ?? ''),
     })),
   }
 }
 
 export default function MyTickets() {
-  const { tab, tabs, tickets } = useLoaderData<typeof loader>()
+  const { tab, q, tabs, tickets } = useLoaderData<typeof loader>()
   const current = tabs.find((t) => t.key === tab)!
   return (
     <div className="space-y-6">
@@ -77,6 +86,22 @@ export default function MyTickets() {
           Ask for help
         </Link>
       </PageHeader>
+      <Form method="get" role="search" className="flex flex-wrap items-end gap-3">
+        {tab === 'open' ? null : <input type="hidden" name="tab" value={tab} />}
+        <TextField
+          label="Search your requests"
+          name="q"
+          type="search"
+          defaultValue={q}
+          hint="Words from a subject or a message, or a request number"
+        />
+        <Button type="submit">Search</Button>
+        {q ? (
+          <Link to={tab === 'open' ? '/my/tickets' : `/my/tickets?tab=${tab}`} className={linkClass}>
+            Clear search
+          </Link>
+        ) : null}
+      </Form>
       <TabNav label="Request status" tabs={tabs} current={tab} />
       {tickets.length ? (
         <ul className="space-y-3" aria-label="Your requests">
@@ -91,6 +116,7 @@ export default function MyTickets() {
                     <Link to={t.href} className="text-lg font-semibold text-indigo-800 underline-offset-4 hover:underline">
                       {t.subject}
                     </Link>
+                    <Passage pieces={t.passage} />
                   </div>
                   <Badge tone={statusTone(t.status)}>{t.statusLabel}</Badge>
                 </div>
@@ -112,7 +138,9 @@ export default function MyTickets() {
         </ul>
       ) : (
         <EmptyState>
-          {tab === 'open' && tabs.find((t) => t.key === 'all')!.count === 0 ? (
+          {q ? (
+            `No requests in “${current.label}” match “${q}”.`
+          ) : tab === 'open' && tabs.find((t) => t.key === 'all')!.count === 0 ? (
             <>
               You have not sent any requests yet.{' '}
               <Link to="/orgs" className={linkClass}>

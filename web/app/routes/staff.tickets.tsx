@@ -33,6 +33,7 @@ import { notFound } from '../utils/http.ts'
 import { roleHasPermission } from '../utils/permissions.ts'
 import { organisationTags } from '../../../services/tags.server.ts'
 import { ticketScope } from '../../../services/ticket-access.server.ts'
+import { passagePieces } from '../../../services/ticket-search.server.ts'
 import { SLA_STATE_LABELS, slaChip } from '../utils/sla-chips.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ticket queue · Caseway' }]
@@ -120,6 +121,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ...(t.caseRef !== null && open ? [{ text: 'Case open', tone: 'teal' as const }] : []),
       ],
       tags: t.tags,
+      passage: t.passage ? passagePieces(t.passage) : null,
       priority: PRIORITY_LABELS[t.priority],
       urgent: t.priority === 'urgent',
       sla: open ? slaOf(t, now) : null,
@@ -218,7 +220,13 @@ export default function StaffQueue() {
             </>
           ) : null}
           <div className="col-span-2">
-            <TextField label="Search" name="q" type="search" defaultValue={f.q} hint="Ticket number, subject or family name" />
+            <TextField
+              label="Search"
+              name="q"
+              type="search"
+              defaultValue={f.q}
+              hint="Number, subject, child, case reference, family, tag, or words from messages and notes"
+            />
           </div>
           <SelectField
             label="Assignee"

@@ -1,0 +1,112 @@
+/**
+ * Search that finds what was said, against the real stack: staff find a ticket
+ * by words of its messages and internal notes, its child, case reference and
+ * tags, with the passage shown; a family finds their own by what was said to
+ * them, never by an internal note; another organisation's words never match;
+ * an erased message's words stop matching.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as myTickets from '../../web/app/routes/my.tickets.tsx'
+import * as queue from '../../web/app/routes/staff.tickets.tsx'
+import { addTicketTag } from '../../services/tags.server.ts'
+import { linkCase, postMessage } from '../../services/ticket-commands.server.ts'
+import { createTicket } from '../../services/ticket-creation.server.ts'
+import { createTestOrganisation } from '../support/fixtures.ts'
+import { routeCalls, type Person } from '../support/route-calls.ts'
+import { connectToStack, type StackConnection } from '../support/stack.ts'
+
+let stack: StackConnection
+let calls: ReturnType<typeof routeCalls>
+let a: Awaited<ReturnType<typeof createTestOrganisation>>
+let b: Awaited<ReturnType<typeof createTestOrganisation>>
+let searched: { id: string; number: number }
+
+type Found = { number: number; passage: { text: string; matched: boolean }[] | null }
+
+/** The numbers the staff queue lists for a search (every status), with their passages. */
+async function staffSearch(person: Person, org: { slug: string }, q: string): Promise<Found[]> {
+  const answer = await calls.load(queue, person, `/staff/tickets?org=${org.slug}&view=all&tab=all&q=${encodeURIComponent(q)}`)
+  expect(answer.status).toBe(200)
+  return (answer.data as { tickets: Found[] }).tickets
+}
+
+async function familySearch(person: Person, q: string): Promise<Found[]> {
+  const answer = await calls.load(myTickets, person, `/my/tickets?tab=all&q=${encodeURIComponent(q)}`)
+  expect(answer.status).toBe(200)
+  return (answer.data as { tickets: Found[] }).tickets
+}
+
+const numbers = (found: Found[]) => found.map((f) => f.number)
+
+beforeAll(async () => {
+  stack = await connectToStack()
+  calls = routeCalls(stack, stack.context)
+  a = await createTestOrganisation(stack.db)
+  b = await createTestOrganisation(stack.db)
+  const ticket = await createTicket(stack.context, {
+    orgId: a.org.id,
+    requesterId: a.family.id,
+    subject: 'Help with the annual review',
+    type: 'ehcp',
+    childName: 'Marigold',
+    body: 'The council lost the paperwork from the speech therapist before the review.',
+  })
+  searched = ticket
+  const message = (body: string, visibility: 'public' | 'internal') =>
+    postMessage(stack.context, { ticket, author: a.advocate, role: 'staff', body, visibility })
+  expect(await message('We will chase the occupational therapy report this week.', 'public')).toMatchObject({ status: 'applied' })
+  expect(await message('The caseworker sounded evasive about the quartermaster panel.', 'internal')).toMatchObject({ status: 'applied' })
+  await addTicketTag(stack.db, { ticket, name: 'Tribunal prep', actorId: a.advocate.id, via: 'portal' })
+  expect(await linkCase(stack.context, { ticket, actor: a.advocate, caseRef: 'LEEDS-4471' })).toMatchObject({ status: 'applied' })
+  // The same words in another organisation, which must never match for the first.
+  await createTicket(stack.context, {
+    orgId: b.org.id,
+    requesterId: b.family.id,
+    subject: 'Another organisation',
+    type: 'ehcp',
+    body: 'The paperwork about the quartermaster panel went missing too.',
+  })
+})
+afterAll(() => stack?.close())
+
+describe('staff', () => {
+  it('find the ticket by words of its first message, with the passage marked', async () => {
+    const found = await staffSearch(a.advocate, a.org, 'speech paperwork')
+    expect(numbers(found)).toEqual([searched.number])
+    const marked = found[0]!.passage!.filter((p) => p.matched).map((p) => p.text.toLowerCase())
+    expect(marked).toEqual(expect.arrayContaining(['paperwork', 'speech']))
+    expect(found[0]!.passage!.map((p) => p.text).join('')).toContain('lost the paperwork from the speech therapist')
+  })
+
+  it('find it by a later reply, an internal note, a word’s beginning, the child, the case reference and a tag', async () => {
+    for (const q of ['occupational', 'quartermaster', 'evas', 'Marigold', 'LEEDS-4471', 'tribunal prep'])
+      expect(numbers(await staffSearch(a.advocate, a.org, q)), q).toEqual([searched.number])
+  })
+
+  it('never find another organisation’s ticket by its words', async () => {
+    expect(numbers(await staffSearch(b.advocate, b.org, 'speech therapist'))).toEqual([])
+    expect(numbers(await staffSearch(a.advocate, a.org, 'missing'))).toEqual([])
+  })
+})
+
+describe('families', () => {
+  it('find their own request by what was said to them', async () => {
+    const found = await familySearch(a.family, 'occupational therapy')
+    expect(numbers(found)).toEqual([searched.number])
+    expect(found[0]!.passage!.some((p) => p.matched && p.text.toLowerCase() === 'occupational')).toBe(true)
+  })
+
+  it('never by an internal note, a tag, or someone else’s request', async () => {
+    expect(numbers(await familySearch(a.family, 'quartermaster'))).toEqual([])
+    expect(numbers(await familySearch(a.family, 'tribunal prep'))).toEqual([])
+    expect(numbers(await familySearch(a.otherFamily, 'paperwork'))).toEqual([])
+    expect(numbers(await familySearch(b.family, 'speech'))).toEqual([])
+  })
+})
+
+it('stops matching a message once it is erased', async () => {
+  const note = await stack.db.message.findFirstOrThrow({ where: { ticketId: searched.id, visibility: 'internal' } })
+  await stack.db.message.delete({ where: { id: note.id } })
+  expect(numbers(await staffSearch(a.advocate, a.org, 'quartermaster'))).toEqual([])
+  expect(numbers(await staffSearch(a.advocate, a.org, 'occupational'))).toEqual([searched.number])
+})
