@@ -4,7 +4,9 @@
  * actions and some with an overdue LA deadline, with
  * 100,000 tickets linked to them and a next action each, written in bulk SQL.
  */
+import { randomUUID } from 'node:crypto'
 import type { Db } from '../lib/db.ts'
+import { createOrganisation, createUser } from '../services/accounts.server.ts'
 
 export const SCALE = { cases: 20_000, tickets: 100_000 }
 
@@ -39,4 +41,26 @@ export async function insertTeamAtScale(
            timestamp '2026-02-01' + ((c.number % 500) || ' hours')::interval, c."hasOverdue"
     FROM "Case" c WHERE c."orgId" = ${orgId}::uuid`
   for (const table of ['Case', 'Ticket', 'CaseAction']) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`)
+}
+
+/** An organisation of its own (bench-<suffix>) with an advocate, an admin, 50 families and the team at scale. */
+export async function organisationAtScale(db: Db): Promise<{ org: { id: string; slug: string }; advocateId: string; adminId: string }> {
+  const suffix = randomUUID().slice(0, 8)
+  const org = await createOrganisation(db, { slug: `bench-${suffix}`, name: `Bench ${suffix}` })
+  const person = async (role: 'admin' | 'staff' | 'family', i: number) =>
+    (
+      await createUser(db, {
+        orgSlug: org.slug,
+        role,
+        name: `${role} ${i}`,
+        email: `${role}-${i}-${suffix}@bench.example`,
+        password: randomUUID(),
+      })
+    ).user.id
+  const advocateId = await person('staff', 0)
+  const adminId = await person('admin', 0)
+  const familyIds = await Promise.all(Array.from({ length: 50 }, (_, i) => person('family', i)))
+  const { defaultDepartmentId } = await db.organisation.findUniqueOrThrow({ where: { id: org.id }, select: { defaultDepartmentId: true } })
+  await insertTeamAtScale(db, { orgId: org.id, familyIds, advocateIds: [advocateId, adminId], departmentId: defaultDepartmentId! })
+  return { org: { id: org.id, slug: org.slug }, advocateId, adminId }
 }

@@ -13,17 +13,16 @@
  * Prints a table; writes the numbers to bench/results/dashboard-<timestamp>.json.
  * Run: node --import tsx bench/dashboard.ts
  */
-import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createDb } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { databaseUrlOf } from '../scripts/lib/local-database.ts'
-import { createOrganisation, createUser } from '../services/accounts.server.ts'
 import { listCases, type CaseListInput } from '../services/case-reads.server.ts'
 import type { ServiceContext } from '../services/context.ts'
-import { insertTeamAtScale, SCALE } from './case-data.ts'
+import { organisationAtScale, SCALE } from './case-data.ts'
+import { time } from './timing.ts'
 
 const env = parseEnv()
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30)
@@ -32,43 +31,11 @@ const db = createDb(databaseUrlOf(env), { max: 2 })
 // listCases reads the database only.
 const ctx = { db } as unknown as ServiceContext
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-async function time(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  await run() // warm
-  const samples: number[] = []
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now()
-    await run()
-    samples.push(performance.now() - start)
-  }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
-}
-
 async function main() {
-  const suffix = randomUUID().slice(0, 8)
-  console.log(`setup: ${SCALE.tickets} tickets, ${SCALE.cases} cases in org bench-${suffix}…`)
-  const org = await createOrganisation(db, { slug: `bench-${suffix}`, name: `Bench ${suffix}` })
-  const person = async (role: 'admin' | 'staff' | 'family', i: number) =>
-    (
-      await createUser(db, {
-        orgSlug: org.slug,
-        role,
-        name: `${role} ${i}`,
-        email: `${role}-${i}-${suffix}@bench.example`,
-        password: randomUUID(),
-      })
-    ).user.id
-  const advocate = await person('staff', 0)
-  const admin = await person('admin', 0)
-  const familyIds = await Promise.all(Array.from({ length: 50 }, (_, i) => person('family', i)))
-  const { defaultDepartmentId } = await db.organisation.findUniqueOrThrow({ where: { id: org.id }, select: { defaultDepartmentId: true } })
-  await insertTeamAtScale(db, { orgId: org.id, familyIds, advocateIds: [advocate, admin], departmentId: defaultDepartmentId! })
+  console.log(`setup: ${SCALE.tickets} tickets, ${SCALE.cases} cases in an organisation of its own…`)
+  const { org, advocateId: advocate } = await organisationAtScale(db)
 
-  const baseline = await time(() =>
+  const baseline = await time(rounds, () =>
     db.case.findMany({
       where: { orgId: org.id },
       orderBy: [{ lastActivityAt: 'desc' }, { number: 'desc' }],
@@ -89,8 +56,8 @@ async function main() {
     const input: CaseListInput = { orgId: org.id, advocateId: null, ...filter }
     let after: string | null = null
     for (let i = 0; i < depth; i++) after = (await listCases(ctx, { ...input, after })).next
-    const first = await time(() => listCases(ctx, input))
-    const deep = await time(() => listCases(ctx, { ...input, after }))
+    const first = await time(rounds, () => listCases(ctx, input))
+    const deep = await time(rounds, () => listCases(ctx, { ...input, after }))
     results.push({ name, first, deep, ratioFirst: first.p50 / baseline.p50, ratioDeep: deep.p50 / baseline.p50 })
   }
   const ms = (n: number) => `${n.toFixed(1)} ms`

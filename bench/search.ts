@@ -14,37 +14,20 @@
  * Prints a table; writes the numbers to bench/results/search-<timestamp>.json.
  * Run: node --import tsx bench/search.ts (BENCH_KEEP=1 keeps the organisation; BENCH_ORG=<its slug> measures it again)
  */
-import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createDb } from '../lib/db.ts'
 import { parseEnv } from '../lib/env.ts'
 import { databaseUrlOf } from '../scripts/lib/local-database.ts'
-import { createOrganisation, createUser } from '../services/accounts.server.ts'
 import { parseQueueQuery, queuePage } from '../services/queue.server.ts'
-import { insertTeamAtScale, SCALE } from './case-data.ts'
+import { organisationAtScale, SCALE } from './case-data.ts'
+import { time } from './timing.ts'
 
 const env = parseEnv()
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20)
 const db = createDb(databaseUrlOf(env), { max: 2 })
 const MESSAGES_PER_TICKET = 10
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
-
-async function time(run: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
-  await run() // warm
-  const samples: number[] = []
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now()
-    await run()
-    samples.push(performance.now() - start)
-  }
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95) }
-}
 
 /** Ten messages on each of the organisation's tickets, a tenth of them per statement so progress shows. */
 async function insertMessages(orgId: string) {
@@ -80,26 +63,11 @@ async function insertMessages(orgId: string) {
 
 /** An organisation of its own at scale; answers its id and its admin's. */
 async function setup(): Promise<{ orgId: string; adminId: string }> {
-  const suffix = randomUUID().slice(0, 8)
-  console.log(`setup: ${SCALE.tickets} tickets, ${MESSAGES_PER_TICKET * SCALE.tickets} messages in org bench-${suffix}…`)
-  const org = await createOrganisation(db, { slug: `bench-${suffix}`, name: `Bench ${suffix}` })
-  const person = async (role: 'admin' | 'staff' | 'family', i: number) =>
-    (
-      await createUser(db, {
-        orgSlug: org.slug,
-        role,
-        name: `${role} ${i}`,
-        email: `${role}-${i}-${suffix}@bench.example`,
-        password: randomUUID(),
-      })
-    ).user.id
-  const advocate = await person('staff', 0)
-  const admin = await person('admin', 0)
-  const familyIds = await Promise.all(Array.from({ length: 50 }, (_, i) => person('family', i)))
-  const { defaultDepartmentId } = await db.organisation.findUniqueOrThrow({ where: { id: org.id }, select: { defaultDepartmentId: true } })
-  await insertTeamAtScale(db, { orgId: org.id, familyIds, advocateIds: [advocate, admin], departmentId: defaultDepartmentId! })
+  console.log(`setup: ${SCALE.tickets} tickets, ${MESSAGES_PER_TICKET * SCALE.tickets} messages in an organisation of its own…`)
+  const { org, adminId } = await organisationAtScale(db)
+  console.log(`  organisation ${org.slug}`)
   await insertMessages(org.id)
-  return { orgId: org.id, adminId: admin }
+  return { orgId: org.id, adminId }
 }
 
 /** BENCH_ORG=<slug>: measure an organisation a BENCH_KEEP=1 run left, without setting it up again. */
@@ -113,7 +81,7 @@ async function main() {
   const { orgId, adminId } = process.env.BENCH_ORG ? await kept(process.env.BENCH_ORG) : await setup()
   const page = (q: string) =>
     queuePage({ db }, { orgId, userId: adminId, scope: { kind: 'all' }, query: parseQueueQuery(new URLSearchParams({ q })) })
-  const baseline = await time(() => page(''))
+  const baseline = await time(rounds, () => page(''))
   const searches: [string, string][] = [
     ['a word in every message', 'council'],
     ['a word in a tenth of tickets', 'respite'],
@@ -127,7 +95,7 @@ async function main() {
   const results = []
   for (const [name, q] of searches) {
     const found = await page(q)
-    const timing = await time(() => page(q))
+    const timing = await time(rounds, () => page(q))
     results.push({ name, q, matches: found.counts.open, ...timing, ratio: timing.p50 / baseline.p50 })
   }
   const ms = (n: number) => `${n.toFixed(1)} ms`
