@@ -5,7 +5,7 @@
  * sla-schemas.ts, to keep zod out of the workflow bundle.
  */
 import { z } from 'zod'
-import { CASE_REF_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX } from './limits.ts'
+import { CASE_REF_MAX, CHECKLIST_TITLE_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX } from './limits.ts'
 import { DateTime } from 'luxon'
 import { MAX_ENTRY_MINUTES, parseDuration } from './durations.ts'
 import { tidyTagName } from './tags.ts'
@@ -80,6 +80,15 @@ export function tagName(required = 'Enter a tag') {
     required,
     tooLong: `A tag is at most ${formatLimit(TAG_NAME_MAX)} characters`,
   }).transform(tidyTagName)
+}
+
+/** A checklist item's title: one line, trimmed, 1 to 200 characters. */
+export function checklistTitle(required = 'Name the step') {
+  return requiredText(CHECKLIST_TITLE_MAX, {
+    multiline: false,
+    required,
+    tooLong: `A checklist item is at most ${formatLimit(CHECKLIST_TITLE_MAX)} characters`,
+  })
 }
 
 /** Time spent as people type it ("45", "1h 30m"), read as whole minutes (domain/durations.ts). */

@@ -27,3 +27,6 @@ export function formatLimit(limit: number): string {
 
 /** A tag's name ("Annual review 2026"). */
 export const TAG_NAME_MAX = 60
+
+/** A checklist item's title ("Request the EHCP draft"). */
+export const CHECKLIST_TITLE_MAX = 200

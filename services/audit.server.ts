@@ -1,11 +1,12 @@
 /**
  * The organisation's audit trail of changes outside tickets' lifecycles: who
  * saved or applied an SLA policy, made or revoked an API key, changed a
- * ticket's watchers, tags, time logs or related tickets, the organisation's profile, its team, its
+ * ticket's watchers, tags, time logs, related tickets or checklist, the organisation's profile, its team, its
  * departments or its tags, from the portal, the API or the CLI. Written in the same transaction as the
  * change it records, so neither exists without the other.
  */
 import { coverUntilWords } from '../domain/case-cover.ts'
+import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
 import { formatMinutes } from '../domain/durations.ts'
 import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
@@ -50,6 +51,7 @@ export const AUDIT_ACTIONS = [
   'time.deleted',
   'ticket.linked',
   'ticket.unlinked',
+  ...CHECKLIST_ACTIONS,
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -175,6 +177,8 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
     case 'ticket.unlinked':
       return `unlinked ticket #${Number(data.ticketNumber)} from #${Number(data.otherNumber)}`
     default:
+      if ((CHECKLIST_ACTIONS as readonly string[]).includes(action))
+        return `${describeChecklistChange(action as ChecklistAction, data)} on ticket #${Number(data.ticketNumber)}`
       return action
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The lines a ticket's timeline gains from its plain records: tags put on or
- * taken off, time logged, related tickets linked or unlinked, read from the audit records their services write. The workflow's
+ * taken off, time logged, related tickets linked or unlinked, checklist items changed, read from the audit records their services write. The workflow's
  * own TicketEvent rows are its history; these are merged beside them in the view.
  */
+import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
 import { formatMinutes, TIME_KIND_LABELS, type TimeKind } from '../domain/durations.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
@@ -17,6 +18,7 @@ const TICKET_ACTIONS = [
   // Written once for each ticket of the pair (ticket-links.server.ts), so both timelines show it.
   'ticket.linked',
   'ticket.unlinked',
+  ...CHECKLIST_ACTIONS,
 ] as const satisfies readonly AuditAction[]
 
 export interface HistoryLine {
@@ -43,6 +45,7 @@ export async function ticketHistory(db: Db, ticket: { id: string; orgId: string 
 }
 
 function describe(action: string, data: Record<string, unknown>, who: string): string {
+  if ((CHECKLIST_ACTIONS as readonly string[]).includes(action)) return `${who} ${describeChecklistChange(action as ChecklistAction, data)}`
   const name = String(data.name ?? '')
   const time = formatMinutes(Number(data.minutes ?? 0))
   const kind = typeof data.kind === 'string' && data.kind in TIME_KIND_LABELS ? TIME_KIND_LABELS[data.kind as TimeKind].toLowerCase() : ''

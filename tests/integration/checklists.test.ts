@@ -1,0 +1,136 @@
+/**
+ * Ticket checklists on the real stack: the service keeps positions dense and
+ * audits each change on the ticket's timeline; staff who see the ticket edit
+ * it, restricted staff outside its department and families do not.
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createUser } from '../../services/accounts.server.ts'
+import {
+  addChecklistItem,
+  moveChecklistItem,
+  removeChecklistItem,
+  ticketChecklist,
+  updateChecklistItem,
+} from '../../services/checklists.server.ts'
+import { setMemberDepartments } from '../../services/departments.server.ts'
+import { ticketHistory } from '../../services/ticket-history.server.ts'
+import { createTicket } from '../../services/ticket-creation.server.ts'
+import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { connectToStack, type StackConnection } from '../support/stack.ts'
+
+let stack: StackConnection
+let a: Awaited<ReturnType<typeof createTestOrganisation>>
+let b: Awaited<ReturnType<typeof createTestOrganisation>>
+/** In Tribunals; the restricted advocate works only Annual reviews. */
+let ticket: { id: string; orgId: string; number: number }
+let restricted: { id: string; email: string }
+
+const cli = { actorId: null, via: 'cli' } as const
+
+beforeAll(async () => {
+  stack = await connectToStack()
+  a = await createTestOrganisation(stack.db)
+  b = await createTestOrganisation(stack.db)
+  const [tribunals, reviews] = await Promise.all(
+    ['Tribunals', 'Annual reviews'].map((name, i) =>
+      stack.db.department.create({ data: { orgId: a.org.id, slug: `team-${i}`, name }, select: { id: true } }),
+    ),
+  )
+  const email = `rory-${randomUUID().slice(0, 8)}@test.example`
+  const { user } = await createUser(stack.db, { orgSlug: a.org.slug, role: 'staff', name: 'Rory Reviews', email, password: TEST_PASSWORD })
+  const membership = await stack.db.membership.findFirstOrThrow({ where: { userId: user.id, orgId: a.org.id }, select: { id: true } })
+  await setMemberDepartments(stack.db, { orgId: a.org.id, membershipId: membership.id, departmentIds: [reviews!.id], ...cli })
+  restricted = { id: user.id, email }
+  ticket = await createTicket(stack.context, {
+    orgId: a.org.id,
+    requesterId: a.family.id,
+    departmentId: tribunals!.id,
+    type: 'tribunal',
+    subject: 'Hearing bundle',
+    body: 'Our hearing is in May.',
+  })
+}, 120_000)
+afterAll(async () => {
+  await stack?.close()
+})
+
+const titles = async (audience: 'staff' | 'family' = 'staff') =>
+  (await ticketChecklist(stack.db, ticket.id, audience)).items.map((i) => i.title)
+const positions = async () => (await ticketChecklist(stack.db, ticket.id, 'staff')).items.map((i) => i.position)
+const add = (title: string, staffOnly = false, actorId: string | null = a.advocate.id) =>
+  addChecklistItem(stack.db, { ticket, title, staffOnly, actorId, via: 'portal' })
+
+describe('the checklist service', () => {
+  it('adds, renames, moves, ticks, unticks and removes, keeping positions dense and auditing each change on the timeline', async () => {
+    const first = (await add('  Request the EHCP draft '))!
+    const second = (await add('Book the hearing room', true))!
+    const third = (await add('Send the bundle'))!
+    expect(await titles()).toEqual(['Request the EHCP draft', 'Book the hearing room', 'Send the bundle'])
+    const me = { ticket, actorId: a.advocate.id, via: 'portal' } as const
+
+    expect(await moveChecklistItem(stack.db, { ...me, itemId: third.id, direction: 'up' })).toMatchObject({ status: 'changed' })
+    expect(await moveChecklistItem(stack.db, { ...me, itemId: first.id, direction: 'up' })).toMatchObject({ status: 'unchanged' })
+    expect(await titles()).toEqual(['Request the EHCP draft', 'Send the bundle', 'Book the hearing room'])
+
+    const ticked = await updateChecklistItem(stack.db, { ...me, itemId: first.id, done: true })
+    expect(ticked).toMatchObject({ status: 'changed', item: { done: true, doneBy: { id: a.advocate.id } } })
+    expect((await ticketChecklist(stack.db, ticket.id, 'staff')).progress).toEqual({ done: 1, total: 3 })
+    expect(await updateChecklistItem(stack.db, { ...me, itemId: first.id, done: true })).toMatchObject({ status: 'unchanged' })
+    expect(await updateChecklistItem(stack.db, { ...me, itemId: first.id, done: false })).toMatchObject({
+      status: 'changed',
+      item: { done: false, doneBy: null, doneAt: null },
+    })
+    await updateChecklistItem(stack.db, { ...me, itemId: third.id, title: 'Send the hearing bundle' })
+
+    expect(await removeChecklistItem(stack.db, { ...me, itemId: first.id })).toMatchObject({ status: 'changed' })
+    expect(await titles()).toEqual(['Send the hearing bundle', 'Book the hearing room'])
+    expect(await positions()).toEqual([0, 1])
+    expect(await removeChecklistItem(stack.db, { ...me, itemId: first.id })).toEqual({ status: 'not_found' })
+    expect(second.staffOnly).toBe(true)
+
+    const lines = (await ticketHistory(stack.db, ticket)).map((l) => l.text)
+    expect(lines).toEqual([
+      'Sam Advocate added the checklist item “Request the EHCP draft”',
+      'Sam Advocate added the staff-only checklist item “Book the hearing room”',
+      'Sam Advocate added the checklist item “Send the bundle”',
+      'Sam Advocate moved “Send the bundle” up the checklist',
+      'Sam Advocate ticked “Request the EHCP draft”',
+      'Sam Advocate unticked “Request the EHCP draft”',
+      'Sam Advocate renamed the checklist item “Send the bundle” to “Send the hearing bundle”',
+      'Sam Advocate removed the checklist item “Request the EHCP draft”',
+    ])
+  })
+
+  it('keeps positions dense when two people add and remove at once', async () => {
+    const made = await Promise.all(Array.from({ length: 6 }, (_, i) => add(`Parallel ${i}`)))
+    await Promise.all(made.slice(0, 3).map((item) => removeChecklistItem(stack.db, { ticket, itemId: item!.id, ...cli })))
+    const all = await positions()
+    expect(all).toEqual(all.map((_, i) => i))
+    await Promise.all(made.slice(3).map((item) => removeChecklistItem(stack.db, { ticket, itemId: item!.id, ...cli })))
+  })
+
+  it('hides staff-only items from the family', async () => {
+    expect(await titles('family')).toEqual(['Send the hearing bundle'])
+    expect((await ticketChecklist(stack.db, ticket.id, 'family')).progress).toEqual({ done: 0, total: 1 })
+  })
+
+  it('refuses a blank or overlong title', async () => {
+    await expect(add('   ')).rejects.toThrow()
+    await expect(add('x'.repeat(201))).rejects.toThrow()
+    expect((await add('x'.repeat(200)))!.title).toHaveLength(200)
+  })
+
+  it('lets only staff who see the ticket change it: not restricted staff of another department, not the family, not another organisation', async () => {
+    for (const actorId of [restricted.id, a.family.id, b.admin.id]) {
+      expect(await add('Not theirs', false, actorId)).toBeNull()
+      const [item] = (await ticketChecklist(stack.db, ticket.id, 'staff')).items
+      expect(await updateChecklistItem(stack.db, { ticket, itemId: item!.id, done: true, actorId, via: 'portal' })).toEqual({
+        status: 'not_found',
+      })
+      expect(await removeChecklistItem(stack.db, { ticket, itemId: item!.id, actorId, via: 'portal' })).toEqual({ status: 'not_found' })
+    }
+    expect(await titles()).not.toContain('Not theirs')
+    expect(await add('The admin’s', false, a.admin.id)).not.toBeNull()
+  })
+})
