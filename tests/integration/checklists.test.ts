@@ -16,10 +16,14 @@ import {
 import { setMemberDepartments } from '../../services/departments.server.ts'
 import { ticketHistory } from '../../services/ticket-history.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
+import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { PortalClient, signInOver } from '../support/portal-client.ts'
+import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
+let calls: ReturnType<typeof routeCalls>
 let a: Awaited<ReturnType<typeof createTestOrganisation>>
 let b: Awaited<ReturnType<typeof createTestOrganisation>>
 /** In Tribunals; the restricted advocate works only Annual reviews. */
@@ -30,6 +34,7 @@ const cli = { actorId: null, via: 'cli' } as const
 
 beforeAll(async () => {
   stack = await connectToStack()
+  calls = routeCalls(stack, stack.context)
   a = await createTestOrganisation(stack.db)
   b = await createTestOrganisation(stack.db)
   const [tribunals, reviews] = await Promise.all(
@@ -58,6 +63,14 @@ afterAll(async () => {
 const titles = async (audience: 'staff' | 'family' = 'staff') =>
   (await ticketChecklist(stack.db, ticket.id, audience)).items.map((i) => i.title)
 const positions = async () => (await ticketChecklist(stack.db, ticket.id, 'staff')).items.map((i) => i.position)
+const page = () => `/tickets/${a.org.slug}/${ticket.number}`
+const params = () => ({ orgSlug: a.org.slug, number: String(ticket.number) })
+type Checklist = {
+  progress: { words: string }
+  items: { id: string; title: string; done: boolean; staffOnly: boolean; doneBy: string | null }[]
+}
+const pageChecklist = async (who: { id: string; email: string } = a.advocate) =>
+  ((await calls.load(ticketPage, who, page(), params())).data as { checklist: Checklist }).checklist
 const add = (title: string, staffOnly = false, actorId: string | null = a.advocate.id) =>
   addChecklistItem(stack.db, { ticket, title, staffOnly, actorId, via: 'portal' })
 
@@ -132,5 +145,99 @@ describe('the checklist service', () => {
     }
     expect(await titles()).not.toContain('Not theirs')
     expect(await add('The admin’s', false, a.admin.id)).not.toBeNull()
+  })
+})
+
+describe('the ticket page', () => {
+  it('adds, ticks, unticks, renames, moves and removes through its forms, with progress in words', async () => {
+    for (const item of (await ticketChecklist(stack.db, ticket.id, 'staff')).items)
+      await removeChecklistItem(stack.db, { ticket, itemId: item.id, ...cli })
+    const act = (form: Record<string, string>) => calls.act(ticketPage, a.advocate, page(), form, params())
+    expect((await act({ intent: 'add-checklist-item', title: 'Ask the school for reports' })).status).toBe(302)
+    expect((await act({ intent: 'add-checklist-item', title: 'Check the funding', staffOnly: '1' })).status).toBe(302)
+    let checklist = await pageChecklist()
+    expect(checklist.items.map((i) => [i.title, i.staffOnly])).toEqual([
+      ['Ask the school for reports', false],
+      ['Check the funding', true],
+    ])
+    expect(checklist.progress.words).toBe('0 of 2 done')
+    const [reports, funding] = checklist.items
+
+    expect((await act({ intent: 'tick-checklist-item', itemId: reports!.id, done: '1' })).status).toBe(302)
+    checklist = await pageChecklist()
+    expect(checklist.progress.words).toBe('1 of 2 done')
+    expect(checklist.items[0]).toMatchObject({ done: true, doneBy: 'Sam Advocate' })
+    // An unticked box sends nothing: the item is not done.
+    expect((await act({ intent: 'tick-checklist-item', itemId: reports!.id })).status).toBe(302)
+    expect((await pageChecklist()).progress.words).toBe('0 of 2 done')
+
+    expect((await act({ intent: 'rename-checklist-item', itemId: funding!.id, title: 'Check the LA funding' })).status).toBe(302)
+    expect((await act({ intent: 'move-checklist-item', itemId: funding!.id, direction: 'up' })).status).toBe(302)
+    expect((await pageChecklist()).items.map((i) => i.title)).toEqual(['Check the LA funding', 'Ask the school for reports'])
+    expect((await act({ intent: 'remove-checklist-item', itemId: reports!.id })).status).toBe(302)
+    expect((await pageChecklist()).items.map((i) => i.title)).toEqual(['Check the LA funding'])
+  })
+
+  it('answers bad input with 400 and a message, and an item of another ticket as gone', async () => {
+    const act = (form: Record<string, string>) => calls.act(ticketPage, a.advocate, page(), form, params())
+    for (const title of ['   ', 'x'.repeat(201), 'bell\u0007'])
+      expect((await act({ intent: 'add-checklist-item', title })).status, JSON.stringify(title)).toBe(400)
+    const blank = await act({ intent: 'add-checklist-item', title: '' })
+    expect((blank.data as { fieldErrors: Record<string, string[]> }).fieldErrors.title).toEqual(['Name the step'])
+    expect((await act({ intent: 'move-checklist-item', itemId: randomUUID(), direction: 'sideways' })).status).toBe(400)
+    const gone = await act({ intent: 'tick-checklist-item', itemId: randomUUID(), done: '1' })
+    expect(gone.status).toBe(400)
+    expect(gone.data).toMatchObject({ formError: 'That checklist item is no longer there.' })
+  })
+
+  it('refuses the family (403) and staff who do not see the ticket (404)', async () => {
+    const [item] = (await ticketChecklist(stack.db, ticket.id, 'staff')).items
+    for (const [who, status] of [
+      [a.family, 403],
+      [restricted, 404],
+      [b.admin, 404],
+    ] as const) {
+      for (const form of [
+        { intent: 'add-checklist-item', title: 'Sneaky' } as Record<string, string>,
+        { intent: 'tick-checklist-item', itemId: item!.id, done: '1' },
+        { intent: 'remove-checklist-item', itemId: item!.id },
+      ])
+        expect((await calls.act(ticketPage, who, page(), form, params())).status, `${who.email} ${form.intent}`).toBe(status)
+    }
+    expect((await ticketChecklist(stack.db, ticket.id, 'staff')).items).toEqual([item])
+  })
+})
+
+describe('the family', () => {
+  it('reads the steps that are not staff only, with their state and progress, and never a staff-only one', async () => {
+    for (const item of (await ticketChecklist(stack.db, ticket.id, 'staff')).items)
+      await removeChecklistItem(stack.db, { ticket, itemId: item.id, ...cli })
+    const done = (await add('Send us the school reports'))!
+    await add('Read the draft plan')
+    await add('Check the internal funding note', true)
+    await updateChecklistItem(stack.db, { ticket, itemId: done.id, done: true, actorId: a.advocate.id, via: 'portal' })
+
+    const data = (await calls.load(ticketPage, a.family, page(), params())).data as {
+      role: string
+      checklist: { progress: { words: string }; items: { title: string; done: boolean }[] }
+    }
+    expect(data.role).toBe('family')
+    expect(data.checklist.progress.words).toBe('1 of 2 done')
+    expect(data.checklist.items).toEqual([
+      expect.objectContaining({ title: 'Send us the school reports', done: true }),
+      expect.objectContaining({ title: 'Read the draft plan', done: false }),
+    ])
+    expect(JSON.stringify(data)).not.toContain('internal funding note')
+
+    const client = new PortalClient(stack.stack.webUrl)
+    expect((await signInOver(client, a.family.email, TEST_PASSWORD)).status).toBe(302)
+    const html = (await client.get(page())).body
+    expect(html).toContain('1 of 2 done')
+    expect(html).toContain('Read the draft plan')
+    expect(html).toContain('(not done yet)')
+    expect(html).not.toContain('internal funding note')
+    // No form of the checklist for the family: it is read only.
+    expect(html).not.toContain('tick-checklist-item')
+    expect(html).not.toContain('Sam Advocate')
   })
 })

@@ -122,6 +122,11 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   'delete-time': { intent: 'delete-time', entryId: randomUUID() },
   'link-ticket': { intent: 'link-ticket', number: '1' },
   'unlink-ticket': { intent: 'unlink-ticket', number: '1' },
+  'add-checklist-item': { intent: 'add-checklist-item', title: 'Request the draft', staffOnly: '1' },
+  'rename-checklist-item': { intent: 'rename-checklist-item', itemId: randomUUID(), title: 'Request the draft' },
+  'tick-checklist-item': { intent: 'tick-checklist-item', itemId: randomUUID(), done: '1' },
+  'move-checklist-item': { intent: 'move-checklist-item', itemId: randomUUID(), direction: 'up' },
+  'remove-checklist-item': { intent: 'remove-checklist-item', itemId: randomUUID() },
 }
 
 /** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */

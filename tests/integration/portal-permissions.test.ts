@@ -5,6 +5,7 @@
  * them), someone who sees it but may not change it that way gets 403, and
  * signed-out visitors are sent to sign in.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -327,6 +328,9 @@ describe('the ticket page', () => {
     expect((await familyMay({ intent: 'la-response' })).status).toBe(403)
     expect((await familyMay({ intent: 'link-ticket', number: '1' })).status).toBe(403)
     expect((await familyMay({ intent: 'unlink-ticket', number: '1' })).status).toBe(403)
+    expect((await familyMay({ intent: 'add-checklist-item', title: 'Mine now' })).status).toBe(403)
+    expect((await familyMay({ intent: 'tick-checklist-item', itemId: randomUUID(), done: '1' })).status).toBe(403)
+    expect((await familyMay({ intent: 'remove-checklist-item', itemId: randomUUID() })).status).toBe(403)
     expect((await familyMay({ intent: 'assign', assigneeId: a.family.id })).status).toBe(403)
     // Staff may take a ticket themselves, not hand it to someone else.
     expect((await act(ticketPage, a.advocate, path_, { intent: 'assign', assigneeId: a.admin.id }, ticketParams())).status).toBe(403)

@@ -25,6 +25,7 @@ export type Permission =
   | 'tag:ticket:org'
   | 'log-time:ticket:org'
   | 'link:ticket:org'
+  | 'checklist:ticket:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -54,6 +55,8 @@ const STAFF = [
   'log-time:ticket:org',
   // Relating two tickets they both see, as any of the team (ticket-links.server.ts checks both).
   'link:ticket:org',
+  // The steps of a ticket they see: any of the team adds, ticks or removes them (checklists.server.ts checks the ticket).
+  'checklist:ticket:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

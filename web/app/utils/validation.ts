@@ -8,6 +8,7 @@ import { TIME_KINDS } from '../../../domain/durations.ts'
 import {
   CalendarDateSchema,
   caseRef,
+  checklistTitle,
   DurationSchema,
   EmailSchema,
   messageBody,
@@ -173,6 +174,31 @@ const RelatedNumber = z
 export const LinkTicketSchema = z.object({ intent: z.literal('link-ticket'), number: RelatedNumber })
 export const UnlinkTicketSchema = z.object({ intent: z.literal('unlink-ticket'), number: RelatedNumber })
 
+const ChecklistItemId = z.uuid({ error: 'Unknown checklist item' })
+/** A checkbox: ticked sends "1", unticked sends nothing. */
+const Ticked = z
+  .literal('1', { error: 'Tick the box or leave it' })
+  .optional()
+  .transform((v) => v === '1')
+export const AddChecklistItemSchema = z.object({
+  intent: z.literal('add-checklist-item'),
+  title: checklistTitle(),
+  staffOnly: Ticked,
+})
+export const RenameChecklistItemSchema = z.object({
+  intent: z.literal('rename-checklist-item'),
+  itemId: ChecklistItemId,
+  title: checklistTitle(),
+})
+/** The item's own checkbox and its button: the box as sent is the state it should have. */
+export const TickChecklistItemSchema = z.object({ intent: z.literal('tick-checklist-item'), itemId: ChecklistItemId, done: Ticked })
+export const MoveChecklistItemSchema = z.object({
+  intent: z.literal('move-checklist-item'),
+  itemId: ChecklistItemId,
+  direction: z.enum(['up', 'down'], { error: 'Say which way to move it' }),
+})
+export const RemoveChecklistItemSchema = z.object({ intent: z.literal('remove-checklist-item'), itemId: ChecklistItemId })
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
@@ -196,6 +222,11 @@ export const TicketActionSchema = z.discriminatedUnion(
     DeleteTimeSchema,
     LinkTicketSchema,
     UnlinkTicketSchema,
+    AddChecklistItemSchema,
+    RenameChecklistItemSchema,
+    TickChecklistItemSchema,
+    MoveChecklistItemSchema,
+    RemoveChecklistItemSchema,
   ],
   { error: 'Unknown action' },
 )

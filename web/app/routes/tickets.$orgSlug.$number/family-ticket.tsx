@@ -9,7 +9,7 @@ import { MessageList, useFormState } from './conversation.tsx'
 import type { FamilyData } from './types.ts'
 
 export function FamilyTicket({ data }: { data: FamilyData }) {
-  const { ticket, messages, attachments, submissionToken } = data
+  const { ticket, messages, attachments, submissionToken, checklist } = data
   const reply = useFormState('reply')
   const reopen = useFormState('reopen')
   return (
@@ -85,6 +85,41 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
           </Form>
         ) : null}
       </Card>
+      {checklist.items.length ? (
+        <Card aria-labelledby="checklist-heading">
+          <CardTitle id="checklist-heading">Checklist</CardTitle>
+          <p className="mt-2 text-slate-800">
+            <span className="font-semibold">{checklist.progress.words}</span>: the steps your advocate is working through.
+          </p>
+          <ul className="mt-3 space-y-2" aria-label="Checklist steps">
+            {checklist.items.map((item) => (
+              <li key={item.id} className="flex items-start gap-2 text-slate-900">
+                <span aria-hidden="true" className={item.done ? 'text-emerald-700' : 'text-slate-500'}>
+                  {item.done ? '✓' : '○'}
+                </span>
+                <span className="min-w-0 break-words">
+                  {item.title}{' '}
+                  <span className="text-sm text-slate-600">
+                    {item.done ? (
+                      <>
+                        (done
+                        {item.doneAt ? (
+                          <>
+                            , <DateTime value={item.doneAt} />
+                          </>
+                        ) : null}
+                        )
+                      </>
+                    ) : (
+                      '(not done yet)'
+                    )}
+                  </span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
       <section aria-labelledby="conversation-heading" className="space-y-4">
         <h2 id="conversation-heading" className="text-lg font-semibold text-slate-900">
           Conversation

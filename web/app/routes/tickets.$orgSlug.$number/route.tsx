@@ -26,6 +26,13 @@ import {
   type Handled,
   type TicketActionArgs,
 } from './actions.server.ts'
+import {
+  handleAddChecklistItem,
+  handleMoveChecklistItem,
+  handleRemoveChecklistItem,
+  handleRenameChecklistItem,
+  handleTickChecklistItem,
+} from './checklist.server.ts'
 import { FamilyTicket } from './family-ticket.tsx'
 import { handleLinkTicket, handleUnlinkTicket } from './related.server.ts'
 import { StaffTicket } from './staff-ticket.tsx'
@@ -43,8 +50,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     access.role === 'family'
       ? await familyTicketData(context, access)
       : await staffTicketData(context, access, new URL(request.url).searchParams)
-  // One token per creating form: the reply, and (staff) logging time.
-  return { ...page, submissionToken: newSubmissionToken(), timeToken: newSubmissionToken() }
+  // One token per creating form: the reply, and (staff) logging time and adding a checklist item.
+  return { ...page, submissionToken: newSubmissionToken(), timeToken: newSubmissionToken(), checklistToken: newSubmissionToken() }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -73,13 +80,17 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if ('response' in handled) return handled.response
     return respond(context, request, access, command.intent, handled.result, handled.success, values)
   }
-  // A reply, a note or logged time is made once per rendered form; the other commands set a state, which a repeat cannot set twice.
+  // A reply, a note, logged time or a checklist item is made once per rendered form; the other commands set a state, which a repeat cannot set twice.
   const once = ONCE_FORMS[command.intent]
   if (!once) return act()
   return submitOnce(context, request, upload.formData, { form: once, actorId: access.user.id }, act)
 }
 
-const ONCE_FORMS: Partial<Record<Intent, string>> = { reply: 'ticket-reply', 'log-time': 'ticket-time' }
+const ONCE_FORMS: Partial<Record<Intent, string>> = {
+  reply: 'ticket-reply',
+  'log-time': 'ticket-time',
+  'add-checklist-item': 'ticket-checklist',
+}
 
 function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handled> {
   switch (command.intent) {
@@ -115,6 +126,16 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleLinkTicket(args, command)
     case 'unlink-ticket':
       return handleUnlinkTicket(args, command)
+    case 'add-checklist-item':
+      return handleAddChecklistItem(args, command)
+    case 'rename-checklist-item':
+      return handleRenameChecklistItem(args, command)
+    case 'tick-checklist-item':
+      return handleTickChecklistItem(args, command)
+    case 'move-checklist-item':
+      return handleMoveChecklistItem(args, command)
+    case 'remove-checklist-item':
+      return handleRemoveChecklistItem(args, command)
     case 'reopen':
       return handleReopen(args)
   }

@@ -15,6 +15,7 @@ import {
   TagsCard,
   WatchersCard,
 } from './staff-side-cards.tsx'
+import { ChecklistCard } from './checklist-card.tsx'
 import { RelatedCard } from './related-card.tsx'
 import { TimeCard } from './time-card.tsx'
 import type { StaffData } from './types.ts'
@@ -44,6 +45,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
     timeToken,
     time,
     related,
+    checklist,
+    checklistToken,
   } = data
   return (
     <div className="space-y-6">
@@ -185,6 +188,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
               </p>
             ) : null}
           </Card>
+
+          {permissions.checklist ? <ChecklistCard checklist={checklist} checklistToken={checklistToken} /> : null}
 
           <section aria-labelledby="conversation-heading" className="space-y-4">
             <h2 id="conversation-heading" className="text-lg font-semibold text-slate-900">

@@ -22,6 +22,7 @@ import { ticketHistory } from '../../../../services/ticket-history.server.ts'
 import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
+import { ticketChecklistView } from './checklist.server.ts'
 import { ticketRelated } from './related.server.ts'
 import { ticketTime } from './time.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
@@ -80,8 +81,12 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
     }),
     markNotificationsRead(ctx, access.user.id, access.ticket.id),
   ])
-  const [laDates, coverNotices] = await Promise.all([familyLaDates(ctx, access.ticket.id), coverNoticesForFamily(ctx.db, ticket.caseId)])
   const tz = ticket.org.timezone
+  const [laDates, coverNotices, checklist] = await Promise.all([
+    familyLaDates(ctx, access.ticket.id),
+    coverNoticesForFamily(ctx.db, ticket.caseId),
+    ticketChecklistView(ctx, access, tz),
+  ])
   const base = `/tickets/${ticket.org.slug}/${ticket.number}`
   const now = Date.now()
   const canReopen =
@@ -111,6 +116,11 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
       coverNotices,
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
+    // Read only, without the staff-only items (checklist.server.ts).
+    checklist: {
+      progress: checklist.progress,
+      items: checklist.items.map((item) => ({ id: item.id, title: item.title, done: item.done, doneAt: item.doneAt })),
+    },
     messages: messages.map((m) => ({
       id: m.id,
       body: m.body,
@@ -192,24 +202,26 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       : null
 
   const chosenReply = search.get('savedReply')
-  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time, related] = await Promise.all([
-    advocateLoads(ctx.db, access.ticket.orgId),
-    assignmentOpensCase(ctx.db, access.ticket),
-    ticketWatchers(ctx.db, access.ticket.id),
-    savedReplies(ctx.db, access.ticket.orgId),
-    chosenReply ? savedReply(ctx.db, access.ticket.orgId, chosenReply) : null,
-    // Archived ones too, for the timeline's names; only active ones are offered.
-    ctx.db.department.findMany({
-      where: { orgId: access.ticket.orgId },
-      orderBy: { name: 'asc' },
-      select: { id: true, name: true, archivedAt: true },
-    }),
-    ticketTags(ctx.db, access.ticket.id),
-    organisationTags(ctx.db, access.ticket.orgId),
-    ticketHistory(ctx.db, access.ticket),
-    ticketTime(ctx, access, ticket.org.timezone),
-    ticketRelated(ctx, access, ticket.org.slug),
-  ])
+  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time, related, checklist] =
+    await Promise.all([
+      advocateLoads(ctx.db, access.ticket.orgId),
+      assignmentOpensCase(ctx.db, access.ticket),
+      ticketWatchers(ctx.db, access.ticket.id),
+      savedReplies(ctx.db, access.ticket.orgId),
+      chosenReply ? savedReply(ctx.db, access.ticket.orgId, chosenReply) : null,
+      // Archived ones too, for the timeline's names; only active ones are offered.
+      ctx.db.department.findMany({
+        where: { orgId: access.ticket.orgId },
+        orderBy: { name: 'asc' },
+        select: { id: true, name: true, archivedAt: true },
+      }),
+      ticketTags(ctx.db, access.ticket.id),
+      organisationTags(ctx.db, access.ticket.orgId),
+      ticketHistory(ctx.db, access.ticket),
+      ticketTime(ctx, access, ticket.org.timezone),
+      ticketRelated(ctx, access, ticket.org.slug),
+      ticketChecklistView(ctx, access, tz),
+    ])
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
   const names = new Map<string, string>(loads.map((m) => [m.userId, m.name]))
   names.set(ticket.requesterId, ticket.requester.name)
@@ -350,6 +362,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     tagSuggestions: orgTags.filter((t) => !tags.some((mine) => mine.id === t.id)).map((t) => t.name),
     time,
     related,
+    checklist,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
@@ -373,6 +386,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       tag: can('tag:ticket:org'),
       logTime: can('log-time:ticket:org'),
       link: can('link:ticket:org'),
+      checklist: can('checklist:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
