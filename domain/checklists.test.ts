@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checklistProgress, describeChecklistChange, progressWords } from './checklists.ts'
+import { checklistProgress, describeChecklistChange, progressLabel, progressWords } from './checklists.ts'
 
 describe('checklist progress', () => {
   it('counts the done items of all of them, in words', () => {
@@ -7,6 +7,8 @@ describe('checklist progress', () => {
     expect(progress).toEqual({ done: 2, total: 3 })
     expect(progressWords(progress)).toBe('2 of 3 done')
     expect(progressWords(checklistProgress([]))).toBe('0 of 0 done')
+    expect(progressLabel(progress)).toBe('2 of 3 checklist items done')
+    expect(progressLabel({ done: 0, total: 1 })).toBe('0 of 1 checklist item done')
   })
 })
 

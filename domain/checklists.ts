@@ -29,6 +29,11 @@ export function progressWords({ done, total }: ChecklistProgress): string {
   return `${done} of ${total} done`
 }
 
+/** The queue's "3/5" in words, for those who do not see it: "3 of 5 checklist items done". */
+export function progressLabel({ done, total }: ChecklistProgress): string {
+  return `${done} of ${total} checklist ${total === 1 ? 'item' : 'items'} done`
+}
+
 /** What a change did, after who did it: "ticked “Request the draft”". */
 export function describeChecklistChange(action: ChecklistAction, data: Record<string, unknown>): string {
   const title = `“${String(data.title ?? '')}”`

@@ -167,6 +167,9 @@ export interface QueueRow {
   departmentName: string | null
   /** Its tags' names, A to Z. */
   tags: string[]
+  /** Its checklist's items, staff-only ones too, and how many are done (0 of 0: it has none). */
+  checklistTotal: number
+  checklistDone: number
   /** While searching: the newest message with the words, marked (ticket-search.server.ts passagePieces). */
   passage: string | null
 }
@@ -248,11 +251,17 @@ export function queueSql(input: {
              r."name" AS "familyName", a."name" AS "assigneeName", d."name" AS "departmentName",
              ARRAY(SELECT g."name" FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId"
                    WHERE tt."ticketId" = t."id" ORDER BY g."key") AS "tags",
+             k."total" AS "checklistTotal", k."done" AS "checklistDone",
              ${query.filters.q ? passageSql({ text: query.filters.q, searcher: 'staff' }) : Prisma.sql`NULL::text`} AS "passage"
       FROM (${page}) t
       JOIN "User" r ON r."id" = t."requesterId"
       LEFT JOIN "User" a ON a."id" = t."assigneeId"
       LEFT JOIN "Department" d ON d."id" = t."departmentId"
+      -- Counted per row of the page (50 at most), through ChecklistItem_ticketId_position_idx.
+      LEFT JOIN LATERAL (
+        SELECT count(*)::int AS "total", (count(*) FILTER (WHERE c."done"))::int AS "done"
+        FROM "ChecklistItem" c WHERE c."ticketId" = t."id"
+      ) k ON true
       ORDER BY ${orderBy(sort, scanDir)}`
   const counts = Prisma.sql`
       SELECT t."status", count(*) AS "count" FROM "Ticket" t

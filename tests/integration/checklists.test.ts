@@ -16,6 +16,7 @@ import {
 import { setMemberDepartments } from '../../services/departments.server.ts'
 import { ticketHistory } from '../../services/ticket-history.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
+import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { PortalClient, signInOver } from '../support/portal-client.ts'
@@ -239,5 +240,27 @@ describe('the family', () => {
     // No form of the checklist for the family: it is read only.
     expect(html).not.toContain('tick-checklist-item')
     expect(html).not.toContain('Sam Advocate')
+  })
+})
+
+describe('the staff queue', () => {
+  it('shows each ticket’s progress, staff-only items counted, as 1/3 with its words for screen readers; none without a checklist', async () => {
+    const bare = await createTicket(stack.context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      type: 'general',
+      subject: 'No steps here',
+      body: 'Just a question.',
+    })
+    const answer = await calls.load(queue, a.admin, `/staff/tickets?view=all&org=${a.org.slug}`)
+    const rows = (answer.data as { tickets: { number: number; checklist: { done: number; total: number } | null }[] }).tickets
+    expect(rows.find((t) => t.number === ticket.number)?.checklist).toEqual({ done: 1, total: 3 })
+    expect(rows.find((t) => t.number === bare.number)?.checklist).toBeNull()
+
+    const client = new PortalClient(stack.stack.webUrl)
+    expect((await signInOver(client, a.admin.email, TEST_PASSWORD)).status).toBe(302)
+    const html = (await client.get(`/staff/tickets?view=all&org=${a.org.slug}`)).body
+    expect(html).toContain('1 of 3 checklist items done')
+    expect(html).toMatch(/1<!-- -->\/<!-- -->3|1\/3/)
   })
 })

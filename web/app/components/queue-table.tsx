@@ -4,6 +4,7 @@
  * as links. Both are links and GET pages only, so they work without JavaScript.
  */
 import { Link } from '@remix-run/react'
+import { progressLabel, type ChecklistProgress } from '../../../domain/checklists.ts'
 import type { TicketStatus } from '../../../domain/ticket.ts'
 import type { QueueSort, SortDirection } from '../../../services/queue-query.server.ts'
 import type { FormattedDate } from '../utils/format.ts'
@@ -27,6 +28,8 @@ export interface QueueTicket {
   markers: readonly { text: string; tone: 'violet' | 'sky' | 'teal' }[]
   /** The team's tags on it (never shown to families). */
   tags: readonly string[]
+  /** Its checklist's progress, when it has one. */
+  checklist: ChecklistProgress | null
   /** While searching: the words found in its newest matching message. */
   passage: readonly PassagePiece[] | null
   priority: string
@@ -84,7 +87,7 @@ function Arrow({ active, dir }: { active: boolean; dir: SortDirection }) {
 }
 
 function Markers({ ticket }: { ticket: QueueTicket }) {
-  if (!ticket.markers.length && !ticket.tags.length) return null
+  if (!ticket.markers.length && !ticket.tags.length && !ticket.checklist) return null
   return (
     <span className="mt-1 flex flex-wrap gap-1">
       {ticket.markers.map((m) => (
@@ -92,6 +95,14 @@ function Markers({ ticket }: { ticket: QueueTicket }) {
           {m.text}
         </Marker>
       ))}
+      {ticket.checklist ? (
+        <Marker tone="slate">
+          <span aria-hidden="true">
+            ☑ {ticket.checklist.done}/{ticket.checklist.total}
+          </span>
+          <span className="sr-only">{progressLabel(ticket.checklist)}</span>
+        </Marker>
+      ) : null}
       {ticket.tags.length ? <span className="sr-only">Tags:</span> : null}
       {ticket.tags.map((tag) => (
         <Marker key={`tag-${tag}`} tone="slate">

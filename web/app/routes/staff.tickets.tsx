@@ -121,6 +121,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         ...(t.caseRef !== null && open ? [{ text: 'Case open', tone: 'teal' as const }] : []),
       ],
       tags: t.tags,
+      checklist: t.checklistTotal ? { done: t.checklistDone, total: t.checklistTotal } : null,
       passage: t.passage ? passagePieces(t.passage) : null,
       priority: PRIORITY_LABELS[t.priority],
       urgent: t.priority === 'urgent',
