@@ -19,6 +19,7 @@ import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult }
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
 import { addTicketTag } from '../services/tags.server.ts'
 import { linkTickets } from '../services/ticket-links.server.ts'
+import { addChecklistItem, updateChecklistItem } from '../services/checklists.server.ts'
 import { logTime } from '../services/time-entries.server.ts'
 import type { TimeKind } from '../domain/durations.ts'
 
@@ -217,6 +218,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoTeam(ctx, { orgId: org.id, people }, report)
   await seedDemoTagsAndTime(ctx.db, org.id, admin.id)
   await seedDemoLink(ctx.db, org.id, admin.id, report)
+  await seedDemoChecklist(ctx.db, org.id, report)
   await seedDemoTimelines(ctx, report)
 }
 
@@ -307,6 +309,26 @@ async function seedDemoLink(db: Db, orgId: string, adminId: string, report: (lin
   )
   await linkTickets(db, { ticket: tribunal!, otherNumber: refusal!.number, actorId: adminId, via: 'cli' })
   report(`#${tribunal!.number} linked to #${refusal!.number}`)
+}
+
+/** The tribunal ticket's steps: two done, one for the team only. */
+const DEMO_CHECKLIST: { title: string; done: boolean; staffOnly: boolean }[] = [
+  { title: 'Send us the decision letter', done: true, staffOnly: false },
+  { title: 'Gather the school reports', done: true, staffOnly: false },
+  { title: 'Check the case law on section F', done: false, staffOnly: true },
+  { title: 'Send the evidence bundle to the tribunal', done: false, staffOnly: false },
+]
+
+async function seedDemoChecklist(db: Db, orgId: string, report: (line: string) => void): Promise<void> {
+  const ticket = await db.ticket.findFirstOrThrow({
+    where: { orgId, subject: 'Tribunal hearing date set: we need help with the bundle' },
+    select: { id: true, orgId: true, number: true },
+  })
+  for (const step of DEMO_CHECKLIST) {
+    const item = await addChecklistItem(db, { ticket, title: step.title, staffOnly: step.staffOnly, actorId: null, via: 'cli' })
+    if (item && step.done) await updateChecklistItem(db, { ticket, itemId: item.id, done: true, actorId: null, via: 'cli' })
+  }
+  report(`#${ticket.number} has a checklist: 2 of 4 done, one step staff only`)
 }
 
 const HOUR_MS = 3_600_000

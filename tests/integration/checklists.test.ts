@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '../../services/accounts.server.ts'
+import { createApiKey } from '../../services/api-keys.server.ts'
 import {
   addChecklistItem,
   moveChecklistItem,
@@ -262,5 +263,42 @@ describe('the staff queue', () => {
     const html = (await client.get(`/staff/tickets?view=all&org=${a.org.slug}`)).body
     expect(html).toContain('1 of 3 checklist items done')
     expect(html).toMatch(/1<!-- -->\/<!-- -->3|1\/3/)
+  })
+})
+
+describe('resolving with unfinished items', () => {
+  it('asks in the portal first, and resolves on the second submit with confirm=1', async () => {
+    const act = (form: Record<string, string>) => calls.act(ticketPage, a.admin, page(), form, params())
+    const asked = await act({ intent: 'change-status', status: 'resolved' })
+    expect(asked.status).toBe(409)
+    expect(asked.data).toMatchObject({ confirm: '2 checklist items are not done yet. Resolve the ticket anyway?' })
+    expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).not.toBe('resolved')
+    expect((await act({ intent: 'change-status', status: 'resolved', confirm: '1' })).status).toBe(302)
+    const view = (await calls.load(ticketPage, a.admin, page(), params())).data as { ticket: { status: string } }
+    expect(view.ticket.status).toBe('resolved')
+  })
+
+  it('answers 409 checklist_incomplete over the API unless force is true', async () => {
+    const open = await createTicket(stack.context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      type: 'general',
+      subject: 'Resolve me',
+      body: 'Thanks.',
+    })
+    await addChecklistItem(stack.db, { ticket: open, title: 'Not yet', staffOnly: false, ...cli })
+    const key = (await createApiKey(stack.db, { orgId: a.org.id, name: 'Checklists', createdById: a.admin.id, via: 'cli' })).key
+    const post = async (body: unknown) => {
+      const response = await fetch(`${stack.stack.webUrl}/api/v1/tickets/${open.number}/status`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      return { status: response.status, body: (await response.json()) as { error?: { code: string } } }
+    }
+    const actor = { email: a.admin.email }
+    const refused = await post({ status: 'resolved', actor })
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'checklist_incomplete' } } })
+    expect((await post({ status: 'resolved', actor, force: true })).status).toBe(200)
   })
 })

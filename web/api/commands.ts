@@ -12,6 +12,7 @@ import {
   postMessage,
   recordLaResponse,
 } from '../../services/ticket-commands.server.ts'
+import { unfinishedChecklistItems } from '../../services/checklists.server.ts'
 import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import {
@@ -45,15 +46,25 @@ const changeStatusRoute = defineRoute({
   summary: 'Change a ticket’s status',
   description:
     'The same rules as the portal: only the transitions the ticket allows now (409 with the reason otherwise). ' +
-    'With `pending_la`, `laDeadline` records when the local authority must answer.',
+    'With `pending_la`, `laDeadline` records when the local authority must answer. ' +
+    'Resolving a ticket whose checklist has items not done yet is refused with 409 `checklist_incomplete`, unless the body sends `force: true`.',
   params: TicketNumberParams,
   body: ChangeStatusBody,
   responses: ticketAnswers,
   links: ticketAnswerLinks,
-  errors: COMMAND_ERRORS,
+  errors: { ...COMMAND_ERRORS, 409: [...COMMAND_ERRORS[409], 'checklist_incomplete'] },
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
     const actor = await requiredActor(ctx, row, body.actor)
+    if (body.status === 'resolved' && !body.force) {
+      const unfinished = await unfinishedChecklistItems(ctx.db, row.id)
+      if (unfinished)
+        throw new ApiError(
+          409,
+          'checklist_incomplete',
+          `${unfinished} of the ticket’s checklist items are not done; send force: true to resolve it anyway.`,
+        )
+    }
     const laDeadline = body.laDeadline === undefined ? undefined : new Date(body.laDeadline)
     const result = await throughTicketGate(row.id, () =>
       changeStatus(ctx, { ticket: row, actor, status: body.status, reason: body.reason, laDeadline }),

@@ -224,6 +224,10 @@ export const ChangeStatusBody = z
       .optional()
       .describe('Why, in words the family may see on the timeline.'),
     laDeadline: Instant.optional().describe('Only with `pending_la`: when the local authority must answer by.'),
+    force: z
+      .boolean()
+      .optional()
+      .describe('Resolve even though the ticket’s checklist has items not done yet (refused with 409 `checklist_incomplete` otherwise).'),
     actor: ActorField,
   })
   // The ticket rules refuse a deadline with any other status (422); the document says so.

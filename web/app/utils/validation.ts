@@ -107,6 +107,11 @@ export const ChangeStatusSchema = z.object({
     .union([z.literal(''), LocalDate])
     .optional()
     .transform((v) => (v ? v : undefined)),
+  // The second submit of "Resolve anyway", after the page said the checklist is unfinished.
+  confirm: z
+    .literal('1', { error: 'Confirm or go back' })
+    .optional()
+    .transform((v) => v === '1'),
 })
 
 /** An admin's "Override capacity" checkbox: present (ticked) or absent. */

@@ -22,6 +22,7 @@ import {
 } from '../../../../services/ticket-commands.server.ts'
 import { maySeeTicketById } from '../../../../services/ticket-access.server.ts'
 import { addTicketTag, removeTicketTag } from '../../../../services/tags.server.ts'
+import { unfinishedChecklistItems } from '../../../../services/checklists.server.ts'
 import { deleteTimeEntry, logTime, updateTimeEntry } from '../../../../services/time-entries.server.ts'
 import { formatMinutes } from '../../../../domain/durations.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
@@ -132,6 +133,22 @@ export async function handleChangeStatus(
     laDeadline = await laDeadlineOf(context, access, command.laDeadline)
     if (!laDeadline || laDeadline.getTime() < Date.now())
       return { response: invalid(command.intent, { laDeadline: ['The LA deadline must be today or later'] }, values) }
+  }
+  if (command.status === 'resolved' && !command.confirm) {
+    const unfinished = await unfinishedChecklistItems(context.db, access.ticket.id)
+    if (unfinished)
+      return {
+        response: data<ActionData>(
+          {
+            intent: command.intent,
+            fieldErrors: {},
+            formError: null,
+            values,
+            confirm: `${unfinished === 1 ? '1 checklist item is' : `${unfinished} checklist items are`} not done yet. Resolve the ticket anyway?`,
+          },
+          { status: 409 },
+        ),
+      }
   }
   const result = await changeStatus(context, { ticket: access.ticket, actor, status: command.status, reason: command.reason, laDeadline })
   return { result, success: ({ view }) => `Status changed to ${STATUS_LABELS[view.status]}.${laDeadline ? ' LA deadline recorded.' : ''}` }

@@ -14,6 +14,7 @@ export function useFormState(intent: Intent) {
     fieldErrors: mine?.fieldErrors ?? ({} as FieldErrors),
     formError: mine?.formError ?? null,
     values: mine?.values ?? ({} as Record<string, string>),
+    confirm: mine && 'confirm' in mine ? (mine.confirm ?? null) : null,
     submitting: navigation.state === 'submitting' && navigation.formData?.get('intent') === intent,
   }
 }

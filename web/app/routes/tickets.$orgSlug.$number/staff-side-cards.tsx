@@ -17,6 +17,12 @@ export function StatusCard({ ticket, transitions }: Pick<StaffData, 'ticket' | '
         <Form method="post" className="space-y-4" key={ticket.status} noValidate>
           <input type="hidden" name="intent" value="change-status" />
           {status.formError ? <Alert kind="error">{status.formError}</Alert> : null}
+          {status.confirm ? (
+            <>
+              <Alert kind="info">{status.confirm}</Alert>
+              <input type="hidden" name="confirm" value="1" />
+            </>
+          ) : null}
           <SelectField
             label="New status"
             name="status"
@@ -38,7 +44,7 @@ export function StatusCard({ ticket, transitions }: Pick<StaffData, 'ticket' | '
             />
           ) : null}
           <TextField label="Reason" name="reason" defaultValue={status.values.reason} errors={status.fieldErrors.reason} required={false} />
-          <Button disabled={status.submitting}>Change status</Button>
+          <Button disabled={status.submitting}>{status.confirm ? 'Resolve anyway' : 'Change status'}</Button>
         </Form>
       ) : (
         <p className="text-slate-700">A closed ticket cannot change status.</p>

@@ -4,7 +4,14 @@ import type { FieldErrors, TicketAction } from '../../utils/validation.ts'
 import type { loader } from './route.tsx'
 
 export type Intent = TicketAction['intent']
-export type ActionData = { intent: Intent; fieldErrors: FieldErrors; formError: string | null; values: Record<string, string> }
+export type ActionData = {
+  intent: Intent
+  fieldErrors: FieldErrors
+  formError: string | null
+  values: Record<string, string>
+  /** The question to confirm by sending the form again with confirm=1 (resolving with an unfinished checklist). */
+  confirm?: string
+}
 
 export type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>
 export type FamilyData = Extract<LoaderData, { role: 'family' }>
