@@ -4,6 +4,7 @@
  * best. An assignment that would open a new case for an advocate at capacity is
  * refused unless an admin overrides it, which the audit trail records.
  */
+import { sameChild } from '../domain/case.ts'
 import type { TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
@@ -72,13 +73,36 @@ export async function advocateLoad(db: Tx, input: { orgId: string; userId: strin
 }
 
 /**
- * Whether assigning the ticket to `advocateId` opens a case in their name: it
- * has none yet, and no case carries its outside reference. A ticket already in
- * a case (anyone's) joins it, so it costs no capacity.
+ * Whether assigning the ticket to `advocateId` gives them a case they do not
+ * hold (null: anyone but its case's advocate). A ticket with no case, and no
+ * case carrying its outside reference, opens one. A ticket in someone else's
+ * open case takes that case along, or leaves it for theirs for the same family
+ * and child (docs/decisions/014-a-ticket-takes-its-case.md): only joining a case
+ * they hold already costs no capacity.
  */
-export async function assignmentOpensCase(db: Tx, ticket: { id: string }): Promise<boolean> {
-  const row = await db.ticket.findUnique({ where: { id: ticket.id }, select: { orgId: true, caseId: true, caseRef: true } })
-  if (!row || row.caseId) return false
+export async function assignmentOpensCase(db: Tx, ticket: { id: string }, advocateId: string | null): Promise<boolean> {
+  const row = await db.ticket.findUnique({
+    where: { id: ticket.id },
+    select: {
+      orgId: true,
+      caseRef: true,
+      requesterId: true,
+      childName: true,
+      case: { select: { id: true, advocateId: true, status: true } },
+    },
+  })
+  if (!row) return false
+  if (row.case) {
+    if (row.case.status === 'closed' || row.case.advocateId === advocateId) return false
+    if (advocateId === null) return true
+    const others = await db.ticket.count({ where: { caseId: row.case.id, id: { not: ticket.id }, status: { not: 'closed' } } })
+    if (!others) return true
+    const theirs = await db.case.findMany({
+      where: { orgId: row.orgId, familyId: row.requesterId, advocateId, status: { not: 'closed' } },
+      select: { childName: true },
+    })
+    return !theirs.some((c) => sameChild(c.childName, row.childName))
+  }
   if (!row.caseRef) return true
   return !(await db.case.findUnique({ where: { orgId_caseRef: { orgId: row.orgId, caseRef: row.caseRef } }, select: { id: true } }))
 }
@@ -86,8 +110,8 @@ export async function assignmentOpensCase(db: Tx, ticket: { id: string }): Promi
 export type CapacityCheck = { status: 'ok' } | { status: 'overridden'; load: AdvocateLoad } | { status: 'at_capacity'; message: string }
 
 /**
- * May a new case go to `advocateId`? A ticket's assignment opens one only when
- * the ticket has no case yet; a case opened on its own always does. Refused at
+ * May a new case go to `advocateId`? A ticket's assignment gives them one as
+ * assignmentOpensCase says; a case opened on its own always does. Refused at
  * capacity unless `override` comes from an admin of the organisation.
  */
 export async function checkCapacity(
@@ -102,7 +126,7 @@ export async function checkCapacity(
 ): Promise<CapacityCheck> {
   const load = await advocateLoad(db, { orgId: input.orgId, userId: input.advocateId })
   if (!load?.atCapacity) return { status: 'ok' }
-  if (input.opening !== 'case' && !(await assignmentOpensCase(db, input.opening.ticket))) return { status: 'ok' }
+  if (input.opening !== 'case' && !(await assignmentOpensCase(db, input.opening.ticket, input.advocateId))) return { status: 'ok' }
   const atCapacity = `${load.name} is at capacity (${describeLoad(load)})`
   const anyway = input.opening === 'case' ? 'to open the case anyway' : 'to assign anyway'
   if (!input.override) return { status: 'at_capacity', message: `${atCapacity}: an admin can override capacity ${anyway}.` }

@@ -95,6 +95,40 @@ describe('an advocate at capacity', () => {
     ).toMatchObject({ actorId: org.admin.id, data: { userId: org.advocate.id, ticketNumber: other.number, activeCases: 1, capacity: 1 } })
   })
 
+  it('is refused a colleague’s case that would follow its ticket to them, unless an admin overrides it', async () => {
+    // Cleo holds a case; Pat, at capacity, would take it along with its only ticket (decision 014).
+    const colleague = async (name: string) =>
+      (
+        await createUser(stack.db, {
+          orgSlug: org.org.slug,
+          role: 'staff',
+          name,
+          email: `${name.split(' ')[0]!.toLowerCase()}-${org.org.slug}@test.example`,
+          password: TEST_PASSWORD,
+        })
+      ).user
+    const [cleo, pat] = [await colleague('Cleo Colleague'), await colleague('Pat Full')]
+    await capacityOf(pat.id, 0)
+    const ticket = await request((await family('Ash Family')).id, 'Held by a colleague', 'Ash')
+    expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: cleo.id })).toMatchObject({ status: 'applied' })
+    const { caseId } = await eventually(async () => {
+      const row = await ticketRow(ticket.id)
+      expect(row.caseId).not.toBeNull()
+      return row
+    })
+    const advocateOfCase = async () =>
+      (await stack.db.case.findUniqueOrThrow({ where: { id: caseId! }, select: { advocateId: true } })).advocateId
+    expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: pat.id })).toMatchObject({
+      status: 'refused',
+      code: 'at_capacity',
+    })
+    expect(await advocateOfCase()).toBe(cleo.id)
+    expect(await assign(stack.context, { ticket, actor: org.admin, assigneeId: pat.id, override: true })).toMatchObject({
+      status: 'applied',
+    })
+    await eventually(async () => expect(await advocateOfCase()).toBe(pat.id))
+  })
+
   it('is answered 409 at_capacity by the API unless an admin actor says override: true', async () => {
     const ticket = await request(org.otherFamily.id, 'Through the API', 'Noor')
     const refused = await apiAssign(ticket.number, { assignee: { email: org.advocate.email } })

@@ -21,6 +21,8 @@ export interface CaseOverviewData {
   canReopen: boolean
   /** Seen as its cover: where the case stands is not theirs to change. */
   coverOnly: boolean
+  /** The newest handover note to the case's advocate, if any. */
+  handover: { from: string | null; author: string | null; note: string; at: FormattedDate } | null
   people: { id: string; name: string }[]
   actions: {
     id: string
@@ -54,6 +56,7 @@ export function CaseOverview({ data }: { data: CaseOverviewData }) {
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
       <div className="min-w-0 space-y-6">
+        {data.handover ? <HandoverCard handover={data.handover} /> : null}
         <NextActions data={data} />
       </div>
       <div className="space-y-6">
@@ -73,6 +76,18 @@ export function CaseOverview({ data }: { data: CaseOverviewData }) {
         <TimelineCard timeline={data.timeline} />
       </div>
     </div>
+  )
+}
+
+function HandoverCard({ handover }: { handover: NonNullable<CaseOverviewData['handover']> }) {
+  return (
+    <SideCard title={handover.from ? `Handover from ${handover.from}` : 'Handover note'} id="case-handover-heading">
+      <p className="text-sm whitespace-pre-line text-slate-900">{handover.note}</p>
+      <p className="text-sm text-slate-600">
+        {handover.author ? `${handover.author}, ` : null}
+        <DateTime value={handover.at} />
+      </p>
+    </SideCard>
   )
 }
 

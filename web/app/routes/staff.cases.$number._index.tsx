@@ -17,6 +17,7 @@ import {
 } from '../../../services/case-commands.server.ts'
 import { coverUntilWords } from '../../../domain/case-cover.ts'
 import { caseCovers } from '../../../services/case-cover.server.ts'
+import { caseHandovers } from '../../../services/case-handovers.server.ts'
 import { getCasePage } from '../../../services/case-reads.server.ts'
 import { CaseOverview, type CaseOverviewActionData } from '../components/case-overview.tsx'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
@@ -29,11 +30,12 @@ import { CaseActionSchema, formValues, parseForm, type CaseAction } from '../uti
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCaseAccess(context, request, params)
-  const [kase, people, org, covers] = await Promise.all([
+  const [kase, people, org, covers, handovers] = await Promise.all([
     getCasePage(context, { orgId: access.case.orgId, number: access.case.number }),
     peopleWhoMaySeeCase(context.db, access.case),
     context.db.organisation.findUniqueOrThrow({ where: { id: access.case.orgId }, select: { timezone: true } }),
     caseCovers(context.db, { caseId: access.case.id }),
+    caseHandovers(context.db, access.case.id),
   ])
   if (!kase) throw new Response('Case not found', { status: 404 })
   const tz = org.timezone
@@ -46,6 +48,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const when = (iso: unknown) => (typeof iso === 'string' || iso instanceof Date ? formatDateTime(iso, tz).text : null)
   const closed = kase.status === 'closed'
   const openTickets = kase.tickets.filter((t) => t.status !== 'closed').length
+  // The note left for whoever holds the case now comes first (the Team tab keeps them all).
+  const handover = kase.advocate ? handovers.find((h) => h.to?.id === kase.advocate!.id) : undefined
   return {
     submissionToken: newSubmissionToken(),
     status: { value: kase.status, label: CASE_STATUS_LABELS[kase.status] },
@@ -53,6 +57,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     closeReason: kase.closeReason,
     closedAt: kase.closedAt && formatDateTime(kase.closedAt, tz),
     coverOnly: access.coverOnly,
+    handover: handover
+      ? {
+          from: handover.from?.name ?? null,
+          author: handover.author?.name ?? null,
+          note: handover.note,
+          at: formatDateTime(handover.createdAt, tz),
+        }
+      : null,
     transitions: CASE_STATUS_TRANSITIONS[kase.status].map((s) => ({ value: s, label: CASE_STATUS_LABELS[s] })),
     openTickets,
     canReopen: closed && openTickets > 0,

@@ -205,7 +205,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
   const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time, related, checklist] =
     await Promise.all([
       advocateLoads(ctx.db, access.ticket.orgId),
-      assignmentOpensCase(ctx.db, access.ticket),
+      assignmentOpensCase(ctx.db, access.ticket, null),
       ticketWatchers(ctx.db, access.ticket.id),
       savedReplies(ctx.db, access.ticket.orgId),
       chosenReply ? savedReply(ctx.db, access.ticket.orgId, chosenReply) : null,
@@ -350,7 +350,10 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       .sort((a, b) => a.instant - b.instant)
       .map(({ instant: _instant, ...line }) => line),
     transitions: allowedTransitions(status).map((s) => ({ value: s, label: STATUS_LABELS[s] })),
-    team: can('assign:ticket:any') ? loads.map((m) => ({ ...m, load: describeLoad(m) })) : [],
+    team: can('assign:ticket:any')
+      ? // The case's own advocate joins their case: no capacity to override for them.
+        loads.map((m) => ({ ...m, atCapacity: m.atCapacity && m.userId !== ticket.case?.advocateId, load: describeLoad(m) }))
+      : [],
     opensCase,
     departments: departments
       .filter((d) => d.archivedAt === null || d.id === ticket.department.id)
