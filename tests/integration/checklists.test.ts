@@ -302,3 +302,50 @@ describe('resolving with unfinished items', () => {
     expect((await post({ status: 'resolved', actor, force: true })).status).toBe(200)
   })
 })
+
+describe('the API', () => {
+  it('reads, adds, ticks, renames and removes items; another organisation’s key and a restricted actor find nothing', async () => {
+    const own = await createTicket(stack.context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      type: 'ehcp',
+      subject: 'By API',
+      body: 'Hello.',
+    })
+    const keyOf = async (org: typeof a) =>
+      (await createApiKey(stack.db, { orgId: org.org.id, name: 'Checklist API', createdById: org.admin.id, via: 'cli' })).key
+    const [key, otherKey] = [await keyOf(a), await keyOf(b)]
+    const call = async (method: string, route: string, body?: unknown, withKey = key) => {
+      const response = await fetch(`${stack.stack.webUrl}/api/v1/tickets/${own.number}/checklist${route}`, {
+        method,
+        headers: { Authorization: `Bearer ${withKey}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      return { status: response.status, body: (await response.json()) as any }
+    }
+    const added = await call('POST', '', { title: '  Ask the school for the SENCo report ', staffOnly: true })
+    expect(added).toMatchObject({
+      status: 201,
+      body: { item: { title: 'Ask the school for the SENCo report', staffOnly: true, done: false } },
+    })
+    const itemId = added.body.item.id as string
+    await call('POST', '', { title: 'Send the family the draft' })
+    expect(
+      (await call('PATCH', `/${itemId}`, { done: true, title: 'Ask the school for the SENCo and OT reports' })).body.item,
+    ).toMatchObject({
+      done: true,
+      title: 'Ask the school for the SENCo and OT reports',
+      doneBy: 'Ada Admin',
+    })
+    expect((await call('GET', '')).body).toMatchObject({ progress: { done: 1, total: 2 } })
+    expect(await call('PATCH', `/${itemId}`, { done: true })).toMatchObject({ status: 200, body: { item: { done: true } } })
+    expect((await call('POST', '', { title: '   ' })).status).toBe(400)
+    expect((await call('GET', '', undefined, otherKey)).status).toBe(404)
+    expect((await call('PATCH', `/${itemId}`, { done: false }, otherKey)).status).toBe(404)
+    expect((await call('GET', `?actor=${encodeURIComponent(restricted.email)}`)).status).toBe(404)
+    expect((await call('PATCH', `/${randomUUID()}`, { done: true })).status).toBe(404)
+    const removed = await call('DELETE', `/${itemId}`)
+    expect(removed).toMatchObject({ status: 200, body: { items: [{ title: 'Send the family the draft', position: 0 }] } })
+    expect((await call('DELETE', `/${itemId}`)).status).toBe(404)
+  })
+})

@@ -1,5 +1,6 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
 import { caseCommandRoutes } from './case-commands.ts'
+import { checklistRoutes } from './checklist.ts'
 import { caseCoverRoutes } from './case-cover.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
@@ -21,6 +22,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...caseCoverRoutes,
   ...departmentRoutes,
   ...tagRoutes,
+  ...checklistRoutes,
   ...timeEntryRoutes,
   ...relatedRoutes,
   ...settingsRoutes,
