@@ -63,7 +63,7 @@ let key: string
 let schemathesis: string
 let workDir: string
 let filesBefore: Set<string>
-const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '', coverId: '' }
+const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '', coverId: '', itemIds: [] as string[] }
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
   const multipart = body instanceof FormData
@@ -125,6 +125,9 @@ beforeAll(async () => {
   // A stage for every LA deadline, so an exception names a deadline the case has.
   for (const stage of ['assessment_requested', 'draft_plan_issued', 'annual_review_held', 'decision_letter_received'])
     await api('POST', '/cases/EHC-2026-0042/stages', { stage, date: '2026-11-02' })
+  // Checklist items on #1, so changing and removing one reaches real ones (each removal uses one up).
+  for (const title of ['Ask for the decision letter', 'Book the interpreter', 'Send the bundle'])
+    seeded.itemIds.push((await api('POST', `/tickets/${withCase.ticket.number}/checklist`, { title })).item.id)
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
   seeded.attachmentId = posted.message.attachments[0].id
 
@@ -179,6 +182,7 @@ departments = ${values([seeded.department])}
 cases = ${values(['EHC-2026-0042'])}
 actions = ${values([seeded.actionId])}
 covers = ${values([seeded.coverId])}
+items = ${values(seeded.itemIds)}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
@@ -186,17 +190,20 @@ covers = ${values([seeded.coverId])}
 "path.caseRef" = { dictionary = "cases", probability = 0.9 }
 "path.actionId" = { dictionary = "actions", probability = 0.9 }
 "path.coverId" = { dictionary = "covers", probability = 0.9 }
+"path.itemId" = { dictionary = "items", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
 "body.advocate.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }
 "body.author.email" = { dictionary = "people", probability = 0.8 }
 "body.department" = { dictionary = "departments", probability = 0.8 }
 
-# An exception is recorded once, then answers 409 no_change: a phase that comes after every one is
-# recorded (or after the case closed) has nothing left to accept, and its few 404s for made-up case
-# references are not missing data. Its answers are still checked like every other operation's.
+# Operations whose data a run uses up or rarely reaches, so a phase can have nothing left to accept
+# and its few 404s for made-up references read as missing data: an exception is recorded once (then
+# 409 no_change, or the case closed); a checklist item removed once is gone (the stateful phase adds
+# fresh ones through the links); cover takes an admin actor, and the examples' actor is staff (403).
+# Their answers are still checked like every other operation's.
 [[operations]]
-include-operation-id = ["recordDeadlineException"]
+include-operation-id = ["recordDeadlineException", "changeChecklistItem", "removeChecklistItem", "addCaseCover"]
 warnings = false
 
 [[operations]]

@@ -252,6 +252,8 @@ const API_BODIES: Record<string, unknown> = {
   linkCase: { caseRef: 'CASE-1' },
   recordLaResponse: {},
   addTicketTag: { name: 'Tribunal prep' },
+  addChecklistItem: { title: 'Ask the school' },
+  changeChecklistItem: { done: true },
   createTimeEntry: { minutes: 30, workedOn: '2026-12-01', kind: 'call' },
   updateTimeEntry: { minutes: 30 },
   linkTicket: { ticket: 1 },
@@ -289,6 +291,7 @@ describe('the API', () => {
           .replace('{attachmentId}', file)
           .replace('{tag}', 'Tribunal%20prep')
           .replace('{id}', randomUUID())
+          .replace('{itemId}', randomUUID())
           .replace('{other}', '1')
       const groups = route.path.includes('{attachmentId}')
         ? [

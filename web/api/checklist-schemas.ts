@@ -1,9 +1,9 @@
 /** The schemas of the checklist operations (checklist.ts). */
 import { z } from 'zod'
-import { checklistTitle } from '../../domain/input-schemas.ts'
-import { ActorField, Email, EXAMPLE_PEOPLE, InstantOut, TicketNumberParam } from './schemas.ts'
+import { CHECKLIST_TITLE_MAX } from '../../domain/limits.ts'
+import { ActorField, Email, EXAMPLE_PEOPLE, InstantOut, line, TicketNumberParam } from './schemas.ts'
 
-const Title = checklistTitle().meta({ examples: ['Ask the school for the SENCo report'] })
+const Title = line(CHECKLIST_TITLE_MAX, ['Ask the school for the SENCo report'])
 
 export const ChecklistItemParams = z.strictObject({ number: TicketNumberParam, itemId: z.uuid() })
 
