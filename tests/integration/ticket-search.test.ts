@@ -90,6 +90,14 @@ describe('staff', () => {
 })
 
 describe('families', () => {
+  it('read a passage from what was said to them only, never from a newer internal note', async () => {
+    // "the" is in every message; the internal note is the newest of them.
+    const [found] = await familySearch(a.family, 'the')
+    const text = found!.passage!.map((p) => p.text).join('')
+    expect(text).toContain('occupational therapy report')
+    expect(text).not.toContain('quartermaster')
+  })
+
   it('find their own request by what was said to them', async () => {
     const found = await familySearch(a.family, 'occupational therapy')
     expect(numbers(found)).toEqual([searched.number])
@@ -109,4 +117,11 @@ it('stops matching a message once it is erased', async () => {
   await stack.db.message.delete({ where: { id: note.id } })
   expect(numbers(await staffSearch(a.advocate, a.org, 'quartermaster'))).toEqual([])
   expect(numbers(await staffSearch(a.advocate, a.org, 'occupational'))).toEqual([searched.number])
+})
+
+it('reads an edited message again', async () => {
+  const reply = await stack.db.message.findFirstOrThrow({ where: { ticketId: searched.id, body: { contains: 'occupational' } } })
+  await stack.db.message.update({ where: { id: reply.id }, data: { body: 'We will chase the audiology report this week.' } })
+  expect(numbers(await staffSearch(a.advocate, a.org, 'audiology'))).toEqual([searched.number])
+  expect(numbers(await staffSearch(a.advocate, a.org, 'occupational'))).toEqual([])
 })
