@@ -7,7 +7,7 @@
  * organisation narrows the same index. The staff queue (queue.server.ts) and the
  * family's own requests (familyTicketSearch) share these predicates.
  */
-import { Prisma } from '../generated/prisma/client.ts'
+import { Prisma, type Priority, type SlaState, type TicketStatus, type TicketType } from '../generated/prisma/client.ts'
 import type { ServiceContext } from './context.ts'
 import { prefixTsQuery, searchWords, ticketNumberIn } from './queue-query.server.ts'
 
@@ -115,4 +115,54 @@ export async function familyTicketSearch(
     FROM "Ticket" t
     WHERE t."requesterId" = ${input.requesterId}::uuid AND ${matches}
     ORDER BY t."lastActivityAt" DESC, t."id" DESC LIMIT ${input.take}`
+}
+
+/** The plain filters a ticket list combines with a search (AND). */
+export interface TicketListFilters {
+  status?: TicketStatus
+  slaState?: SlaState
+  type?: TicketType
+  priority?: Priority
+  tagKey?: string
+  updatedSince?: Date
+  /** null: unassigned only. */
+  assigneeId?: string | null
+}
+
+export interface TicketListHit {
+  id: string
+  passage: string | null
+}
+
+/**
+ * One page of an organisation's tickets, oldest update first (the API's order, to
+ * follow changes), strictly after `after`, each with the passage a search matched
+ * by. Without search text it is the filters alone.
+ */
+export async function ticketListPage(
+  ctx: Pick<ServiceContext, 'db'>,
+  input: { orgId: string; filters: TicketListFilters; text?: string; after: { at: Date; number: number } | null; take: number },
+): Promise<TicketListHit[]> {
+  const { filters, orgId } = input
+  const where = [Prisma.sql`t."orgId" = ${orgId}::uuid`]
+  if (filters.status) where.push(Prisma.sql`t."status" = ${filters.status}::"TicketStatus"`)
+  if (filters.slaState) where.push(Prisma.sql`t."slaState" = ${filters.slaState}::"SlaState"`)
+  if (filters.type) where.push(Prisma.sql`t."type" = ${filters.type}::"TicketType"`)
+  if (filters.priority) where.push(Prisma.sql`t."priority" = ${filters.priority}::"Priority"`)
+  if (filters.tagKey)
+    where.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId" WHERE tt."ticketId" = t."id" AND g."orgId" = ${orgId}::uuid AND g."key" = ${filters.tagKey})`,
+    )
+  if (filters.updatedSince) where.push(Prisma.sql`t."lastActivityAt" >= ${filters.updatedSince.toISOString()}::timestamp`)
+  if (filters.assigneeId === null) where.push(Prisma.sql`t."assigneeId" IS NULL`)
+  else if (filters.assigneeId) where.push(Prisma.sql`t."assigneeId" = ${filters.assigneeId}::uuid`)
+  if (input.after)
+    where.push(Prisma.sql`(t."lastActivityAt", t."number") > (${input.after.at.toISOString()}::timestamp, ${input.after.number}::int)`)
+  const text = input.text?.trim() ?? ''
+  if (text) where.push(searchPredicate({ orgId, text, searcher: 'staff', form: 'gather' }) ?? Prisma.sql`FALSE`)
+  const passage = text ? passageSql({ text, searcher: 'staff' }) : Prisma.sql`NULL::text`
+  return await ctx.db.$queryRaw<TicketListHit[]>`
+    SELECT t."id", ${passage} AS "passage" FROM "Ticket" t
+    WHERE ${Prisma.join(where, ' AND ')}
+    ORDER BY t."lastActivityAt" ASC, t."number" ASC LIMIT ${input.take}`
 }

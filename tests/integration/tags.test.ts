@@ -24,6 +24,7 @@ import { caughtMailTo } from '../support/mail-catcher.ts'
 import { PortalClient, signInOver } from '../support/portal-client.ts'
 import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
+import { apiClient } from '../support/api-client.ts'
 
 let stack: StackConnection
 let calls: ReturnType<typeof routeCalls>
@@ -67,14 +68,7 @@ const page = (t = ticket) => `/tickets/${a.org.slug}/${t.number}`
 const params = (t = ticket) => ({ orgSlug: a.org.slug, number: String(t.number) })
 const names = async (t = ticket) => (await ticketTags(stack.db, t.id)).map((tag) => tag.name)
 
-async function api(key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.stack.webUrl}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as any }
-}
+const api = (...call: Parameters<ReturnType<typeof apiClient>>) => apiClient(stack.stack.webUrl)(...call)
 
 describe('tags on a ticket', () => {
   it('joins names that differ only in case or spacing, and audits each change', async () => {

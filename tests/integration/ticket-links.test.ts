@@ -16,6 +16,7 @@ import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
+import { apiClient } from '../support/api-client.ts'
 
 type Ref = { id: string; orgId: string; number: number }
 
@@ -80,14 +81,7 @@ type StaffPage = { related: { number: number; status: string; relation: string; 
 const staffPage = async (t: Ref, person: { id: string } = a.advocate) =>
   (await calls.load(ticketPage, person, page(t), params(t))).data as StaffPage
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.stack.webUrl}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${keyA}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as any }
-}
+const api = (method: string, path: string, body?: unknown) => apiClient(stack.stack.webUrl)(keyA, method, path, body)
 
 describe('linking from the ticket page', () => {
   it('links by number: both tickets list the other with its status, both timelines say so; unlinking removes it from both', async () => {

@@ -8,9 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as myTickets from '../../web/app/routes/my.tickets.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
+import { createApiKey } from '../../services/api-keys.server.ts'
 import { addTicketTag } from '../../services/tags.server.ts'
 import { linkCase, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
+import { apiClient } from '../support/api-client.ts'
 import { createTestOrganisation } from '../support/fixtures.ts'
 import { routeCalls, type Person } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
@@ -20,6 +22,8 @@ let calls: ReturnType<typeof routeCalls>
 let a: Awaited<ReturnType<typeof createTestOrganisation>>
 let b: Awaited<ReturnType<typeof createTestOrganisation>>
 let searched: { id: string; number: number }
+let keyA: string
+let keyB: string
 
 type Found = { number: number; passage: { text: string; matched: boolean }[] | null }
 
@@ -66,6 +70,8 @@ beforeAll(async () => {
     type: 'ehcp',
     body: 'The paperwork about the quartermaster panel went missing too.',
   })
+  keyA = (await createApiKey(stack.db, { orgId: a.org.id, name: 'Search', createdById: a.admin.id, via: 'cli' })).key
+  keyB = (await createApiKey(stack.db, { orgId: b.org.id, name: 'Search', createdById: b.admin.id, via: 'cli' })).key
 })
 afterAll(() => stack?.close())
 
@@ -86,6 +92,63 @@ describe('staff', () => {
   it('never find another organisation’s ticket by its words', async () => {
     expect(numbers(await staffSearch(b.advocate, b.org, 'speech therapist'))).toEqual([])
     expect(numbers(await staffSearch(a.advocate, a.org, 'missing'))).toEqual([])
+  })
+})
+
+describe('the API', () => {
+  const api = (key: string, path: string) => apiClient(stack.stack.webUrl)(key, 'GET', path)
+  const listed = (body: { tickets: Found[] }) => numbers(body.tickets)
+
+  it('finds a ticket by what was said, with the passage, combined with the other filters', async () => {
+    const found = await api(keyA, `/tickets?q=${encodeURIComponent('quartermaster')}`)
+    expect(found.status).toBe(200)
+    expect(listed(found.body)).toEqual([searched.number])
+    const passage = found.body.tickets[0].passage as Found['passage']
+    expect(passage!.filter((p) => p.matched).map((p) => p.text.toLowerCase())).toEqual(['quartermaster'])
+    expect(listed((await api(keyA, '/tickets?q=quartermaster&type=ehcp&tag=tribunal%20prep')).body)).toEqual([searched.number])
+    expect(listed((await api(keyA, '/tickets?q=quartermaster&type=dla')).body)).toEqual([])
+    expect(listed((await api(keyA, '/tickets?q=quartermaster&assignee=none&status=resolved')).body)).toEqual([])
+  })
+
+  it('gives a null passage to a ticket found by its subject, and none without q', async () => {
+    const bySubject = await api(keyA, '/tickets?q=annual')
+    expect(bySubject.body.tickets.map((t: { number: number; passage: unknown }) => [t.number, t.passage])).toEqual([
+      [searched.number, null],
+    ])
+    expect((await api(keyA, '/tickets')).body.tickets[0]).not.toHaveProperty('passage')
+  })
+
+  it('pages a search by the cursor, oldest update first, each ticket once', async () => {
+    for (const subject of ['School transport', 'Respite hours'])
+      await createTicket(stack.context, {
+        orgId: a.org.id,
+        requesterId: a.otherFamily.id,
+        subject,
+        type: 'general',
+        body: `About the ${subject}.`,
+      })
+    const everyone = await api(keyA, '/tickets?limit=100')
+    const all = listed(everyone.body)
+    expect(all.length).toBeGreaterThan(1)
+    const seen: number[] = []
+    let cursor: string | null = null
+    do {
+      const page = await api(keyA, `/tickets?q=the&limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+      expect(page.status).toBe(200)
+      seen.push(...listed(page.body))
+      cursor = page.body.nextCursor
+    } while (cursor)
+    expect(seen).toEqual(all.filter((n) => seen.includes(n)))
+    expect(new Set(seen).size).toBe(seen.length)
+    expect(seen).toContain(searched.number)
+  })
+
+  it('never finds another organisation’s words, and refuses a search that is not a line', async () => {
+    expect(listed((await api(keyB, '/tickets?q=speech%20therapist')).body)).toEqual([])
+    expect(listed((await api(keyA, '/tickets?q=missing')).body)).toEqual([])
+    const refused = await api(keyA, `/tickets?q=${encodeURIComponent('two\nlines')}`)
+    expect(refused.status).toBe(400)
+    expect(refused.body.error.code).toBe('invalid_request')
   })
 })
 

@@ -17,6 +17,7 @@ import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { PortalClient, signInOver } from '../support/portal-client.ts'
 import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
+import { apiClient } from '../support/api-client.ts'
 
 let stack: StackConnection
 let calls: ReturnType<typeof routeCalls>
@@ -68,14 +69,7 @@ const params = () => ({ orgSlug: a.org.slug, number: String(ticket.number) })
 type StaffTime = { time: { total: string; today: string; entries: { id: string; duration: string; canChange: boolean }[] } }
 const staffTime = async (who: { id: string }) => ((await calls.load(ticketPage, who, page(), params())).data as StaffTime).time
 
-async function api(key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.stack.webUrl}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: (await response.json()) as any }
-}
+const api = (...call: Parameters<ReturnType<typeof apiClient>>) => apiClient(stack.stack.webUrl)(...call)
 
 describe('on the ticket page', () => {
   it('logs "1h 30m" for today, totals it, and says so on the timeline', async () => {

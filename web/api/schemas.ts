@@ -201,6 +201,12 @@ export const ListTicketsQuery = z.strictObject({
   priority: EnumFilter(PRIORITIES),
   tag: TagName.optional().describe('Only tickets with this tag (by name, in any case).'),
   updatedSince: Instant.optional().describe('Only tickets updated at or after this instant.'),
+  q: line(200, ['occupational therapy'])
+    .optional()
+    .describe(
+      'Words to search for (each may be the start of a word): the subject, child, case reference, family’s name, tags, ' +
+        'a ticket number, and what was said in messages and internal notes. Combines with the other filters.',
+    ),
   cursor: z.string().max(500).optional().describe('`nextCursor` from the previous page.'),
   // 1 to 100, up to three digits with leading zeros: the pattern says it all, so the document does too.
   limit: z
@@ -383,9 +389,24 @@ export const PendingTicketEnvelope = z
   })
   .meta({ id: 'PendingTicketEnvelope' })
 
+export const PassagePieceSchema = z
+  .object({ text: z.string(), matched: z.boolean().describe('One of the searched words.') })
+  .meta({ id: 'PassagePiece' })
+
 export const TicketListSchema = z
   .object({
-    tickets: z.array(TicketSchema).describe('Oldest update first.'),
+    tickets: z
+      .array(
+        TicketSchema.extend({
+          passage: Nullable(z.array(PassagePieceSchema))
+            .optional()
+            .describe(
+              'With `q`: a short passage of the newest message or internal note that has the words, as pieces, ' +
+                'the matched ones marked; null when the ticket matched by something else.',
+            ),
+        }).meta({ id: 'TicketListItem' }),
+      )
+      .describe('Oldest update first.'),
     nextCursor: Nullable(z.string()).describe('Pass as `cursor` for the next page; null on the last page.'),
   })
   .meta({ id: 'TicketList' })

@@ -5,11 +5,11 @@
  * organisation's ticket does not exist here) and calls the services.
  */
 import { z } from 'zod'
-import type { Prisma } from '../../generated/prisma/client.ts'
 import { tagKey } from '../../domain/tags.ts'
 import { AccountError } from '../../services/accounts.server.ts'
 import { assignToFamilysAdvocate } from '../../services/auto-assignment.server.ts'
 import { createTicket, TicketServiceError, type CreatedTicket } from '../../services/ticket-creation.server.ts'
+import { passagePieces, ticketListPage } from '../../services/ticket-search.server.ts'
 import { ApiError, invalidRequest } from './errors.ts'
 import { idempotently, type RecordResource } from './idempotency.ts'
 import { presentView, ticketFromRow, ticketRowSelect } from './present.ts'
@@ -190,34 +190,46 @@ const listTicketsRoute = defineRoute({
   errors: { 400: ['invalid_request'] },
   async handle(ctx, { query }) {
     const limit = query.limit ?? 50
-    const where: Prisma.TicketWhereInput = { orgId: ctx.principal.orgId }
-    if (query.status) where.status = query.status
-    if (query.slaState) where.slaState = query.slaState
-    if (query.type) where.type = query.type
-    if (query.priority) where.priority = query.priority
-    if (query.tag) where.tags = { some: { tag: { orgId: ctx.principal.orgId, key: tagKey(query.tag) } } }
-    if (query.updatedSince) where.lastActivityAt = { gte: new Date(query.updatedSince) }
-    if (query.assignee === 'none') where.assigneeId = null
+    const orgId = ctx.principal.orgId
+    let assigneeId: string | null | undefined
+    if (query.assignee === 'none') assigneeId = null
     else if (query.assignee) {
       const assignee = await ctx.db.user.findUnique({ where: { email: query.assignee }, select: { id: true } })
       if (!assignee) return { status: 200, body: { tickets: [], nextCursor: null } }
-      where.assigneeId = assignee.id
+      assigneeId = assignee.id
     }
-    if (query.cursor) {
-      const after = decodeCursor(query.cursor)
-      where.OR = [{ lastActivityAt: { gt: after.at } }, { lastActivityAt: after.at, number: { gt: after.number } }]
-    }
-    const rows = await ctx.db.ticket.findMany({
-      where,
-      orderBy: [{ lastActivityAt: 'asc' }, { number: 'asc' }],
+    const hits = await ticketListPage(ctx, {
+      orgId,
+      filters: {
+        status: query.status,
+        slaState: query.slaState,
+        type: query.type,
+        priority: query.priority,
+        tagKey: query.tag === undefined ? undefined : tagKey(query.tag),
+        updatedSince: query.updatedSince === undefined ? undefined : new Date(query.updatedSince),
+        assigneeId,
+      },
+      text: query.q,
+      after: query.cursor ? decodeCursor(query.cursor) : null,
       take: Math.min(limit, LIST_LIMIT_MAX) + 1,
-      select: ticketRowSelect,
     })
-    const page = rows.slice(0, limit)
+    const pageHits = hits.slice(0, limit)
+    const rows = await ctx.db.ticket.findMany({ where: { orgId, id: { in: pageHits.map((hit) => hit.id) } }, select: ticketRowSelect })
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    const page = pageHits.flatMap((hit) => {
+      const row = byId.get(hit.id)
+      return row ? [{ row, passage: hit.passage }] : []
+    })
     const last = page[page.length - 1]
     return {
       status: 200,
-      body: { tickets: page.map(ticketFromRow), nextCursor: rows.length > limit && last ? encodeCursor(last) : null },
+      body: {
+        tickets: page.map(({ row, passage }) => ({
+          ...ticketFromRow(row),
+          ...(query.q === undefined ? {} : { passage: passage === null ? null : passagePieces(passage) }),
+        })),
+        nextCursor: hits.length > limit && last ? encodeCursor(last.row) : null,
+      },
     }
   },
 })
