@@ -67,10 +67,20 @@ function html(element: ReactNode): string {
   return `<!doctype html>${renderToStaticMarkup(element)}`
 }
 
-export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
-  const { title, action } = NOTICE_MAIL_TEMPLATES[mail.kind]
-  const subject = `[#${mail.ticketNumber}] ${title}`
-  const signature = `${mail.orgName}, through Caseway`
+/** A notice as a mail: greeting, the in-app text, one button to where it happened. */
+function renderNotice(notice: {
+  subject: string
+  recipientName: string
+  text: string
+  action: string
+  url: string
+  orgName: string
+  settingsUrl: string
+  /** Answering the mail adds to the ticket (tickets only). */
+  repliable: boolean
+}): MailContent {
+  const { subject, action, url } = notice
+  const signature = `${notice.orgName}, through Caseway`
   const why = 'You get this mail because of your notification settings'
   return {
     subject,
@@ -79,34 +89,45 @@ export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
         title={subject}
         footnote={
           <>
-            {signature}. {why}: <a href={mail.settingsUrl}>change what comes by email</a>.
+            {signature}. {why}: <a href={notice.settingsUrl}>change what comes by email</a>.
           </>
         }
       >
-        {mail.repliable && <p style={footer}>{REPLY_MARKER}</p>}
-        <p>Hello {mail.recipientName},</p>
-        <p>{mail.text}</p>
+        {notice.repliable && <p style={footer}>{REPLY_MARKER}</p>}
+        <p>Hello {notice.recipientName},</p>
+        <p>{notice.text}</p>
         <p>
-          <a href={mail.ticketUrl} style={button}>
+          <a href={url} style={button}>
             {action}
           </a>
         </p>
-        <p style={footer}>Or open this address: {mail.ticketUrl}</p>
+        <p style={footer}>Or open this address: {url}</p>
       </Layout>,
     ),
     text: [
-      ...(mail.repliable ? [REPLY_MARKER, 'You can answer this mail: your reply is added to the request.', ''] : []),
-      `Hello ${mail.recipientName},`,
+      ...(notice.repliable ? [REPLY_MARKER, 'You can answer this mail: your reply is added to the request.', ''] : []),
+      `Hello ${notice.recipientName},`,
       '',
-      mail.text,
+      notice.text,
       '',
-      `${action}: ${mail.ticketUrl}`,
+      `${action}: ${url}`,
       '',
       '-- ',
-      `${signature}. ${why}: ${mail.settingsUrl}`,
+      `${signature}. ${why}: ${notice.settingsUrl}`,
       '',
     ].join('\n'),
   }
+}
+
+export function renderTicketNotice(mail: TicketNoticeMail): MailContent {
+  const { title, action } = NOTICE_MAIL_TEMPLATES[mail.kind]
+  return renderNotice({
+    ...mail,
+    subject: `[#${mail.ticketNumber}] ${title}`,
+    action,
+    url: mail.ticketUrl,
+    repliable: mail.repliable === true,
+  })
 }
 
 export interface CaseNoticeMail {
@@ -129,42 +150,7 @@ const CASE_NOTICE_TITLES: Record<CaseNotification['kind'], string> = {
 /** A notice about a case (to its staff only), linking to the case page; replies by mail are for tickets, so none here. */
 export function renderCaseNotice(mail: CaseNoticeMail): MailContent {
   const subject = `[${mail.caseRef}] ${CASE_NOTICE_TITLES[mail.kind]}`
-  const signature = `${mail.orgName}, through Caseway`
-  const why = 'You get this mail because of your notification settings'
-  const action = 'Open the case'
-  return {
-    subject,
-    html: html(
-      <Layout
-        title={subject}
-        footnote={
-          <>
-            {signature}. {why}: <a href={mail.settingsUrl}>change what comes by email</a>.
-          </>
-        }
-      >
-        <p>Hello {mail.recipientName},</p>
-        <p>{mail.text}</p>
-        <p>
-          <a href={mail.caseUrl} style={button}>
-            {action}
-          </a>
-        </p>
-        <p style={footer}>Or open this address: {mail.caseUrl}</p>
-      </Layout>,
-    ),
-    text: [
-      `Hello ${mail.recipientName},`,
-      '',
-      mail.text,
-      '',
-      `${action}: ${mail.caseUrl}`,
-      '',
-      '-- ',
-      `${signature}. ${why}: ${mail.settingsUrl}`,
-      '',
-    ].join('\n'),
-  }
+  return renderNotice({ ...mail, subject, action: 'Open the case', url: mail.caseUrl, repliable: false })
 }
 
 export interface DigestMailContent {
