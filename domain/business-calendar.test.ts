@@ -317,7 +317,8 @@ describe('properties', () => {
       }),
       { numRuns: 50 },
     )
-  })
+    // 200 walks over random calendars: well under a second alone, many on a loaded machine.
+  }, 60_000)
 
   test('the next opening is open, not in the past, and no working time is skipped to reach it', () => {
     fc.assert(

@@ -890,7 +890,8 @@ describe('continue-as-new', () => {
         if ((await handle.describe()).runId !== firstRunId) break
       }
       const latest = env.client.workflow.getHandle(handle.workflowId)
-      await vi.waitFor(async () => expect((await latest.describe()).runId).not.toBe(firstRunId), { timeout: 30_000 })
+      // Thousands of signals queue ahead of the continue-as-new on a loaded machine.
+      await vi.waitFor(async () => expect((await latest.describe()).runId).not.toBe(firstRunId), { timeout: 120_000 })
       const firstRun = env.client.workflow.getHandle(handle.workflowId, firstRunId)
       const lastEvent = (await firstRun.fetchHistory()).events?.at(-1)
       expect(lastEvent?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy()
@@ -909,7 +910,7 @@ describe('continue-as-new', () => {
       await t.until(0, '13:00')
       await viewWhen(latest as Handle, { sla: { state: 'breached' } })
     })
-  }, 180_000)
+  }, 360_000)
 
   test('a run started from carried state resumes it without loading the policy again', async () => {
     await ticketTest(async (t) => {
