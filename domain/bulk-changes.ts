@@ -3,13 +3,15 @@
  * many tickets at once, each applied by the single change's own rules.
  */
 import { z } from 'zod'
-import { PRIORITIES, type TicketStatus } from './ticket.ts'
+import { PRIORITIES, PRIORITY_LABELS, type TicketStatus } from './ticket.ts'
 
 /** At most this many tickets in one bulk change: one job, one workflow, pages of the queue put together. */
 export const BULK_MAX_TICKETS = 500
 
 /** The statuses a bulk change may set: the ones that need nothing more than the ticket (Pending LA needs its deadline). */
 export const BULK_STATUSES = ['in_progress', 'pending_family', 'resolved', 'closed'] as const satisfies readonly TicketStatus[]
+
+export type BulkStatus = (typeof BULK_STATUSES)[number]
 
 export const BULK_ACTION_KINDS = ['status', 'priority', 'assign', 'tag'] as const
 export type BulkActionKind = (typeof BULK_ACTION_KINDS)[number]
@@ -53,4 +55,18 @@ export const doneCount = (p: BulkProgress) => p.succeeded + p.refused + p.failed
 /** Ticket numbers once each, in the order first given. */
 export function distinctNumbers(numbers: readonly number[]): number[] {
   return [...new Set(numbers)]
+}
+
+/** The change in words: "Set status to Resolved", "Assign to Sam Advocate", "Add the tag “Welsh LA”". */
+export function describeBulkAction(action: BulkAction, names: { assignee: string | null; status: (s: BulkStatus) => string }): string {
+  switch (action.kind) {
+    case 'status':
+      return `Set status to ${names.status(action.status)}`
+    case 'priority':
+      return `Set priority to ${PRIORITY_LABELS[action.priority]}`
+    case 'assign':
+      return `Assign to ${names.assignee ?? 'a former member of the team'}`
+    case 'tag':
+      return `Add the tag “${action.name}”`
+  }
 }

@@ -4,6 +4,12 @@ import { BulkActionSchema } from '../domain/bulk-changes.ts'
 import type { Db } from '../lib/db.ts'
 import { ticketScope, ticketScopeWhere } from './ticket-access.server.ts'
 
+/** Whose job it is: its organisation's id, or null (no such job, or not an id). */
+export async function bulkJobOrganisation(db: Db, jobId: string): Promise<string | null> {
+  if (!z.uuid().safeParse(jobId).success) return null
+  return (await db.bulkJob.findUnique({ where: { id: jobId }, select: { orgId: true } }))?.orgId ?? null
+}
+
 /**
  * The organisation's job, with the items on tickets the reader may see (a
  * colleague restricted to departments does not learn of others' tickets), by
