@@ -12,7 +12,7 @@ import type { Prisma } from '../generated/prisma/client.ts'
 import { BULK_CHANGE_WORKFLOW, bulkChangeWorkflowId, type BulkChangeInput } from '../workflows/bulk-change.messages.ts'
 import type { AuditVia } from './audit.server.ts'
 import type { ServiceContext } from './context.ts'
-import { addTicketTag } from './tags.server.ts'
+import { addTicketTag, tagOrNew } from './tags.server.ts'
 import { ticketScope, ticketScopeWhere } from './ticket-access.server.ts'
 import { assign, changePriority, changeStatus, type TicketCommandResult } from './ticket-commands.server.ts'
 import { isTemporalUnreachable, TEMPORAL_START_TIMEOUT_MS, withDeadline } from './temporal.server.ts'
@@ -48,6 +48,8 @@ export async function startBulkChange(
     const found = new Set(tickets.map((t) => t.number))
     return { status: 'unknown_tickets', numbers: numbers.filter((n) => !found.has(n)) }
   }
+  // Made once here: the workflow's concurrent adds then find it rather than race to make it.
+  if (input.action.kind === 'tag') await tagOrNew(ctx.db, input.orgId, input.action.name)
   const job = await ctx.db.$transaction(async (tx) => {
     const created = await tx.bulkJob.create({
       data: { orgId: input.orgId, requestedById: input.actor.id, action: input.action, via: input.via, total: tickets.length },
