@@ -18,6 +18,7 @@ import { addCaseAction, setCaseStatus } from '../services/case-commands.server.t
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
 import { addTicketTag } from '../services/tags.server.ts'
+import { seedDemoBulkChange } from './seed-bulk.ts'
 import { linkTickets } from '../services/ticket-links.server.ts'
 import { addChecklistItem, updateChecklistItem } from '../services/checklists.server.ts'
 import { logTime } from '../services/time-entries.server.ts'
@@ -220,6 +221,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoLink(ctx.db, org.id, admin.id, report)
   await seedDemoChecklist(ctx.db, org.id, report)
   await seedDemoTimelines(ctx, report)
+  await seedDemoBulkChange(ctx, org.id, report)
 }
 
 /** Chloe at her capacity (triage shows her "At capacity"), Ben's handover note on his first case, and Chloe covering it while he is away. */

@@ -54,13 +54,7 @@ export async function addTicketTag(
   const { ticket } = input
   const name = tidyTagName(input.name)
   return db.$transaction(async (tx) => {
-    // An upsert on the unique key: two people adding "Welsh LA" at once make one tag.
-    const tag = await tx.tag.upsert({
-      where: { orgId_key: { orgId: ticket.orgId, key: tagKey(name) } },
-      create: { orgId: ticket.orgId, name, key: tagKey(name) },
-      update: {},
-      select: { id: true, name: true },
-    })
+    const tag = await tagOrNew(tx, ticket.orgId, name)
     const { count } = await tx.ticketTag.createMany({
       data: [{ ticketId: ticket.id, tagId: tag.id, addedById: input.actorId }],
       skipDuplicates: true,
@@ -74,6 +68,22 @@ export async function addTicketTag(
       data: { ticketId: ticket.id, ticketNumber: ticket.number, tagId: tag.id, name: tag.name },
     })
     return { tag, added: true }
+  })
+}
+
+/**
+ * The organisation's tag of that name, made if it has none. An upsert on the
+ * unique key: two people adding "Welsh LA" at once make one tag (one of them may
+ * be refused by the key, and finds the tag when it tries again). A bulk change
+ * makes its tag first, so its tickets' concurrent adds all find it.
+ */
+export async function tagOrNew(db: Pick<Db, 'tag'>, orgId: string, name: string): Promise<TagSummary> {
+  const tidy = tidyTagName(name)
+  return db.tag.upsert({
+    where: { orgId_key: { orgId, key: tagKey(tidy) } },
+    create: { orgId, name: tidy, key: tagKey(tidy) },
+    update: {},
+    select: { id: true, name: true },
   })
 }
 

@@ -60,6 +60,15 @@ export type TicketCommandResult =
  */
 export type TicketRefusalCode = RefusalCode | 'at_capacity' | 'cover_only'
 
+/**
+ * A caller that may send the same command again (a bulk change's retried
+ * activity) names it: the workflow applies an update of one id once, and
+ * answers a repeat with the first answer.
+ */
+export interface RetrySafe {
+  updateId?: string
+}
+
 export interface NewMessage {
   ticket: { id: string }
   author: { id: string }
@@ -165,15 +174,16 @@ export async function changeStatus(
     reason?: string
     /** With Pending LA: when the local authority must answer by; without one, the case's next LA deadline, if any. */
     laDeadline?: Date | null
-  },
+  } & RetrySafe,
 ): Promise<TicketCommandResult> {
   const laDeadline = input.laDeadline ?? (input.status === 'pending_la' ? await nextLaDeadlineOfCase(ctx, input.ticket) : null)
-  return sendUpdate(ctx, input.ticket.id, changeStatusUpdate, {
-    status: input.status,
-    actorId: input.actor.id,
-    reason: input.reason,
-    laDeadline: laDeadline ? laDeadline.toISOString() : undefined,
-  })
+  return sendUpdate(
+    ctx,
+    input.ticket.id,
+    changeStatusUpdate,
+    { status: input.status, actorId: input.actor.id, reason: input.reason, laDeadline: laDeadline ? laDeadline.toISOString() : undefined },
+    input.updateId,
+  )
 }
 
 /** The earliest council duty of the ticket's case still to come, as its workflow last saved the timeline. */
@@ -190,9 +200,9 @@ async function nextLaDeadlineOfCase(ctx: ServiceContext, ticket: { id: string })
 
 export async function changePriority(
   ctx: ServiceContext,
-  input: { ticket: { id: string }; actor: { id: string }; priority: Priority },
+  input: { ticket: { id: string }; actor: { id: string }; priority: Priority } & RetrySafe,
 ): Promise<TicketCommandResult> {
-  return sendUpdate(ctx, input.ticket.id, changePriorityUpdate, { priority: input.priority, actorId: input.actor.id })
+  return sendUpdate(ctx, input.ticket.id, changePriorityUpdate, { priority: input.priority, actorId: input.actor.id }, input.updateId)
 }
 
 export async function changeType(
@@ -280,7 +290,7 @@ export async function assign(
     via?: AuditVia
     /** Auto-assignment (services/auto-assignment.server.ts): the timeline says so. */
     familysAdvocate?: true
-  },
+  } & RetrySafe,
 ): Promise<TicketCommandResult> {
   const member = await ctx.db.membership.findFirst({
     where: { orgId: input.ticket.orgId, userId: input.assigneeId, role: { in: ['staff', 'admin'] } },
@@ -303,11 +313,13 @@ export async function assign(
   })
   if (capacity.status === 'at_capacity') return { status: 'refused', message: capacity.message, code: 'at_capacity' }
   // The workflow tells the family who their advocate is, and the assignee that the ticket is theirs.
-  const result = await sendUpdate(ctx, input.ticket.id, assignTicketUpdate, {
-    assigneeId: input.assigneeId,
-    actorId: input.actor.id,
-    ...(input.familysAdvocate ? { familysAdvocate: true as const } : {}),
-  })
+  const result = await sendUpdate(
+    ctx,
+    input.ticket.id,
+    assignTicketUpdate,
+    { assigneeId: input.assigneeId, actorId: input.actor.id, ...(input.familysAdvocate ? { familysAdvocate: true as const } : {}) },
+    input.updateId,
+  )
   if (result.status !== 'applied') return result
   if (capacity.status === 'overridden')
     await recordCapacityOverride(ctx.db, {

@@ -14,11 +14,13 @@ import {
   type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker'
+import { createBulkChangeActivities } from '../activities/bulk-change.ts'
 import { createCaseActivities } from '../activities/case.ts'
 import { createActivities } from '../activities/index.ts'
 import { createDigestActivities } from '../activities/digest.ts'
 import { createMailActivities } from '../activities/mail.ts'
 import { createMailer } from '../lib/mail/transport.ts'
+import { changeTicketInBulk } from '../services/bulk-changes.server.ts'
 import { createDb } from '../lib/db.ts'
 import { requireDatabaseUrl, type Env } from '../lib/env.ts'
 import type { Logger } from '../lib/log.ts'
@@ -63,6 +65,12 @@ export async function runWorker({ env, log, signal, workflowBundle, onRunning }:
           ...createCaseActivities({ db, temporal, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
           ...createMailActivities({ db, log: activityLog, env, mailer }),
           ...createDigestActivities({ db, log: activityLog, mail: { temporal, taskQueue: env.TEMPORAL_TASK_QUEUE } }),
+          // A bulk change applies each ticket's change through the service a single change uses.
+          ...createBulkChangeActivities({
+            db,
+            log: activityLog,
+            changeTicket: (change) => changeTicketInBulk({ db, temporal, env, log: activityLog }, change),
+          }),
         },
       })
       // The runtime's own signal handlers, when installed, may be stopping it already.

@@ -264,7 +264,7 @@ describe('markers, filters and sorts', () => {
       await expect.poll(() => header().getAttribute('aria-sort')).toBe('descending')
     }
     // Assignee, Z to A: unassigned first, then Sam Advocate's, then Ada Admin's.
-    const assignees = await page.getByRole('row').locator('td:nth-child(9)').allTextContents()
+    const assignees = await page.getByRole('row').locator('td:nth-child(10)').allTextContents()
     expect(assignees.map((a) => a.replace(' (you)', ''))).toEqual([
       'Unassigned',
       'Sam Advocate',

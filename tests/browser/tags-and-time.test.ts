@@ -63,10 +63,10 @@ describe('tags and time on a ticket', () => {
     await page.screenshot({ path: `${SHOTS}/ticket-tags-and-time.png`, fullPage: true })
 
     await page.goto('/staff/tickets?view=all')
-    await page.getByLabel('Tag').selectOption({ label: 'Tribunal prep' })
+    await page.getByLabel('Tag', { exact: true }).selectOption({ label: 'Tribunal prep' })
     await page.getByRole('button', { name: 'Apply filters' }).click()
     await page.waitForURL(/tag=/)
-    const subjects = await page.locator('table tbody tr td:nth-child(2) a').allTextContents()
+    const subjects = await page.locator('table tbody tr td:nth-child(3) a').allTextContents()
     expect(subjects.sort()).toEqual(['Transport to school stopped', 'Tribunal bundle is due in two weeks'])
     await expect.poll(() => page.getByRole('navigation', { name: 'Ticket status' }).textContent()).toMatch(/All open\D*2/)
     await page.screenshot({ path: `${SHOTS}/queue-by-tag.png`, fullPage: true })

@@ -63,7 +63,15 @@ let key: string
 let schemathesis: string
 let workDir: string
 let filesBefore: Set<string>
-const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '', coverId: '', itemIds: [] as string[] }
+const seeded = {
+  tickets: [] as number[],
+  attachmentId: '',
+  department: 'tribunals',
+  actionId: '',
+  coverId: '',
+  itemIds: [] as string[],
+  jobId: '',
+}
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
   const multipart = body instanceof FormData
@@ -130,6 +138,8 @@ beforeAll(async () => {
     seeded.itemIds.push((await api('POST', `/tickets/${withCase.ticket.number}/checklist`, { title })).item.id)
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
   seeded.attachmentId = posted.message.attachments[0].id
+  // A bulk job, so reading one reaches a real one.
+  seeded.jobId = (await api('POST', '/tickets/bulk', { tickets: seeded.tickets, action: { kind: 'tag', name: 'Fuzzed' } })).job.id
 
   workDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-schemathesis-'))
   await writeFile(path.join(workDir, 'schemathesis.toml'), config())
@@ -183,6 +193,7 @@ cases = ${values(['EHC-2026-0042'])}
 actions = ${values([seeded.actionId])}
 covers = ${values([seeded.coverId])}
 items = ${values(seeded.itemIds)}
+jobs = ${values([seeded.jobId])}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
@@ -191,6 +202,7 @@ items = ${values(seeded.itemIds)}
 "path.actionId" = { dictionary = "actions", probability = 0.9 }
 "path.coverId" = { dictionary = "covers", probability = 0.9 }
 "path.itemId" = { dictionary = "items", probability = 0.9 }
+"path.jobId" = { dictionary = "jobs", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
 "body.advocate.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }

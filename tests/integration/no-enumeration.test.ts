@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../services/api-keys.server.ts'
 import { addCaseCover } from '../../services/case-cover.server.ts'
 import type { ServiceContext } from '../../services/context.ts'
+import { startBulkChange } from '../../services/bulk-changes.server.ts'
 import { changeStatus } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { apiRoutes } from '../../web/api/routes.ts'
@@ -267,6 +268,7 @@ const API_BODIES: Record<string, unknown> = {
   recordDeadlineException: { key: 'final_plan', reason: 'other' },
   addCaseCover: { advocate: { email: 'someone@staff.example' } },
   endCaseCover: {},
+  bulkChangeTickets: { tickets: [1], action: { kind: 'priority', priority: 'low' } },
 }
 
 describe('the API', () => {
@@ -315,6 +317,24 @@ describe('the API', () => {
         [bCaseRef, 'NO-SUCH-CASE'].map((caseRef) => ({ asked: caseRef, send: () => call(route.method, pathFor(caseRef), body) })),
       )
     }
+  })
+
+  it('answers another organisation’s bulk job, and its ticket numbers in a bulk change, as ones that do not exist', async () => {
+    const theirs = await startBulkChange(context, {
+      orgId: b.org.id,
+      actor: b.admin,
+      ticketNumbers: [ONLY_IN_B],
+      action: { kind: 'tag', name: 'Enumeration' },
+      via: 'portal',
+    })
+    if (theirs.status !== 'started') throw new Error(`b's bulk job did not start: ${theirs.status}`)
+    await expectAlike([theirs.jobId, randomUUID()].map((id) => ({ asked: id, send: () => call('get', `/bulk-jobs/${id}`, undefined) })))
+    const asked = async (number: number) => {
+      const answer = await call('post', '/tickets/bulk', { tickets: [number], action: { kind: 'priority', priority: 'low' } })
+      return { status: answer.status, body: answer.body.replaceAll(String(number), 'N') }
+    }
+    expect(await asked(ONLY_IN_B)).toEqual(await asked(NOWHERE))
+    expect((await asked(NOWHERE)).status).toBe(422)
   })
 
   it('closes only its own organisation’s case: another’s case reference answers like an unknown one, and changes nothing', async () => {

@@ -19,11 +19,14 @@ import * as caseTicketTab from '../../web/app/routes/staff.cases.$number.tickets
 import * as workspace from '../../web/app/routes/staff.cases._index.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as triage from '../../web/app/routes/staff.triage.tsx'
+import * as bulkChange from '../../web/app/routes/staff.bulk._index.tsx'
+import * as bulkJob from '../../web/app/routes/staff.bulk.$jobId.tsx'
 import * as attachmentFile from '../../web/app/routes/tickets.$orgSlug.$number_.attachments.$attachmentId.ts'
 import * as originalMail from '../../web/app/routes/tickets.$orgSlug.$number_.messages.$messageId.original.ts'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { createUser } from '../../services/accounts.server.ts'
 import { createApiKey } from '../../services/api-keys.server.ts'
+import { startBulkChange } from '../../services/bulk-changes.server.ts'
 import { addCaseCover } from '../../services/case-cover.server.ts'
 import { setMemberDepartments } from '../../services/departments.server.ts'
 import { reassignCase } from '../../services/reassignment.server.ts'
@@ -45,21 +48,23 @@ import { connectToStack, type StackConnection } from '../support/stack.ts'
  * its ticket tab, its deadlines, its team tab; cases/queue/triage/my: the case
  * workspace, the staff queue, triage, my requests; api: a command as `actor`
  * with the organisation's key; key: GET of the ticket's number with the key of
- * the person's own organisation.
+ * the person's own organisation; bulk: the queue's change bar for the ticket
+ * (job: a job started for it; none: no ticket of that number in their queue);
+ * job: the page of an admin's bulk job that changed it.
  */
 const TABLE = `
-                   page file mail reply note assign status case tab  dates team cases queue triage my  api key
-admin              200  200  200  ok    ok   ok     ok     200  200  200   200  yes   yes   200    no  ok  200
-unrestricted       200  200  200  ok    ok   403    ok     404  404  404   404  no    yes   403    no  ok  200
-department         200  200  200  ok    ok   403    ok     404  404  404   404  no    yes   403    no  ok  200
-otherDepartment    404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  404 200
-assignee           200  200  200  ok    ok   ok     ok     200  200  200   200  yes   yes   403    no  ok  200
-cover              200  200  200  ok    ok   403    ok     200  200  200   200  yes   yes   403    no  ok  200
-pastCover          404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  404 200
-formerAdvocate     404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  404 200
-family             200  200  404  ok    403  403    403    404  404  404   404  404   403   403    yes 422 -
-otherFamily        404  404  404  404   404  404    404    404  404  404   404  404   403   403    no  422 -
-otherOrganisation  404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  422 404
+                   page file mail reply note assign status case tab  dates team cases queue triage my  api key bulk job
+admin              200  200  200  ok    ok   ok     ok     200  200  200   200  yes   yes   200    no  ok  200  job  200
+unrestricted       200  200  200  ok    ok   403    ok     404  404  404   404  no    yes   403    no  ok  200  job  200
+department         200  200  200  ok    ok   403    ok     404  404  404   404  no    yes   403    no  ok  200  job  200
+otherDepartment    404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  404 200  none 200
+assignee           200  200  200  ok    ok   ok     ok     200  200  200   200  yes   yes   403    no  ok  200  job  200
+cover              200  200  200  ok    ok   403    ok     200  200  200   200  yes   yes   403    no  ok  200  job  200
+pastCover          404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  404 200  none 200
+formerAdvocate     404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  404 200  none 200
+family             200  200  404  ok    403  403    403    404  404  404   404  404   403   403    yes 422 -  403  404
+otherFamily        404  404  404  404   404  404    404    404  404  404   404  404   403   403    no  422 -  403  404
+otherOrganisation  404  404  404  404   404  404    404    404  404  404   404  no    no    403    no  422 404  none 404
 `
 
 /** Which columns ask each route file: every staff, ticket and case route is one of these or NOT_ABOUT_TICKETS_OR_CASES. */
@@ -75,6 +80,8 @@ const ROUTE_COLUMNS: Record<string, readonly string[]> = {
   'staff.cases._index.tsx': ['cases'],
   'staff.tickets.tsx': ['queue'],
   'staff.triage.tsx': ['triage'],
+  'staff.bulk._index.tsx': ['bulk'],
+  'staff.bulk.$jobId.tsx': ['job'],
   'my.tickets.tsx': ['my'],
 }
 
@@ -124,6 +131,7 @@ let ticket: { id: string; orgId: string; number: number }
 let kase: { id: string; number: number; caseRef: string }
 let fileId: string
 let mailMessageId: string
+let jobId: string
 
 async function staffIn(name: string, only: string[]) {
   const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${a.org.slug}@test.example`
@@ -209,6 +217,15 @@ beforeAll(async () => {
   await eventually(async () =>
     expect(await stack.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).toMatchObject({ assigneeId: people.assignee.id }),
   )
+  const job = await startBulkChange(stack.context, {
+    orgId: a.org.id,
+    actor: a.admin,
+    ticketNumbers: [ticket.number],
+    action: { kind: 'tag', name: 'Permission table' },
+    via: 'portal',
+  })
+  if (job.status !== 'started') throw new Error(`the bulk job did not start: ${job.status}`)
+  jobId = job.jobId
   ;({ key: keys.a } = await createApiKey(stack.db, { orgId: a.org.id, name: 'Permission table', createdById: a.admin.id, via: 'cli' }))
   ;({ key: keys.b } = await createApiKey(stack.db, { orgId: b.org.id, name: 'Permission table', createdById: b.admin.id, via: 'cli' }))
 }, 180_000)
@@ -220,6 +237,9 @@ afterAll(async () => {
 /** Done, or refused by the ticket's rules (409: it is so already): either way the person got through. */
 const okOr = (o: Outcome) => (o.status < 400 || o.status === 409 ? 'ok' : String(o.status))
 const statusOf = (o: Outcome) => String(o.status)
+/** job: a bulk job was started; none: sent back to the queue, no such ticket there; else the status. */
+const bulkOf = (o: Outcome) =>
+  o.location?.startsWith('/staff/bulk/') ? 'job' : o.status === 302 && o.location?.startsWith('/staff/tickets') ? 'none' : String(o.status)
 /** yes/no when the list loads, else the status it answered. */
 const listed = (o: Outcome, has: (data: never) => boolean) => (o.status === 200 ? (has(o.data as never) ? 'yes' : 'no') : String(o.status))
 
@@ -268,6 +288,8 @@ async function rowOf(who: Who): Promise<Row> {
     ),
     api: okOr({ status: (await api('/status', keys.a, { status: 'in_progress', actor: { email: person.email } })).status }),
     key: isFamily ? '-' : statusOf({ status: (await api('', who === 'otherOrganisation' ? keys.b : keys.a)).status }),
+    bulk: bulkOf(await calls.act(bulkChange, person, '/staff/bulk', { ticket: String(ticket.number), change: 'status:in_progress' })),
+    job: statusOf(await calls.load(bulkJob, person, `/staff/bulk/${jobId}`, { jobId })),
   }
   return row
 }

@@ -31,6 +31,8 @@ import * as settingsTeam from '../../web/app/routes/staff.settings.team.tsx'
 import * as settings from '../../web/app/routes/staff.settings.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as triage from '../../web/app/routes/staff.triage.tsx'
+import * as bulkChange from '../../web/app/routes/staff.bulk._index.tsx'
+import * as bulkJob from '../../web/app/routes/staff.bulk.$jobId.tsx'
 import * as attachmentFile from '../../web/app/routes/tickets.$orgSlug.$number_.attachments.$attachmentId.ts'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { SlaPolicySchema } from '../../domain/sla-schemas.ts'
@@ -288,6 +290,34 @@ describe('lists', () => {
     const form = { intent: 'triage', number: String(ticket.number + 1000), assigneeId: a.advocate.id, priority: 'high' }
     expect((await act(triage, a.advocate, '/staff/triage', form)).status).toBe(403)
     expect((await act(triage, b.admin, '/staff/triage', form)).status).toBe(404)
+  })
+})
+
+describe('bulk changes', () => {
+  it('are for staff, who assign only to themselves; an admin to anyone; the job page is for its organisation’s staff', async () => {
+    const form = (change: string) => ({ ticket: String(ticket.number), change })
+    toLogin(await act(bulkChange, null, '/staff/bulk', form('priority:high')))
+    expect((await act(bulkChange, a.family, '/staff/bulk', form('priority:high'))).status).toBe(403)
+    expect((await act(bulkChange, a.advocate, '/staff/bulk', form(`assign:${a.admin.id}`))).status).toBe(403)
+    // A ticket of its own: the job changes it, and the tests after this one read the shared ticket as it was.
+    const own = await createTicket(context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      subject: 'Bulk permissions',
+      type: 'ehcp',
+      body: 'Bulk.',
+    })
+    const started = await act(bulkChange, a.admin, '/staff/bulk', { ticket: String(own.number), change: `assign:${a.advocate.id}` })
+    expect(started.location).toMatch(/^\/staff\/bulk\/[0-9a-f-]{36}$/)
+    // Another organisation's staff find no such ticket in their queue: sent back to it, nothing started.
+    expect((await act(bulkChange, b.advocate, '/staff/bulk', form('priority:high'))).location).toBe('/staff/tickets')
+    const jobId = started.location!.split('/').pop()!
+    toLogin(await load(bulkJob, null, started.location!, { jobId }))
+    expect((await load(bulkJob, a.advocate, started.location!, { jobId })).status).toBe(200)
+    expect((await load(bulkJob, a.admin, started.location!, { jobId })).status).toBe(200)
+    expect((await load(bulkJob, a.family, started.location!, { jobId })).status).toBe(404)
+    expect((await load(bulkJob, b.admin, started.location!, { jobId })).status).toBe(404)
+    expect((await load(bulkJob, a.admin, `/staff/bulk/${randomUUID()}`, { jobId: randomUUID() })).status).toBe(404)
   })
 })
 

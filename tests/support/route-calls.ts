@@ -14,6 +14,9 @@ export type Person = { id: string } | { sessionId: string } | null
 
 export type Outcome = { status: number; location?: string | null; data?: unknown }
 
+/** A form's fields; a list is a field sent once per value (checkboxes of one name). */
+export type FormFields = Record<string, string | readonly string[]>
+
 export type Route = {
   loader?: (args: LoaderFunctionArgs) => Promise<unknown>
   action?: (args: ActionFunctionArgs) => Promise<unknown>
@@ -21,7 +24,7 @@ export type Route = {
 
 export function routeCalls(stack: StackConnection, context: ServiceContext) {
   /** A request as the browser would send it, signed in as `person` (a fresh session) or signed out. */
-  async function requestAs(person: Person, url: string, init: { method?: string; form?: Record<string, string> } = {}) {
+  async function requestAs(person: Person, url: string, init: { method?: string; form?: FormFields } = {}) {
     const full = new URL(url, stack.stack.webUrl).toString()
     const headers = new Headers()
     if (person) {
@@ -37,7 +40,7 @@ export function routeCalls(stack: StackConnection, context: ServiceContext) {
       method: init.method ?? (init.form ? 'POST' : 'GET'),
       headers,
       // Each post is a newly rendered form: its one-time token is fresh (form-submissions.test.ts posts the same one twice).
-      body: init.form ? new URLSearchParams({ submissionToken: randomUUID(), ...init.form }).toString() : undefined,
+      body: init.form ? formBody({ submissionToken: randomUUID(), ...init.form }) : undefined,
     })
   }
 
@@ -46,12 +49,18 @@ export function routeCalls(stack: StackConnection, context: ServiceContext) {
     return outcome(() => route.loader!({ request, params, context: context as never }))
   }
 
-  async function act(route: Route, person: Person, url: string, form: Record<string, string>, params: Record<string, string> = {}) {
+  async function act(route: Route, person: Person, url: string, form: FormFields, params: Record<string, string> = {}) {
     const request = await requestAs(person, url, { form })
     return outcome(() => route.action!({ request, params, context: context as never }))
   }
 
   return { requestAs, load, act }
+}
+
+function formBody(form: FormFields): string {
+  return new URLSearchParams(
+    Object.entries(form).flatMap(([name, value]) => (typeof value === 'string' ? [[name, value]] : value.map((v) => [name, v]))),
+  ).toString()
 }
 
 /** What a loader or action answered: a thrown or returned Response, data() with a status, or plain data (200). */

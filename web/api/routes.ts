@@ -1,4 +1,5 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
+import { bulkRoutes } from './bulk.ts'
 import { caseCommandRoutes } from './case-commands.ts'
 import { checklistRoutes } from './checklist.ts'
 import { caseCoverRoutes } from './case-cover.ts'
@@ -17,6 +18,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...ticketRoutes,
   ...messageRoutes,
   ...commandRoutes,
+  ...bulkRoutes,
   ...caseRoutes,
   ...caseCommandRoutes,
   ...caseCoverRoutes,

@@ -2,6 +2,8 @@
  * The staff queue's tickets, two ways: a table with sortable column headers on
  * wide screens (xl and up), and a list of cards below that, with the same sorts
  * as links. Both are links and GET pages only, so they work without JavaScript.
+ * With a bulk form, each ticket has a checkbox that belongs to that form (by
+ * its id), so choosing tickets needs no JavaScript either.
  */
 import { Link } from '@remix-run/react'
 import { progressLabel, type ChecklistProgress } from '../../../domain/checklists.ts'
@@ -61,6 +63,23 @@ interface QueueListProps {
   /** The link that sorts by each column (the other direction when it is the current one). */
   sortLinks: Record<QueueSort, string>
   showDepartment: boolean
+  /** The id of the change bar's form the tickets' checkboxes belong to; null: no checkboxes. */
+  bulkForm: string | null
+}
+
+/** The checkbox that puts one ticket in the bulk change (ChangeBar's form). */
+function SelectTicket({ ticket, form }: { ticket: QueueTicket; form: string }) {
+  return (
+    <input
+      type="checkbox"
+      name="ticket"
+      value={ticket.number}
+      form={form}
+      aria-label={`Select #${ticket.number} ${ticket.subject}`}
+      data-bulk-select=""
+      className="size-5 rounded border-slate-400 text-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-700"
+    />
+  )
 }
 
 function columnsOf(showDepartment: boolean): { sort: QueueSort; label: string }[] {
@@ -127,7 +146,7 @@ function Assignee({ ticket }: { ticket: QueueTicket }) {
 const dash = <span className="text-slate-500">–</span>
 
 /** The table: every column fits the width it is given (text wraps, nothing is cut off). */
-export function QueueTable({ caption, tickets, order, sortLinks, showDepartment }: QueueListProps) {
+export function QueueTable({ caption, tickets, order, sortLinks, showDepartment, bulkForm }: QueueListProps) {
   const cell = 'px-2 py-3'
   return (
     <div className="hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200 xl:block">
@@ -135,6 +154,11 @@ export function QueueTable({ caption, tickets, order, sortLinks, showDepartment 
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-xs font-semibold uppercase tracking-wide text-slate-600">
           <tr>
+            {bulkForm ? (
+              <th scope="col" className={`${cell} w-8 align-bottom`}>
+                <span className="sr-only">Select</span>
+              </th>
+            ) : null}
             {columnsOf(showDepartment).map((c) => {
               const active = order.sort === c.sort
               return (
@@ -159,6 +183,11 @@ export function QueueTable({ caption, tickets, order, sortLinks, showDepartment 
         <tbody className="divide-y divide-slate-100">
           {tickets.map((t) => (
             <tr key={t.href} className="align-top hover:bg-slate-50">
+              {bulkForm ? (
+                <td className={cell}>
+                  <SelectTicket ticket={t} form={bulkForm} />
+                </td>
+              ) : null}
               <td className={`${cell} whitespace-nowrap text-slate-600`}>#{t.number}</td>
               <td className={`${cell} min-w-44`}>
                 <Link to={t.href} className="font-medium break-words text-indigo-800 underline-offset-4 hover:underline">
@@ -192,7 +221,7 @@ export function QueueTable({ caption, tickets, order, sortLinks, showDepartment 
 }
 
 /** Below xl: a card per ticket, and the sorts as a row of links above them. */
-export function QueueCards({ caption, tickets, order, sortLinks, showDepartment }: QueueListProps) {
+export function QueueCards({ caption, tickets, order, sortLinks, showDepartment, bulkForm }: QueueListProps) {
   return (
     <div className="space-y-3 xl:hidden">
       <nav aria-label="Sort tickets" className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm">
@@ -216,8 +245,11 @@ export function QueueCards({ caption, tickets, order, sortLinks, showDepartment 
       <ol aria-label={caption} className="grid gap-3 sm:grid-cols-2">
         {tickets.map((t) => (
           <li key={t.href} className="min-w-0 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-            <p className="text-sm text-slate-600">
-              #{t.number} · updated <DateTime value={t.lastUpdate} />
+            <p className="flex items-center gap-2 text-sm text-slate-600">
+              {bulkForm ? <SelectTicket ticket={t} form={bulkForm} /> : null}
+              <span>
+                #{t.number} · updated <DateTime value={t.lastUpdate} />
+              </span>
             </p>
             <h3 className="mt-0.5 font-semibold break-words">
               <Link to={t.href} className="text-indigo-800 underline-offset-4 hover:underline">

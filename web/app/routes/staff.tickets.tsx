@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { SLA_FILTER_STATES } from '../../../domain/sla.ts'
 import { PRIORITIES, PRIORITY_LABELS, TICKET_STATUSES, TICKET_TYPES, TYPE_LABELS, type Role } from '../../../domain/ticket.ts'
+import { BULK_FORM_ID, ChangeBar } from '../components/bulk-change-bar.tsx'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { SelectField, TextField } from '../components/form-fields.tsx'
 import { QueueCards, QueueTable, SORT_WORDS, type QueueTicket } from '../components/queue-table.tsx'
@@ -35,6 +36,8 @@ import { organisationTags } from '../../../services/tags.server.ts'
 import { ticketScope } from '../../../services/ticket-access.server.ts'
 import { passagePieces } from '../../../services/ticket-search.server.ts'
 import { SLA_STATE_LABELS, slaChip } from '../utils/sla-chips.ts'
+import { newSubmissionToken } from '../utils/submissions.server.ts'
+import { bulkChangeChoices } from '../utils/bulk-change.server.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Ticket queue · Caseway' }]
 
@@ -82,12 +85,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const query = parseQueueQuery(url.searchParams, { view })
   const landing = query.tab === 'open' && !hasFilters(query.filters) && !query.after && !query.before
   const scope = await ticketScope(context.db, { orgId: team.orgId, userId: user.id })
-  const [org, page, departments, unassigned, tags] = await Promise.all([
+  const [org, page, departments, unassigned, tags, changeChoices] = await Promise.all([
     context.db.organisation.findUniqueOrThrow({ where: { id: team.orgId }, select: { id: true, slug: true, name: true, timezone: true } }),
     queuePage(context, { orgId: team.orgId, userId: user.id, scope, query }),
     context.db.department.count({ where: { orgId: team.orgId } }),
     landing ? unassignedRequests(context, { orgId: team.orgId, scope, take: UNASSIGNED_SHOWN }) : null,
     organisationTags(context.db, team.orgId),
+    bulkChangeChoices(context.db, { orgId: team.orgId, user, role: team.role }),
   ])
   const now = Date.now()
 
@@ -164,6 +168,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         })),
       },
       tickets,
+      bulk: { token: newSubmissionToken(), choices: changeChoices },
       previous: page.previous ? href(base, { before: page.previous }) : null,
       next: page.next ? href(base, { after: page.next }) : null,
       firstPage: page.previous ? href(base) : null,
@@ -186,6 +191,7 @@ export default function StaffQueue() {
     allTicketsHref,
     unassigned,
     tickets,
+    bulk,
     previous,
     next,
     firstPage,
@@ -195,6 +201,7 @@ export default function StaffQueue() {
   const viewLabel = VIEW_LABELS[query.view]
   const f = query.filters
   const caption = `${viewLabel}, ${current.label}, ${SORT_WORDS[query.sort][query.dir]}`
+  const lists = { caption, tickets, order: query, sortLinks, showDepartment, bulkForm: BULK_FORM_ID }
   return (
     <div className="space-y-5">
       <PageHeader title="Ticket queue" eyebrow={org.name}>
@@ -294,8 +301,14 @@ export default function StaffQueue() {
 
       {tickets.length ? (
         <>
-          <QueueTable caption={caption} tickets={tickets} order={query} sortLinks={sortLinks} showDepartment={showDepartment} />
-          <QueueCards caption={caption} tickets={tickets} order={query} sortLinks={sortLinks} showDepartment={showDepartment} />
+          <ChangeBar
+            token={bulk.token}
+            org={teams.length ? org.slug : null}
+            pageNumbers={tickets.map((t) => t.number)}
+            choices={bulk.choices}
+          />
+          <QueueTable {...lists} />
+          <QueueCards {...lists} />
         </>
       ) : (
         <EmptyState>
