@@ -121,7 +121,13 @@ export const CreateTicketBody = z
     subject: line(SUBJECT_MAX, ['EHC plan draft: section F is vague']),
     body: MessageBody.describe('The family’s request: the ticket’s first message.'),
     type: z.enum(TICKET_TYPES),
-    priority: z.enum(PRIORITIES).default('normal'),
+    priority: z.enum(PRIORITIES).optional().describe('Without it, the template’s priority, or else `normal`.'),
+    templateId: z
+      .uuid()
+      .optional()
+      .describe(
+        'One of the organisation’s ticket templates (listTemplates): the ticket takes its checklist and tags. Without it, the default template of the ticket’s type, if any.',
+      ),
     department: DepartmentSlug.optional().describe(
       'The slug or id of one of the organisation’s active departments (teams, listed by listDepartments); without it, the organisation’s default department.',
     ),
