@@ -356,6 +356,24 @@ export const TagListSchema = z
   .object({ tags: z.array(z.object({ name: z.string(), tickets: z.int().describe('How many tickets carry it.') })) })
   .meta({ id: 'TagList' })
 
+export const TemplateListSchema = z
+  .object({
+    templates: z.array(
+      z.object({
+        id: z.uuid().describe('Send it as `templateId` when creating a ticket.'),
+        type: z.enum(TICKET_TYPES),
+        name: z.string(),
+        isDefault: z.boolean().describe('The template new tickets of its type take when they name none.'),
+        priority: z.enum(PRIORITIES).nullable().describe('The priority a ticket made from it starts with, unless the request gives one.'),
+        tags: z.array(z.string()),
+        checklist: z
+          .array(z.object({ title: z.string(), staffOnly: z.boolean() }))
+          .describe('The steps a ticket made from it starts with, in order.'),
+      }),
+    ),
+  })
+  .meta({ id: 'TemplateList' })
+
 export const TimeEntrySchema = z
   .object({
     id: z.uuid(),

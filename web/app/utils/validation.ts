@@ -209,6 +209,9 @@ export const MoveChecklistItemSchema = z.object({
 })
 export const RemoveChecklistItemSchema = z.object({ intent: z.literal('remove-checklist-item'), itemId: ChecklistItemId })
 
+/** Staff applying one of the organisation's templates: its missing steps and its tags join the ticket. */
+export const ApplyTemplateSchema = z.object({ intent: z.literal('apply-template'), templateId: z.uuid({ error: 'Choose a template' }) })
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
@@ -237,6 +240,7 @@ export const TicketActionSchema = z.discriminatedUnion(
     TickChecklistItemSchema,
     MoveChecklistItemSchema,
     RemoveChecklistItemSchema,
+    ApplyTemplateSchema,
   ],
   { error: 'Unknown action' },
 )
