@@ -12,13 +12,13 @@ const Priority = z
   .union([z.literal(''), z.enum(PRIORITIES, { error: 'Choose a priority from the list' })])
   .optional()
   .transform((v) => (v ? v : null))
-/** Tags, comma-separated, each a tag name; repeats dropped. */
+/** Tags, comma-separated, each a tag name; a repeat in any case is dropped, the first spelling kept. */
 const Tags = z
   .string()
   .optional()
   .transform((v) => (v ?? '').split(',').filter((t) => t.trim()))
   .pipe(z.array(tagName()).max(TEMPLATE_TAGS_MAX, `At most ${TEMPLATE_TAGS_MAX} tags`))
-  .transform((tags) => [...new Map(tags.map((t) => [t.toLowerCase(), t])).values()])
+  .transform((tags) => tags.filter((tag, i) => tags.findIndex((t) => t.toLowerCase() === tag.toLowerCase()) === i))
 /** One step a line; "staff:" before a step keeps it from the family. */
 const Steps = z
   .string()
