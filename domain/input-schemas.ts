@@ -5,7 +5,7 @@
  * sla-schemas.ts, to keep zod out of the workflow bundle.
  */
 import { z } from 'zod'
-import { CASE_REF_MAX, CHECKLIST_TITLE_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX } from './limits.ts'
+import { CASE_REF_MAX, CHECKLIST_TITLE_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX, TEMPLATE_NAME_MAX } from './limits.ts'
 import { DateTime } from 'luxon'
 import { MAX_ENTRY_MINUTES, parseDuration } from './durations.ts'
 import { tidyTagName } from './tags.ts'
@@ -88,6 +88,15 @@ export function checklistTitle(required = 'Name the step') {
     multiline: false,
     required,
     tooLong: `A checklist item is at most ${formatLimit(CHECKLIST_TITLE_MAX)} characters`,
+  })
+}
+
+/** A ticket template's name: one line, trimmed, 1 to 100 characters. */
+export function templateName(required = 'Name the template') {
+  return requiredText(TEMPLATE_NAME_MAX, {
+    multiline: false,
+    required,
+    tooLong: `A template name is at most ${formatLimit(TEMPLATE_NAME_MAX)} characters`,
   })
 }
 

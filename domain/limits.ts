@@ -30,3 +30,9 @@ export const TAG_NAME_MAX = 60
 
 /** A checklist item's title ("Request the EHCP draft"). */
 export const CHECKLIST_TITLE_MAX = 200
+
+/** A ticket template's name ("EHCP needs assessment"). */
+export const TEMPLATE_NAME_MAX = 100
+/** Tags and steps a template carries. */
+export const TEMPLATE_TAGS_MAX = 10
+export const TEMPLATE_ITEMS_MAX = 50

@@ -20,7 +20,8 @@ import { createTicket, type CreateTicketInput } from '../services/ticket-creatio
 import { addTicketTag } from '../services/tags.server.ts'
 import { seedDemoBulkChange } from './seed-bulk.ts'
 import { linkTickets } from '../services/ticket-links.server.ts'
-import { addChecklistItem, updateChecklistItem } from '../services/checklists.server.ts'
+import { updateChecklistItem } from '../services/checklists.server.ts'
+import { seedDemoTemplates } from './seed-templates.ts'
 import { logTime } from '../services/time-entries.server.ts'
 import type { TimeKind } from '../domain/durations.ts'
 
@@ -177,6 +178,8 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   const admin = { id: people.get('admin@brightpath.example')! }
   // Ben takes family replies in the daily digest: the family reply below waits for it ("Send digests now" in Settings, Team).
   await saveMailChoices(ctx, people.get('ben@brightpath.example')!, { family_replies: 'daily_digest' })
+  // Before the tickets: each takes its type's default template, as a real request does.
+  await seedDemoTemplates(ctx.db, org.id, report)
   for (const { family, department, advocate, steps, ...request } of DEMO_TICKETS) {
     const ticket = await createTicket(ctx, {
       ...request,
@@ -313,24 +316,17 @@ async function seedDemoLink(db: Db, orgId: string, adminId: string, report: (lin
   report(`#${tribunal!.number} linked to #${refusal!.number}`)
 }
 
-/** The tribunal ticket's steps: two done, one for the team only. */
-const DEMO_CHECKLIST: { title: string; done: boolean; staffOnly: boolean }[] = [
-  { title: 'Send us the decision letter', done: true, staffOnly: false },
-  { title: 'Gather the school reports', done: true, staffOnly: false },
-  { title: 'Check the case law on section F', done: false, staffOnly: true },
-  { title: 'Send the evidence bundle to the tribunal', done: false, staffOnly: false },
-]
+/** The tribunal ticket took its template's four steps; the family has done the first two. */
+const DEMO_DONE = ['Send us the decision letter', 'Gather the school reports']
 
 async function seedDemoChecklist(db: Db, orgId: string, report: (line: string) => void): Promise<void> {
   const ticket = await db.ticket.findFirstOrThrow({
     where: { orgId, subject: 'Tribunal hearing date set: we need help with the bundle' },
     select: { id: true, orgId: true, number: true },
   })
-  for (const step of DEMO_CHECKLIST) {
-    const item = await addChecklistItem(db, { ticket, title: step.title, staffOnly: step.staffOnly, actorId: null, via: 'cli' })
-    if (item && step.done) await updateChecklistItem(db, { ticket, itemId: item.id, done: true, actorId: null, via: 'cli' })
-  }
-  report(`#${ticket.number} has a checklist: 2 of 4 done, one step staff only`)
+  const items = await db.checklistItem.findMany({ where: { ticketId: ticket.id, title: { in: DEMO_DONE } }, select: { id: true } })
+  for (const item of items) await updateChecklistItem(db, { ticket, itemId: item.id, done: true, actorId: null, via: 'cli' })
+  report(`#${ticket.number} has its template's checklist: 2 of 4 done, one step staff only`)
 }
 
 const HOUR_MS = 3_600_000

@@ -8,6 +8,7 @@
 import { coverUntilWords } from '../domain/case-cover.ts'
 import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
 import { formatMinutes } from '../domain/durations.ts'
+import { describeTemplateChange, TEMPLATE_ACTIONS, type TemplateAction } from '../domain/templates.ts'
 import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
@@ -52,6 +53,7 @@ export const AUDIT_ACTIONS = [
   'ticket.linked',
   'ticket.unlinked',
   ...CHECKLIST_ACTIONS,
+  ...TEMPLATE_ACTIONS,
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -179,6 +181,7 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
     default:
       if ((CHECKLIST_ACTIONS as readonly string[]).includes(action))
         return `${describeChecklistChange(action as ChecklistAction, data)} on ticket #${Number(data.ticketNumber)}`
+      if ((TEMPLATE_ACTIONS as readonly string[]).includes(action)) return describeTemplateChange(action as TemplateAction, data)
       return action
   }
 }

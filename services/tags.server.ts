@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { tagKey, tidyTagName } from '../domain/tags.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 
@@ -51,24 +52,29 @@ export async function addTicketTag(
   db: Db,
   input: AuditActor & { ticket: TicketRef; name: string },
 ): Promise<{ tag: TagSummary; added: boolean }> {
+  return db.$transaction((tx) => putTagOn(tx, input))
+}
+
+/** addTicketTag inside a transaction of the caller's (a new ticket taking its template's tags). */
+export async function putTagOn(
+  tx: Prisma.TransactionClient,
+  input: AuditActor & { ticket: TicketRef; name: string },
+): Promise<{ tag: TagSummary; added: boolean }> {
   const { ticket } = input
-  const name = tidyTagName(input.name)
-  return db.$transaction(async (tx) => {
-    const tag = await tagOrNew(tx, ticket.orgId, name)
-    const { count } = await tx.ticketTag.createMany({
-      data: [{ ticketId: ticket.id, tagId: tag.id, addedById: input.actorId }],
-      skipDuplicates: true,
-    })
-    if (count === 0) return { tag, added: false }
-    await recordAudit(tx, {
-      orgId: ticket.orgId,
-      actorId: input.actorId,
-      via: input.via,
-      action: 'tag.added',
-      data: { ticketId: ticket.id, ticketNumber: ticket.number, tagId: tag.id, name: tag.name },
-    })
-    return { tag, added: true }
+  const tag = await tagOrNew(tx, ticket.orgId, input.name)
+  const { count } = await tx.ticketTag.createMany({
+    data: [{ ticketId: ticket.id, tagId: tag.id, addedById: input.actorId }],
+    skipDuplicates: true,
   })
+  if (count === 0) return { tag, added: false }
+  await recordAudit(tx, {
+    orgId: ticket.orgId,
+    actorId: input.actorId,
+    via: input.via,
+    action: 'tag.added',
+    data: { ticketId: ticket.id, ticketNumber: ticket.number, tagId: tag.id, name: tag.name },
+  })
+  return { tag, added: true }
 }
 
 /**

@@ -22,6 +22,8 @@ import {
 import { familyForRequest } from './accounts.server.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
 import { caseForReference } from './cases.server.ts'
+import { copyTemplateOnto, defaultTemplate } from './template-application.server.ts'
+import { organisationTemplate } from './ticket-templates.server.ts'
 import type { ServiceContext } from './context.ts'
 import {
   isTemporalUnreachable,
@@ -73,6 +75,12 @@ interface RequestContent {
   externalRef?: string
   /** A case to link from the start: the workflow's first save has it. */
   caseRef?: string
+  /**
+   * The organisation's template whose checklist and tags the ticket takes; none:
+   * the default template of its type, if there is one. Its priority is the
+   * creator's when they give none, so the workflow starts with it.
+   */
+  templateId?: string
   /**
    * Runs inside the creating transaction, so what it writes commits or rolls back
    * with the ticket: the API's idempotency record points at the ticket this way.
@@ -139,6 +147,7 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
       // organisation until the transaction ends, so each gets the next number. It
       // comes as late as it can: every statement after it is time no other
       // request of the organisation can be numbered.
+      const template = await templateForRequest(tx, input)
       const [allocated] = await tx.$queryRaw<{ lastTicketNumber: number }[]>`
         UPDATE "Organisation" SET "lastTicketNumber" = "lastTicketNumber" + 1
         WHERE id = ${input.orgId}::uuid AND "acceptsRequests"
@@ -153,7 +162,7 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
           subject: input.subject,
           childName: input.childName ?? null,
           type: input.type,
-          priority: input.priority ?? 'normal',
+          priority: input.priority ?? template?.priority ?? 'normal',
           followUpOfId: input.followUpOfId ?? null,
           externalRef: input.externalRef ?? null,
           // The workflow's first save writes it too; written now so that closing
@@ -171,6 +180,7 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
         await tx.attachment.createMany({
           data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: requesterId })),
         })
+      if (template) await copyTemplateOnto(tx, { actorId: null, via: 'portal', ticket: created, template, onCreation: true })
       await input.inTransaction?.(tx, created)
       crashPoint(ctx.env, 'ticket-rows-writing')
       return { ticket: created, joinedOrg: joined.count > 0 }
@@ -213,6 +223,14 @@ async function joinCaseOfNewTicket(
   } catch (error) {
     ctx.log.error({ err: error, ticketId: ticket.id, caseRef: ticket.caseRef }, 'could not open the new ticket’s case; the sweep does')
   }
+}
+
+/** The template a request names (it must be the organisation's), or else its type's default, or none. */
+async function templateForRequest(tx: Prisma.TransactionClient, input: CreateTicketInput) {
+  if (input.templateId === undefined) return defaultTemplate(tx, input.orgId, input.type)
+  const named = await organisationTemplate(tx, input.orgId, input.templateId)
+  if (!named) throw new TicketServiceError('invalid', 'That template is not one of this organisation’s.')
+  return named
 }
 
 /** The department a request goes to: the active one it names, or else the organisation's default. */

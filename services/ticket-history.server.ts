@@ -5,6 +5,7 @@
  */
 import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
 import { formatMinutes, TIME_KIND_LABELS, type TimeKind } from '../domain/durations.ts'
+import { describeTemplateChange } from '../domain/templates.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import type { AuditAction } from './audit.server.ts'
@@ -19,6 +20,7 @@ const TICKET_ACTIONS = [
   'ticket.linked',
   'ticket.unlinked',
   ...CHECKLIST_ACTIONS,
+  'template.applied',
 ] as const satisfies readonly AuditAction[]
 
 export interface HistoryLine {
@@ -46,6 +48,9 @@ export async function ticketHistory(db: Db, ticket: { id: string; orgId: string 
 
 function describe(action: string, data: Record<string, unknown>, who: string): string {
   if ((CHECKLIST_ACTIONS as readonly string[]).includes(action)) return `${who} ${describeChecklistChange(action as ChecklistAction, data)}`
+  // A new ticket takes its template by itself: nobody applied it.
+  if (action === 'template.applied')
+    return data.onCreation ? `Made from the template “${String(data.name ?? '')}”` : `${who} ${describeTemplateChange(action, data)}`
   const name = String(data.name ?? '')
   const time = formatMinutes(Number(data.minutes ?? 0))
   const kind = typeof data.kind === 'string' && data.kind in TIME_KIND_LABELS ? TIME_KIND_LABELS[data.kind as TimeKind].toLowerCase() : ''

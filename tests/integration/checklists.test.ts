@@ -278,6 +278,29 @@ describe('resolving with unfinished items', () => {
     expect(view.ticket.status).toBe('resolved')
   })
 
+  it('asks before "Send and set Resolved" too, keeping the reply unsent until confirmed', async () => {
+    const open = await createTicket(stack.context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      type: 'general',
+      subject: 'Reply and resolve',
+      body: 'Is it done?',
+    })
+    await addChecklistItem(stack.db, { ticket: open, title: 'Still open', staffOnly: false, ...cli })
+    const at = { url: `/tickets/${a.org.slug}/${open.number}`, params: { orgSlug: a.org.slug, number: String(open.number) } }
+    const reply = { intent: 'reply', visibility: 'public', body: 'All sorted now.', thenStatus: 'resolved' }
+    const asked = await calls.act(ticketPage, a.admin, at.url, reply, at.params)
+    expect(asked.status).toBe(409)
+    expect(asked.data).toMatchObject({
+      confirm: '1 checklist item is not done yet. Resolve the ticket anyway?',
+      values: { body: 'All sorted now.' },
+    })
+    expect(await stack.db.message.count({ where: { ticketId: open.id, body: 'All sorted now.' } })).toBe(0)
+    expect((await calls.act(ticketPage, a.admin, at.url, { ...reply, confirm: '1' }, at.params)).status).toBe(302)
+    expect(await stack.db.message.count({ where: { ticketId: open.id, body: 'All sorted now.' } })).toBe(1)
+    expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: open.id } })).status).toBe('resolved')
+  })
+
   it('answers 409 checklist_incomplete over the API unless force is true', async () => {
     const open = await createTicket(stack.context, {
       orgId: a.org.id,

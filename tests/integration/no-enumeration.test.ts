@@ -128,6 +128,7 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   'tick-checklist-item': { intent: 'tick-checklist-item', itemId: randomUUID(), done: '1' },
   'move-checklist-item': { intent: 'move-checklist-item', itemId: randomUUID(), direction: 'up' },
   'remove-checklist-item': { intent: 'remove-checklist-item', itemId: randomUUID() },
+  'apply-template': { intent: 'apply-template', templateId: randomUUID() },
 }
 
 /** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */

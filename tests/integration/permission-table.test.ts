@@ -96,6 +96,7 @@ const NOT_ABOUT_TICKETS_OR_CASES: Record<string, string> = {
   'staff.settings.sla-policy.tsx': 'the SLA policy',
   'staff.settings.tags.tsx': 'tags',
   'staff.settings.team.tsx': 'the team and their departments',
+  'staff.settings.templates.tsx': 'ticket templates, naming no ticket',
   'staff.time.tsx': 'time totals per advocate, naming no ticket',
 }
 

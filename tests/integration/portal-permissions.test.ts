@@ -28,6 +28,7 @@ import * as settingsOrganisation from '../../web/app/routes/staff.settings.organ
 import * as settingsSavedReplies from '../../web/app/routes/staff.settings.saved-replies.tsx'
 import * as settingsSlaPolicy from '../../web/app/routes/staff.settings.sla-policy.tsx'
 import * as settingsTeam from '../../web/app/routes/staff.settings.team.tsx'
+import * as settingsTemplates from '../../web/app/routes/staff.settings.templates.tsx'
 import * as settings from '../../web/app/routes/staff.settings.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as triage from '../../web/app/routes/staff.triage.tsx'
@@ -552,6 +553,7 @@ describe('settings', () => {
   const KEYS = '/staff/settings/api-keys'
   const ORGANISATION = '/staff/settings/organisation'
   const TEAM = '/staff/settings/team'
+  const TEMPLATES = '/staff/settings/templates'
   let c: Awaited<ReturnType<typeof createTestOrganisation>>
   beforeAll(async () => {
     c = await createTestOrganisation(stack.db)
@@ -570,6 +572,7 @@ describe('settings', () => {
       [settingsTeam, TEAM],
       [settingsSlaPolicy, SLA],
       [settingsApiKeys, KEYS],
+      [settingsTemplates, TEMPLATES],
     ] as const) {
       toLogin(await load(route, null, url))
       expect((await load(route, c.family, url)).status).toBe(403)
@@ -586,6 +589,7 @@ describe('settings', () => {
       [settingsTeam, TEAM, { intent: 'invite', name: 'Sneaky', email: `sneaky-${Date.now()}@test.example`, role: 'admin' }],
       [settingsTeam, TEAM, { intent: 'change-role', membershipId: cMember.id, role: 'admin' }],
       [settingsTeam, TEAM, { intent: 'remove', membershipId: cMember.id }],
+      [settingsTemplates, TEMPLATES, { intent: 'create-template', type: 'ehcp', name: 'Sneaky', steps: 'Take over' }],
     ] as const) {
       toLogin(await act(route, null, url, form))
       expect((await act(route, c.family, url, form)).status).toBe(403)
@@ -594,6 +598,7 @@ describe('settings', () => {
     }
     expect((await organisationSlaPolicy(stack.db, c.org.id)).isDefault).toBe(true)
     expect(await stack.db.apiKey.count({ where: { orgId: c.org.id } })).toBe(0)
+    expect(await stack.db.ticketTemplate.count({ where: { orgId: c.org.id } })).toBe(0)
     expect(await stack.db.auditEvent.count({ where: { orgId: c.org.id } })).toBe(0)
     expect(await stack.db.organisation.findUniqueOrThrow({ where: { id: c.org.id } })).toMatchObject({ name: c.org.name })
     expect(await stack.db.membership.findUniqueOrThrow({ where: { id: cMember.id } })).toMatchObject({ role: 'staff' })

@@ -11,6 +11,7 @@ import { relatedRoutes } from './related.ts'
 import type { ApiRoute } from './route.ts'
 import { settingsRoutes } from './settings.ts'
 import { tagRoutes } from './tags.ts'
+import { templateRoutes } from './templates.ts'
 import { timeEntryRoutes } from './time-entries.ts'
 import { ticketRoutes } from './tickets.ts'
 
@@ -28,4 +29,5 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...timeEntryRoutes,
   ...relatedRoutes,
   ...settingsRoutes,
+  ...templateRoutes,
 ]

@@ -121,7 +121,13 @@ export const CreateTicketBody = z
     subject: line(SUBJECT_MAX, ['EHC plan draft: section F is vague']),
     body: MessageBody.describe('The family’s request: the ticket’s first message.'),
     type: z.enum(TICKET_TYPES),
-    priority: z.enum(PRIORITIES).default('normal'),
+    priority: z.enum(PRIORITIES).optional().describe('Without it, the template’s priority, or else `normal`.'),
+    templateId: z
+      .uuid()
+      .optional()
+      .describe(
+        'One of the organisation’s ticket templates (listTemplates): the ticket takes its checklist and tags. Without it, the default template of the ticket’s type, if any.',
+      ),
     department: DepartmentSlug.optional().describe(
       'The slug or id of one of the organisation’s active departments (teams, listed by listDepartments); without it, the organisation’s default department.',
     ),
@@ -355,6 +361,24 @@ export const TicketTagsSchema = z
 export const TagListSchema = z
   .object({ tags: z.array(z.object({ name: z.string(), tickets: z.int().describe('How many tickets carry it.') })) })
   .meta({ id: 'TagList' })
+
+export const TemplateListSchema = z
+  .object({
+    templates: z.array(
+      z.object({
+        id: z.uuid().describe('Send it as `templateId` when creating a ticket.'),
+        type: z.enum(TICKET_TYPES),
+        name: z.string(),
+        isDefault: z.boolean().describe('The template new tickets of its type take when they name none.'),
+        priority: z.enum(PRIORITIES).nullable().describe('The priority a ticket made from it starts with, unless the request gives one.'),
+        tags: z.array(z.string()),
+        checklist: z
+          .array(z.object({ title: z.string(), staffOnly: z.boolean() }))
+          .describe('The steps a ticket made from it starts with, in order.'),
+      }),
+    ),
+  })
+  .meta({ id: 'TemplateList' })
 
 export const TimeEntrySchema = z
   .object({

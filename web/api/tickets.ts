@@ -55,6 +55,7 @@ async function create(ctx: ApiContext, body: CreateBody, record: RecordResource<
       priority: body.priority,
       externalRef: body.externalRef,
       caseRef: body.caseRef,
+      templateId: body.templateId,
       inTransaction: (tx, ticket) => record(tx, { ticketId: ticket.id, number: ticket.number }),
     })
   } catch (error) {

@@ -19,6 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       { key: 'sla-policy', label: 'SLA policy', href: `/staff/settings/sla-policy${orgParam}` },
       { key: 'saved-replies', label: 'Saved replies', href: `/staff/settings/saved-replies${orgParam}` },
       { key: 'tags', label: 'Tags', href: `/staff/settings/tags${orgParam}` },
+      { key: 'templates', label: 'Templates', href: `/staff/settings/templates${orgParam}` },
       { key: 'api-keys', label: 'API keys', href: `/staff/settings/api-keys${orgParam}` },
     ],
   }

@@ -81,6 +81,12 @@ export const TicketRequestSchema = z.object({
   message: messageBody('Tell us what is happening and how we can help'),
 })
 
+/** "Resolve anyway": present once the person has seen how many checklist items are open. */
+const ConfirmResolve = z
+  .literal('1', { error: 'Confirm or go back' })
+  .optional()
+  .transform((v) => v === '1')
+
 export const ReplySchema = z.object({
   intent: z.literal('reply'),
   body: messageBody('Write a message before sending'),
@@ -91,6 +97,8 @@ export const ReplySchema = z.object({
     .union([z.literal(''), z.enum(['pending_family', 'resolved'], { error: 'Choose what happens after sending' })])
     .optional()
     .transform((v) => (v ? v : undefined)),
+  // The second submit of "Send and resolve anyway", after the page said the checklist is unfinished.
+  confirm: ConfirmResolve,
 })
 
 /** A date as <input type="date"> sends it; the action reads it as the end of that day in the organisation's time zone. */
@@ -108,10 +116,7 @@ export const ChangeStatusSchema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined)),
   // The second submit of "Resolve anyway", after the page said the checklist is unfinished.
-  confirm: z
-    .literal('1', { error: 'Confirm or go back' })
-    .optional()
-    .transform((v) => v === '1'),
+  confirm: ConfirmResolve,
 })
 
 /** An admin's "Override capacity" checkbox: present (ticked) or absent. */
@@ -204,6 +209,9 @@ export const MoveChecklistItemSchema = z.object({
 })
 export const RemoveChecklistItemSchema = z.object({ intent: z.literal('remove-checklist-item'), itemId: ChecklistItemId })
 
+/** Staff applying one of the organisation's templates: its missing steps and its tags join the ticket. */
+export const ApplyTemplateSchema = z.object({ intent: z.literal('apply-template'), templateId: z.uuid({ error: 'Choose a template' }) })
+
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
 
@@ -232,6 +240,7 @@ export const TicketActionSchema = z.discriminatedUnion(
     TickChecklistItemSchema,
     MoveChecklistItemSchema,
     RemoveChecklistItemSchema,
+    ApplyTemplateSchema,
   ],
   { error: 'Unknown action' },
 )

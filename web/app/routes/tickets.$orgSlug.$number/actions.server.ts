@@ -57,6 +57,23 @@ export function invalid(intent: Intent, fieldErrors: FieldErrors, values: Record
   return data<ActionData>({ intent, fieldErrors, formError, values }, { status: 400 })
 }
 
+/**
+ * Resolving with checklist items not done asks first: the form comes back (409)
+ * with the question and a hidden confirm=1, so the second submit resolves.
+ * Null when every item is done.
+ */
+async function askBeforeResolving({ context, access, values }: TicketActionArgs, intent: Intent, after: string): Promise<Handled | null> {
+  const unfinished = await unfinishedChecklistItems(context.db, access.ticket.id)
+  if (!unfinished) return null
+  const open = unfinished === 1 ? '1 checklist item is' : `${unfinished} checklist items are`
+  return {
+    response: data<ActionData>(
+      { intent, fieldErrors: {}, formError: null, values, confirm: `${open} not done yet. Resolve the ticket anyway?${after}` },
+      { status: 409 },
+    ),
+  }
+}
+
 /** The end of `date` (YYYY-MM-DD) in the organisation's zone: the local authority has the whole day. */
 async function laDeadlineOf(context: ActionFunctionArgs['context'], access: TicketAccess, date: string) {
   const org = await context.db.organisation.findUniqueOrThrow({ where: { id: access.ticket.orgId }, select: { timezone: true } })
@@ -64,11 +81,14 @@ async function laDeadlineOf(context: ActionFunctionArgs['context'], access: Tick
   return end.isValid ? end.toJSDate() : null
 }
 
-export async function handleReply(
-  { context, request, params, access, actor, staff, uploads }: TicketActionArgs,
-  command: Command<'reply'>,
-): Promise<Handled> {
+export async function handleReply(args: TicketActionArgs, command: Command<'reply'>): Promise<Handled> {
+  const { context, request, params, access, actor, staff, uploads } = args
   requireTicketPermission(access, command.visibility === 'internal' ? 'note:ticket:org' : staff ? 'reply:ticket:org' : 'reply:ticket:own')
+  // Asked before the reply goes, so the reply and the status stay one decision.
+  if (staff && command.visibility === 'public' && command.thenStatus === 'resolved' && !command.confirm) {
+    const asked = await askBeforeResolving(args, command.intent, uploads.length ? ' Attach your files again before sending.' : '')
+    if (asked) return asked
+  }
   const files = uploads.length
   const posted = await postMessageOrFollowUp(context, {
     ticket: access.ticket,
@@ -115,10 +135,8 @@ export async function handleReply(
   }
 }
 
-export async function handleChangeStatus(
-  { context, access, actor, values }: TicketActionArgs,
-  command: Command<'change-status'>,
-): Promise<Handled> {
+export async function handleChangeStatus(args: TicketActionArgs, command: Command<'change-status'>): Promise<Handled> {
+  const { context, access, actor, values } = args
   requireTicketPermission(access, 'change-status:ticket:org')
   let laDeadline: Date | null = null
   if (command.laDeadline) {
@@ -135,20 +153,8 @@ export async function handleChangeStatus(
       return { response: invalid(command.intent, { laDeadline: ['The LA deadline must be today or later'] }, values) }
   }
   if (command.status === 'resolved' && !command.confirm) {
-    const unfinished = await unfinishedChecklistItems(context.db, access.ticket.id)
-    if (unfinished)
-      return {
-        response: data<ActionData>(
-          {
-            intent: command.intent,
-            fieldErrors: {},
-            formError: null,
-            values,
-            confirm: `${unfinished === 1 ? '1 checklist item is' : `${unfinished} checklist items are`} not done yet. Resolve the ticket anyway?`,
-          },
-          { status: 409 },
-        ),
-      }
+    const asked = await askBeforeResolving(args, command.intent, '')
+    if (asked) return asked
   }
   const result = await changeStatus(context, { ticket: access.ticket, actor, status: command.status, reason: command.reason, laDeadline })
   return { result, success: ({ view }) => `Status changed to ${STATUS_LABELS[view.status]}.${laDeadline ? ' LA deadline recorded.' : ''}` }

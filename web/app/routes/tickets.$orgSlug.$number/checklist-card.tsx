@@ -4,7 +4,7 @@
  * rename, move or remove it, and a form to add one, staff only if ticked.
  */
 import { Form } from '@remix-run/react'
-import { CheckboxField, TextField } from '../../components/form-fields.tsx'
+import { CheckboxField, SelectField, TextField } from '../../components/form-fields.tsx'
 import { SubmissionToken, SubmitButton } from '../../components/submission.tsx'
 import { Alert, Button, Card, CardTitle, Marker } from '../../components/ui.tsx'
 import { useFormState } from './conversation.tsx'
@@ -88,6 +88,30 @@ function ItemForms({ item }: { item: Item }) {
   )
 }
 
+/** Applying a template adds its steps the ticket lacks, and its tags; nothing is taken away. */
+function TemplateForm({ checklist }: Pick<StaffData, 'checklist'>) {
+  const apply = useFormState('apply-template')
+  if (!checklist.templates.length) return null
+  return (
+    <Form method="post" className="space-y-3 border-t border-slate-100 pt-4" noValidate>
+      <input type="hidden" name="intent" value="apply-template" />
+      <p className="text-sm text-slate-700">Template: {checklist.template ?? 'none'}</p>
+      <SelectField
+        id="checklist-template"
+        label="Apply a template"
+        name="templateId"
+        placeholder="Choose a template"
+        options={checklist.templates}
+        hint="Adds its steps this ticket does not have yet, and its tags."
+        defaultValue={apply.values.templateId}
+        errors={apply.fieldErrors.templateId}
+        required
+      />
+      <Button variant="secondary">Apply template</Button>
+    </Form>
+  )
+}
+
 export function ChecklistCard({ checklist, checklistToken }: Pick<StaffData, 'checklist' | 'checklistToken'>) {
   const add = useFormState('add-checklist-item')
   const refusals = [
@@ -138,6 +162,7 @@ export function ChecklistCard({ checklist, checklistToken }: Pick<StaffData, 'ch
             Add step
           </SubmitButton>
         </Form>
+        <TemplateForm checklist={checklist} />
       </div>
     </Card>
   )

@@ -13,6 +13,9 @@ import {
   updateChecklistItem,
   type ChecklistResult,
 } from '../../../../services/checklists.server.ts'
+import { TYPE_LABELS } from '../../../../domain/ticket.ts'
+import { applyTemplate } from '../../../../services/template-application.server.ts'
+import { organisationTemplates } from '../../../../services/ticket-templates.server.ts'
 import type { CasewayContext } from '../../context.ts'
 import { formatDateTime } from '../../utils/format.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
@@ -22,8 +25,16 @@ import type { TicketAction } from '../../utils/validation.ts'
 import { invalid, type Handled, type TicketActionArgs } from './actions.server.ts'
 
 export async function ticketChecklistView(ctx: CasewayContext, access: TicketAccess, timeZone: string) {
-  const { items, progress } = await ticketChecklist(ctx.db, access.ticket.id, access.role === 'family' ? 'family' : 'staff')
+  const staff = access.role !== 'family'
+  const [{ items, progress }, templates, used] = await Promise.all([
+    ticketChecklist(ctx.db, access.ticket.id, staff ? 'staff' : 'family'),
+    // The templates staff may apply, and the one the ticket took: the team's business.
+    staff ? organisationTemplates(ctx.db, access.ticket.orgId) : [],
+    staff ? ctx.db.ticket.findUnique({ where: { id: access.ticket.id }, select: { template: { select: { name: true } } } }) : null,
+  ])
   return {
+    templates: templates.map((t) => ({ value: t.id, label: `${TYPE_LABELS[t.type]}: ${t.name}${t.isDefault ? ' (default)' : ''}` })),
+    template: used?.template?.name ?? null,
     progress: { ...progress, words: progressWords(progress) },
     items: items.map((item, i) => ({
       id: item.id,
@@ -92,4 +103,18 @@ export async function handleRemoveChecklistItem(args: TicketActionArgs, command:
   requireTicketPermission(args.access, 'checklist:ticket:org')
   const changed = await removeChecklistItem(args.context.db, { ...change(args), itemId: command.itemId })
   return answer(args, changed, (title) => `Removed “${title}” from the checklist.`)
+}
+
+export async function handleApplyTemplate(args: TicketActionArgs, command: Command<'apply-template'>): Promise<Handled> {
+  requireTicketPermission(args.access, 'checklist:ticket:org')
+  const applied = await applyTemplate(args.context.db, { ...change(args), templateId: command.templateId })
+  if (applied.status === 'not_found')
+    return { response: invalid(command.intent, { templateId: ['That template is no longer there'] }, args.values) }
+  const steps = applied.added === 1 ? '1 step' : `${applied.added} steps`
+  return {
+    response: await redirectWithFlash(args.context, args.request, here(args.request), {
+      kind: 'success',
+      text: `Applied the template “${applied.template.name}”: ${steps} added to the checklist.`,
+    }),
+  }
 }

@@ -114,8 +114,14 @@ export function ReplyCard({
             hint="Ignored for internal notes."
           />
         ) : null}
+        {reply.confirm ? (
+          <>
+            <Alert kind="info">{reply.confirm}</Alert>
+            <input type="hidden" name="confirm" value="1" />
+          </>
+        ) : null}
         <SubmitButton token={submissionToken} pendingText="Sending…">
-          Send reply
+          {reply.confirm ? 'Send and resolve anyway' : 'Send reply'}
         </SubmitButton>
       </Form>
     </Card>

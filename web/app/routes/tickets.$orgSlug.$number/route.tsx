@@ -29,6 +29,7 @@ import {
 import {
   handleAddChecklistItem,
   handleMoveChecklistItem,
+  handleApplyTemplate,
   handleRemoveChecklistItem,
   handleRenameChecklistItem,
   handleTickChecklistItem,
@@ -136,6 +137,8 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleMoveChecklistItem(args, command)
     case 'remove-checklist-item':
       return handleRemoveChecklistItem(args, command)
+    case 'apply-template':
+      return handleApplyTemplate(args, command)
     case 'reopen':
       return handleReopen(args)
   }
