@@ -159,7 +159,7 @@ async function perform(context: ActionFunctionArgs['context'], access: Access, c
     case 'reopen-action':
     case 'change-due': {
       // Only this case's actions: another case's id is refused as unknown.
-      const known = await context.db.caseAction.findFirst({ where: { id: command.actionId, caseId: access.case.id }, select: { id: true } })
+      const known = await context.db.task.findFirst({ where: { id: command.actionId, caseId: access.case.id }, select: { id: true } })
       if (!known) return { result: { status: 'refused', message: 'That next action is not on this case.' }, success: '' }
       if (command.intent === 'complete-action')
         return { result: await completeCaseAction(context, { case: kase, actor, actionId: known.id }), success: 'Next action done' }
