@@ -30,3 +30,4 @@ export const TAG_NAME_MAX = 60
 
 /** A checklist item's title ("Request the EHCP draft"). */
 export const CHECKLIST_TITLE_MAX = 200
+export const TASK_TITLE_MAX = 200

@@ -7,6 +7,7 @@
  */
 import { coverUntilWords } from '../domain/case-cover.ts'
 import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
+import { describeTaskChange, TASK_ACTIONS, type TaskAction } from '../domain/tasks.ts'
 import { formatMinutes } from '../domain/durations.ts'
 import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
@@ -52,6 +53,7 @@ export const AUDIT_ACTIONS = [
   'ticket.linked',
   'ticket.unlinked',
   ...CHECKLIST_ACTIONS,
+  ...TASK_ACTIONS,
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -179,6 +181,7 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
     default:
       if ((CHECKLIST_ACTIONS as readonly string[]).includes(action))
         return `${describeChecklistChange(action as ChecklistAction, data)} on ticket #${Number(data.ticketNumber)}`
+      if ((TASK_ACTIONS as readonly string[]).includes(action)) return describeTaskChange(action as TaskAction, data)
       return action
   }
 }
