@@ -38,7 +38,7 @@ export const taskSelect = {
   overdue: true,
   caseId: true,
   ticketId: true,
-  owner: { select: { id: true, name: true } },
+  owner: { select: { id: true, name: true, email: true } },
   ticket: { select: { number: true, subject: true } },
   case: { select: { number: true, caseRef: true } },
 } as const

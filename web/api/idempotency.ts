@@ -28,6 +28,7 @@ const IdempotentResourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ticket'), ticketId: z.string(), number: z.number() }),
   z.object({ kind: z.literal('case'), caseId: z.string(), caseRef: z.string() }),
   z.object({ kind: z.literal('caseAction'), caseId: z.string(), actionId: z.string() }),
+  z.object({ kind: z.literal('task'), taskId: z.string() }),
 ])
 
 export type IdempotentResource = z.infer<typeof IdempotentResourceSchema>
@@ -35,7 +36,7 @@ type ResourceKind = IdempotentResource['kind']
 type ResourceOf<K extends ResourceKind> = Extract<IdempotentResource, { kind: K }>
 
 /** The status of a creation whose resource was written but whose creator vanished before answering. */
-const CREATED_STATUS: Record<ResourceKind, number> = { ticket: 201, case: 201, caseAction: 200 }
+const CREATED_STATUS: Record<ResourceKind, number> = { ticket: 201, case: 201, caseAction: 200, task: 201 }
 
 type Claim<K extends ResourceKind> =
   | { kind: 'claimed'; recordId: string }

@@ -1,6 +1,7 @@
 /** Every operation of the API, in the order the OpenAPI document lists them. */
 import { caseCommandRoutes } from './case-commands.ts'
 import { checklistRoutes } from './checklist.ts'
+import { taskRoutes } from './tasks.ts'
 import { caseCoverRoutes } from './case-cover.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
@@ -23,6 +24,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...departmentRoutes,
   ...tagRoutes,
   ...checklistRoutes,
+  ...taskRoutes,
   ...timeEntryRoutes,
   ...relatedRoutes,
   ...settingsRoutes,

@@ -23,6 +23,7 @@ import {
 import { maySeeTicketById } from '../../../../services/ticket-access.server.ts'
 import { addTicketTag, removeTicketTag } from '../../../../services/tags.server.ts'
 import { unfinishedChecklistItems } from '../../../../services/checklists.server.ts'
+import { openTicketTasks } from '../../../../services/tasks.server.ts'
 import { deleteTimeEntry, logTime, updateTimeEntry } from '../../../../services/time-entries.server.ts'
 import { formatMinutes } from '../../../../domain/durations.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
@@ -135,8 +136,15 @@ export async function handleChangeStatus(
       return { response: invalid(command.intent, { laDeadline: ['The LA deadline must be today or later'] }, values) }
   }
   if (command.status === 'resolved' && !command.confirm) {
-    const unfinished = await unfinishedChecklistItems(context.db, access.ticket.id)
-    if (unfinished)
+    const [unfinished, openTasks] = await Promise.all([
+      unfinishedChecklistItems(context.db, access.ticket.id),
+      openTicketTasks(context.db, access.ticket.id),
+    ])
+    const notDone = [
+      unfinished ? `${unfinished === 1 ? '1 checklist item is' : `${unfinished} checklist items are`} not done yet.` : null,
+      openTasks ? `${openTasks === 1 ? '1 task is' : `${openTasks} tasks are`} still open.` : null,
+    ].filter(Boolean)
+    if (notDone.length)
       return {
         response: data<ActionData>(
           {
@@ -144,7 +152,7 @@ export async function handleChangeStatus(
             fieldErrors: {},
             formError: null,
             values,
-            confirm: `${unfinished === 1 ? '1 checklist item is' : `${unfinished} checklist items are`} not done yet. Resolve the ticket anyway?`,
+            confirm: `${notDone.join(' ')} Resolve the ticket anyway?`,
           },
           { status: 409 },
         ),
