@@ -6,7 +6,14 @@
  */
 import { DateTime as Luxon } from 'luxon'
 import { TASK_STATUS_LABELS } from '../../../../domain/tasks.ts'
-import { createTicketTask, linkableTasks, linkTaskToTicket, ticketTasks, updateTask, type TaskResult } from '../../../../services/tasks.server.ts'
+import {
+  createTicketTask,
+  linkableTasks,
+  linkTaskToTicket,
+  ticketTasks,
+  updateTask,
+  type TaskResult,
+} from '../../../../services/tasks.server.ts'
 import type { CasewayContext } from '../../context.ts'
 import { formatDateTime } from '../../utils/format.ts'
 import { redirectWithFlash } from '../../utils/flash.server.ts'
@@ -16,8 +23,17 @@ import type { TicketAction } from '../../utils/validation.ts'
 import { invalid, type Handled, type TicketActionArgs } from './actions.server.ts'
 
 export async function ticketTasksView(ctx: CasewayContext, access: TicketAccess, timeZone: string) {
-  const [tasks, linkable] = await Promise.all([ticketTasks(ctx.db, access.ticket.id), linkableTasks(ctx.db, access.ticket.orgId)])
+  const [tasks, linkable, team] = await Promise.all([
+    ticketTasks(ctx.db, access.ticket.id),
+    linkableTasks(ctx.db, access.ticket.orgId),
+    ctx.db.membership.findMany({
+      where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
+      select: { user: { select: { id: true, name: true } } },
+      orderBy: { user: { name: 'asc' } },
+    }),
+  ])
   return {
+    owners: team.map((m) => ({ value: m.user.id, label: m.user.name })),
     tasks: tasks.map((task) => ({
       id: task.id,
       title: task.title,
@@ -41,14 +57,21 @@ const here = (request: Request) => new URL(request.url).pathname
 const actor = (args: TicketActionArgs) => ({ actorId: args.actor.id, via: 'portal' as const })
 
 async function answer(args: TicketActionArgs, result: TaskResult, text: (title: string) => string): Promise<Handled> {
-  if (result.status === 'not_found') return { response: invalid(args.values.intent as TicketAction['intent'], {}, args.values, 'That task is no longer there.') }
-  if (result.status === 'refused') return { response: invalid(args.values.intent as TicketAction['intent'], {}, args.values, result.message) }
-  return { response: await redirectWithFlash(args.context, args.request, here(args.request), { kind: 'success', text: text(result.task.title) }) }
+  if (result.status === 'not_found')
+    return { response: invalid(args.values.intent as TicketAction['intent'], {}, args.values, 'That task is no longer there.') }
+  if (result.status === 'refused')
+    return { response: invalid(args.values.intent as TicketAction['intent'], {}, args.values, result.message) }
+  return {
+    response: await redirectWithFlash(args.context, args.request, here(args.request), { kind: 'success', text: text(result.task.title) }),
+  }
 }
 
 export async function handleAddTask(args: TicketActionArgs, command: Command<'add-task'>): Promise<Handled> {
   requireTicketPermission(args.access, 'task:ticket:org')
-  const { timezone } = await args.context.db.organisation.findUniqueOrThrow({ where: { id: args.access.ticket.orgId }, select: { timezone: true } })
+  const { timezone } = await args.context.db.organisation.findUniqueOrThrow({
+    where: { id: args.access.ticket.orgId },
+    select: { timezone: true },
+  })
   const result = await createTicketTask(args.context, {
     ...actor(args),
     ticket: args.access.ticket,
@@ -58,7 +81,10 @@ export async function handleAddTask(args: TicketActionArgs, command: Command<'ad
   })
   if (result.status !== 'changed') return answer(args, result, () => '')
   return {
-    response: await redirectOnce(args.context, args.request, here(args.request), { kind: 'success', text: `Added the task “${result.task.title}”.` }),
+    response: await redirectOnce(args.context, args.request, here(args.request), {
+      kind: 'success',
+      text: `Added the task “${result.task.title}”.`,
+    }),
   }
 }
 
@@ -70,6 +96,11 @@ export async function handleLinkTask(args: TicketActionArgs, command: Command<'l
 
 export async function handleTaskStatus(args: TicketActionArgs, command: Command<'task-status'>): Promise<Handled> {
   requireTicketPermission(args.access, 'task:ticket:org')
-  const result = await updateTask(args.context, { ...actor(args), orgId: args.access.ticket.orgId, taskId: command.taskId, change: { status: command.status } })
+  const result = await updateTask(args.context, {
+    ...actor(args),
+    orgId: args.access.ticket.orgId,
+    taskId: command.taskId,
+    change: { status: command.status },
+  })
   return answer(args, result, (title) => `“${title}” is now ${TASK_STATUS_LABELS[command.status]}.`)
 }
