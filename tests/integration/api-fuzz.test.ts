@@ -63,7 +63,15 @@ let key: string
 let schemathesis: string
 let workDir: string
 let filesBefore: Set<string>
-const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '', coverId: '', itemIds: [] as string[] }
+const seeded = {
+  tickets: [] as number[],
+  attachmentId: '',
+  department: 'tribunals',
+  actionId: '',
+  coverId: '',
+  itemIds: [] as string[],
+  taskIds: [] as string[],
+}
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
   const multipart = body instanceof FormData
@@ -128,6 +136,9 @@ beforeAll(async () => {
   // Checklist items on #1, so changing and removing one reaches real ones (each removal uses one up).
   for (const title of ['Ask for the decision letter', 'Book the interpreter', 'Send the bundle'])
     seeded.itemIds.push((await api('POST', `/tickets/${withCase.ticket.number}/checklist`, { title })).item.id)
+  // Tasks on #1, so changing one reaches real ones.
+  for (const title of ['Ring the school', 'Post the bundle'])
+    seeded.taskIds.push((await api('POST', `/tickets/${withCase.ticket.number}/tasks`, { title })).task.id)
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
   seeded.attachmentId = posted.message.attachments[0].id
 
@@ -183,6 +194,7 @@ cases = ${values(['EHC-2026-0042'])}
 actions = ${values([seeded.actionId])}
 covers = ${values([seeded.coverId])}
 items = ${values(seeded.itemIds)}
+tasks = ${values(seeded.taskIds)}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
@@ -191,6 +203,7 @@ items = ${values(seeded.itemIds)}
 "path.actionId" = { dictionary = "actions", probability = 0.9 }
 "path.coverId" = { dictionary = "covers", probability = 0.9 }
 "path.itemId" = { dictionary = "items", probability = 0.9 }
+"path.taskId" = { dictionary = "tasks", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
 "body.advocate.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }

@@ -254,6 +254,8 @@ const API_BODIES: Record<string, unknown> = {
   addTicketTag: { name: 'Tribunal prep' },
   addChecklistItem: { title: 'Ask the school' },
   changeChecklistItem: { done: true },
+  createTicketTask: { title: 'Ring the school' },
+  changeTask: { status: 'done' },
   createTimeEntry: { minutes: 30, workedOn: '2026-12-01', kind: 'call' },
   updateTimeEntry: { minutes: 30 },
   linkTicket: { ticket: 1 },
