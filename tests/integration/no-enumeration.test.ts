@@ -127,6 +127,9 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   'tick-checklist-item': { intent: 'tick-checklist-item', itemId: randomUUID(), done: '1' },
   'move-checklist-item': { intent: 'move-checklist-item', itemId: randomUUID(), direction: 'up' },
   'remove-checklist-item': { intent: 'remove-checklist-item', itemId: randomUUID() },
+  'add-task': { intent: 'add-task', title: 'Ring the school', ownerId: '', due: '' },
+  'link-task': { intent: 'link-task', taskId: randomUUID() },
+  'task-status': { intent: 'task-status', taskId: randomUUID(), status: 'done' },
 }
 
 /** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */
