@@ -62,15 +62,17 @@ describe('tasks', () => {
     await page.getByLabel('Owner').selectOption({ label: 'Sam Advocate' })
     await submitAndFollow(page, 'Add task')
     const card = page.getByRole('region', { name: 'Tasks' }).or(page.locator('[aria-labelledby="tasks-heading"]'))
-    expect(await card.getByText('Send the bus pass form').isVisible()).toBe(true)
+    expect(await card.getByText('Send the bus pass form', { exact: true }).isVisible()).toBe(true)
     await card.screenshot({ path: `${SHOTS}/ticket-card.png` })
 
     await page.goto(`/staff/tasks?org=${org.org.slug}`)
     const todo = page.getByRole('list', { name: 'To do tasks' })
-    expect(await todo.getByText('Send the bus pass form').isVisible()).toBe(true)
-    expect(await todo.getByText('Overdue').isVisible()).toBe(true)
+    expect(await todo.getByText('Send the bus pass form', { exact: true }).isVisible()).toBe(true)
+    expect(await todo.getByText('Overdue', { exact: true }).isVisible()).toBe(true)
     await submitAndFollow(page, 'Move “Send the bus pass form” to Doing')
-    expect(await page.getByRole('list', { name: 'Doing tasks' }).getByText('Send the bus pass form').isVisible()).toBe(true)
+    expect(await page.getByRole('list', { name: 'Doing tasks' }).getByText('Send the bus pass form', { exact: true }).isVisible()).toBe(
+      true,
+    )
     await page.screenshot({ path: `${SHOTS}/board.png`, fullPage: true })
   })
 })
