@@ -47,10 +47,24 @@ export function createCaseActivities({ db, temporal, log, mail }: { db: Db; temp
           return
         }
         for (const action of snapshot.actions)
-          await tx.caseAction.updateMany({
+          await tx.task.updateMany({
             where: { id: action.actionId, caseId: snapshot.caseId },
-            data: { dueAt: instant(action.dueAt), doneAt: instant(action.doneAt), overdue: action.overdue },
+            data: {
+              dueAt: instant(action.dueAt),
+              doneAt: instant(action.doneAt),
+              overdue: action.overdue,
+              ...(action.doneAt ? { status: 'done' } : {}),
+            },
           })
+        // A reopened next action goes back to the board's To do; one being worked keeps Doing.
+        await tx.task.updateMany({
+          where: {
+            caseId: snapshot.caseId,
+            id: { in: snapshot.actions.filter((action) => !action.doneAt).map((action) => action.actionId) },
+            status: 'done',
+          },
+          data: { status: 'todo' },
+        })
         await saveDeadlines(tx, snapshot)
         await tx.caseEvent.createMany({
           data: snapshot.events.map((event) => ({
@@ -116,11 +130,11 @@ export function createCaseActivities({ db, temporal, log, mail }: { db: Db; temp
       org: { select: { timezone: true } },
     } as const
     if (notification.kind === 'case_action_overdue') {
-      const action = await db.caseAction.findUnique({
+      const action = await db.task.findUnique({
         where: { id: notification.actionId },
         select: { title: true, case: { select: caseSelect } },
       })
-      if (!action) throw notFound('CaseAction', notification.actionId)
+      if (!action?.case) throw notFound('Task', notification.actionId)
       return { case: action.case, what: `“${action.title}”` }
     }
     const kase = await db.case.findUnique({ where: { id: notification.caseId }, select: caseSelect })

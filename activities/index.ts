@@ -12,10 +12,13 @@ import type { Db } from '../lib/db.ts'
 import type { Logger } from '../lib/log.ts'
 import { mailNotices, type MailDeliveryTarget } from '../lib/mail/delivery.ts'
 import { notFound, noticeText } from '../lib/mail/ticket-notices.ts'
+import { createTaskActivities } from './tasks.ts'
 
 /** `mail`: where notices that come by mail are handed to their delivery workflows. */
 export function createActivities({ db, log, mail }: { db: Db; log: Logger; mail?: MailDeliveryTarget }) {
   return {
+    ...createTaskActivities({ db, log }),
+
     /**
      * Writes the ticket's lifecycle columns and appends its new timeline events.
      * The row never moves back (a late retry of an older version is skipped)

@@ -36,11 +36,11 @@ export async function insertTeamAtScale(
     FROM generate_series(1, ${SCALE.tickets}) g
     JOIN "Case" c ON c."orgId" = ${orgId}::uuid AND c.number = 1 + g % ${SCALE.cases}`
   await db.$executeRaw`
-    INSERT INTO "CaseAction" (id, "caseId", title, "createdById", "dueAt", overdue)
-    SELECT gen_random_uuid(), c.id, 'Next step for ' || c.number, ${advocateIds[0]}::uuid,
+    INSERT INTO "Task" (id, "orgId", "caseId", title, "createdById", "dueAt", overdue)
+    SELECT gen_random_uuid(), c."orgId", c.id, 'Next step for ' || c.number, ${advocateIds[0]}::uuid,
            timestamp '2026-02-01' + ((c.number % 500) || ' hours')::interval, c."hasOverdue"
     FROM "Case" c WHERE c."orgId" = ${orgId}::uuid`
-  for (const table of ['Case', 'Ticket', 'CaseAction']) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`)
+  for (const table of ['Case', 'Ticket', 'Task']) await db.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`)
 }
 
 /** An organisation of its own (bench-<suffix>) with an advocate, an admin, 50 families and the team at scale. */

@@ -5,7 +5,16 @@
  * sla-schemas.ts, to keep zod out of the workflow bundle.
  */
 import { z } from 'zod'
-import { CASE_REF_MAX, CHECKLIST_TITLE_MAX, EMAIL_MAX, formatLimit, MESSAGE_MAX, TAG_NAME_MAX, TEMPLATE_NAME_MAX } from './limits.ts'
+import {
+  CASE_REF_MAX,
+  CHECKLIST_TITLE_MAX,
+  EMAIL_MAX,
+  formatLimit,
+  MESSAGE_MAX,
+  TAG_NAME_MAX,
+  TASK_TITLE_MAX,
+  TEMPLATE_NAME_MAX,
+} from './limits.ts'
 import { DateTime } from 'luxon'
 import { MAX_ENTRY_MINUTES, parseDuration } from './durations.ts'
 import { tidyTagName } from './tags.ts'
@@ -127,3 +136,12 @@ export const CalendarDateSchema = z
 export const TimeNoteSchema = wellFormed(z.string().trim().max(500, 'Keep the note to at most 500 characters'), true)
   .optional()
   .transform((value) => (value ? value : null))
+
+/** A task's title: one line, trimmed, 1 to 200 characters. */
+export function taskTitle(required = 'Name the task') {
+  return requiredText(TASK_TITLE_MAX, {
+    multiline: false,
+    required,
+    tooLong: `A task is at most ${formatLimit(TASK_TITLE_MAX)} characters`,
+  })
+}

@@ -36,3 +36,4 @@ export const TEMPLATE_NAME_MAX = 100
 /** Tags and steps a template carries. */
 export const TEMPLATE_TAGS_MAX = 10
 export const TEMPLATE_ITEMS_MAX = 50
+export const TASK_TITLE_MAX = 200

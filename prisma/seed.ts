@@ -22,6 +22,7 @@ import { seedDemoBulkChange } from './seed-bulk.ts'
 import { linkTickets } from '../services/ticket-links.server.ts'
 import { updateChecklistItem } from '../services/checklists.server.ts'
 import { seedDemoTemplates } from './seed-templates.ts'
+import { createTicketTask, linkTaskToTicket, updateTask } from '../services/tasks.server.ts'
 import { logTime } from '../services/time-entries.server.ts'
 import type { TimeKind } from '../domain/durations.ts'
 
@@ -379,6 +380,42 @@ async function seedDemoCaseWork(ctx: ServiceContext, orgId: string, people: Map<
     if (result.status !== 'applied') throw new Error(`Demo case work: ${result.status}${'message' in result ? `: ${result.message}` : ''}`)
   }
   report(`${draftPlan.caseRef} at Draft plan, with an overdue next action; ${annualReview.caseRef} with one due this week`)
+  await seedDemoTasks(ctx, orgId, ben, report)
+}
+
+/**
+ * Ben's task board: a ticket's task already overdue (its ticket workflow flags it
+ * at once and tells him), one he is doing, and the annual review case's next
+ * action linked to its ticket, so it shows on both.
+ */
+async function seedDemoTasks(ctx: ServiceContext, orgId: string, ben: { id: string }, report: (line: string) => void) {
+  const ticketOf = (subject: string) =>
+    ctx.db.ticket.findFirstOrThrow({ where: { orgId, subject }, select: { id: true, orgId: true, number: true, caseId: true } })
+  const draft = await ticketOf('Draft EHCP has nothing specific in Section F')
+  const review = await ticketOf('Annual review meeting next month')
+  const actor = { actorId: ben.id, via: 'cli' as const }
+  const overdue = await createTicketTask(ctx, {
+    ...actor,
+    ticket: draft,
+    title: 'Ring the SENCo about the Section F wording',
+    ownerId: ben.id,
+    dueAt: new Date(Date.now() - 2 * HOUR_MS),
+  })
+  const doing = await createTicketTask(ctx, {
+    ...actor,
+    ticket: draft,
+    title: 'Draft the response to the council',
+    ownerId: ben.id,
+    dueAt: null,
+  })
+  if (doing.status === 'changed') await updateTask(ctx, { ...actor, orgId, taskId: doing.task.id, change: { status: 'doing' } })
+  const nextAction = await ctx.db.task.findFirstOrThrow({
+    where: { caseId: review.caseId ?? undefined, ticketId: null },
+    select: { id: true },
+  })
+  const linked = await linkTaskToTicket(ctx, { ...actor, ticket: review, taskId: nextAction.id })
+  if (overdue.status !== 'changed' || linked.status !== 'changed') throw new Error('Demo tasks: not made')
+  report(`Ben's tasks: one overdue on #${draft.number}, one doing, and a case next action linked to #${review.number}`)
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { coverUntilWords } from '../domain/case-cover.ts'
 import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
+import { describeTaskChange, TASK_ACTIONS, type TaskAction } from '../domain/tasks.ts'
 import { formatMinutes } from '../domain/durations.ts'
 import { describeTemplateChange, TEMPLATE_ACTIONS, type TemplateAction } from '../domain/templates.ts'
 import { TYPE_LABELS, type TicketType } from '../domain/ticket.ts'
@@ -54,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'ticket.unlinked',
   ...CHECKLIST_ACTIONS,
   ...TEMPLATE_ACTIONS,
+  ...TASK_ACTIONS,
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -182,6 +184,7 @@ function describe(action: AuditAction, data: Record<string, unknown>): string {
       if ((CHECKLIST_ACTIONS as readonly string[]).includes(action))
         return `${describeChecklistChange(action as ChecklistAction, data)} on ticket #${Number(data.ticketNumber)}`
       if ((TEMPLATE_ACTIONS as readonly string[]).includes(action)) return describeTemplateChange(action as TemplateAction, data)
+      if ((TASK_ACTIONS as readonly string[]).includes(action)) return describeTaskChange(action as TaskAction, data)
       return action
   }
 }

@@ -75,8 +75,8 @@ export async function addCaseAction(
     inTransaction?: (tx: Prisma.TransactionClient, action: { id: string }) => Promise<void>
   },
 ): Promise<CaseCommandResult> {
+  const kase = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { orgId: true } })
   if (input.ownerId) {
-    const kase = await ctx.db.case.findUniqueOrThrow({ where: { id: input.case.id }, select: { orgId: true } })
     const member = await ctx.db.membership.findFirst({
       where: { orgId: kase.orgId, userId: input.ownerId, role: { in: ['staff', 'admin'] } },
       select: { id: true },
@@ -84,8 +84,8 @@ export async function addCaseAction(
     if (!member) return { status: 'refused', message: 'That person is not on this organisation’s team.', code: 'invalid_input' }
   }
   const action = await ctx.db.$transaction(async (tx) => {
-    const created = await tx.caseAction.create({
-      data: { caseId: input.case.id, title: input.title, ownerId: input.ownerId, createdById: input.actor.id },
+    const created = await tx.task.create({
+      data: { orgId: kase.orgId, caseId: input.case.id, title: input.title, ownerId: input.ownerId, createdById: input.actor.id },
       select: { id: true },
     })
     await input.inTransaction?.(tx, created)
@@ -98,7 +98,7 @@ export async function addCaseAction(
     { actionId: action.id, ownerId: input.ownerId, dueAt: input.dueAt?.toISOString() ?? null, actorId: input.actor.id },
     `action-${action.id}`,
   )
-  if (result.status === 'refused') await ctx.db.caseAction.deleteMany({ where: { id: action.id } })
+  if (result.status === 'refused') await ctx.db.task.deleteMany({ where: { id: action.id } })
   return result
 }
 

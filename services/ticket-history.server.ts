@@ -1,11 +1,12 @@
 /**
  * The lines a ticket's timeline gains from its plain records: tags put on or
- * taken off, time logged, related tickets linked or unlinked, checklist items changed, read from the audit records their services write. The workflow's
+ * taken off, time logged, related tickets linked or unlinked, checklist items and tasks changed, read from the audit records their services write. The workflow's
  * own TicketEvent rows are its history; these are merged beside them in the view.
  */
 import { CHECKLIST_ACTIONS, describeChecklistChange, type ChecklistAction } from '../domain/checklists.ts'
 import { formatMinutes, TIME_KIND_LABELS, type TimeKind } from '../domain/durations.ts'
 import { describeTemplateChange } from '../domain/templates.ts'
+import { describeTaskChange, TASK_ACTIONS, type TaskAction } from '../domain/tasks.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
 import type { AuditAction } from './audit.server.ts'
@@ -21,6 +22,7 @@ const TICKET_ACTIONS = [
   'ticket.unlinked',
   ...CHECKLIST_ACTIONS,
   'template.applied',
+  ...TASK_ACTIONS,
 ] as const satisfies readonly AuditAction[]
 
 export interface HistoryLine {
@@ -29,16 +31,32 @@ export interface HistoryLine {
   text: string
 }
 
+type AuditRow = { id: string; action: string; data: Record<string, unknown>; createdAt: Date; via: string; actor: string | null }
+
 export async function ticketHistory(db: Db, ticket: { id: string; orgId: string }): Promise<HistoryLine[]> {
   // The expression matches AuditEvent_ticket_idx (migrations/20261208500000_tags), or it would not be used.
-  const rows = await db.$queryRaw<
-    { id: string; action: string; data: Record<string, unknown>; createdAt: Date; via: string; actor: string | null }[]
-  >`
+  const rows = await db.$queryRaw<AuditRow[]>`
     SELECT e."id", e."action", e."data", e."createdAt", e."via", u."name" AS "actor"
     FROM "AuditEvent" e LEFT JOIN "User" u ON u."id" = e."actorId"
     WHERE e."data" ? 'ticketId' AND e."data"->>'ticketId' = ${ticket.id} AND e."orgId" = ${ticket.orgId}::uuid
       AND e."action" IN (${Prisma.join(TICKET_ACTIONS)})
     ORDER BY e."createdAt", e."id"`
+  return lines(rows)
+}
+
+/** The task changes of a case (its next actions' owners, statuses, tickets), for the case's timeline. */
+export async function caseTaskHistory(db: Db, kase: { id: string; orgId: string }): Promise<HistoryLine[]> {
+  // The expression matches AuditEvent_case_idx (migrations/20261210400000_tasks).
+  const rows = await db.$queryRaw<AuditRow[]>`
+    SELECT e."id", e."action", e."data", e."createdAt", e."via", u."name" AS "actor"
+    FROM "AuditEvent" e LEFT JOIN "User" u ON u."id" = e."actorId"
+    WHERE e."data" ? 'caseId' AND e."data"->>'caseId' = ${kase.id} AND e."orgId" = ${kase.orgId}::uuid
+      AND e."action" IN (${Prisma.join(TASK_ACTIONS)})
+    ORDER BY e."createdAt", e."id"`
+  return lines(rows)
+}
+
+function lines(rows: AuditRow[]): HistoryLine[] {
   return rows.map((row) => ({
     id: row.id,
     at: row.createdAt,
@@ -51,6 +69,7 @@ function describe(action: string, data: Record<string, unknown>, who: string): s
   // A new ticket takes its template by itself: nobody applied it.
   if (action === 'template.applied')
     return data.onCreation ? `Made from the template “${String(data.name ?? '')}”` : `${who} ${describeTemplateChange(action, data)}`
+  if ((TASK_ACTIONS as readonly string[]).includes(action)) return `${who} ${describeTaskChange(action as TaskAction, data)}`
   const name = String(data.name ?? '')
   const time = formatMinutes(Number(data.minutes ?? 0))
   const kind = typeof data.kind === 'string' && data.kind in TIME_KIND_LABELS ? TIME_KIND_LABELS[data.kind as TimeKind].toLowerCase() : ''

@@ -41,6 +41,8 @@ export interface TicketWorkflowInput {
   departmentId?: string
   /** Present after continue-as-new: the state to resume from. */
   carried?: CarriedTicketState
+  /** Present after continue-as-new: the due times (epoch ms, by task id) of the tasks it still waits for. */
+  carriedTaskDeadlines?: Record<string, number>
 }
 
 export interface OpenTicketInput {
@@ -147,6 +149,12 @@ export function refusalDetailsOf(failure: unknown): CommandRefusalDetails | unde
   return details && typeof details === 'object' && 'code' in details ? (details as CommandRefusalDetails) : undefined
 }
 
+export interface TaskDeadlineInput {
+  taskId: string
+  /** ISO instant it is due. */
+  dueAt: string
+}
+
 // Updates: the web, for people who need the result or the reason at once.
 /**
  * Sent with the start (update-with-start) by whoever creates the ticket: answers
@@ -179,6 +187,8 @@ export const laRespondedSignal = defineSignal<[RecordLaResponseInput]>('laRespon
 export const slaPolicyChangedSignal = defineSignal<[ApplySlaPolicyInput]>('slaPolicyChanged')
 /** The case system closed the ticket's case: the ticket is resolved ("case closed") and the family told. */
 export const caseClosedSignal = defineSignal<[CaseClosedInput]>('caseClosed')
+/** A task of the ticket has (or moved to) this due time: the workflow flags it overdue then, unless done or moved again. */
+export const taskDeadlineSignal = defineSignal<[TaskDeadlineInput]>('taskDeadline')
 
 /** Everything the ticket page shows, live. */
 export const ticketViewQuery = defineQuery<TicketView>('ticketView')

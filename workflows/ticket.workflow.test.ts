@@ -118,6 +118,9 @@ function stubActivities(initialPolicy: SlaPolicy) {
       if (policyFailure) throw policyFailure
       return slaPolicyToJson(policy)
     },
+    async flagTaskOverdue() {
+      return true
+    },
   }
   return {
     activities,

@@ -73,6 +73,7 @@ import {
   type CommandRefusalDetails,
   type TicketWorkflowInput,
 } from './ticket.messages.ts'
+import { handleTaskDeadlines } from './ticket-task-deadlines.ts'
 
 /** Marks runs begun with SLAs, pending waits and case closure. */
 export const LIFECYCLE_PATCH = 'ticket-lifecycle'
@@ -115,7 +116,10 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   let savedVersion = 0
   let upsertedAttributes = ''
   let lifecycle = patched(LIFECYCLE_PATCH)
-  const { saveTicketState, notifyUsers, loadSlaPolicy } = patched(LOCAL_ACTIVITIES_PATCH) ? localActivities : scheduledActivities
+  const { saveTicketState, notifyUsers, loadSlaPolicy, flagTaskOverdue } = patched(LOCAL_ACTIVITIES_PATCH)
+    ? localActivities
+    : scheduledActivities
+  const tasks = handleTaskDeadlines(input.carriedTaskDeadlines, flagTaskOverdue)
   // applySlaPolicy asks the main loop to reload the policy: requests made, and the last one served.
   let policyRequests = 0
   let policyServed = 0
@@ -284,11 +288,15 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
 
   // Each round waits first, as the first version did: commands that arrived with
   // the same workflow task are applied before anything is saved.
-  const needsWork = () => needsAttention() || (lifecycle && ticket.policy === null && ticket.status !== 'closed')
+  const needsWork = () => needsAttention() || (lifecycle && ticket.policy === null && ticket.status !== 'closed') || tasks.changed()
   for (;;) {
-    const wakeAt = lifecycle ? nextDeadlineMs(ticket, Date.now()) : null
+    const ticketWakeAt = lifecycle ? nextDeadlineMs(ticket, Date.now()) : null
+    const taskWakeAt = tasks.wakeAt()
+    // Without task due times the wait is exactly the one earlier versions recorded.
+    const wakeAt = taskWakeAt === null ? ticketWakeAt : Math.min(taskWakeAt, ticketWakeAt ?? taskWakeAt)
     if (wakeAt === null) await condition(needsWork)
-    else await condition(needsWork, wakeAt - Date.now())
+    else await condition(needsWork, taskWakeAt === null ? wakeAt - Date.now() : Math.max(1, wakeAt - Date.now()))
+    if (taskWakeAt !== null || tasks.changed()) await tasks.flagDue(Date.now())
 
     if (lifecycle && ticket.status !== 'closed' && (ticket.policy === null || policyWanted())) {
       const request = policyRequests
@@ -314,7 +322,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
         // An update handler finishes only once its change is saved: when changes
         // arrive meanwhile, go round and save them instead of waiting forever.
         await condition(() => allHandlersFinished() || needsAttention())
-        if (!needsAttention()) return await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket })
+        if (!needsAttention())
+          return await continueAsNew<typeof ticketWorkflow>({ ...input, carried: ticket, carriedTaskDeadlines: tasks.carried() })
       }
     }
     if (ticket.status === 'closed' && ticket.version === savedVersion) break

@@ -66,6 +66,9 @@ function stubActivities(): TicketActivities & CaseActivities & DigestActivities 
     },
     async saveTicketState() {},
     async notifyUsers() {},
+    async flagTaskOverdue() {
+      return true
+    },
     async loadSlaPolicy() {
       return slaPolicyToJson(defaultSlaPolicy())
     },

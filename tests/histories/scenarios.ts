@@ -30,6 +30,7 @@ import {
   reopenTicketUpdate,
   slaPolicyChangedSignal,
   statusChangedSignal,
+  taskDeadlineSignal,
   ticketAssignedSignal,
   ticketReopenedSignal,
   ticketViewQuery,
@@ -385,7 +386,29 @@ export const SCENARIOS: Record<string, Scenario> = {
       await handle.query(ticketViewQuery)
     },
   },
+  'tasks-flagged-overdue': {
+    about:
+      'opened and replied to; two tasks given due times (one moved later before it fell due), ' +
+      'each flagged overdue by the timer in turn, then a third still waiting (still running)',
+    openTicket: { caseRef: null },
+    async run(handle, env) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true)] })
+      const at = async (hours: number) => new Date((await env.currentTimeMs()) + hours * 3_600_000).toISOString()
+      await handle.signal(taskDeadlineSignal, { taskId: TASK_A, dueAt: await at(2) })
+      await handle.signal(taskDeadlineSignal, { taskId: TASK_B, dueAt: await at(1) })
+      await handle.signal(taskDeadlineSignal, { taskId: TASK_B, dueAt: await at(3) })
+      await env.sleep('4 hours')
+      await idle(handle)
+      await handle.signal(taskDeadlineSignal, { taskId: TASK_C, dueAt: await at(24) })
+      await idle(handle)
+      await handle.query(ticketViewQuery)
+    },
+  },
 }
+
+const TASK_A = '00000000-0000-4000-8000-00000000000a'
+const TASK_B = '00000000-0000-4000-8000-00000000000b'
+const TASK_C = '00000000-0000-4000-8000-00000000000c'
 
 function earlyCommands(handle: Handle): Promise<unknown>[] {
   return [

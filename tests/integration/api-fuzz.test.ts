@@ -71,6 +71,7 @@ const seeded = {
   coverId: '',
   itemIds: [] as string[],
   jobId: '',
+  taskIds: [] as string[],
 }
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
@@ -136,6 +137,9 @@ beforeAll(async () => {
   // Checklist items on #1, so changing and removing one reaches real ones (each removal uses one up).
   for (const title of ['Ask for the decision letter', 'Book the interpreter', 'Send the bundle'])
     seeded.itemIds.push((await api('POST', `/tickets/${withCase.ticket.number}/checklist`, { title })).item.id)
+  // Tasks on #1, so changing one reaches real ones.
+  for (const title of ['Ring the school', 'Post the bundle'])
+    seeded.taskIds.push((await api('POST', `/tickets/${withCase.ticket.number}/tasks`, { title })).task.id)
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
   seeded.attachmentId = posted.message.attachments[0].id
   // A bulk job, so reading one reaches a real one.
@@ -194,6 +198,7 @@ actions = ${values([seeded.actionId])}
 covers = ${values([seeded.coverId])}
 items = ${values(seeded.itemIds)}
 jobs = ${values([seeded.jobId])}
+tasks = ${values(seeded.taskIds)}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
@@ -203,6 +208,7 @@ jobs = ${values([seeded.jobId])}
 "path.coverId" = { dictionary = "covers", probability = 0.9 }
 "path.itemId" = { dictionary = "items", probability = 0.9 }
 "path.jobId" = { dictionary = "jobs", probability = 0.9 }
+"path.taskId" = { dictionary = "tasks", probability = 0.9 }
 "body.assignee.email" = { dictionary = "staff", probability = 0.8 }
 "body.advocate.email" = { dictionary = "staff", probability = 0.8 }
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }

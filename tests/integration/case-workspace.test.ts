@@ -269,7 +269,7 @@ describe('the Overview', () => {
       params,
     )
     expect(added).toMatchObject({ status: 302, location: caseUrl(kase.number) })
-    const action = await stack.db.caseAction.findFirstOrThrow({ where: { caseId: kase.id, title: 'Ask the school' } })
+    const action = await stack.db.task.findFirstOrThrow({ where: { caseId: kase.id, title: 'Ask the school' } })
     expect(action).toMatchObject({ ownerId: a.admin.id })
     expect(action.dueAt).not.toBeNull()
     const status = await calls.act(

@@ -176,7 +176,7 @@ describe('working a case', () => {
       dueAt: null,
     })
     expect(refused).toMatchObject({ status: 'refused', code: 'invalid_input' })
-    expect(await stack.db.caseAction.count({ where: { caseId: kase.id } })).toBe(2)
+    expect(await stack.db.task.count({ where: { caseId: kase.id } })).toBe(2)
 
     const overdue = await eventually(async () => {
       const row = await stack.db.case.findUniqueOrThrow({

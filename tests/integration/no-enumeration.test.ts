@@ -129,6 +129,9 @@ const TICKET_FORMS: Record<string, Record<string, string>> = {
   'move-checklist-item': { intent: 'move-checklist-item', itemId: randomUUID(), direction: 'up' },
   'remove-checklist-item': { intent: 'remove-checklist-item', itemId: randomUUID() },
   'apply-template': { intent: 'apply-template', templateId: randomUUID() },
+  'add-task': { intent: 'add-task', title: 'Ring the school', ownerId: '', due: '' },
+  'link-task': { intent: 'link-task', taskId: randomUUID() },
+  'task-status': { intent: 'task-status', taskId: randomUUID(), status: 'done' },
 }
 
 /** The portal's routes with a ticket number or id in their path, and what the walk below asks of each. */
@@ -256,6 +259,8 @@ const API_BODIES: Record<string, unknown> = {
   addTicketTag: { name: 'Tribunal prep' },
   addChecklistItem: { title: 'Ask the school' },
   changeChecklistItem: { done: true },
+  createTicketTask: { title: 'Ring the school' },
+  changeTask: { status: 'done' },
   createTimeEntry: { minutes: 30, workedOn: '2026-12-01', kind: 'call' },
   updateTimeEntry: { minutes: 30 },
   linkTicket: { ticket: 1 },

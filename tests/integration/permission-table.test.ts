@@ -98,6 +98,7 @@ const NOT_ABOUT_TICKETS_OR_CASES: Record<string, string> = {
   'staff.settings.team.tsx': 'the team and their departments',
   'staff.settings.templates.tsx': 'ticket templates, naming no ticket',
   'staff.time.tsx': 'time totals per advocate, naming no ticket',
+  'staff.tasks.tsx': 'the signed-in person’s own tasks (portal-permissions.test.ts)',
 }
 
 type Row = Record<string, string>

@@ -31,6 +31,7 @@ import * as settingsTeam from '../../web/app/routes/staff.settings.team.tsx'
 import * as settingsTemplates from '../../web/app/routes/staff.settings.templates.tsx'
 import * as settings from '../../web/app/routes/staff.settings.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
+import * as taskBoard from '../../web/app/routes/staff.tasks.tsx'
 import * as triage from '../../web/app/routes/staff.triage.tsx'
 import * as bulkChange from '../../web/app/routes/staff.bulk._index.tsx'
 import * as bulkJob from '../../web/app/routes/staff.bulk.$jobId.tsx'
@@ -44,6 +45,7 @@ import type { ServiceContext } from '../../services/context.ts'
 import { changeMemberRole } from '../../services/team.server.ts'
 import { assign, changeStatus, postMessage } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
+import { createTicketTask } from '../../services/tasks.server.ts'
 import { policyFormValues } from '../../web/app/utils/sla-policy-form.ts'
 import { eventually } from '../support/eventually.ts'
 import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
@@ -279,6 +281,29 @@ describe('lists', () => {
     const other = await load(queue, b.advocate, '/staff/tickets')
     expect(JSON.stringify(other.data)).not.toContain('Permissions: our annual review')
     expect((await load(queue, b.advocate, `/staff/tickets?org=${a.org.slug}`)).status).toBe(404)
+  })
+
+  it('the task board is for staff: each sees their own tasks; another organisation’s task is not there to move', async () => {
+    const made = await createTicketTask(stack.context, {
+      actorId: a.advocate.id,
+      via: 'portal',
+      ticket,
+      title: 'Permissions: ring the school',
+      ownerId: a.advocate.id,
+      dueAt: null,
+    })
+    if (made.status !== 'changed') throw new Error('task not made')
+    toLogin(await load(taskBoard, null, '/staff/tasks'))
+    expect((await load(taskBoard, a.family, '/staff/tasks')).status).toBe(403)
+    const own = await load(taskBoard, a.advocate, '/staff/tasks')
+    expect(own.status).toBe(200)
+    expect(JSON.stringify(own.data)).toContain('Permissions: ring the school')
+    expect(JSON.stringify((await load(taskBoard, a.admin, '/staff/tasks')).data)).not.toContain('Permissions: ring the school')
+    expect(JSON.stringify((await load(taskBoard, b.advocate, '/staff/tasks')).data)).not.toContain('Permissions: ring the school')
+    expect((await load(taskBoard, b.advocate, `/staff/tasks?org=${a.org.slug}`)).status).toBe(404)
+    expect((await act(taskBoard, a.family, '/staff/tasks', { taskId: made.task.id, status: 'done' })).status).toBe(403)
+    expect((await act(taskBoard, b.advocate, '/staff/tasks', { taskId: made.task.id, status: 'done' })).status).toBe(404)
+    expect((await act(taskBoard, b.admin, '/staff/tasks', { taskId: made.task.id, status: 'done' })).status).toBe(404)
   })
 
   it('triage is for admins; an admin triages only their own organisation’s tickets', async () => {

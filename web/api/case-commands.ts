@@ -96,7 +96,7 @@ const COVER_REFUSED = { 403: ['cover_only'] } as const
 
 /** The case's next action by id: another case's (or none) is not there. */
 async function findAction(ctx: ApiContext, row: CaseRow, actionId: string): Promise<{ id: string }> {
-  const action = await ctx.db.caseAction.findFirst({ where: { id: actionId, caseId: row.id }, select: { id: true } })
+  const action = await ctx.db.task.findFirst({ where: { id: actionId, caseId: row.id }, select: { id: true } })
   if (!action) throw notFound('Next action')
   return action
 }
@@ -156,7 +156,7 @@ const listCaseActionsRoute = defineRoute({
   errors: { 400: ['invalid_request'], 404: ['not_found'] },
   async handle(ctx, { params }) {
     const row = await findCase(ctx, params.caseRef)
-    const actions = await ctx.db.caseAction.findMany({
+    const actions = await ctx.db.task.findMany({
       where: { caseId: row.id },
       orderBy: [{ doneAt: { sort: 'desc', nulls: 'first' } }, { dueAt: 'asc' }, { createdAt: 'asc' }],
       select: { id: true, title: true, dueAt: true, doneAt: true, overdue: true, owner: { select: { email: true, name: true } } },

@@ -13,6 +13,7 @@ import {
   recordLaResponse,
 } from '../../services/ticket-commands.server.ts'
 import { unfinishedChecklistItems } from '../../services/checklists.server.ts'
+import { openTicketTasks } from '../../services/tasks.server.ts'
 import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import {
@@ -47,12 +48,13 @@ const changeStatusRoute = defineRoute({
   description:
     'The same rules as the portal: only the transitions the ticket allows now (409 with the reason otherwise). ' +
     'With `pending_la`, `laDeadline` records when the local authority must answer. ' +
-    'Resolving a ticket whose checklist has items not done yet is refused with 409 `checklist_incomplete`, unless the body sends `force: true`.',
+    'Resolving a ticket whose checklist has items not done yet is refused with 409 `checklist_incomplete`, and one with open tasks ' +
+    'with 409 `tasks_open`, unless the body sends `force: true`.',
   params: TicketNumberParams,
   body: ChangeStatusBody,
   responses: ticketAnswers,
   links: ticketAnswerLinks,
-  errors: { ...COMMAND_ERRORS, 409: [...COMMAND_ERRORS[409], 'checklist_incomplete'] },
+  errors: { ...COMMAND_ERRORS, 409: [...COMMAND_ERRORS[409], 'checklist_incomplete', 'tasks_open'] },
   async handle(ctx, { params, body }) {
     const row = await findTicket(ctx, params.number)
     const actor = await requiredActor(ctx, row, body.actor)
@@ -64,6 +66,9 @@ const changeStatusRoute = defineRoute({
           'checklist_incomplete',
           `${unfinished} of the ticket’s checklist items are not done; send force: true to resolve it anyway.`,
         )
+      const openTasks = await openTicketTasks(ctx.db, row.id)
+      if (openTasks)
+        throw new ApiError(409, 'tasks_open', `${openTasks} of the ticket’s tasks are not done; send force: true to resolve it anyway.`)
     }
     const laDeadline = body.laDeadline === undefined ? undefined : new Date(body.laDeadline)
     const result = await throughTicketGate(row.id, () =>

@@ -25,6 +25,8 @@ export const ERROR_CODES = {
   at_capacity:
     'The assignee is at their capacity of active cases and the assignment would open a new case; an admin `actor` may send `override: true`.',
   checklist_incomplete: 'The ticket’s checklist has items not done yet; send `force: true` to resolve it anyway.',
+  tasks_open: 'The ticket has tasks not done yet; send `force: true` to resolve it anyway.',
+  task_linked_elsewhere: 'That task is already on another ticket.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still running; retry after Retry-After.',
   payload_too_large: 'The body is larger than the limit.',
   idempotency_key_reused: 'This Idempotency-Key was used with a different body.',

@@ -29,6 +29,7 @@ const IdempotentResourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('case'), caseId: z.string(), caseRef: z.string() }),
   z.object({ kind: z.literal('caseAction'), caseId: z.string(), actionId: z.string() }),
   z.object({ kind: z.literal('bulkJob'), jobId: z.string() }),
+  z.object({ kind: z.literal('task'), taskId: z.string() }),
 ])
 
 export type IdempotentResource = z.infer<typeof IdempotentResourceSchema>
@@ -36,7 +37,7 @@ type ResourceKind = IdempotentResource['kind']
 type ResourceOf<K extends ResourceKind> = Extract<IdempotentResource, { kind: K }>
 
 /** The status of a creation whose resource was written but whose creator vanished before answering. */
-const CREATED_STATUS: Record<ResourceKind, number> = { ticket: 201, case: 201, caseAction: 200, bulkJob: 202 }
+const CREATED_STATUS: Record<ResourceKind, number> = { ticket: 201, case: 201, caseAction: 200, bulkJob: 202, task: 201 }
 
 type Claim<K extends ResourceKind> =
   | { kind: 'claimed'; recordId: string }

@@ -2,6 +2,7 @@
 import { bulkRoutes } from './bulk.ts'
 import { caseCommandRoutes } from './case-commands.ts'
 import { checklistRoutes } from './checklist.ts'
+import { taskRoutes } from './tasks.ts'
 import { caseCoverRoutes } from './case-cover.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
@@ -26,6 +27,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   ...departmentRoutes,
   ...tagRoutes,
   ...checklistRoutes,
+  ...taskRoutes,
   ...timeEntryRoutes,
   ...relatedRoutes,
   ...settingsRoutes,

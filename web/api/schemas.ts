@@ -239,7 +239,9 @@ export const ChangeStatusBody = z
     force: z
       .boolean()
       .optional()
-      .describe('Resolve even though the ticket’s checklist has items not done yet (refused with 409 `checklist_incomplete` otherwise).'),
+      .describe(
+        'Resolve even though the ticket’s checklist has items not done yet or it has open tasks (refused with 409 `checklist_incomplete` or `tasks_open` otherwise).',
+      ),
     actor: ActorField,
   })
   // The ticket rules refuse a deadline with any other status (422); the document says so.

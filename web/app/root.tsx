@@ -142,6 +142,9 @@ function Header() {
                   <NavLink to="/staff/cases" className={navLinkClass}>
                     Cases
                   </NavLink>
+                  <NavLink to="/staff/tasks" className={navLinkClass}>
+                    My tasks
+                  </NavLink>
                   <NavLink to="/staff/time" className={navLinkClass}>
                     Time
                   </NavLink>

@@ -22,6 +22,7 @@ import { getCasePage } from '../../../services/case-reads.server.ts'
 import { CaseOverview, type CaseOverviewActionData } from '../components/case-overview.tsx'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { requireCaseAccess } from '../utils/case-access.server.ts'
+import { caseTaskHistory } from '../../../services/ticket-history.server.ts'
 import { asRecord } from '../utils/ticket-timeline.ts'
 import { describeCaseEvent } from '../utils/case-timeline.ts'
 import { formatDateTime } from '../utils/format.ts'
@@ -30,12 +31,13 @@ import { CaseActionSchema, formValues, parseForm, type CaseAction } from '../uti
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const access = await requireCaseAccess(context, request, params)
-  const [kase, people, org, covers, handovers] = await Promise.all([
+  const [kase, people, org, covers, handovers, taskLines] = await Promise.all([
     getCasePage(context, { orgId: access.case.orgId, number: access.case.number }),
     peopleWhoMaySeeCase(context.db, access.case),
     context.db.organisation.findUniqueOrThrow({ where: { id: access.case.orgId }, select: { timezone: true } }),
     caseCovers(context.db, { caseId: access.case.id }),
     caseHandovers(context.db, access.case.id),
+    caseTaskHistory(context.db, access.case),
   ])
   if (!kase) throw new Response('Case not found', { status: 404 })
   const tz = org.timezone
@@ -89,6 +91,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         actor: e.actorId ? (names.get(e.actorId) ?? 'Someone no longer here') : null,
         at: e.at,
       })),
+      // Task changes (owner, status, a ticket linked) are plain records too: their audit lines join by time.
+      ...taskLines.map((line) => ({ key: `task-${line.id}`, text: line.text, actor: null, at: line.at })),
       // Cover is a plain record, not the workflow's: its entries join the timeline by time.
       ...covers.flatMap((c) => [
         {
@@ -159,7 +163,7 @@ async function perform(context: ActionFunctionArgs['context'], access: Access, c
     case 'reopen-action':
     case 'change-due': {
       // Only this case's actions: another case's id is refused as unknown.
-      const known = await context.db.caseAction.findFirst({ where: { id: command.actionId, caseId: access.case.id }, select: { id: true } })
+      const known = await context.db.task.findFirst({ where: { id: command.actionId, caseId: access.case.id }, select: { id: true } })
       if (!known) return { result: { status: 'refused', message: 'That next action is not on this case.' }, success: '' }
       if (command.intent === 'complete-action')
         return { result: await completeCaseAction(context, { case: kase, actor, actionId: known.id }), success: 'Next action done' }

@@ -13,10 +13,12 @@ import {
   EmailSchema,
   messageBody,
   tagName,
+  taskTitle,
   TimeNoteSchema,
   wellFormed,
 } from '../../../domain/input-schemas.ts'
 import { NAME_MAX, SUBJECT_MAX } from '../../../domain/limits.ts'
+import { TASK_STATUSES } from '../../../domain/tasks.ts'
 import { PRIORITIES, TICKET_STATUSES, TICKET_TYPES, VISIBILITIES } from '../../../domain/ticket.ts'
 
 export { EmailSchema }
@@ -211,6 +213,27 @@ export const RemoveChecklistItemSchema = z.object({ intent: z.literal('remove-ch
 
 /** Staff applying one of the organisation's templates: its missing steps and its tags join the ticket. */
 export const ApplyTemplateSchema = z.object({ intent: z.literal('apply-template'), templateId: z.uuid({ error: 'Choose a template' }) })
+const TaskId = z.uuid({ error: 'Choose a task' })
+export const AddTaskSchema = z.object({
+  intent: z.literal('add-task'),
+  title: taskTitle(),
+  ownerId: z.union([z.literal(''), z.uuid({ error: 'Choose a team member' })]).optional(),
+  due: z
+    .union([
+      z.literal(''),
+      z
+        .string()
+        .trim()
+        .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/, 'Enter a date and time, like 2026-12-01 09:30'),
+    ])
+    .optional(),
+})
+export const LinkTaskSchema = z.object({ intent: z.literal('link-task'), taskId: TaskId })
+export const TaskStatusSchema = z.object({
+  intent: z.literal('task-status'),
+  taskId: TaskId,
+  status: z.enum(TASK_STATUSES, { error: 'Choose a status' }),
+})
 
 export const ReopenSchema = z.object({ intent: z.literal('reopen') })
 export const LaResponseSchema = z.object({ intent: z.literal('la-response') })
@@ -241,6 +264,9 @@ export const TicketActionSchema = z.discriminatedUnion(
     MoveChecklistItemSchema,
     RemoveChecklistItemSchema,
     ApplyTemplateSchema,
+    AddTaskSchema,
+    LinkTaskSchema,
+    TaskStatusSchema,
   ],
   { error: 'Unknown action' },
 )

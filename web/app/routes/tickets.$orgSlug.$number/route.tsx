@@ -34,6 +34,7 @@ import {
   handleRenameChecklistItem,
   handleTickChecklistItem,
 } from './checklist.server.ts'
+import { handleAddTask, handleLinkTask, handleTaskStatus } from './tasks.server.ts'
 import { FamilyTicket } from './family-ticket.tsx'
 import { handleLinkTicket, handleUnlinkTicket } from './related.server.ts'
 import { StaffTicket } from './staff-ticket.tsx'
@@ -52,7 +53,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       ? await familyTicketData(context, access)
       : await staffTicketData(context, access, new URL(request.url).searchParams)
   // One token per creating form: the reply, and (staff) logging time and adding a checklist item.
-  return { ...page, submissionToken: newSubmissionToken(), timeToken: newSubmissionToken(), checklistToken: newSubmissionToken() }
+  return {
+    ...page,
+    submissionToken: newSubmissionToken(),
+    timeToken: newSubmissionToken(),
+    checklistToken: newSubmissionToken(),
+    taskToken: newSubmissionToken(),
+  }
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
@@ -91,6 +98,7 @@ const ONCE_FORMS: Partial<Record<Intent, string>> = {
   reply: 'ticket-reply',
   'log-time': 'ticket-time',
   'add-checklist-item': 'ticket-checklist',
+  'add-task': 'ticket-task',
 }
 
 function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handled> {
@@ -139,6 +147,12 @@ function dispatch(args: TicketActionArgs, command: TicketAction): Promise<Handle
       return handleRemoveChecklistItem(args, command)
     case 'apply-template':
       return handleApplyTemplate(args, command)
+    case 'add-task':
+      return handleAddTask(args, command)
+    case 'link-task':
+      return handleLinkTask(args, command)
+    case 'task-status':
+      return handleTaskStatus(args, command)
     case 'reopen':
       return handleReopen(args)
   }

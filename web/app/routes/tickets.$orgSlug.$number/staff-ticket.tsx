@@ -16,6 +16,7 @@ import {
   WatchersCard,
 } from './staff-side-cards.tsx'
 import { ChecklistCard } from './checklist-card.tsx'
+import { TasksCard } from './tasks-card.tsx'
 import { RelatedCard } from './related-card.tsx'
 import { TimeCard } from './time-card.tsx'
 import type { StaffData } from './types.ts'
@@ -47,6 +48,8 @@ export function StaffTicket({ data }: { data: StaffData }) {
     related,
     checklist,
     checklistToken,
+    tasks,
+    taskToken,
   } = data
   return (
     <div className="space-y-6">
@@ -190,6 +193,7 @@ export function StaffTicket({ data }: { data: StaffData }) {
           </Card>
 
           {permissions.checklist ? <ChecklistCard checklist={checklist} checklistToken={checklistToken} /> : null}
+          {permissions.tasks ? <TasksCard tasks={tasks} taskToken={taskToken} /> : null}
 
           <section aria-labelledby="conversation-heading" className="space-y-4">
             <h2 id="conversation-heading" className="text-lg font-semibold text-slate-900">

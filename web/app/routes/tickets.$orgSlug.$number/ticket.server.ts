@@ -23,6 +23,7 @@ import { ticketWatchers } from '../../../../services/watchers.server.ts'
 import { familyMarker, familyStatusHint, familyStatusLabel, formatDateTime, humanise, staffStatusLabel } from '../../utils/format.ts'
 import type { TicketAccess } from '../../utils/permissions.server.ts'
 import { ticketChecklistView } from './checklist.server.ts'
+import { ticketTasksView } from './tasks.server.ts'
 import { ticketRelated } from './related.server.ts'
 import { ticketTime } from './time.server.ts'
 import { roleHasPermission } from '../../utils/permissions.ts'
@@ -202,7 +203,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       : null
 
   const chosenReply = search.get('savedReply')
-  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time, related, checklist] =
+  const [loads, opensCase, watchers, replies, replyDraft, departments, tags, orgTags, history, time, related, checklist, tasks] =
     await Promise.all([
       advocateLoads(ctx.db, access.ticket.orgId),
       assignmentOpensCase(ctx.db, access.ticket, null),
@@ -221,6 +222,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       ticketTime(ctx, access, ticket.org.timezone),
       ticketRelated(ctx, access, ticket.org.slug),
       ticketChecklistView(ctx, access, tz),
+      ticketTasksView(ctx, access, tz),
     ])
   const departmentNames = new Map(departments.map((d) => [d.id, d.name]))
   const names = new Map<string, string>(loads.map((m) => [m.userId, m.name]))
@@ -366,6 +368,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     time,
     related,
     checklist,
+    tasks,
     watchers,
     // The team members who could be added as watchers: everyone not watching yet.
     watchCandidates: can('watch:ticket:org')
@@ -390,6 +393,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
       logTime: can('log-time:ticket:org'),
       link: can('link:ticket:org'),
       checklist: can('checklist:ticket:org'),
+      tasks: can('task:ticket:org'),
     },
     attachments: { accept: ACCEPT_ATTRIBUTE, hint: ATTACHMENT_HINT },
     inspectUrl: can('inspect:workflow:org') ? workflowUiUrl(ctx.env, ticketWorkflowId(ticket.id)) : null,
