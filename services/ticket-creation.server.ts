@@ -73,6 +73,8 @@ interface RequestContent {
   externalRef?: string
   /** A case to link from the start: the workflow's first save has it. */
   caseRef?: string
+  /** Staff start it as a conversation (services/conversations.server.ts): the first message is theirs. */
+  startedBy?: { staffId: string; requestedDocument: string | null }
   /**
    * Runs inside the creating transaction, so what it writes commits or rolls back
    * with the ticket: the API's idempotency record points at the ticket this way.
@@ -105,6 +107,10 @@ const openingSelect = {
   followUpOfId: true,
   departmentId: true,
   createdAt: true,
+  kind: true,
+  requestedDocument: true,
+  // A conversation's author is its first message's.
+  messages: { orderBy: { createdAt: 'asc' }, take: 1, select: { authorId: true } },
   org: { select: { name: true } },
 } as const satisfies Prisma.TicketSelect
 
@@ -159,17 +165,20 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
           // The workflow's first save writes it too; written now so that closing
           // the case the moment the ticket exists finds it.
           caseRef: input.caseRef ?? null,
+          kind: input.startedBy ? 'conversation' : 'ticket',
+          requestedDocument: input.startedBy?.requestedDocument ?? null,
         },
         select: openingSelect,
       })
+      const authorId = input.startedBy?.staffId ?? requesterId
       const message = await tx.message.create({
         // Part of the opening: the workflow has it from its start.
-        data: { ticketId: created.id, authorId: requesterId, body: input.body, visibility: 'public', recordedAt: new Date() },
+        data: { ticketId: created.id, authorId, body: input.body, visibility: 'public', recordedAt: new Date() },
         select: { id: true },
       })
       if (files.length)
         await tx.attachment.createMany({
-          data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: requesterId })),
+          data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: authorId })),
         })
       await input.inTransaction?.(tx, created)
       crashPoint(ctx.env, 'ticket-rows-writing')
@@ -246,6 +255,7 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
     createdAt: ticket.createdAt.toISOString(),
     followUpOfId: ticket.followUpOfId,
     departmentId: ticket.departmentId,
+    conversation: conversationOf(ticket),
   }
   const startWorkflowOperation = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
     workflowId: ticketWorkflowId(ticket.id),
@@ -298,6 +308,12 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
     }
     return { status: 'refused', error }
   }
+}
+
+function conversationOf(ticket: TicketOpening): TicketWorkflowInput['conversation'] {
+  const authorId = ticket.messages[0]?.authorId
+  if (ticket.kind !== 'conversation' || !authorId) return undefined
+  return { authorId, awaitingFile: ticket.requestedDocument !== null }
 }
 
 async function terminateQuietly(ctx: ServiceContext, workflowId: string) {
