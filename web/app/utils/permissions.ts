@@ -26,6 +26,7 @@ export type Permission =
   | 'log-time:ticket:org'
   | 'link:ticket:org'
   | 'checklist:ticket:org'
+  | 'start:conversation:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -57,6 +58,8 @@ const STAFF = [
   'link:ticket:org',
   // The steps of a ticket they see: any of the team adds, ticks or removes them (checklists.server.ts checks the ticket).
   'checklist:ticket:org',
+  // Writing first to a family of the organisation ("Message a family"): a conversation they own.
+  'start:conversation:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage
