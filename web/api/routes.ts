@@ -4,6 +4,7 @@ import { checklistRoutes } from './checklist.ts'
 import { caseCoverRoutes } from './case-cover.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
+import { conversationRoutes } from './conversations.ts'
 import { departmentRoutes } from './departments.ts'
 import { messageRoutes } from './messages.ts'
 import { relatedRoutes } from './related.ts'
@@ -15,6 +16,7 @@ import { ticketRoutes } from './tickets.ts'
 
 export const apiRoutes: readonly ApiRoute[] = [
   ...ticketRoutes,
+  ...conversationRoutes,
   ...messageRoutes,
   ...commandRoutes,
   ...caseRoutes,
