@@ -63,7 +63,15 @@ let key: string
 let schemathesis: string
 let workDir: string
 let filesBefore: Set<string>
-const seeded = { tickets: [] as number[], attachmentId: '', department: 'tribunals', actionId: '', coverId: '', itemIds: [] as string[] }
+const seeded = {
+  tickets: [] as number[],
+  attachmentId: '',
+  department: 'tribunals',
+  actionId: '',
+  coverId: '',
+  itemIds: [] as string[],
+  familyIds: [] as string[],
+}
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
   const multipart = body instanceof FormData
@@ -129,6 +137,9 @@ beforeAll(async () => {
   for (const title of ['Ask for the decision letter', 'Book the interpreter', 'Send the bundle'])
     seeded.itemIds.push((await api('POST', `/tickets/${withCase.ticket.number}/checklist`, { title })).item.id)
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
+  // The organisation's families, so a conversation started by id reaches one.
+  const families = await stack.db.membership.findMany({ where: { orgId: people.org.id, role: 'family' }, select: { userId: true } })
+  seeded.familyIds = families.map((f) => f.userId)
   seeded.attachmentId = posted.message.attachments[0].id
 
   workDir = await mkdtemp(path.join(os.tmpdir(), 'caseway-schemathesis-'))
@@ -183,6 +194,7 @@ cases = ${values(['EHC-2026-0042'])}
 actions = ${values([seeded.actionId])}
 covers = ${values([seeded.coverId])}
 items = ${values(seeded.itemIds)}
+families = ${values(seeded.familyIds)}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
@@ -196,6 +208,7 @@ items = ${values(seeded.itemIds)}
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }
 "body.author.email" = { dictionary = "people", probability = 0.8 }
 "body.department" = { dictionary = "departments", probability = 0.8 }
+"body.family.id" = { dictionary = "families", probability = 0.8 }
 
 # Operations whose data a run uses up or rarely reaches, so a phase can have nothing left to accept
 # and its few 404s for made-up references read as missing data: an exception is recorded once (then

@@ -267,6 +267,7 @@ const API_BODIES: Record<string, unknown> = {
   recordDeadlineException: { key: 'final_plan', reason: 'other' },
   addCaseCover: { advocate: { email: 'someone@staff.example' } },
   endCaseCover: {},
+  startConversation: { family: { email: 'someone@family.example', name: 'Someone' }, kind: 'general', subject: 'Hello', body: 'Hello' },
 }
 
 describe('the API', () => {

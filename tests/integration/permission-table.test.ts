@@ -90,6 +90,7 @@ const NOT_ABOUT_TICKETS_OR_CASES: Record<string, string> = {
   'staff.settings.tags.tsx': 'tags',
   'staff.settings.team.tsx': 'the team and their departments',
   'staff.time.tsx': 'time totals per advocate, naming no ticket',
+  'staff.conversations.new.tsx': 'starting a conversation with a family, naming no ticket',
 }
 
 type Row = Record<string, string>
