@@ -9,8 +9,14 @@
  * address gets an account and an invitation to choose a password.
  */
 import { z } from 'zod'
-import { EmailSchema, messageBody, requiredText } from '../domain/input-schemas.ts'
-import { NAME_MAX, SUBJECT_MAX } from '../domain/limits.ts'
+import {
+  CONVERSATION_KINDS,
+  ConversationSubjectSchema,
+  DocumentNameSchema,
+  FamilyNameSchema,
+  type ConversationKind,
+} from '../domain/conversations.ts'
+import { EmailSchema, messageBody } from '../domain/input-schemas.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { AccountError } from './accounts.server.ts'
 import type { AuditVia } from './audit.server.ts'
@@ -20,22 +26,6 @@ import { queueEmail } from './outbox.server.ts'
 import { issuePasswordLink } from './password-reset.server.ts'
 import { INVITATION_TTL_MS } from './team.server.ts'
 import { createTicket, TicketServiceError, type CreatedTicket } from './ticket-creation.server.ts'
-
-export const CONVERSATION_KINDS = ['general', 'document_request'] as const
-export type ConversationKind = (typeof CONVERSATION_KINDS)[number]
-
-export const CONVERSATION_KIND_LABELS: Record<ConversationKind, string> = {
-  general: 'General message',
-  document_request: 'Document request',
-}
-
-export const DocumentNameSchema = requiredText(150, {
-  multiline: false,
-  required: 'Name the document you need',
-  tooLong: 'Keep the document’s name to at most 150 characters',
-})
-export const ConversationSubjectSchema = requiredText(SUBJECT_MAX, { multiline: false, required: 'Enter a subject' })
-export const FamilyNameSchema = requiredText(NAME_MAX, { multiline: false, required: 'Enter the family’s name' })
 
 /** Who the conversation is with: a family of the organisation, or a new one by email. */
 export type ConversationFamily = { id: string } | { email: string; name: string }

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod'
 import { NAME_MAX, SUBJECT_MAX } from '../../domain/limits.ts'
-import { CONVERSATION_KINDS, startConversation, type ConversationFamily } from '../../services/conversations.server.ts'
+import { CONVERSATION_KINDS, DOCUMENT_NAME_MAX } from '../../domain/conversations.ts'
+import { startConversation, type ConversationFamily } from '../../services/conversations.server.ts'
 import { ApiError, notFound } from './errors.ts'
 import { idempotently, type RecordResource } from './idempotency.ts'
 import { presentView, ticketFromRow } from './present.ts'
@@ -36,7 +37,9 @@ export const StartConversationBody = z
     kind: z
       .enum(CONVERSATION_KINDS)
       .describe('`general`, or `document_request` (the family is asked for the document named in `document`).'),
-    document: line(150, ['Latest EHCP draft']).optional().describe('The document a `document_request` asks for; required for one.'),
+    document: line(DOCUMENT_NAME_MAX, ['Latest EHCP draft'])
+      .optional()
+      .describe('The document a `document_request` asks for; required for one.'),
     subject: line(SUBJECT_MAX, ['Your annual review']),
     body: MessageBody.describe('The first message, from the member of staff to the family.'),
     actor: ActorField,

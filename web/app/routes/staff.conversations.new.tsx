@@ -10,9 +10,8 @@ import {
   ConversationSubjectSchema,
   DocumentNameSchema,
   FamilyNameSchema,
-  findFamilies,
-  startConversation,
-} from '../../../services/conversations.server.ts'
+} from '../../../domain/conversations.ts'
+import { findFamilies, startConversation } from '../../../services/conversations.server.ts'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { ErrorList, TextAreaField, TextField } from '../components/form-fields.tsx'
 import { SubmissionToken, SubmitButton } from '../components/submission.tsx'
