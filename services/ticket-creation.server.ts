@@ -182,7 +182,8 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
         })
       await input.inTransaction?.(tx, created)
       crashPoint(ctx.env, 'ticket-rows-writing')
-      return { ticket: created, joinedOrg: joined.count > 0 }
+      // The row was selected before its first message existed: the opening names its author as the sweep reads it.
+      return { ticket: { ...created, messages: [{ authorId }] }, joinedOrg: joined.count > 0 }
     })
     .catch(async (error: unknown) => {
       await removeStoredFiles(ctx, files)
