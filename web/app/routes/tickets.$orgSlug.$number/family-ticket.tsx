@@ -135,7 +135,7 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
           {ticket.awaitedDocument ? (
             <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-amber-950 ring-1 ring-amber-200">
               Your advocate has asked you for this document: <strong>{ticket.awaitedDocument}</strong>. Attach it below, with a short
-              message, and press Send.
+              message, and press Send reply.
             </p>
           ) : null}
           <Form method="post" encType="multipart/form-data" className="mt-4 space-y-4" key={messages.length} noValidate>
