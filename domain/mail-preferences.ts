@@ -40,6 +40,7 @@ export const MAIL_TOPIC_LABELS: Record<MailTopic, string> = {
 
 const TOPIC_OF: Record<MailedNotificationKind, MailTopic> = {
   staff_replied: 'replies',
+  conversation_started: 'replies',
   ticket_resolved: 'status',
   awaiting_family: 'status',
   family_reminder: 'status',

@@ -84,6 +84,7 @@ export function slaHistoryOf(state: TicketState) {
     createdAtMs: Date.parse(state.createdAt),
     firstStaffReplyAtMs: state.firstStaffReplyAt === null ? null : Date.parse(state.firstStaffReplyAt),
     awaitingStaff: state.awaiting === 'staff',
+    startedByStaff: state.conversation,
   }
 }
 

@@ -20,6 +20,8 @@ export type TicketNotification = {
   include?: ('watchers' | 'admins')[]
 } & (
   | { kind: 'new_request' }
+  /** To the family: a member of staff started a conversation with them. */
+  | { kind: 'conversation_started'; actorId: string }
   | { kind: 'staff_replied'; actorId: string }
   | { kind: 'family_replied'; actorId: string }
   | { kind: 'ticket_resolved'; reason: string | null; reopenUntil: string | null }
@@ -52,7 +54,7 @@ export function isFamilyMessage(event: TicketEvent): boolean {
 
 /**
  * Who hears about these events: the organisation's admins when a family asks
- * for help (`newRequests`); the family when staff reply, when the ticket
+ * for help (`newRequests`), the family when staff start a conversation; the family when staff reply, when the ticket
  * waits for them (with the date it will close), when reminded, and when it is
  * resolved (with the date reopening ends); the assignee and watchers when the
  * family writes (`familyReplies`); the family, and the new assignee unless
@@ -73,6 +75,8 @@ export function notificationsFor(
     const base = { dedupeKey: key(event), ticketId: state.ticketId }
     switch (event.kind) {
       case 'opened':
+        if (event.data.conversation && event.actorId !== null)
+          return [{ ...base, kind: 'conversation_started', actorId: event.actorId, recipientIds: family }]
         return options.newRequests ? [{ ...base, kind: 'new_request', recipientIds: [], include: ['admins'] }] : []
       case 'message_posted':
         if (event.actorId === null) return []

@@ -62,6 +62,8 @@ export interface SlaHistory {
   firstStaffReplyAtMs: number | null
   /** A family message is waiting for a staff reply. */
   awaitingStaff: boolean
+  /** Staff started the ticket (a conversation): no first response is owed. */
+  startedByStaff?: boolean
 }
 
 /** A new ticket: first response and resolution run from its creation. */
@@ -85,6 +87,7 @@ export function startTicketSla(policy: SlaPolicy, target: SlaTarget, createdAtMs
 export function adoptTicketSla(policy: SlaPolicy, target: SlaTarget, history: SlaHistory, nowMs: number): TicketSla {
   const { status, createdAtMs, firstStaffReplyAtMs } = history
   let sla = startTicketSla(policy, target, createdAtMs)
+  if (history.startedByStaff) return statusChanged(withoutFirstResponse(sla), policy, 'in_progress', status, nowMs)
   if (firstStaffReplyAtMs !== null) {
     sla = mapTargets(sla, (existing) =>
       existing.kind === 'first_response' ? stopClock(existing.clock, policy, firstStaffReplyAtMs) : existing.clock,
@@ -92,6 +95,10 @@ export function adoptTicketSla(policy: SlaPolicy, target: SlaTarget, history: Sl
     if (history.awaitingStaff && status !== 'resolved' && status !== 'closed') sla = familyWrote(sla, policy, target, nowMs)
   }
   return statusChanged(sla, policy, 'in_progress', status, nowMs)
+}
+
+function withoutFirstResponse(sla: TicketSla): TicketSla {
+  return { ...sla, targets: sla.targets.filter((existing) => existing.kind !== 'first_response') }
 }
 
 /** A public staff reply answers whatever response was owed. */

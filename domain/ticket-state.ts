@@ -71,7 +71,8 @@ export function transitionRefusal(from: TicketStatus, to: TicketStatus): Refusal
 
 /** What happened, in order: the ticket's timeline. `seq` is unique per ticket, so saving is idempotent. */
 export type TicketEventBody =
-  | { kind: 'opened'; data: { type: TicketType; priority: Priority } }
+  /** `conversation`: staff started it with a message to the family (initialConversationState). */
+  | { kind: 'opened'; data: { type: TicketType; priority: Priority; conversation?: true } }
   | { kind: 'message_posted'; data: { messageId: string; authorRole: Role; visibility: Visibility } }
   | {
       kind: 'assigned'
@@ -168,6 +169,8 @@ export interface TicketState {
   closedAt: string | null
   /** Integrations' command ids recently applied, so a repeated signal changes nothing. */
   commandIds: string[]
+  /** Staff started it (a conversation): it has no first-response target, and the family is told it began. */
+  conversation: boolean
 }
 
 /** The fields added after the first version of the workflow: a state carried from it lacks them. */
@@ -188,6 +191,7 @@ type AddedFields =
   | 'closedAt'
   | 'commandIds'
   | 'departmentId'
+  | 'conversation'
 
 /** A state as any version of the workflow carried it into continue-as-new. */
 export type CarriedTicketState = Omit<TicketState, AddedFields> & Partial<Pick<TicketState, AddedFields>>
@@ -211,6 +215,7 @@ export function upgradeTicketState(carried: CarriedTicketState): TicketState {
     closedAt: null,
     commandIds: [],
     departmentId: null,
+    conversation: false,
     ...carried,
   }
 }
@@ -298,6 +303,33 @@ export function initialTicketState(opening: TicketOpening): TicketState {
     followUpOfId: opening.followUpOfId ?? null,
     departmentId: opening.departmentId ?? null,
   })
+}
+
+/** How a conversation staff started begins: with its author's message to the family. */
+export interface ConversationOpening {
+  authorId: string
+  /** A document request: the conversation waits on the family's file (Pending family). */
+  awaitingFile: boolean
+}
+
+/**
+ * Staff wrote first: the ticket is theirs and waits on the family, In progress,
+ * or Pending family while a requested document is awaited. The opening message
+ * is the first staff reply, so no first response is owed.
+ */
+export function initialConversationState(opening: TicketOpening, conversation: ConversationOpening): TicketState {
+  const state = initialTicketState(opening)
+  const [opened] = state.pendingEvents as [Extract<TicketEvent, { kind: 'opened' }>]
+  return {
+    ...state,
+    conversation: true,
+    status: conversation.awaitingFile ? 'pending_family' : 'in_progress',
+    awaiting: 'family',
+    assigneeId: conversation.authorId,
+    firstStaffReplyAt: opening.createdAt,
+    pendingSince: conversation.awaitingFile ? opening.createdAt : null,
+    pendingEvents: [{ ...opened, actorId: conversation.authorId, data: { ...opened.data, conversation: true } }],
+  }
 }
 
 export function caseOpen(state: Pick<TicketState, 'caseRef' | 'status'>): boolean {

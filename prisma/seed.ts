@@ -17,6 +17,7 @@ import type { ServiceContext } from '../services/context.ts'
 import { addCaseAction, setCaseStatus } from '../services/case-commands.server.ts'
 import { assign, changeStatus, linkCase, postMessage, type TicketCommandResult } from '../services/ticket-commands.server.ts'
 import { createTicket, type CreateTicketInput } from '../services/ticket-creation.server.ts'
+import { startConversation } from '../services/conversations.server.ts'
 import { addTicketTag } from '../services/tags.server.ts'
 import { seedDemoBulkChange } from './seed-bulk.ts'
 import { linkTickets } from '../services/ticket-links.server.ts'
@@ -226,6 +227,27 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoChecklist(ctx.db, org.id, report)
   await seedDemoTimelines(ctx, report)
   await seedDemoBulkChange(ctx, org.id, report)
+  await seedDemoDocumentRequest(ctx, { orgId: org.id, people }, report)
+}
+
+/** Ben asks Dana for a document: a conversation Pending family until her file arrives (it ticks its checklist item). */
+async function seedDemoDocumentRequest(
+  ctx: ServiceContext,
+  input: { orgId: string; people: Map<string, string> },
+  report: (line: string) => void,
+): Promise<void> {
+  const started = await startConversation(ctx, {
+    orgId: input.orgId,
+    authorId: input.people.get('ben@brightpath.example')!,
+    via: 'cli',
+    family: { id: input.people.get('dana@family.example')! },
+    kind: 'document_request',
+    document: 'Leo’s latest school report',
+    subject: 'Could you send us Leo’s school report?',
+    body: 'Hello Dana, to prepare the evidence for Leo’s assessment we need his latest school report. Please upload it here when you can.',
+  })
+  if (started.status !== 'started') throw new Error(`Demo document request: ${started.status}`)
+  report(`#${started.ticket.number} a document request to Dana, awaiting her file`)
 }
 
 /** Chloe at her capacity (triage shows her "At capacity"), Ben's handover note on his first case, and Chloe covering it while he is away. */

@@ -26,6 +26,7 @@ const itemSelect = {
   title: true,
   position: true,
   staffOnly: true,
+  awaitsFamilyFile: true,
   done: true,
   doneAt: true,
   doneBy: { select: { id: true, name: true } },
@@ -155,4 +156,45 @@ export async function removeChecklistItem(db: Db, input: Change & { itemId: stri
     return { status: 'changed', item: found }
   })
   return result ?? { status: 'not_found' }
+}
+
+/** A document request's item ("Send us: <document>"), written in the request's own transaction; the family's file ticks it. */
+export async function addAwaitedFileItem(tx: Tx, input: Change & { document: string }) {
+  const position = await tx.checklistItem.count({ where: { ticketId: input.ticket.id } })
+  const item = await tx.checklistItem.create({
+    data: {
+      ticketId: input.ticket.id,
+      title: ChecklistTitleSchema.parse(`Send us: ${input.document}`),
+      position,
+      awaitsFamilyFile: true,
+      createdById: input.actorId,
+    },
+    select: itemSelect,
+  })
+  await audit(tx, input, 'checklist.item_added', item, { staffOnly: false })
+  return item
+}
+
+/**
+ * A file from the family arrived on the ticket: every item awaiting one is ticked
+ * by them. The caller has posted their message, so they may see the ticket.
+ * Answers how many items it ticked.
+ */
+export async function tickAwaitedFileItems(db: Db, input: Change): Promise<number> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`checklist:${input.ticket.id}`}))`
+    const awaiting = await tx.checklistItem.findMany({
+      where: { ticketId: input.ticket.id, awaitsFamilyFile: true, done: false },
+      select: { id: true },
+    })
+    for (const { id } of awaiting) {
+      const item = await tx.checklistItem.update({
+        where: { id },
+        data: { done: true, doneAt: new Date(), doneById: input.actorId },
+        select: itemSelect,
+      })
+      await audit(tx, input, 'checklist.item_ticked', item, { byFamilyFile: true })
+    }
+    return awaiting.length
+  })
 }

@@ -151,6 +151,8 @@ export interface QueueRow {
   id: string
   number: number
   subject: string
+  /** A conversation staff started, or a family's request. */
+  kind: 'ticket' | 'conversation'
   type: TicketType
   status: TicketStatus
   awaiting: Awaiting
@@ -246,7 +248,7 @@ export function queueSql(input: {
         ORDER BY ${orderBy(sort, scanDir)} LIMIT ${size + 1}`
   }
   const rows = Prisma.sql`
-      SELECT t."id", t."number", t."subject", t."type", t."status", t."awaiting", t."reopenedByFamily", t."priority",
+      SELECT t."id", t."number", t."subject", t."kind", t."type", t."status", t."awaiting", t."reopenedByFamily", t."priority",
              t."lastActivityAt", t."slaState", t."slaDueAt", t."slaTargets", t."caseRef", t."assigneeId",
              r."name" AS "familyName", a."name" AS "assigneeName", d."name" AS "departmentName",
              ARRAY(SELECT g."name" FROM "TicketTag" tt JOIN "Tag" g ON g."id" = tt."tagId"

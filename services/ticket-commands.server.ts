@@ -26,6 +26,7 @@ import {
   ticketWorkflowId,
 } from '../workflows/ticket.messages.ts'
 import { removeStoredFiles, storeUploads, type Upload } from './attachments.server.ts'
+import { tickAwaitedFileItems } from './checklists.server.ts'
 import type { AuditVia } from './audit.server.ts'
 import { checkCapacity, recordCapacityOverride } from './capacity.server.ts'
 import { isTicketCoverOnly } from './case-access.server.ts'
@@ -116,6 +117,7 @@ export async function postMessage(ctx: ServiceContext, input: NewMessage): Promi
     role: input.role,
   })
   if (result.status === 'refused') await removeMessage(ctx, message.id, files)
+  else if (files.length && !isStaffRole(input.role)) await tickItemsAwaitingFile(ctx, input.ticket.id, input.author.id)
   if (result.status === 'unavailable') {
     ctx.log.warn({ ticketId: input.ticket.id, messageId: message.id }, 'message kept for the sweep: its update was not confirmed')
     return { status: 'pending', message: 'Your message is saved and will show on the ticket shortly.' }
@@ -124,6 +126,12 @@ export async function postMessage(ctx: ServiceContext, input: NewMessage): Promi
   if (result.status === 'applied' && result.view.assigneeId === input.author.id && result.view.caseRef === null && isStaffRole(input.role))
     await linkTicketToItsCase(ctx, input.ticket, input.author.id, input.author)
   return result
+}
+
+/** The family's file arrived: a document request's item is ticked by them (audited in checklists.server.ts). */
+async function tickItemsAwaitingFile(ctx: ServiceContext, ticketId: string, familyId: string): Promise<void> {
+  const ticket = await ctx.db.ticket.findUniqueOrThrow({ where: { id: ticketId }, select: { id: true, orgId: true, number: true } })
+  await tickAwaitedFileItems(ctx.db, { ticket, actorId: familyId, via: 'portal' })
 }
 
 /**

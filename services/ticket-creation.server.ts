@@ -75,6 +75,8 @@ interface RequestContent {
   externalRef?: string
   /** A case to link from the start: the workflow's first save has it. */
   caseRef?: string
+  /** Staff start it as a conversation (services/conversations.server.ts): the first message is theirs. */
+  startedBy?: { staffId: string; requestedDocument: string | null }
   /**
    * The organisation's template whose checklist and tags the ticket takes; none:
    * the default template of its type, if there is one. Its priority is the
@@ -113,6 +115,10 @@ const openingSelect = {
   followUpOfId: true,
   departmentId: true,
   createdAt: true,
+  kind: true,
+  requestedDocument: true,
+  // A conversation's author is its first message's.
+  messages: { orderBy: { createdAt: 'asc' }, take: 1, select: { authorId: true } },
   org: { select: { name: true } },
 } as const satisfies Prisma.TicketSelect
 
@@ -168,22 +174,26 @@ export async function createTicket(ctx: ServiceContext, input: CreateTicketInput
           // The workflow's first save writes it too; written now so that closing
           // the case the moment the ticket exists finds it.
           caseRef: input.caseRef ?? null,
+          kind: input.startedBy ? 'conversation' : 'ticket',
+          requestedDocument: input.startedBy?.requestedDocument ?? null,
         },
         select: openingSelect,
       })
+      const authorId = input.startedBy?.staffId ?? requesterId
       const message = await tx.message.create({
         // Part of the opening: the workflow has it from its start.
-        data: { ticketId: created.id, authorId: requesterId, body: input.body, visibility: 'public', recordedAt: new Date() },
+        data: { ticketId: created.id, authorId, body: input.body, visibility: 'public', recordedAt: new Date() },
         select: { id: true },
       })
       if (files.length)
         await tx.attachment.createMany({
-          data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: requesterId })),
+          data: files.map((file) => ({ ...file, ticketId: created.id, messageId: message.id, uploaderId: authorId })),
         })
       if (template) await copyTemplateOnto(tx, { actorId: null, via: 'portal', ticket: created, template, onCreation: true })
       await input.inTransaction?.(tx, created)
       crashPoint(ctx.env, 'ticket-rows-writing')
-      return { ticket: created, joinedOrg: joined.count > 0 }
+      // The row was selected before its first message existed: the opening names its author as the sweep reads it.
+      return { ticket: { ...created, messages: [{ authorId }] }, joinedOrg: joined.count > 0 }
     })
     .catch(async (error: unknown) => {
       await removeStoredFiles(ctx, files)
@@ -264,6 +274,7 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
     createdAt: ticket.createdAt.toISOString(),
     followUpOfId: ticket.followUpOfId,
     departmentId: ticket.departmentId,
+    conversation: conversationOf(ticket),
   }
   const startWorkflowOperation = new WithStartWorkflowOperation(TICKET_WORKFLOW_TYPE, {
     workflowId: ticketWorkflowId(ticket.id),
@@ -316,6 +327,12 @@ async function openTicketWorkflow(ctx: ServiceContext, ticket: TicketOpening): P
     }
     return { status: 'refused', error }
   }
+}
+
+function conversationOf(ticket: TicketOpening): TicketWorkflowInput['conversation'] {
+  const authorId = ticket.messages[0]?.authorId
+  if (ticket.kind !== 'conversation' || !authorId) return undefined
+  return { authorId, awaitingFile: ticket.requestedDocument !== null }
 }
 
 async function terminateQuietly(ctx: ServiceContext, workflowId: string) {

@@ -13,7 +13,7 @@ import { ApplicationFailure, defineSearchAttributeKey, SearchAttributeType } fro
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow'
 import type { Priority, Role, TicketStatus, TicketType, Visibility } from '../domain/ticket.ts'
 import type { TicketRecord } from '../domain/ticket-record.ts'
-import type { CarriedTicketState, RefusalCode, TicketView } from '../domain/ticket-state.ts'
+import type { CarriedTicketState, ConversationOpening, RefusalCode, TicketView } from '../domain/ticket-state.ts'
 
 export const TICKET_TASK_QUEUE_DEFAULT = 'caseway-tickets'
 
@@ -39,6 +39,8 @@ export interface TicketWorkflowInput {
   followUpOfId?: string | null
   /** The department it belongs to; absent in runs begun before the workflow was told. */
   departmentId?: string
+  /** Staff started it with a message to the family (a conversation): who wrote, and whether a file is awaited. */
+  conversation?: ConversationOpening
   /** Present after continue-as-new: the state to resume from. */
   carried?: CarriedTicketState
   /** Present after continue-as-new: the due times (epoch ms, by task id) of the tasks it still waits for. */

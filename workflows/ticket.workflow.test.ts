@@ -49,7 +49,13 @@ import {
   type PostMessageInput,
   type TicketWorkflowInput,
 } from './ticket.messages.ts'
-import { ASSIGN_ON_FIRST_REPLY_PATCH, ASSIGNMENT_NOTICES_PATCH, NEW_REQUEST_NOTICES_PATCH, ticketWorkflow } from './ticket.workflow.ts'
+import {
+  ASSIGN_ON_FIRST_REPLY_PATCH,
+  ASSIGNMENT_NOTICES_PATCH,
+  NEW_REQUEST_NOTICES_PATCH,
+  STAFF_CONVERSATIONS_PATCH,
+  ticketWorkflow,
+} from './ticket.workflow.ts'
 
 const LONDON = 'Europe/London'
 const REQUESTER = randomUUID()
@@ -1022,6 +1028,26 @@ describe('a ticket begun by the first version of the workflow', () => {
     } finally {
       await env.teardown()
     }
+  })
+})
+
+describe('a conversation staff started', () => {
+  test('a document request waits on the family, assigned to its author, without a first response owed; the family is told and their reply moves it', async () => {
+    await ticketTest(async (t) => {
+      const handle = await t.start({ conversation: { authorId: STAFF, awaitingFile: true } })
+      const view = await viewWhen(handle, { status: 'pending_family', awaiting: 'family', assigneeId: STAFF, sla: { state: 'paused' } })
+      expect(target(view, 'first_response')).toBeUndefined()
+      expect(view.autoCloseAt).not.toBeNull()
+      expect(await patchMarkers(handle)).toContain(STAFF_CONVERSATIONS_PATCH)
+      await vi.waitFor(() =>
+        expect(t.notified).toContainEqual(
+          expect.objectContaining({ kind: 'conversation_started', actorId: STAFF, recipientIds: [REQUESTER] }),
+        ),
+      )
+      expect(t.notified.map((n) => n.kind)).not.toContain('new_request')
+      const replied = await handle.executeUpdate(postMessageUpdate, { args: [familyMessage()] })
+      expect(replied).toMatchObject({ status: 'in_progress', awaiting: 'staff' })
+    })
   })
 })
 

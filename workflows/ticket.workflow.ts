@@ -37,6 +37,7 @@ import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
 import { adoptSlaPolicy, applyDeadlines, nextDeadlineMs } from '../domain/ticket-deadlines.ts'
 import {
   caseOpen,
+  initialConversationState,
   initialTicketState,
   toTicketView,
   upgradeTicketState,
@@ -91,6 +92,8 @@ export const NEW_REQUEST_NOTICES_PATCH = 'ticket-new-request-notices'
 export const ASSIGNMENT_NOTICES_PATCH = 'ticket-assignment-notices'
 /** Marks runs in which the first public staff reply on an unassigned ticket assigns it (when the organisation wants that). */
 export const ASSIGN_ON_FIRST_REPLY_PATCH = 'ticket-assign-on-first-reply'
+/** Marks runs begun as a conversation staff started (In progress or Pending family, theirs, no first response owed). */
+export const STAFF_CONVERSATIONS_PATCH = 'ticket-staff-conversations'
 
 const activityOptions = {
   startToCloseTimeout: '30 seconds',
@@ -110,7 +113,7 @@ const localActivities = proxyLocalActivities<TicketActivities>(activityOptions)
 const scheduledActivities = proxyActivities<TicketActivities>(activityOptions)
 
 export async function ticketWorkflow(input: TicketWorkflowInput): Promise<TicketView> {
-  let ticket: TicketState = input.carried ? upgradeTicketState(input.carried) : initialTicketState(input)
+  let ticket: TicketState = input.carried ? upgradeTicketState(input.carried) : openingState(input)
   // Zero even when carried: the previous run may not have saved its last changes,
   // and saving again is harmless.
   let savedVersion = 0
@@ -332,6 +335,12 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
   }
   await condition(allHandlersFinished)
   return toTicketView(ticket, now())
+}
+
+/** A new run's first state: a family's request, or a conversation staff started (in runs that took the patch). */
+function openingState(input: TicketWorkflowInput): TicketState {
+  if (input.conversation && patched(STAFF_CONVERSATIONS_PATCH)) return initialConversationState(input, input.conversation)
+  return initialTicketState(input)
 }
 
 /**

@@ -17,6 +17,7 @@ const TARGET_WORDS: Record<SlaKind, string> = {
 /** Per kind: the mail's subject after "[#number]", and the words of its link to the ticket. */
 export const NOTICE_MAIL_TEMPLATES: Record<TicketNotificationKind, { title: string; action: string }> = {
   new_request: { title: 'New request', action: 'Open the request' },
+  conversation_started: { title: 'A message from your advocate', action: 'Read and reply' },
   staff_replied: { title: 'New reply from your advocate', action: 'Read the reply' },
   family_replied: { title: 'The family replied', action: 'Read the reply' },
   ticket_resolved: { title: 'Your request was resolved', action: 'Open your request' },
@@ -45,6 +46,11 @@ export async function noticeText(db: Db, notification: TicketNotification, ticke
   switch (notification.kind) {
     case 'new_request':
       return `New request #${ticket.number} from ${ticket.requester.name}: “${ticket.subject}”`
+    case 'conversation_started': {
+      const actor = await db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } })
+      if (!actor) throw notFound('User', notification.actorId)
+      return `${actor.name} wrote to you: “${ticket.subject}”`
+    }
     case 'staff_replied':
     case 'family_replied': {
       const actor = await db.user.findUnique({ where: { id: notification.actorId }, select: { name: true } })

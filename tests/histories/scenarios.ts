@@ -404,6 +404,32 @@ export const SCENARIOS: Record<string, Scenario> = {
       await handle.query(ticketViewQuery)
     },
   },
+  'general-message': {
+    about:
+      'a conversation staff started (the ticket-staff-conversations marker): In progress, theirs, no first response owed; ' +
+      'the family replies, staff answer, resolved (still running)',
+    input: { conversation: { authorId: STAFF, awaitingFile: false } },
+    openTicket: { caseRef: null },
+    async run(handle) {
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.executeUpdate(changeStatusUpdate, moveTo('resolved'))
+      await handle.query(ticketViewQuery)
+    },
+  },
+  'document-request': {
+    about:
+      'a document request staff started: Pending family until the family writes (with the file), then back to staff, ' +
+      'who answer (still running)',
+    input: { conversation: { authorId: STAFF, awaitingFile: true } },
+    openTicket: { caseRef: null },
+    async run(handle, env) {
+      await env.sleep('1 day')
+      await handle.executeUpdate(postMessageUpdate, { args: [family()] })
+      await handle.executeUpdate(postMessageUpdate, { args: [staff()] })
+      await handle.query(ticketViewQuery)
+    },
+  },
 }
 
 const TASK_A = '00000000-0000-4000-8000-00000000000a'

@@ -72,6 +72,7 @@ const seeded = {
   itemIds: [] as string[],
   jobId: '',
   taskIds: [] as string[],
+  familyIds: [] as string[],
 }
 
 async function api(method: string, route: string, body: unknown): Promise<any> {
@@ -141,6 +142,9 @@ beforeAll(async () => {
   for (const title of ['Ring the school', 'Post the bundle'])
     seeded.taskIds.push((await api('POST', `/tickets/${withCase.ticket.number}/tasks`, { title })).task.id)
   seeded.tickets = [withCase.ticket.number, withFile.ticket.number, waiting.ticket.number]
+  // The organisation's families, so a conversation started by id reaches one.
+  const families = await stack.db.membership.findMany({ where: { orgId: people.org.id, role: 'family' }, select: { userId: true } })
+  seeded.familyIds = families.map((f) => f.userId)
   seeded.attachmentId = posted.message.attachments[0].id
   // A bulk job, so reading one reaches a real one.
   seeded.jobId = (await api('POST', '/tickets/bulk', { tickets: seeded.tickets, action: { kind: 'tag', name: 'Fuzzed' } })).job.id
@@ -199,6 +203,7 @@ covers = ${values([seeded.coverId])}
 items = ${values(seeded.itemIds)}
 jobs = ${values([seeded.jobId])}
 tasks = ${values(seeded.taskIds)}
+families = ${values(seeded.familyIds)}
 
 [parameters]
 "path.number" = { dictionary = "tickets", probability = 0.5 }
@@ -214,6 +219,7 @@ tasks = ${values(seeded.taskIds)}
 "body.actor.email" = { dictionary = "staff", probability = 0.8 }
 "body.author.email" = { dictionary = "people", probability = 0.8 }
 "body.department" = { dictionary = "departments", probability = 0.8 }
+"body.family.id" = { dictionary = "families", probability = 0.8 }
 
 # Operations whose data a run uses up or rarely reaches, so a phase can have nothing left to accept
 # and its few 404s for made-up references read as missing data: an exception is recorded once (then

@@ -275,6 +275,7 @@ const API_BODIES: Record<string, unknown> = {
   addCaseCover: { advocate: { email: 'someone@staff.example' } },
   endCaseCover: {},
   bulkChangeTickets: { tickets: [1], action: { kind: 'priority', priority: 'low' } },
+  startConversation: { family: { email: 'someone@family.example', name: 'Someone' }, kind: 'general', subject: 'Hello', body: 'Hello' },
 }
 
 describe('the API', () => {

@@ -99,6 +99,7 @@ const NOT_ABOUT_TICKETS_OR_CASES: Record<string, string> = {
   'staff.settings.templates.tsx': 'ticket templates, naming no ticket',
   'staff.time.tsx': 'time totals per advocate, naming no ticket',
   'staff.tasks.tsx': 'the signed-in person’s own tasks (portal-permissions.test.ts)',
+  'staff.conversations.new.tsx': 'starting a conversation with a family, naming no ticket',
 }
 
 type Row = Record<string, string>

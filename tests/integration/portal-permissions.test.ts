@@ -16,6 +16,7 @@ import * as home from '../../web/app/routes/_index.tsx'
 import * as login from '../../web/app/routes/login.tsx'
 import * as logout from '../../web/app/routes/logout.tsx'
 import * as myTickets from '../../web/app/routes/my.tickets.tsx'
+import * as newConversation from '../../web/app/routes/staff.conversations.new.tsx'
 import * as notifications from '../../web/app/routes/notifications.tsx'
 import * as directory from '../../web/app/routes/orgs._index.tsx'
 import * as profile from '../../web/app/routes/orgs.$slug._index.tsx'
@@ -304,6 +305,21 @@ describe('lists', () => {
     expect((await act(taskBoard, a.family, '/staff/tasks', { taskId: made.task.id, status: 'done' })).status).toBe(403)
     expect((await act(taskBoard, b.advocate, '/staff/tasks', { taskId: made.task.id, status: 'done' })).status).toBe(404)
     expect((await act(taskBoard, b.admin, '/staff/tasks', { taskId: made.task.id, status: 'done' })).status).toBe(404)
+  })
+
+  it('Message a family is for advocates and admins, of their own organisation only', async () => {
+    const page = '/staff/conversations/new'
+    toLogin(await load(newConversation, null, page))
+    expect((await load(newConversation, a.family, page)).status).toBe(403)
+    expect((await load(newConversation, a.advocate, page)).status).toBe(200)
+    expect((await load(newConversation, a.admin, page)).status).toBe(200)
+    expect(JSON.stringify((await load(newConversation, b.advocate, page)).data)).not.toContain(a.family.email)
+    expect((await load(newConversation, b.advocate, `${page}?org=${a.org.slug}`)).status).toBe(404)
+    const form = { familyId: a.family.id, kind: 'general', subject: 'Hello', message: 'Hello' }
+    expect((await act(newConversation, a.family, page, form)).status).toBe(403)
+    expect((await act(newConversation, b.advocate, `${page}?org=${a.org.slug}`, form)).status).toBe(404)
+    // Another organisation's advocate cannot reach a's family from their own organisation either.
+    expect((await act(newConversation, b.advocate, page, form)).status).toBe(400)
   })
 
   it('triage is for admins; an admin triages only their own organisation’s tickets', async () => {

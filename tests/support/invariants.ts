@@ -33,6 +33,7 @@ export async function partialWrites(stack: StackConnection, orgId: string, files
       id: true,
       number: true,
       requesterId: true,
+      kind: true,
       stateVersion: true,
       messages: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, authorId: true } },
       events: { where: { kind: 'message_posted' }, select: { data: true } },
@@ -46,7 +47,9 @@ export async function partialWrites(stack: StackConnection, orgId: string, files
     if (ticket.stateVersion === 0) problems.push(`${name}: its workflow never saved it`)
     const [first, ...later] = ticket.messages
     if (!first) problems.push(`${name}: no first message`)
-    else if (first.authorId !== ticket.requesterId) problems.push(`${name}: its first message is not its family's request`)
+    // A conversation staff started opens with their message; any other ticket with its family's request.
+    else if (ticket.kind === 'ticket' && first.authorId !== ticket.requesterId)
+      problems.push(`${name}: its first message is not its family's request`)
     const known = new Set(ticket.events.map((event) => (event.data as { messageId?: string }).messageId))
     for (const message of later) if (!known.has(message.id)) problems.push(`${name}: message ${message.id} unknown to its workflow`)
     const messageIds = new Set(ticket.messages.map((message) => message.id))

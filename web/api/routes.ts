@@ -6,6 +6,7 @@ import { taskRoutes } from './tasks.ts'
 import { caseCoverRoutes } from './case-cover.ts'
 import { caseRoutes } from './cases.ts'
 import { commandRoutes } from './commands.ts'
+import { conversationRoutes } from './conversations.ts'
 import { departmentRoutes } from './departments.ts'
 import { messageRoutes } from './messages.ts'
 import { relatedRoutes } from './related.ts'
@@ -18,6 +19,7 @@ import { ticketRoutes } from './tickets.ts'
 
 export const apiRoutes: readonly ApiRoute[] = [
   ...ticketRoutes,
+  ...conversationRoutes,
   ...messageRoutes,
   ...commandRoutes,
   ...bulkRoutes,

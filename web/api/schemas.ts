@@ -63,7 +63,7 @@ function paragraphs(max: number, examples: string[]) {
   return documented(requiredText(max, { multiline: true, tooLong: `At most ${max} characters` }), { multiline: true, max, examples })
 }
 
-const MessageBody = documented(messageBody(), {
+export const MessageBody = documented(messageBody(), {
   multiline: true,
   max: MESSAGE_MAX,
   examples: ['We have the draft EHC plan. Can you check section F before Friday?'],

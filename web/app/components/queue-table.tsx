@@ -27,7 +27,7 @@ export interface QueueTicket {
   status: TicketStatus
   statusLabel: string
   /** "Family replied", "Family reopened" or "Answered", and "Case open". */
-  markers: readonly { text: string; tone: 'violet' | 'sky' | 'teal' }[]
+  markers: readonly { text: string; tone: 'violet' | 'sky' | 'teal' | 'slate' }[]
   /** The team's tags on it (never shown to families). */
   tags: readonly string[]
   /** Its checklist's progress, when it has one. */

@@ -44,6 +44,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         id: true,
         number: true,
         subject: true,
+        kind: true,
         status: true,
         awaiting: true,
         lastActivityAt: true,
@@ -66,6 +67,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       href: `/tickets/${t.org.slug}/${t.number}`,
       number: t.number,
       subject: t.subject,
+      conversation: t.kind === 'conversation',
       organisation: t.org.name,
       status: t.status,
       statusLabel: familyStatusLabel(t.status, t.awaiting),
@@ -111,7 +113,7 @@ export default function MyTickets() {
                 <div className="flex flex-wrap items-start justify-between gap-2">
                   <div className="min-w-0">
                     <p className="text-sm text-slate-600">
-                      #{t.number} · {t.organisation}
+                      {t.conversation ? 'Conversation' : 'Request'} #{t.number} · {t.organisation}
                     </p>
                     <Link to={t.href} className="text-lg font-semibold text-indigo-800 underline-offset-4 hover:underline">
                       {t.subject}

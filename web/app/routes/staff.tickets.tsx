@@ -8,7 +8,18 @@ import { BULK_FORM_ID, ChangeBar } from '../components/bulk-change-bar.tsx'
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx'
 import { SelectField, TextField } from '../components/form-fields.tsx'
 import { QueueCards, QueueTable, SORT_WORDS, type QueueTicket } from '../components/queue-table.tsx'
-import { Button, Card, EmptyState, linkClass, OrganisationSwitch, PageHeader, Pager, SwitchNav, TabNav } from '../components/ui.tsx'
+import {
+  Button,
+  buttonClass,
+  Card,
+  EmptyState,
+  linkClass,
+  OrganisationSwitch,
+  PageHeader,
+  Pager,
+  SwitchNav,
+  TabNav,
+} from '../components/ui.tsx'
 import { UnassignedRequests } from '../components/unassigned-requests.tsx'
 import {
   DEFAULT_DIRECTION,
@@ -120,6 +131,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       status: t.status,
       statusLabel: staffStatusLabel(t.status),
       markers: [
+        ...(t.kind === 'conversation' ? [{ text: 'Conversation', tone: 'slate' as const }] : []),
         ...(family ? [{ text: family, tone: 'violet' as const }] : []),
         ...(answered(t.status, t.awaiting) ? [{ text: 'Answered', tone: 'sky' as const }] : []),
         ...(t.caseRef !== null && open ? [{ text: 'Case open', tone: 'teal' as const }] : []),
@@ -139,6 +151,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return data(
     {
       org: { slug: org.slug, name: org.name },
+      mayMessageFamilies: roleHasPermission(team.role, 'start:conversation:org'),
       teams: teams.length > 1 ? teams.map((m) => ({ slug: m.org.slug, name: m.org.name })) : [],
       query: { ...base, filtered: hasFilters(query.filters) },
       showDepartment: departments > 0,
@@ -195,6 +208,7 @@ export default function StaffQueue() {
     previous,
     next,
     firstPage,
+    mayMessageFamilies,
   } = useLoaderData<typeof loader>()
   const searching = useNavigation().state === 'loading'
   const current = tabs.find((t) => t.key === query.tab)!
@@ -205,6 +219,11 @@ export default function StaffQueue() {
   return (
     <div className="space-y-5">
       <PageHeader title="Ticket queue" eyebrow={org.name}>
+        {mayMessageFamilies ? (
+          <Link to={`/staff/conversations/new${teams.length > 1 ? `?org=${org.slug}` : ''}`} className={buttonClass('secondary')}>
+            Message a family
+          </Link>
+        ) : null}
         <SwitchNav label="Queue view" options={views} current={query.view} />
         <OrganisationSwitch orgs={teams} current={org.slug} href={(slug) => `/staff/tickets?org=${slug}`} />
       </PageHeader>

@@ -27,6 +27,7 @@ export type Permission =
   | 'link:ticket:org'
   | 'checklist:ticket:org'
   | 'task:ticket:org'
+  | 'start:conversation:org'
   | 'assign:ticket:any'
   | 'triage:queue:org'
   | 'inspect:workflow:org'
@@ -60,6 +61,8 @@ const STAFF = [
   'checklist:ticket:org',
   // Tasks of a ticket they see, and their own board (tasks.server.ts checks the ticket or case).
   'task:ticket:org',
+  // Writing first to a family of the organisation ("Message a family"): a conversation they own.
+  'start:conversation:org',
 ] as const satisfies readonly Permission[]
 
 // Admins triage: they assign tickets to anyone in the team (from the triage

@@ -40,6 +40,7 @@ export async function ticketChecklistView(ctx: CasewayContext, access: TicketAcc
       id: item.id,
       title: item.title,
       staffOnly: item.staffOnly,
+      awaitsFamilyFile: item.awaitsFamilyFile,
       done: item.done,
       // Who ticked it is the team's business; the family sees that it is done.
       doneBy: access.role === 'family' ? null : (item.doneBy?.name ?? null),

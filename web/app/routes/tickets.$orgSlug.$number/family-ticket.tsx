@@ -21,7 +21,10 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
           </Link>{' '}
           · #{ticket.number} · {ticket.organisation.name}
         </p>
-        <h1 className="mt-1 break-words text-2xl font-bold text-slate-900">{ticket.subject}</h1>
+        <h1 className="mt-1 break-words text-2xl font-bold text-slate-900">
+          {ticket.conversation ? <span className="block text-sm font-semibold text-slate-600">Conversation</span> : null}
+          {ticket.subject}
+        </h1>
       </div>
       <Card>
         <div className="flex flex-wrap items-center gap-3">
@@ -128,7 +131,13 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
       </section>
       {ticket.canReply ? (
         <Card aria-labelledby="reply-heading">
-          <CardTitle id="reply-heading">Reply</CardTitle>
+          <CardTitle id="reply-heading">{ticket.awaitedDocument ? `Send us: ${ticket.awaitedDocument}` : 'Reply'}</CardTitle>
+          {ticket.awaitedDocument ? (
+            <p className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-amber-950 ring-1 ring-amber-200">
+              Your advocate has asked you for this document: <strong>{ticket.awaitedDocument}</strong>. Attach it below, with a short
+              message, and press Send reply.
+            </p>
+          ) : null}
           <Form method="post" encType="multipart/form-data" className="mt-4 space-y-4" key={messages.length} noValidate>
             <input type="hidden" name="intent" value="reply" />
             <SubmissionToken value={submissionToken} />
@@ -143,7 +152,7 @@ export function FamilyTicket({ data }: { data: FamilyData }) {
               required
             />
             <FileField
-              label="Attachments"
+              label={ticket.awaitedDocument ? `The document: ${ticket.awaitedDocument}` : 'Attachments'}
               name="attachments"
               accept={attachments.accept}
               hint={attachments.hint}

@@ -60,7 +60,10 @@ export function StaffTicket({ data }: { data: StaffData }) {
           </Link>{' '}
           · #{ticket.number} · {ticket.organisation.name}
         </p>
-        <h1 className="mt-1 break-words text-2xl font-bold text-slate-900">{ticket.subject}</h1>
+        <h1 className="mt-1 break-words text-2xl font-bold text-slate-900">
+          {ticket.conversation ? <span className="block text-sm font-semibold text-slate-600">Conversation</span> : null}
+          {ticket.subject}
+        </h1>
         <div className="mt-2 flex flex-wrap items-center gap-2">
           <Badge tone={statusTone(ticket.status)}>
             <span role="status">{ticket.statusLabel}</span>

@@ -35,6 +35,8 @@ const ticketSelect = {
   caseId: true,
   number: true,
   subject: true,
+  kind: true,
+  requestedDocument: true,
   childName: true,
   type: true,
   priority: true,
@@ -99,6 +101,12 @@ export async function familyTicketData(ctx: CasewayContext, access: TicketAccess
     ticket: {
       number: ticket.number,
       subject: ticket.subject,
+      conversation: ticket.kind === 'conversation',
+      // A document request whose file has not come yet: the reply form asks for it.
+      awaitedDocument:
+        ticket.requestedDocument !== null && checklist.items.some((item) => item.awaitsFamilyFile && !item.done)
+          ? ticket.requestedDocument
+          : null,
       childName: ticket.childName,
       type: TYPE_LABELS[ticket.type],
       organisation: { slug: ticket.org.slug, name: ticket.org.name },
@@ -298,6 +306,7 @@ export async function staffTicketData(ctx: CasewayContext, access: TicketAccess,
     ticket: {
       number: ticket.number,
       subject: ticket.subject,
+      conversation: ticket.kind === 'conversation',
       organisation: { slug: ticket.org.slug, name: ticket.org.name },
       family: { name: ticket.requester.name, email: ticket.requester.email },
       childName: ticket.childName,
