@@ -18,10 +18,10 @@ import type { Db } from '../lib/db.ts'
 import { signalEach } from '../lib/ticket-signals.ts'
 import { taskDeadlineSignal } from '../workflows/ticket.messages.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
-import { caseScope, maySeeCase } from './case-access.server.ts'
+import { caseScope, caseScopeWhere, maySeeCase } from './case-access.server.ts'
 import { changeCaseActionDue, completeCaseAction, reopenCaseAction } from './case-commands.server.ts'
 import type { ServiceContext } from './context.ts'
-import { maySeeTicketById } from './ticket-access.server.ts'
+import { maySeeTicketById, ticketScope, ticketScopeWhere } from './ticket-access.server.ts'
 
 type Tx = Prisma.TransactionClient
 type TicketRef = { id: string; orgId: string; number: number }
@@ -67,20 +67,32 @@ export async function openTicketTasks(db: Db, ticketId: string): Promise<number>
   return db.task.count({ where: { ticketId, status: { not: 'done' } } })
 }
 
-/** The organisation's open tasks no ticket holds yet: what "link an existing task" offers. */
-export async function linkableTasks(db: Db, orgId: string): Promise<TaskRow[]> {
+/** The person may see a task as findTask says: by its ticket, or by its case when it has no ticket. */
+async function visibleTasksWhere(db: Db, input: { orgId: string; userId: string }): Promise<Prisma.TaskWhereInput> {
+  const [tickets, cases] = await Promise.all([ticketScope(db, input), caseScope(db, input)])
+  return {
+    orgId: input.orgId,
+    OR: [
+      { ticketId: { not: null }, ticket: { is: ticketScopeWhere(tickets) } },
+      { ticketId: null, case: { is: caseScopeWhere(cases) } },
+    ],
+  }
+}
+
+/** The organisation's open tasks no ticket holds yet, of cases the viewer may see: what "link an existing task" offers. */
+export async function linkableTasks(db: Db, input: { orgId: string; viewerId: string }): Promise<TaskRow[]> {
   return db.task.findMany({
-    where: { orgId, ticketId: null, status: { not: 'done' } },
+    where: { ...(await visibleTasksWhere(db, { orgId: input.orgId, userId: input.viewerId })), ticketId: null, status: { not: 'done' } },
     select: taskSelect,
     orderBy: { createdAt: 'desc' },
     take: 50,
   })
 }
 
-/** One person's tasks in the organisation, for their board. */
+/** One person's tasks in the organisation, for their board: those whose ticket or case they may still see. */
 export async function ownerTasks(db: Db, input: { orgId: string; ownerId: string }): Promise<TaskRow[]> {
   return db.task.findMany({
-    where: { orgId: input.orgId, ownerId: input.ownerId },
+    where: { ...(await visibleTasksWhere(db, { orgId: input.orgId, userId: input.ownerId })), ownerId: input.ownerId },
     select: taskSelect,
     orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }],
   })

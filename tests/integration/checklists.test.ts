@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser } from '../../services/accounts.server.ts'
 import { createApiKey } from '../../services/api-keys.server.ts'
 import {
   addChecklistItem,
@@ -14,12 +13,11 @@ import {
   ticketChecklist,
   updateChecklistItem,
 } from '../../services/checklists.server.ts'
-import { setMemberDepartments } from '../../services/departments.server.ts'
 import { ticketHistory } from '../../services/ticket-history.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createDepartmentsWithRestrictedAdvocate, createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { PortalClient, signInOver } from '../support/portal-client.ts'
 import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
@@ -39,20 +37,13 @@ beforeAll(async () => {
   calls = routeCalls(stack, stack.context)
   a = await createTestOrganisation(stack.db)
   b = await createTestOrganisation(stack.db)
-  const [tribunals, reviews] = await Promise.all(
-    ['Tribunals', 'Annual reviews'].map((name, i) =>
-      stack.db.department.create({ data: { orgId: a.org.id, slug: `team-${i}`, name }, select: { id: true } }),
-    ),
-  )
-  const email = `rory-${randomUUID().slice(0, 8)}@test.example`
-  const { user } = await createUser(stack.db, { orgSlug: a.org.slug, role: 'staff', name: 'Rory Reviews', email, password: TEST_PASSWORD })
-  const membership = await stack.db.membership.findFirstOrThrow({ where: { userId: user.id, orgId: a.org.id }, select: { id: true } })
-  await setMemberDepartments(stack.db, { orgId: a.org.id, membershipId: membership.id, departmentIds: [reviews!.id], ...cli })
-  restricted = { id: user.id, email }
+  const departments = await createDepartmentsWithRestrictedAdvocate(stack.db, a.org)
+  const { tribunals } = departments
+  restricted = departments.restricted
   ticket = await createTicket(stack.context, {
     orgId: a.org.id,
     requesterId: a.family.id,
-    departmentId: tribunals!.id,
+    departmentId: tribunals.id,
     type: 'tribunal',
     subject: 'Hearing bundle',
     body: 'Our hearing is in May.',

@@ -5,12 +5,9 @@
  * (portal and API, for each kind of person), that families never see a tag,
  * and that at 100,000 tickets the tag filter reads through an index.
  */
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Prisma } from '../../generated/prisma/client.ts'
-import { createUser } from '../../services/accounts.server.ts'
 import { createApiKey } from '../../services/api-keys.server.ts'
-import { setMemberDepartments } from '../../services/departments.server.ts'
 import { parseQueueQuery, queuePage, queueSql } from '../../services/queue.server.ts'
 import { addTicketTag, mergeTags, organisationTags, renameTag, ticketTags } from '../../services/tags.server.ts'
 import { postMessage } from '../../services/ticket-commands.server.ts'
@@ -19,7 +16,7 @@ import * as tagSettings from '../../web/app/routes/staff.settings.tags.tsx'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
 import { eventually } from '../support/eventually.ts'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createDepartmentsWithRestrictedAdvocate, createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
 import { caughtMailTo } from '../support/mail-catcher.ts'
 import { PortalClient, signInOver } from '../support/portal-client.ts'
 import { routeCalls } from '../support/route-calls.ts'
@@ -44,17 +41,10 @@ beforeAll(async () => {
   calls = routeCalls(stack, stack.context)
   a = await createTestOrganisation(stack.db)
   b = await createTestOrganisation(stack.db)
-  const [tribunals, reviews] = await Promise.all(
-    ['Tribunals', 'Annual reviews'].map((name, i) =>
-      stack.db.department.create({ data: { orgId: a.org.id, slug: `team-${i}`, name }, select: { id: true } }),
-    ),
-  )
-  const email = `rory-${randomUUID().slice(0, 8)}@test.example`
-  const { user } = await createUser(stack.db, { orgSlug: a.org.slug, role: 'staff', name: 'Rory Reviews', email, password: TEST_PASSWORD })
-  const membership = await stack.db.membership.findFirstOrThrow({ where: { userId: user.id, orgId: a.org.id }, select: { id: true } })
-  await setMemberDepartments(stack.db, { orgId: a.org.id, membershipId: membership.id, departmentIds: [reviews!.id], ...portal })
-  restricted = { id: user.id, email }
-  const request = { orgId: a.org.id, requesterId: a.family.id, departmentId: tribunals!.id, type: 'tribunal' as const }
+  const departments = await createDepartmentsWithRestrictedAdvocate(stack.db, a.org)
+  const { tribunals } = departments
+  restricted = departments.restricted
+  const request = { orgId: a.org.id, requesterId: a.family.id, departmentId: tribunals.id, type: 'tribunal' as const }
   ticket = await createTicket(stack.context, { ...request, subject: 'Hearing bundle', body: 'Our hearing is in May.' })
   other = await createTicket(stack.context, { ...request, subject: 'Appeal deadline', body: 'The letter came today.' })
   keyA = (await createApiKey(stack.db, { orgId: a.org.id, name: 'Tags', createdById: a.admin.id, via: 'cli' })).key

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiKey } from '../../services/api-keys.server.ts'
 import { addCaseAction } from '../../services/case-commands.server.ts'
 import { openCaseForTicket } from '../../services/cases.server.ts'
-import { createTicketTask, linkTaskToTicket, updateTask } from '../../services/tasks.server.ts'
+import { createTicketTask, linkTaskToTicket, ownerTasks, updateTask } from '../../services/tasks.server.ts'
 import { ticketHistory } from '../../services/ticket-history.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { eventually } from '../support/eventually.ts'
-import { createTestOrganisation } from '../support/fixtures.ts'
+import { createDepartmentsWithRestrictedAdvocate, createTestOrganisation } from '../support/fixtures.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 
 let stack: StackConnection
@@ -43,6 +43,33 @@ async function api(key: string, method: string, path: string, body?: unknown, he
 }
 
 describe('a ticket’s tasks', () => {
+  it('show on their owner’s board only while the owner may see the ticket', async () => {
+    const { tribunals, restricted } = await createDepartmentsWithRestrictedAdvocate(stack.db, a.org)
+    const ticket = await createTicket(stack.context, {
+      orgId: a.org.id,
+      requesterId: a.family.id,
+      departmentId: tribunals.id,
+      type: 'tribunal',
+      subject: 'Hearing bundle',
+      body: 'Our hearing is in May.',
+    })
+    for (const ownerId of [restricted.id, a.advocate.id])
+      expect(
+        await createTicketTask(stack.context, {
+          actorId: a.admin.id,
+          via: 'portal',
+          ticket,
+          title: 'Bundle the evidence',
+          ownerId,
+          dueAt: null,
+        }),
+      ).toMatchObject({ status: 'changed' })
+    const titles = async (ownerId: string) => (await ownerTasks(stack.db, { orgId: a.org.id, ownerId })).map((task) => task.title)
+    // Rory works Annual reviews only: a Tribunals ticket's task is not his to see, even as its owner.
+    expect(await titles(restricted.id)).not.toContain('Bundle the evidence')
+    expect(await titles(a.advocate.id)).toContain('Bundle the evidence')
+  })
+
   it('are made, moved through the board’s statuses and audited on the ticket’s timeline', async () => {
     const ticket = await newTicket('Transport to school')
     const actor = { actorId: a.advocate.id, via: 'portal' } as const

@@ -5,15 +5,12 @@
  * sides without a link of its own, and 404 for another organisation's ticket
  * or one the actor may not see, in the portal and the API. Families see no links.
  */
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser } from '../../services/accounts.server.ts'
 import { createApiKey } from '../../services/api-keys.server.ts'
-import { setMemberDepartments } from '../../services/departments.server.ts'
 import { linkTickets, relatedTickets, unlinkTickets } from '../../services/ticket-links.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
-import { createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { createDepartmentsWithRestrictedAdvocate, createTestOrganisation } from '../support/fixtures.ts'
 import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
 import { apiClient } from '../support/api-client.ts'
@@ -39,22 +36,15 @@ beforeAll(async () => {
   calls = routeCalls(stack, stack.context)
   a = await createTestOrganisation(stack.db)
   b = await createTestOrganisation(stack.db)
-  const [tribunals, reviews] = await Promise.all(
-    ['Tribunals', 'Annual reviews'].map((name, i) =>
-      stack.db.department.create({ data: { orgId: a.org.id, slug: `links-${i}`, name }, select: { id: true } }),
-    ),
-  )
-  const email = `rory-${randomUUID().slice(0, 8)}@test.example`
-  const { user } = await createUser(stack.db, { orgSlug: a.org.slug, role: 'staff', name: 'Rory Reviews', email, password: TEST_PASSWORD })
-  const membership = await stack.db.membership.findFirstOrThrow({ where: { userId: user.id, orgId: a.org.id }, select: { id: true } })
-  await setMemberDepartments(stack.db, { orgId: a.org.id, membershipId: membership.id, departmentIds: [reviews!.id], ...cli })
-  restricted = { id: user.id, email }
-  const request = { orgId: a.org.id, requesterId: a.family.id, departmentId: tribunals!.id, type: 'tribunal' as const }
+  const departments = await createDepartmentsWithRestrictedAdvocate(stack.db, a.org)
+  const { tribunals, reviews } = departments
+  restricted = departments.restricted
+  const request = { orgId: a.org.id, requesterId: a.family.id, departmentId: tribunals.id, type: 'tribunal' as const }
   first = await createTicket(stack.context, { ...request, subject: 'Hearing bundle', body: 'Our hearing is in May.' })
   second = await createTicket(stack.context, { ...request, subject: 'Sister’s school place', body: 'Same school, her sister.' })
   reviewsOnly = await createTicket(stack.context, {
     ...request,
-    departmentId: reviews!.id,
+    departmentId: reviews.id,
     subject: 'Annual review',
     body: 'The review is next month.',
   })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../../lib/db.ts'
 import { createOrganisation, createUser } from '../../services/accounts.server.ts'
+import { setMemberDepartments } from '../../services/departments.server.ts'
 
 export const TEST_PASSWORD = 'correct-horse-battery'
 
@@ -25,4 +26,22 @@ export async function createTestOrganisation(db: Db) {
     family: await person('family', 'Fran Family'),
     otherFamily: await person('family', 'Olly Other'),
   }
+}
+
+/**
+ * Two departments of the organisation ("Tribunals" and "Annual reviews") and Rory,
+ * an advocate restricted to Annual reviews: a ticket of Tribunals is not theirs to see.
+ */
+export async function createDepartmentsWithRestrictedAdvocate(db: Db, org: { id: string; slug: string }) {
+  const suffix = randomUUID().slice(0, 8)
+  const [tribunals, reviews] = await Promise.all(
+    ['Tribunals', 'Annual reviews'].map((name, i) =>
+      db.department.create({ data: { orgId: org.id, slug: `team-${i}-${suffix}`, name }, select: { id: true } }),
+    ),
+  )
+  const email = `rory-${suffix}@test.example`
+  const { user } = await createUser(db, { orgSlug: org.slug, role: 'staff', name: 'Rory Reviews', email, password: TEST_PASSWORD })
+  const membership = await db.membership.findFirstOrThrow({ where: { userId: user.id, orgId: org.id }, select: { id: true } })
+  await setMemberDepartments(db, { orgId: org.id, membershipId: membership.id, departmentIds: [reviews!.id], actorId: null, via: 'cli' })
+  return { tribunals: tribunals!, reviews: reviews!, restricted: { id: user.id, email } }
 }

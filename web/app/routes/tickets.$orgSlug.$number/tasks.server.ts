@@ -25,7 +25,7 @@ import { invalid, type Handled, type TicketActionArgs } from './actions.server.t
 export async function ticketTasksView(ctx: CasewayContext, access: TicketAccess, timeZone: string) {
   const [tasks, linkable, team] = await Promise.all([
     ticketTasks(ctx.db, access.ticket.id),
-    linkableTasks(ctx.db, access.ticket.orgId),
+    linkableTasks(ctx.db, { orgId: access.ticket.orgId, viewerId: access.user.id }),
     ctx.db.membership.findMany({
       where: { orgId: access.ticket.orgId, role: { in: ['staff', 'admin'] } },
       select: { user: { select: { id: true, name: true } } },
