@@ -12,6 +12,7 @@ import type { Prisma } from '../generated/prisma/client.ts'
 import { BULK_CHANGE_WORKFLOW, bulkChangeWorkflowId, type BulkChangeInput } from '../workflows/bulk-change.messages.ts'
 import type { AuditVia } from './audit.server.ts'
 import type { ServiceContext } from './context.ts'
+import { describeOpenWork, openWorkOn } from './resolve-checks.server.ts'
 import { addTicketTag, tagOrNew } from './tags.server.ts'
 import { ticketScope, ticketScopeWhere } from './ticket-access.server.ts'
 import { assign, changePriority, changeStatus, type TicketCommandResult } from './ticket-commands.server.ts'
@@ -89,8 +90,11 @@ export async function startBulkChange(
 export async function changeTicketInBulk(ctx: ServiceContext, change: BulkTicketChange): Promise<BulkItemResult> {
   const { ticket, actor, action, key: updateId, via } = change
   switch (action.kind) {
-    case 'status':
+    case 'status': {
+      const open = action.status === 'resolved' ? await openWorkOn(ctx.db, ticket.id) : null
+      if (open) return { outcome: 'refused', reason: `${describeOpenWork(open)} Resolve it from its page, which asks first.` }
       return resultOf(await changeStatus(ctx, { ticket, actor, status: action.status, updateId }))
+    }
     case 'priority':
       return resultOf(await changePriority(ctx, { ticket, actor, priority: action.priority, updateId }))
     case 'assign':

@@ -12,6 +12,7 @@ import * as bulkChange from '../../web/app/routes/staff.bulk._index.tsx'
 import * as bulkJob from '../../web/app/routes/staff.bulk.$jobId.tsx'
 import { createApiKey } from '../../services/api-keys.server.ts'
 import { setMemberCapacity } from '../../services/capacity.server.ts'
+import { addChecklistItem } from '../../services/checklists.server.ts'
 import { assign, changeStatus } from '../../services/ticket-commands.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import { bulkChangeWorkflowId, bulkProgressQuery } from '../../workflows/bulk-change.messages.ts'
@@ -101,6 +102,31 @@ describe('a bulk change from the queue', () => {
     // The workflow answers its progress too, once done as while running.
     const progress = await stack.context.temporal.workflow.getHandle(bulkChangeWorkflowId(jobId)).query(bulkProgressQuery)
     expect(progress).toMatchObject({ state: 'finished', total: 3, succeeded: 2, refused: 1, failed: 0 })
+  })
+
+  it('resolves the tickets with nothing left open, and leaves one with an unfinished checklist item for its page to confirm', async () => {
+    const done = await request(org.otherFamily.id, 'Nothing left to do')
+    const unfinished = await request(org.otherFamily.id, 'One step left')
+    await addChecklistItem(stack.db, {
+      ticket: unfinished,
+      title: 'Send the letter',
+      staffOnly: false,
+      actorId: org.admin.id,
+      via: 'portal',
+    })
+    const posted = await calls.act(bulkChange, org.admin, '/staff/bulk', {
+      ticket: [done, unfinished].map((t) => String(t.number)),
+      change: 'status:resolved',
+    })
+    const jobId = posted.location!.split('/').pop()!
+    expect(await finished(jobId)).toMatchObject({ total: 2, succeeded: 1, refused: 1 })
+    const items = await stack.db.bulkJobItem.findMany({ where: { jobId }, select: { ticketId: true, outcome: true, reason: true } })
+    expect(items.find((i) => i.ticketId === unfinished.id)).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringMatching(/1 checklist item is not done yet/),
+    })
+    await eventually(async () => expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: done.id } })).status).toBe('resolved'))
+    expect((await stack.db.ticket.findUniqueOrThrow({ where: { id: unfinished.id } })).status).not.toBe('resolved')
   })
 
   it('adds a tag to every ticket on the page with "select all", once per form', async () => {

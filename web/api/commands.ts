@@ -12,8 +12,7 @@ import {
   postMessage,
   recordLaResponse,
 } from '../../services/ticket-commands.server.ts'
-import { unfinishedChecklistItems } from '../../services/checklists.server.ts'
-import { openTicketTasks } from '../../services/tasks.server.ts'
+import { openWorkOn } from '../../services/resolve-checks.server.ts'
 import { ApiError } from './errors.ts'
 import { defineRoute } from './route.ts'
 import {
@@ -59,16 +58,15 @@ const changeStatusRoute = defineRoute({
     const row = await findTicket(ctx, params.number)
     const actor = await requiredActor(ctx, row, body.actor)
     if (body.status === 'resolved' && !body.force) {
-      const unfinished = await unfinishedChecklistItems(ctx.db, row.id)
-      if (unfinished)
+      const open = await openWorkOn(ctx.db, row.id)
+      if (open?.checklistItems)
         throw new ApiError(
           409,
           'checklist_incomplete',
-          `${unfinished} of the ticket’s checklist items are not done; send force: true to resolve it anyway.`,
+          `${open.checklistItems} of the ticket’s checklist items are not done; send force: true to resolve it anyway.`,
         )
-      const openTasks = await openTicketTasks(ctx.db, row.id)
-      if (openTasks)
-        throw new ApiError(409, 'tasks_open', `${openTasks} of the ticket’s tasks are not done; send force: true to resolve it anyway.`)
+      if (open?.tasks)
+        throw new ApiError(409, 'tasks_open', `${open.tasks} of the ticket’s tasks are not done; send force: true to resolve it anyway.`)
     }
     const laDeadline = body.laDeadline === undefined ? undefined : new Date(body.laDeadline)
     const result = await throughTicketGate(row.id, () =>

@@ -22,8 +22,7 @@ import {
 } from '../../../../services/ticket-commands.server.ts'
 import { maySeeTicketById } from '../../../../services/ticket-access.server.ts'
 import { addTicketTag, removeTicketTag } from '../../../../services/tags.server.ts'
-import { unfinishedChecklistItems } from '../../../../services/checklists.server.ts'
-import { openTicketTasks } from '../../../../services/tasks.server.ts'
+import { describeOpenWork, openWorkOn } from '../../../../services/resolve-checks.server.ts'
 import { deleteTimeEntry, logTime, updateTimeEntry } from '../../../../services/time-entries.server.ts'
 import { formatMinutes } from '../../../../domain/durations.ts'
 import { setWatching } from '../../../../services/watchers.server.ts'
@@ -64,18 +63,11 @@ export function invalid(intent: Intent, fieldErrors: FieldErrors, values: Record
  * Null when every item is done.
  */
 async function askBeforeResolving({ context, access, values }: TicketActionArgs, intent: Intent, after: string): Promise<Handled | null> {
-  const [unfinished, openTasks] = await Promise.all([
-    unfinishedChecklistItems(context.db, access.ticket.id),
-    openTicketTasks(context.db, access.ticket.id),
-  ])
-  const notDone = [
-    unfinished ? `${unfinished === 1 ? '1 checklist item is' : `${unfinished} checklist items are`} not done yet.` : null,
-    openTasks ? `${openTasks === 1 ? '1 task is' : `${openTasks} tasks are`} still open.` : null,
-  ].filter(Boolean)
-  if (!notDone.length) return null
+  const open = await openWorkOn(context.db, access.ticket.id)
+  if (!open) return null
   return {
     response: data<ActionData>(
-      { intent, fieldErrors: {}, formError: null, values, confirm: `${notDone.join(' ')} Resolve the ticket anyway?${after}` },
+      { intent, fieldErrors: {}, formError: null, values, confirm: `${describeOpenWork(open)} Resolve the ticket anyway?${after}` },
       { status: 409 },
     ),
   }
