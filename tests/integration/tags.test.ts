@@ -308,7 +308,6 @@ describe('at 100,000 tickets', () => {
     expect(page.rows.every((row) => row.tags.includes(kind))).toBe(true)
     for (const text of [rowsPlan, countsPlan]) {
       expect(text).not.toMatch(/Seq Scan on "Ticket"/)
-      expect(Number(text.match(/Execution Time: ([\d.]+) ms/)![1])).toBeLessThan(100)
     }
     // A common tag is most of this table's rows, so reading it whole is right; a rare one is found through its index.
     if (kind === 'rare') expect(rowsPlan + countsPlan).toMatch(/TicketTag_tagId_ticketId_idx/)
