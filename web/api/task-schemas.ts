@@ -30,18 +30,26 @@ export const TaskListSchema = z
 export const TaskEnvelope = z.object({ task: TaskSchema }).meta({ id: 'TaskEnvelope' })
 
 export const CreateTaskBody = z
-  .strictObject({
-    title: Title.optional().describe('A new task’s title; leave it out when linking `taskId`.'),
-    taskId: z.uuid().optional().describe('Link this open task of the organisation (a case’s next action, say) instead of making one.'),
-    owner: PersonRefSchema.optional().describe('Who does it: a member of staff.'),
-    dueAt: Instant.nullable().optional().describe('When it is due; none when left out.'),
-    actor: ActorField,
-  })
-  .refine((body) => (body.title === undefined) !== (body.taskId === undefined), {
-    error: 'Send either `title` (a new task) or `taskId` (an existing one)',
-    path: ['title'],
-  })
-  .describe('A new task for the ticket, or an existing one linked to it.')
+  .union(
+    [
+      z
+        .strictObject({
+          title: Title.describe('The new task’s title.'),
+          owner: PersonRefSchema.optional().describe('Who does it: a member of staff.'),
+          dueAt: Instant.nullable().optional().describe('When it is due; none when left out.'),
+          actor: ActorField,
+        })
+        .meta({ id: 'NewTaskBody' }),
+      z
+        .strictObject({
+          taskId: z.uuid().describe('Link this open task of the organisation (a case’s next action, say) instead of making one.'),
+          actor: ActorField,
+        })
+        .meta({ id: 'LinkTaskBody' }),
+    ],
+    { error: 'Send either `title` (a new task, with its owner and due time) or `taskId` (an open task to link), not both' },
+  )
+  .describe('A new task for the ticket (with `title`), or an existing one linked to it (with `taskId`).')
 
 export const ChangeTaskBody = z
   .strictObject({

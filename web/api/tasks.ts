@@ -88,7 +88,7 @@ const createTicketTaskRoute = defineRoute({
   async handle(ctx, { params, body, rawBody, header }) {
     const row = await findTicket(ctx, params.number)
     const actor = await actorFor(ctx, row, body.actor)
-    const owner = await ownerId(ctx, body.owner)
+    const owner = 'title' in body ? await ownerId(ctx, body.owner) : undefined
     const who = { actorId: actor?.id ?? null, via: 'api' as const }
     return idempotently(ctx, {
       kind: 'task',
@@ -97,7 +97,7 @@ const createTicketTaskRoute = defineRoute({
       rawBody,
       header,
       create: async (record) => {
-        if (body.taskId) {
+        if ('taskId' in body) {
           const linked = await linkTaskToTicket(ctx, { ...who, ticket: row, taskId: body.taskId })
           if (linked.status !== 'not_found' && linked.status !== 'refused')
             await ctx.db.$transaction((tx) => record(tx, { taskId: linked.task.id }))
@@ -108,7 +108,7 @@ const createTicketTaskRoute = defineRoute({
           await createTicketTask(ctx, {
             ...who,
             ticket: row,
-            title: body.title!,
+            title: body.title,
             ownerId: owner ?? null,
             dueAt,
             inTransaction: (tx, task) => record(tx, { taskId: task.id }),
