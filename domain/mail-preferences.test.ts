@@ -23,7 +23,14 @@ describe('mail choices', () => {
   })
 
   it('every kind of notice belongs to a topic of the audience that receives it', () => {
-    const family: TicketNotificationKind[] = ['staff_replied', 'ticket_resolved', 'awaiting_family', 'family_reminder', 'ticket_assigned']
+    const family: TicketNotificationKind[] = [
+      'staff_replied',
+      'ticket_resolved',
+      'awaiting_family',
+      'family_reminder',
+      'ticket_assigned',
+      'checklist_changed',
+    ]
     const staff: TicketNotificationKind[] = ['new_request', 'family_replied', 'sla_breached', 'la_overdue', 'assigned_to_you']
     for (const kind of family) expect(MAIL_TOPICS.family).toContain(mailTopicOf(kind))
     for (const kind of staff) expect(MAIL_TOPICS.staff).toContain(mailTopicOf(kind))

@@ -31,7 +31,7 @@ export type MailTopic = (typeof MAIL_TOPICS)[MailAudience][number]
 
 export const MAIL_TOPIC_LABELS: Record<MailTopic, string> = {
   replies: 'Replies from your advocate',
-  status: 'Changes to your request (who looks after it, waiting for you, resolved)',
+  status: 'Changes to your request (who looks after it, waiting for you, checklist steps, resolved)',
   assignments: 'A ticket assigned to you',
   deadlines: 'Breached SLA targets, overdue LA deadlines and overdue next actions on your cases',
   new_requests: 'New requests (admins)',
@@ -45,6 +45,7 @@ const TOPIC_OF: Record<MailedNotificationKind, MailTopic> = {
   awaiting_family: 'status',
   family_reminder: 'status',
   ticket_assigned: 'status',
+  checklist_changed: 'status',
   assigned_to_you: 'assignments',
   sla_breached: 'deadlines',
   la_overdue: 'deadlines',

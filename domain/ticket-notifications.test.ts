@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { isFamilyMessage, notificationsFor } from './ticket-notifications.ts'
+import { checklistNotification, isFamilyMessage, notificationsFor } from './ticket-notifications.ts'
 import { applyCommand } from './ticket-commands.ts'
 import { initialTicketState, type TicketEvent } from './ticket-state.ts'
 import {
@@ -96,5 +96,21 @@ describe('notificationsFor', () => {
     if (!replied.ok) throw new Error(replied.reason)
     expect(notificationsFor(replied.state, replied.events, { newRequests: true }).map((n) => n.kind)).toEqual(['staff_replied'])
     expect(notificationsFor(state, state.pendingEvents)).toEqual([])
+  })
+
+  test('the family hears of a checklist step once per item and change, whoever made it', () => {
+    const state = ticket()
+    expect(checklistNotification(state, { itemId: 'item-1', change: 'ticked', actorId: STAFF })).toEqual({
+      kind: 'checklist_changed',
+      itemId: 'item-1',
+      change: 'ticked',
+      actorId: STAFF,
+      ticketId: 'ticket-1',
+      recipientIds: [REQUESTER],
+      dedupeKey: 'ticket:ticket-1:checklist:item-1:ticked',
+    })
+    expect(checklistNotification(state, { itemId: 'item-1', change: 'ticked', actorId: null }).dedupeKey).toBe(
+      'ticket:ticket-1:checklist:item-1:ticked',
+    )
   })
 })

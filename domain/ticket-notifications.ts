@@ -33,9 +33,30 @@ export type TicketNotification = {
   | { kind: 'ticket_assigned'; assigneeId: string }
   /** To the new assignee, when someone else gave them the ticket. */
   | { kind: 'assigned_to_you'; actorId: string | null }
+  /** To the family: a step they see was added to the checklist, or ticked (the activity reads its title). */
+  | ({ kind: 'checklist_changed' } & ChecklistChangedInput)
 )
 
 export type TicketNotificationKind = TicketNotification['kind']
+
+/** What the checklist service tells the workflow when the advocate asks that the family be told. Ids only. */
+export interface ChecklistChangedInput {
+  itemId: string
+  change: 'added' | 'ticked'
+  /** Null: an API key acting for the organisation. */
+  actorId: string | null
+}
+
+/** The family's notice of a checklist change: once per item and change, however often it is asked for. */
+export function checklistNotification(state: TicketState, input: ChecklistChangedInput): TicketNotification {
+  return {
+    kind: 'checklist_changed',
+    ...input,
+    dedupeKey: `ticket:${state.ticketId}:checklist:${input.itemId}:${input.change}`,
+    ticketId: state.ticketId,
+    recipientIds: [state.requesterId],
+  }
+}
 
 /** The ticket's first event: a family asked for help. */
 export function isOpening(event: TicketEvent): boolean {

@@ -224,7 +224,7 @@ export async function seedDemoTickets(ctx: ServiceContext, report: (line: string
   await seedDemoTeam(ctx, { orgId: org.id, people }, report)
   await seedDemoTagsAndTime(ctx.db, org.id, admin.id)
   await seedDemoLink(ctx.db, org.id, admin.id, report)
-  await seedDemoChecklist(ctx.db, org.id, report)
+  await seedDemoChecklist(ctx, org.id, report)
   await seedDemoTimelines(ctx, report)
   await seedDemoBulkChange(ctx, org.id, report)
   await seedDemoDocumentRequest(ctx, { orgId: org.id, people }, report)
@@ -339,17 +339,19 @@ async function seedDemoLink(db: Db, orgId: string, adminId: string, report: (lin
   report(`#${tribunal!.number} linked to #${refusal!.number}`)
 }
 
-/** The tribunal ticket took its template's four steps; the family has done the first two. */
+/** The tribunal ticket took its template's four steps; the first two are done, and the family was told of each. */
 const DEMO_DONE = ['Send us the decision letter', 'Gather the school reports']
 
-async function seedDemoChecklist(db: Db, orgId: string, report: (line: string) => void): Promise<void> {
+async function seedDemoChecklist(ctx: ServiceContext, orgId: string, report: (line: string) => void): Promise<void> {
+  const { db } = ctx
   const ticket = await db.ticket.findFirstOrThrow({
     where: { orgId, subject: 'Tribunal hearing date set: we need help with the bundle' },
     select: { id: true, orgId: true, number: true },
   })
   const items = await db.checklistItem.findMany({ where: { ticketId: ticket.id, title: { in: DEMO_DONE } }, select: { id: true } })
-  for (const item of items) await updateChecklistItem(db, { ticket, itemId: item.id, done: true, actorId: null, via: 'cli' })
-  report(`#${ticket.number} has its template's checklist: 2 of 4 done, one step staff only`)
+  for (const item of items)
+    await updateChecklistItem(db, { ticket, itemId: item.id, done: true, actorId: null, via: 'cli', tellFamily: ctx })
+  report(`#${ticket.number} has its template's checklist: 2 of 4 done (the family told), one step staff only`)
 }
 
 const HOUR_MS = 3_600_000

@@ -5,12 +5,19 @@
  * (ticket-history.server.ts). Staff who may see the ticket edit it (the one
  * rule of ticket-access.server.ts); families only read the items that are not
  * staff-only. Positions stay dense (0, 1, 2, ...) in each ticket.
+ *
+ * When the advocate asks ("Tell the family"), adding or ticking an item the
+ * family sees asks the ticket workflow, after the write, to notify them
+ * (signal `checklistChanged`): their notices all go out from there.
  */
 import { z } from 'zod'
 import { checklistProgress, type ChecklistAction } from '../domain/checklists.ts'
 import { checklistTitle } from '../domain/input-schemas.ts'
+import type { ChecklistChangedInput } from '../domain/ticket-notifications.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Db } from '../lib/db.ts'
+import { signalEach } from '../lib/ticket-signals.ts'
+import { checklistChangedSignal } from '../workflows/ticket.messages.ts'
 import { recordAudit, type AuditActor } from './audit.server.ts'
 import { maySeeTicketById } from './ticket-access.server.ts'
 
@@ -18,6 +25,8 @@ type Tx = Prisma.TransactionClient
 type TicketRef = { id: string; orgId: string; number: number }
 /** `actorId` null is an API key or the CLI acting for the ticket's organisation, which found the ticket already. */
 type Change = AuditActor & { ticket: TicketRef }
+/** Given when the advocate ticked "Tell the family": the Temporal client (and logger) to ask the workflow with. */
+type TellFamily = { tellFamily?: Parameters<typeof signalEach>[0] }
 
 export const ChecklistTitleSchema = checklistTitle()
 
@@ -82,10 +91,16 @@ async function audit(
 const findItem = (tx: Tx, ticketId: string, id: string) =>
   z.uuid().safeParse(id).success ? tx.checklistItem.findFirst({ where: { id, ticketId }, select: itemSelect }) : null
 
+/** Asks the ticket workflow to tell the family, unless they do not see the item. */
+async function tellFamilyOf(input: Change & TellFamily, item: ChecklistItemRow, change: ChecklistChangedInput['change']) {
+  if (!input.tellFamily || item.staffOnly) return
+  await signalEach(input.tellFamily, [input.ticket], checklistChangedSignal, { itemId: item.id, change, actorId: input.actorId })
+}
+
 /** Adds an item at the end of the checklist. Null when the person may not see the ticket. */
-export async function addChecklistItem(db: Db, input: Change & { title: string; staffOnly: boolean }) {
+export async function addChecklistItem(db: Db, input: Change & TellFamily & { title: string; staffOnly: boolean }) {
   const title = ChecklistTitleSchema.parse(input.title)
-  return changeChecklist(db, input, async (tx) => {
+  const added = await changeChecklist(db, input, async (tx) => {
     const position = await tx.checklistItem.count({ where: { ticketId: input.ticket.id } })
     const item = await tx.checklistItem.create({
       data: { ticketId: input.ticket.id, title, position, staffOnly: input.staffOnly, createdById: input.actorId },
@@ -94,14 +109,17 @@ export async function addChecklistItem(db: Db, input: Change & { title: string; 
     await audit(tx, input, 'checklist.item_added', item, { staffOnly: item.staffOnly })
     return item
   })
+  if (added) await tellFamilyOf(input, added, 'added')
+  return added
 }
 
 /** Renames, ticks or unticks, or shows to (hides from) the family; each change that happens is audited. */
 export async function updateChecklistItem(
   db: Db,
-  input: Change & { itemId: string; title?: string; done?: boolean; staffOnly?: boolean },
+  input: Change & TellFamily & { itemId: string; title?: string; done?: boolean; staffOnly?: boolean },
 ): Promise<ChecklistResult> {
   const title = input.title === undefined ? undefined : ChecklistTitleSchema.parse(input.title)
+  let tickedNow = false
   const result = await changeChecklist(db, input, async (tx): Promise<ChecklistResult> => {
     const found = await findItem(tx, input.ticket.id, input.itemId)
     if (!found) return { status: 'not_found' }
@@ -121,8 +139,10 @@ export async function updateChecklistItem(
     if (renamed) await audit(tx, input, 'checklist.item_renamed', item, { from: found.title })
     if (ticked) await audit(tx, input, item.done ? 'checklist.item_ticked' : 'checklist.item_unticked', item)
     if (shown) await audit(tx, input, 'checklist.item_staff_only_changed', item, { staffOnly: item.staffOnly })
+    tickedNow = ticked && item.done
     return { status: 'changed', item }
   })
+  if (result?.status === 'changed' && tickedNow) await tellFamilyOf(input, result.item, 'ticked')
   return result ?? { status: 'not_found' }
 }
 

@@ -12,6 +12,7 @@
 import { ApplicationFailure, defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common'
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow'
 import type { Priority, Role, TicketStatus, TicketType, Visibility } from '../domain/ticket.ts'
+import type { ChecklistChangedInput } from '../domain/ticket-notifications.ts'
 import type { TicketRecord } from '../domain/ticket-record.ts'
 import type { CarriedTicketState, ConversationOpening, RefusalCode, TicketView } from '../domain/ticket-state.ts'
 
@@ -191,6 +192,8 @@ export const slaPolicyChangedSignal = defineSignal<[ApplySlaPolicyInput]>('slaPo
 export const caseClosedSignal = defineSignal<[CaseClosedInput]>('caseClosed')
 /** A task of the ticket has (or moved to) this due time: the workflow flags it overdue then, unless done or moved again. */
 export const taskDeadlineSignal = defineSignal<[TaskDeadlineInput]>('taskDeadline')
+/** An advocate added or ticked a checklist item the family sees and asked that they be told. */
+export const checklistChangedSignal = defineSignal<[ChecklistChangedInput]>('checklistChanged')
 
 /** Everything the ticket page shows, live. */
 export const ticketViewQuery = defineQuery<TicketView>('ticketView')

@@ -31,7 +31,7 @@ import {
 } from '@temporalio/workflow'
 import type { TicketActivities } from '../activities/index.ts'
 import { defaultSlaPolicy, slaPolicyFromJson, type SlaPolicy } from '../domain/sla.ts'
-import { isAssignment, isFamilyMessage, isOpening, notificationsFor } from '../domain/ticket-notifications.ts'
+import { isAssignment, isFamilyMessage, isOpening, notificationsFor, type TicketNotification } from '../domain/ticket-notifications.ts'
 import { toTicketRecord, toTicketSnapshot, withEventsSaved } from '../domain/ticket-record.ts'
 import { applyCommand, type TicketCommand } from '../domain/ticket-commands.ts'
 import { adoptSlaPolicy, applyDeadlines, nextDeadlineMs } from '../domain/ticket-deadlines.ts'
@@ -74,6 +74,7 @@ import {
   type CommandRefusalDetails,
   type TicketWorkflowInput,
 } from './ticket.messages.ts'
+import { handleChecklistNotices } from './ticket-checklist-notices.ts'
 import { handleTaskDeadlines } from './ticket-task-deadlines.ts'
 
 /** Marks runs begun with SLAs, pending waits and case closure. */
@@ -237,6 +238,8 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     return toTicketView(ticket, now())
   })
 
+  handleChecklistNotices(() => ticket, notify)
+
   setHandler(ticketViewQuery, () => toTicketView(ticket, now()))
   setHandler(ticketRecordQuery, () => toTicketRecord(ticket))
 
@@ -277,16 +280,20 @@ export async function ticketWorkflow(input: TicketWorkflowInput): Promise<Ticket
     for (const notification of notificationsFor(snapshot, snapshot.pendingEvents, { familyReplies, newRequests, assignments })) {
       // The first version told families about staff replies only; its runs keep to that while replayed.
       if (!lifecycle && notification.kind !== 'staff_replied') continue
-      // A notification that cannot be sent (its author was deleted) must not end the ticket.
-      await notifyUsers(notification).catch((error: unknown) => {
-        if (!activityGaveUp(error)) throw error
-        log.warn('notification dropped', {
-          ticketId: snapshot.ticketId,
-          dedupeKey: notification.dedupeKey,
-          error: failureMessage(error),
-        })
-      })
+      await notify(notification)
     }
+  }
+
+  /** A notification that cannot be sent (its author, or its checklist item, was deleted) must not end the ticket. */
+  async function notify(notification: TicketNotification): Promise<void> {
+    await notifyUsers(notification).catch((error: unknown) => {
+      if (!activityGaveUp(error)) throw error
+      log.warn('notification dropped', {
+        ticketId: notification.ticketId,
+        dedupeKey: notification.dedupeKey,
+        error: failureMessage(error),
+      })
+    })
   }
 
   // Each round waits first, as the first version did: commands that arrived with

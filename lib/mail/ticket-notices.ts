@@ -27,6 +27,7 @@ export const NOTICE_MAIL_TEMPLATES: Record<TicketNotificationKind, { title: stri
   la_overdue: { title: 'LA deadline overdue', action: 'Open the ticket' },
   ticket_assigned: { title: 'Your advocate', action: 'Open your request' },
   assigned_to_you: { title: 'Assigned to you', action: 'Open the ticket' },
+  checklist_changed: { title: 'Your checklist', action: 'See the checklist' },
 }
 
 export interface NotifiedTicket {
@@ -89,6 +90,17 @@ export async function noticeText(db: Db, notification: TicketNotification, ticke
     }
     case 'assigned_to_you':
       return `Ticket #${ticket.number} “${ticket.subject}” was assigned to you.`
+    case 'checklist_changed': {
+      // Never a staff-only item, whoever asked: the family must not read its title.
+      const item = await db.checklistItem.findFirst({
+        where: { id: notification.itemId, ticketId: notification.ticketId, staffOnly: false },
+        select: { title: true },
+      })
+      if (!item) throw notFound('Checklist item', notification.itemId)
+      return notification.change === 'ticked'
+        ? `Your advocate ticked “${item.title}” on ${request}.`
+        : `Your advocate added a step for you on ${request}: “${item.title}”.`
+    }
   }
 }
 

@@ -21,6 +21,7 @@ import {
   changePriorityUpdate,
   changeStatusUpdate,
   changeTypeUpdate,
+  checklistChangedSignal,
   laRespondedSignal,
   linkCaseUpdate,
   messagePostedSignal,
@@ -404,6 +405,21 @@ export const SCENARIOS: Record<string, Scenario> = {
       await handle.query(ticketViewQuery)
     },
   },
+  'family-told-of-steps': {
+    about:
+      'opened and replied to; the family told of a step added and of it ticked (the ticket-checklist-notices marker, ' +
+      'at the first checklistChanged signal), a repeated signal telling them nothing more (still running)',
+    openTicket: { caseRef: null },
+    async run(handle) {
+      await handle.executeUpdate(postMessageUpdate, { args: [staffWithSetting(true)] })
+      await handle.signal(checklistChangedSignal, { itemId: ITEM, change: 'added', actorId: STAFF })
+      await idle(handle)
+      await handle.signal(checklistChangedSignal, { itemId: ITEM, change: 'added', actorId: STAFF })
+      await handle.signal(checklistChangedSignal, { itemId: ITEM, change: 'ticked', actorId: STAFF })
+      await idle(handle)
+      await handle.query(ticketViewQuery)
+    },
+  },
   'general-message': {
     about:
       'a conversation staff started (the ticket-staff-conversations marker): In progress, theirs, no first response owed; ' +
@@ -435,6 +451,7 @@ export const SCENARIOS: Record<string, Scenario> = {
 const TASK_A = '00000000-0000-4000-8000-00000000000a'
 const TASK_B = '00000000-0000-4000-8000-00000000000b'
 const TASK_C = '00000000-0000-4000-8000-00000000000c'
+const ITEM = '00000000-0000-4000-8000-0000000000c1'
 
 function earlyCommands(handle: Handle): Promise<unknown>[] {
   return [

@@ -1,7 +1,9 @@
 /**
  * Ticket checklists on the real stack: the service keeps positions dense and
  * audits each change on the ticket's timeline; staff who see the ticket edit
- * it, restricted staff outside its department and families do not.
+ * it, restricted staff outside its department and families do not; with
+ * "Tell the family" (notifyFamily in the API) the family is told, in the
+ * portal and by mail, of a step added or ticked, never of a staff-only one.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -17,7 +19,9 @@ import { ticketHistory } from '../../services/ticket-history.server.ts'
 import { createTicket } from '../../services/ticket-creation.server.ts'
 import * as queue from '../../web/app/routes/staff.tickets.tsx'
 import * as ticketPage from '../../web/app/routes/tickets.$orgSlug.$number/route.tsx'
+import { eventually } from '../support/eventually.ts'
 import { createDepartmentsWithRestrictedAdvocate, createTestOrganisation, TEST_PASSWORD } from '../support/fixtures.ts'
+import { caughtMailTo } from '../support/mail-catcher.ts'
 import { PortalClient, signInOver } from '../support/portal-client.ts'
 import { routeCalls } from '../support/route-calls.ts'
 import { connectToStack, type StackConnection } from '../support/stack.ts'
@@ -362,4 +366,83 @@ describe('the API', () => {
     expect(removed).toMatchObject({ status: 200, body: { items: [{ title: 'Send the family the draft', position: 0 }] } })
     expect((await call('DELETE', `/${itemId}`)).status).toBe(404)
   })
+})
+
+describe('telling the family', () => {
+  const noticesOf = (ticketId: string) =>
+    stack.db.notification.findMany({
+      where: { ticketId, userId: a.family.id, kind: 'checklist_changed' },
+      orderBy: { createdAt: 'asc' },
+      select: { text: true },
+    })
+  const mailsOf = async (number: number) =>
+    (await caughtMailTo(a.family.email)).filter((m) => m.subject.startsWith(`[#${number}] Your checklist`))
+  const newTicket = (subject: string) =>
+    createTicket(stack.context, { orgId: a.org.id, requesterId: a.family.id, type: 'ehcp', subject, body: 'Please help.' })
+
+  it('from the ticket page: a step added and one ticked reach the family in the portal and by mail, once each; staff-only steps never', async () => {
+    const told = await newTicket('Told of the steps')
+    const at = `/tickets/${a.org.slug}/${told.number}`
+    const act = (form: Record<string, string>) =>
+      calls.act(ticketPage, a.advocate, at, form, { orgSlug: a.org.slug, number: String(told.number) })
+    expect((await act({ intent: 'add-checklist-item', title: 'Send the school report', tellFamily: '1' })).status).toBe(302)
+    expect((await act({ intent: 'add-checklist-item', title: 'Check the funding note', staffOnly: '1', tellFamily: '1' })).status).toBe(302)
+    expect((await act({ intent: 'add-checklist-item', title: 'Read the draft plan' })).status).toBe(302)
+    const [report, funding, draft] = (await ticketChecklist(stack.db, told.id, 'staff')).items
+    // Ticked, unticked and ticked again: the family hears of the tick once.
+    for (const done of ['1', '', '1'])
+      expect((await act({ intent: 'tick-checklist-item', itemId: report!.id, ...(done ? { done, tellFamily: '1' } : {}) })).status).toBe(
+        302,
+      )
+    expect((await act({ intent: 'tick-checklist-item', itemId: funding!.id, done: '1', tellFamily: '1' })).status).toBe(302)
+    // Without the box ticked, the family is not told.
+    expect((await act({ intent: 'tick-checklist-item', itemId: draft!.id, done: '1' })).status).toBe(302)
+
+    const expected = [
+      `Your advocate added a step for you on request #${told.number}: “Send the school report”.`,
+      `Your advocate ticked “Send the school report” on request #${told.number}.`,
+    ]
+    await eventually(async () => expect((await noticesOf(told.id)).map((n) => n.text)).toEqual(expected), 30_000)
+    const mails = await eventually(async () => {
+      const caught = await mailsOf(told.number)
+      expect(caught).toHaveLength(2)
+      return caught
+    }, 30_000)
+    expect(mails.map((m) => m.text).join('\n')).toContain('“Send the school report”')
+    // The staff-only step's signal was never sent; a later notice would have come by now.
+    await act({ intent: 'add-checklist-item', title: 'Last step', tellFamily: '1' })
+    await eventually(async () => expect(await noticesOf(told.id)).toHaveLength(3), 30_000)
+    const everything = JSON.stringify([await noticesOf(told.id), await mailsOf(told.number)])
+    expect(everything).not.toContain('funding note')
+    expect(everything).not.toContain('draft plan')
+  }, 90_000)
+
+  it('through the API: notifyFamily on adding and ticking tells the family; not on a staff-only step', async () => {
+    const told = await newTicket('Told by the API')
+    const { key } = await createApiKey(stack.db, { orgId: a.org.id, name: 'Notices', createdById: a.admin.id, via: 'cli' })
+    const call = async (method: string, route: string, body: unknown) => {
+      const response = await fetch(`${stack.stack.webUrl}/api/v1/tickets/${told.number}/checklist${route}`, {
+        method,
+        headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      return { status: response.status, body: (await response.json()) as { item: { id: string } } }
+    }
+    const hidden = await call('POST', '', { title: 'Internal: diary the decision', staffOnly: true, notifyFamily: true })
+    expect(hidden.status).toBe(201)
+    expect((await call('PATCH', `/${hidden.body.item.id}`, { done: true, notifyFamily: true })).status).toBe(200)
+    const added = await call('POST', '', { title: 'Sign the consent form', notifyFamily: true })
+    expect(added.status).toBe(201)
+    expect((await call('PATCH', `/${added.body.item.id}`, { done: true, notifyFamily: true })).status).toBe(200)
+    expect((await call('PATCH', `/${added.body.item.id}`, { notifyFamily: 'yes' })).status).toBe(400)
+    await eventually(
+      async () =>
+        expect((await noticesOf(told.id)).map((n) => n.text)).toEqual([
+          `Your advocate added a step for you on request #${told.number}: “Sign the consent form”.`,
+          `Your advocate ticked “Sign the consent form” on request #${told.number}.`,
+        ]),
+      30_000,
+    )
+    expect(JSON.stringify(await noticesOf(told.id))).not.toContain('diary')
+  }, 60_000)
 })

@@ -11,6 +11,10 @@ export const AddChecklistItemBody = z
   .strictObject({
     title: Title,
     staffOnly: z.boolean().default(false).describe('Hidden from the family; they see every other item and its state.'),
+    notifyFamily: z
+      .boolean()
+      .default(false)
+      .describe('Tell the family of the new step (in the portal and by email, per their mail preferences). Ignored for a staff-only item.'),
     actor: ActorField,
   })
   .describe('A step to add at the end of the ticket’s checklist.')
@@ -20,6 +24,12 @@ export const ChangeChecklistItemBody = z
     title: Title.optional(),
     done: z.boolean().optional().describe('Tick (true) or untick (false) the item.'),
     staffOnly: z.boolean().optional(),
+    notifyFamily: z
+      .boolean()
+      .default(false)
+      .describe(
+        'When this request ticks the item, tell the family (in the portal and by email, per their mail preferences); once per item. Ignored for a staff-only item.',
+      ),
     actor: ActorField,
   })
   .describe('What to change about the item; what is left out stays as it is.')

@@ -1,7 +1,8 @@
 /**
  * A ticket's checklist over HTTP: read it, add a step, change one (title, done,
  * staff only) and remove one. Plain records written by the service with their
- * audit records (services/checklists.server.ts); no workflow is asked. Another
+ * audit records (services/checklists.server.ts); with `notifyFamily` the service
+ * asks the ticket workflow to tell the family of an added or ticked step. Another
  * ticket's item, or one the actor may not see, is not there (404).
  */
 import {
@@ -92,6 +93,7 @@ const addChecklistItemRoute = defineRoute({
       ticket: row,
       title: body.title,
       staffOnly: body.staffOnly,
+      tellFamily: body.notifyFamily ? ctx : undefined,
       actorId: actor?.id ?? null,
       via: 'api',
     })
@@ -120,6 +122,7 @@ const changeChecklistItemRoute = defineRoute({
       title: body.title,
       done: body.done,
       staffOnly: body.staffOnly,
+      tellFamily: body.notifyFamily ? ctx : undefined,
       actorId: actor?.id ?? null,
       via: 'api',
     })

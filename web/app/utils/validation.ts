@@ -196,6 +196,8 @@ export const AddChecklistItemSchema = z.object({
   intent: z.literal('add-checklist-item'),
   title: checklistTitle(),
   staffOnly: Ticked,
+  /** "Tell the family": their notice of the new step (never for a staff-only one). */
+  tellFamily: Ticked,
 })
 export const RenameChecklistItemSchema = z.object({
   intent: z.literal('rename-checklist-item'),
@@ -203,7 +205,13 @@ export const RenameChecklistItemSchema = z.object({
   title: checklistTitle(),
 })
 /** The item's own checkbox and its button: the box as sent is the state it should have. */
-export const TickChecklistItemSchema = z.object({ intent: z.literal('tick-checklist-item'), itemId: ChecklistItemId, done: Ticked })
+export const TickChecklistItemSchema = z.object({
+  intent: z.literal('tick-checklist-item'),
+  itemId: ChecklistItemId,
+  done: Ticked,
+  /** "Tell the family": their notice when this submit ticks the item. */
+  tellFamily: Ticked,
+})
 export const MoveChecklistItemSchema = z.object({
   intent: z.literal('move-checklist-item'),
   itemId: ChecklistItemId,

@@ -2,6 +2,8 @@
  * The staff view's Checklist card: progress in words, a form per item to tick
  * or untick it (its checkbox and a button, so it works without JavaScript),
  * rename, move or remove it, and a form to add one, staff only if ticked.
+ * "Tell the family" (beside ticking a step they see, and on adding one) has
+ * the family notified of it.
  */
 import { Form } from '@remix-run/react'
 import { CheckboxField, SelectField, TextField } from '../../components/form-fields.tsx'
@@ -34,6 +36,12 @@ function ItemForms({ item }: { item: Item }) {
           <p className="ml-6 text-slate-600">
             {item.done ? `Done${item.doneBy ? ` by ${item.doneBy}` : ''}${item.doneAt ? `, ${item.doneAt.text}` : ''}` : 'Not done'}
           </p>
+          {item.done || item.staffOnly ? null : (
+            <label className="ml-6 mt-1 flex items-center gap-2 text-slate-700">
+              <input type="checkbox" name="tellFamily" value="1" className="size-4 accent-indigo-700" />
+              Tell the family when ticked<span className="sr-only"> (“{item.title}”)</span>
+            </label>
+          )}
         </div>
         <div className="flex items-center gap-2">
           {item.staffOnly ? <Marker tone="slate">Staff only</Marker> : null}
@@ -157,6 +165,13 @@ export function ChecklistCard({ checklist, checklistToken }: Pick<StaffData, 'ch
             name="staffOnly"
             hint="The family does not see this step."
             defaultChecked={add.values.staffOnly === '1'}
+          />
+          <CheckboxField
+            id="checklist-new-tell-family"
+            label="Tell the family"
+            name="tellFamily"
+            hint="They get a notification and an email about this step. Not for a staff-only step."
+            defaultChecked={add.values.tellFamily === '1'}
           />
           <SubmitButton token={checklistToken} variant="secondary" pendingText="Adding…">
             Add step

@@ -2,7 +2,8 @@
  * The ticket page's checklist: what its card shows (the family's view leaves
  * out staff-only items), and the handlers of its intents. Checklist items are
  * plain records (services/checklists.server.ts): the handlers answer
- * themselves, no workflow is asked.
+ * themselves; with "Tell the family" ticked, the service asks the ticket
+ * workflow to notify the family of the new or ticked step.
  */
 import { progressWords } from '../../../../domain/checklists.ts'
 import {
@@ -67,13 +68,18 @@ const change = (args: TicketActionArgs) => ({ ticket: args.access.ticket, actorI
 
 export async function handleAddChecklistItem(args: TicketActionArgs, command: Command<'add-checklist-item'>): Promise<Handled> {
   requireTicketPermission(args.access, 'checklist:ticket:org')
-  const item = await addChecklistItem(args.context.db, { ...change(args), title: command.title, staffOnly: command.staffOnly })
+  const item = await addChecklistItem(args.context.db, {
+    ...change(args),
+    title: command.title,
+    staffOnly: command.staffOnly,
+    tellFamily: command.tellFamily ? args.context : undefined,
+  })
   // The page was shown, so the ticket is theirs to see; it moved out of their departments in between.
   if (!item) throw new Response('Not found', { status: 404 })
   return {
     response: await redirectOnce(args.context, args.request, here(args.request), {
       kind: 'success',
-      text: `Added “${item.title}” to the checklist${item.staffOnly ? ' (staff only)' : ''}.`,
+      text: `Added “${item.title}” to the checklist${item.staffOnly ? ' (staff only)' : command.tellFamily ? '; the family will be told' : ''}.`,
     }),
   }
 }
@@ -86,8 +92,16 @@ export async function handleRenameChecklistItem(args: TicketActionArgs, command:
 
 export async function handleTickChecklistItem(args: TicketActionArgs, command: Command<'tick-checklist-item'>): Promise<Handled> {
   requireTicketPermission(args.access, 'checklist:ticket:org')
-  const changed = await updateChecklistItem(args.context.db, { ...change(args), itemId: command.itemId, done: command.done })
-  return answer(args, changed, (title) => (command.done ? `Ticked “${title}”.` : `“${title}” is not done.`))
+  const changed = await updateChecklistItem(args.context.db, {
+    ...change(args),
+    itemId: command.itemId,
+    done: command.done,
+    tellFamily: command.tellFamily ? args.context : undefined,
+  })
+  const told = command.done && command.tellFamily && changed.status === 'changed' && !changed.item.staffOnly
+  return answer(args, changed, (title) =>
+    command.done ? `Ticked “${title}”${told ? '; the family will be told' : ''}.` : `“${title}” is not done.`,
+  )
 }
 
 export async function handleMoveChecklistItem(args: TicketActionArgs, command: Command<'move-checklist-item'>): Promise<Handled> {
